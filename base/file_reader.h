@@ -1,0 +1,42 @@
+// File: base/file_reader.h
+// The filesystem seam (ninja's FileReader): readers and loaders take a
+// FileReader& so tests can serve files from memory and inject failures.
+#ifndef AURORA_BASE_FILE_READER_H_
+#define AURORA_BASE_FILE_READER_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace aurora {
+
+class FileReader {
+ public:
+  virtual ~FileReader() = default;
+  // Returns the whole content of `path`. kNotFound when it does not exist,
+  // kFailedPrecondition for a directory, kUnavailable for other I/O errors.
+  // Messages name the path.
+  virtual absl::StatusOr<std::string> ReadFile(const std::string& path) = 0;
+  // Expands a shell glob (`*`, `?`, `[...]`, no brace expansion) to the
+  // sorted list of matching paths. A pattern without glob characters is
+  // returned as is, whether or not it exists. kNotFound when a glob matches
+  // nothing.
+  virtual absl::StatusOr<std::vector<std::string>> Glob(
+      const std::string& pattern) = 0;
+};
+
+// Reads the real filesystem. Thread-safe.
+class RealFileReader : public FileReader {
+ public:
+  absl::StatusOr<std::string> ReadFile(const std::string& path) override;
+  absl::StatusOr<std::vector<std::string>> Glob(
+      const std::string& pattern) override;
+};
+
+// True when `pattern` contains a glob metacharacter.
+bool HasGlobChars(const std::string& pattern);
+
+}  // namespace aurora
+
+#endif  // AURORA_BASE_FILE_READER_H_

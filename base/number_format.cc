@@ -1,0 +1,54 @@
+#include "base/number_format.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdlib>
+#include <limits>
+#include <string>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+
+namespace aurora {
+
+std::string FormatNumber(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  char buf[64];
+  auto res = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, res.ptr);
+}
+
+std::optional<double> ParseNumber(std::string_view text) {
+  std::string_view t = absl::StripAsciiWhitespace(text);
+  if (t.empty()) return std::nullopt;
+  std::string_view body = t;
+  bool neg = false;
+  if (body[0] == '+' || body[0] == '-') {
+    neg = body[0] == '-';
+    body.remove_prefix(1);
+  }
+  if (absl::EqualsIgnoreCase(body, "nan")) {
+    return std::numeric_limits<double>::quiet_NaN();
+  }
+  if (absl::EqualsIgnoreCase(body, "inf") ||
+      absl::EqualsIgnoreCase(body, "infinity")) {
+    return neg ? -std::numeric_limits<double>::infinity()
+               : std::numeric_limits<double>::infinity();
+  }
+  if (body.empty()) return std::nullopt;
+  // strtod accepts hex floats and "nan(...)"; we only want decimals.
+  for (char c : body) {
+    if (!(absl::ascii_isdigit(static_cast<unsigned char>(c)) || c == '.' ||
+          c == 'e' || c == 'E' || c == '+' || c == '-')) {
+      return std::nullopt;
+    }
+  }
+  std::string s(t);
+  char* end = nullptr;
+  double v = std::strtod(s.c_str(), &end);
+  if (end != s.c_str() + s.size()) return std::nullopt;
+  return v;
+}
+
+}  // namespace aurora

@@ -1,0 +1,78 @@
+// File: evaluator/result.h
+// The result of evaluating gates: what every report renders. Plain values;
+// reports are pure functions of a RunResult.
+#ifndef AURORA_EVALUATOR_RESULT_H_
+#define AURORA_EVALUATOR_RESULT_H_
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "evaluator/sample.h"
+#include "rules/outcome.h"
+
+namespace aurora {
+
+// One output series of a rule's expression and how it was judged.
+struct SeriesResult {
+  Labels labels;                    // without __name__ after aggregation
+  double value = 0;                 // observed; NaN and ±Inf survive
+  std::optional<double> baseline;   // the same series in the baseline, if any
+  Outcome outcome = Outcome::kPass;
+  std::string reason;               // e.g. "0.62 > 0.5 (fail: <= 0.5)"
+};
+
+struct RuleResult {
+  std::string name;
+  std::string group;
+  std::string kind;          // "gate" (native rule) or "alert" (Prometheus alerting rule)
+  std::string source;        // source name in the gate file
+  std::string source_type;   // "coverage", "junit", "pytest-benchmark", "prometheus", ...
+  std::string source_detail; // e.g. artifact path and detected format, or server URL
+  std::string expr;          // as written in the gate file (after ${VAR} expansion)
+  std::string query;         // what was evaluated or sent (comparison split off)
+  std::vector<std::string> pass;  // criteria as written, e.g. "<= 0.5", "<= +10%"
+  std::vector<std::string> warn;
+  std::vector<std::string> fail;
+  std::string for_duration;  // "5m", or empty
+  std::string severity;      // "critical", "warning", ...
+  bool dry_run = false;      // evaluated and reported, never decides
+  Outcome outcome = Outcome::kPass;
+  std::string reason;        // one line a human reads first
+  std::vector<SeriesResult> series;
+  std::vector<std::string> warnings;   // source warnings, missing baseline, ...
+  std::string baseline_source;         // baseline path, empty when none configured
+  bool baseline_missing = false;       // a baseline was configured but not found
+  std::map<std::string, std::string> labels;
+  std::map<std::string, std::string> annotations;
+  int line = 0;                        // where the rule starts in its gate file
+  double duration_seconds = 0;         // time spent collecting and evaluating
+};
+
+struct GateResult {
+  std::string name;     // `gate:` or the file's base name
+  std::string title;
+  std::string file;     // path as given
+  std::string file_sha256;
+  std::vector<RuleResult> rules;
+  Outcome verdict = Outcome::kPass;  // worst outcome of the deciding rules
+};
+
+struct RunResult {
+  std::vector<GateResult> gates;
+  Outcome verdict = Outcome::kPass;  // worst of the gates
+  bool strict = false;               // warn and pending fail the run
+  absl::Time eval_time;              // the evaluation time (`--at`, or now)
+  absl::Time started;
+  double duration_seconds = 0;
+  std::string tool_version;
+  std::string tool_commit;
+  // Non-secret values given with --set, shown in reports (e.g. commit=abc).
+  std::map<std::string, std::string> settings;
+};
+
+}  // namespace aurora
+
+#endif  // AURORA_EVALUATOR_RESULT_H_

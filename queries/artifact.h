@@ -1,0 +1,28 @@
+// File: queries/artifact.h
+// What every artifact reader returns: the samples of one artifact (named as
+// in DESIGN.md), the labels that mark breakdown samples, what format was
+// detected, and non-fatal warnings to show in reports.
+#ifndef AURORA_QUERIES_ARTIFACT_H_
+#define AURORA_QUERIES_ARTIFACT_H_
+
+#include <string>
+#include <vector>
+
+#include "evaluator/expr_eval.h"
+#include "evaluator/sample.h"
+
+namespace aurora {
+
+struct ArtifactData {
+  // e.g. "Cobertura XML (coverage.py 7.4.1)", "lcov tracefile", "JUnit XML".
+  std::string format;
+  // Samples; timestamps are left at the Unix epoch (artifacts are timeless).
+  SampleSet samples;
+  // Non-fatal observations, e.g. "JaCoCo report LINE counter 5/6 differs
+  // from the sum of its packages 10/12; using the report counter".
+  std::vector<std::string> warnings;
+};
+
+}  // namespace aurora
+
+#endif  // AURORA_QUERIES_ARTIFACT_H_

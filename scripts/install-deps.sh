@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs every Debian 12 package aurora-gate needs to build, test and benchmark.
+# The one list of dependencies: README's quick-start commands and .ci/run both call this.
+# Installs only what is missing, so it is fast on a prepared machine.
+set -euo pipefail
+
+BUILD_PKGS=(
+  build-essential cmake pkg-config git
+  prometheus-cpp-dev libcurl4-openssl-dev rapidjson-dev libyaml-cpp-dev
+  libboost-program-options-dev libabsl-dev libgtest-dev libgmock-dev
+  libpugixml-dev libre2-dev libssl-dev zlib1g-dev
+)
+# Real components and checkers used by the test suite.
+TEST_PKGS=(
+  libxml2-utils python3 curl jq
+  prometheus prometheus-alertmanager prometheus-pushgateway victoria-metrics
+)
+
+want=("${BUILD_PKGS[@]}")
+if [[ "${1:-}" == "--test" ]]; then want+=("${TEST_PKGS[@]}"); fi
+
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "install-deps: installing ${missing[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # --no-install-recommends keeps services' optional extras out; policy-rc.d may
+  # forbid starting system services, which is fine: tests start their own.
+  apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
