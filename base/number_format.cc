@@ -8,6 +8,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "base/strings.h"
 
 namespace aurora {
 
@@ -20,7 +21,7 @@ std::string FormatNumber(double v) {
 }
 
 std::optional<double> ParseNumber(std::string_view text) {
-  std::string_view t = absl::StripAsciiWhitespace(text);
+  std::string_view t = Sv(absl::StripAsciiWhitespace(Sv(text)));
   if (t.empty()) return std::nullopt;
   std::string_view body = t;
   bool neg = false;
@@ -28,11 +29,11 @@ std::optional<double> ParseNumber(std::string_view text) {
     neg = body[0] == '-';
     body.remove_prefix(1);
   }
-  if (absl::EqualsIgnoreCase(body, "nan")) {
+  if (absl::EqualsIgnoreCase(Sv(body), "nan")) {
     return std::numeric_limits<double>::quiet_NaN();
   }
-  if (absl::EqualsIgnoreCase(body, "inf") ||
-      absl::EqualsIgnoreCase(body, "infinity")) {
+  if (absl::EqualsIgnoreCase(Sv(body), "inf") ||
+      absl::EqualsIgnoreCase(Sv(body), "infinity")) {
     return neg ? -std::numeric_limits<double>::infinity()
                : std::numeric_limits<double>::infinity();
   }

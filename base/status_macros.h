@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
+#include "base/strings.h"
 
 namespace aurora {
 
@@ -19,7 +20,7 @@ inline absl::Status Annotate(const absl::Status& status,
                              std::string_view context) {
   if (status.ok() || context.empty()) return status;
   return absl::Status(status.code(),
-                      absl::StrCat(context, ": ", status.message()));
+                      absl::StrCat(Sv(context), ": ", status.message()));
 }
 
 }  // namespace aurora

@@ -1,0 +1,120 @@
+#include "queries/xml_document.h"
+
+#include <optional>
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "base/strings.h"
+#include "base/number_format.h"
+
+namespace aurora {
+namespace {
+
+// Returns the offset of the first invalid UTF-8 sequence, or npos.
+size_t FindInvalidUtf8(std::string_view s) {
+  size_t i = 0;
+  const size_t n = s.size();
+  while (i < n) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len;
+    uint32_t cp;
+    if ((c & 0xE0) == 0xC0) {
+      len = 2;
+      cp = c & 0x1F;
+    } else if ((c & 0xF0) == 0xE0) {
+      len = 3;
+      cp = c & 0x0F;
+    } else if ((c & 0xF8) == 0xF0) {
+      len = 4;
+      cp = c & 0x07;
+    } else {
+      return i;
+    }
+    if (i + len > n) return i;
+    for (size_t k = 1; k < len; ++k) {
+      unsigned char cc = static_cast<unsigned char>(s[i + k]);
+      if ((cc & 0xC0) != 0x80) return i;
+      cp = (cp << 6) | (cc & 0x3F);
+    }
+    // Overlong forms, surrogates and out-of-range code points.
+    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
+        (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF)) {
+      return i;
+    }
+    i += len;
+  }
+  return std::string_view::npos;
+}
+
+// Line and column (1-based) of byte `offset` in `s`.
+std::pair<size_t, size_t> LineCol(std::string_view s, size_t offset) {
+  size_t line = 1, col = 1;
+  for (size_t i = 0; i < offset && i < s.size(); ++i) {
+    if (s[i] == '\n') {
+      ++line;
+      col = 1;
+    } else {
+      ++col;
+    }
+  }
+  return {line, col};
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<pugi::xml_document>> ParseXml(
+    std::string_view content, std::string_view name) {
+  if (content.find_first_not_of(" \t\r\n") == std::string_view::npos) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(Sv(name), ": empty file, expected an XML document"));
+  }
+  auto doc = std::make_unique<pugi::xml_document>();
+  // parse_default skips the DOCTYPE (no DTD is read, no entity expanded);
+  // pugixml never touches the network or the filesystem.
+  unsigned options = pugi::parse_default | pugi::parse_declaration;
+  pugi::xml_parse_result r = doc->load_buffer(
+      content.data(), content.size(), options, pugi::encoding_auto);
+  if (!r) {
+    auto [line, col] = LineCol(content, static_cast<size_t>(r.offset));
+    std::string why = r.description();
+    if (r.status == pugi::status_no_document_element) {
+      return absl::InvalidArgumentError(absl::StrCat(Sv(name), ": not XML: no root element found (", why, ")"));
+    }
+    if (static_cast<size_t>(r.offset) >= content.size() ||
+        r.status == pugi::status_end_element_mismatch) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(Sv(name), ": not well-formed XML at line ", line,
+                       ", column ", col, ": ", why,
+                       " (truncated or unbalanced document?)"));
+    }
+    return absl::InvalidArgumentError(absl::StrCat(Sv(name), ": not well-formed XML at line ", line, ", column ", col, ": ",
+        why));
+  }
+  if (r.encoding == pugi::encoding_utf8) {
+    size_t bad = FindInvalidUtf8(content);
+    if (bad != std::string_view::npos) {
+      auto [line, col] = LineCol(content, bad);
+      return absl::InvalidArgumentError(absl::StrCat(Sv(name), ": invalid UTF-8 at byte ", bad, " (line ", line, ", column ",
+          col, "); declare the encoding in the XML prolog if it is not UTF-8"));
+    }
+  }
+  if (!doc->document_element()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(Sv(name), ": not XML: no root element found"));
+  }
+  return doc;
+}
+
+std::optional<double> XmlNumberAttr(const pugi::xml_node& node,
+                                    const char* attr) {
+  pugi::xml_attribute a = node.attribute(attr);
+  if (!a) return std::nullopt;
+  return ParseNumber(a.value());
+}
+
+}  // namespace aurora
