@@ -1,0 +1,227 @@
+#include "evaluator/judge.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "base/number_format.h"
+#include "base/strings.h"
+
+namespace aurora {
+namespace {
+
+// Three-valued result of a criteria list: all must hold.
+enum class Tri { kFalse, kTrue, kUnknown };
+
+Tri AllHold(const std::vector<Criterion>& list, double v,
+            std::optional<double> baseline, bool assume_unknown) {
+  Tri out = Tri::kTrue;
+  for (const auto& c : list) {
+    std::optional<bool> h = Holds(c, v, baseline);
+    if (!h.has_value()) {
+      if (!assume_unknown) out = out == Tri::kFalse ? Tri::kFalse : Tri::kUnknown;
+      continue;
+    }
+    if (!*h) return Tri::kFalse;
+  }
+  return out;
+}
+
+// Combination per DESIGN.md: pass when every pass criterion holds;
+// otherwise fail when the fail criteria hold, or when no fail is given and
+// warn (if given) does not hold; otherwise warn. Without pass: fail when
+// fail holds, warn when warn holds, else pass. `unknown_as` resolves
+// relative criteria without a baseline.
+Outcome Combine(const Rule& r, double v, std::optional<double> baseline,
+                bool unknown_as) {
+  auto holds = [&](const std::vector<Criterion>& list) {
+    bool all = true;
+    for (const auto& c : list) {
+      std::optional<bool> h = Holds(c, v, baseline);
+      all = all && h.value_or(unknown_as);
+    }
+    return all;
+  };
+  const bool has_pass = !r.pass.empty(), has_warn = !r.warn.empty(),
+             has_fail = !r.fail.empty();
+  if (has_pass) {
+    if (holds(r.pass)) return Outcome::kPass;
+    if (has_fail) return holds(r.fail) ? Outcome::kFail : Outcome::kWarn;
+    if (has_warn && holds(r.warn)) return Outcome::kWarn;
+    return Outcome::kFail;
+  }
+  if (has_fail && holds(r.fail)) return Outcome::kFail;
+  if (has_warn && holds(r.warn)) return Outcome::kWarn;
+  return Outcome::kPass;
+}
+
+std::string CriteriaText(const std::vector<Criterion>& list,
+                         std::optional<double> baseline) {
+  std::vector<std::string> parts;
+  for (const auto& c : list) {
+    if (c.relative() && baseline.has_value()) {
+      parts.push_back(absl::StrCat(c.text, " (", Sv(CompareOpText(c.op)), " ",
+                                   FormatNumber(c.Threshold(*baseline)),
+                                   " from baseline ", FormatNumber(*baseline),
+                                   ")"));
+    } else {
+      parts.push_back(c.text);
+    }
+  }
+  return absl::StrJoin(parts, " and ");
+}
+
+Outcome ApplySeverity(const Rule& r, Outcome o) {
+  if (o == Outcome::kFail && r.policies.severity != "critical") {
+    return Outcome::kWarn;
+  }
+  return o;
+}
+
+}  // namespace
+
+std::string DescribeSeries(const Labels& labels, double value) {
+  Labels l = labels.WithoutMetricName();
+  if (l.empty()) return FormatNumber(value);
+  return absl::StrCat(l.ToString(), " ", FormatNumber(value));
+}
+
+bool ConditionHolds(const Rule& rule, double value) {
+  if (std::isnan(value)) return false;
+  if (rule.condition.has_value()) {
+    return Compare(value, rule.condition->op, rule.condition->threshold);
+  }
+  Outcome o = Combine(rule, value, std::nullopt, false);
+  return o == Outcome::kFail || o == Outcome::kWarn;
+}
+
+SeriesResult JudgeValue(const Rule& rule, const Observed& obs,
+                        bool baseline_missing) {
+  SeriesResult s;
+  s.labels = obs.labels;
+  s.value = obs.value;
+  s.baseline = obs.baseline;
+  const std::string v = FormatNumber(obs.value);
+  if (std::isnan(obs.value)) {
+    s.outcome = rule.policies.nan;
+    s.reason = absl::StrCat("value is NaN (nan policy: ",
+                            Sv(OutcomeName(rule.policies.nan)), ")");
+    return s;
+  }
+  if (rule.condition.has_value()) {
+    const auto& c = *rule.condition;
+    bool firing = Compare(obs.value, c.op, c.threshold);
+    std::string cond = absl::StrCat(Sv(CompareOpText(c.op)), " ",
+                                    FormatNumber(c.threshold));
+    if (firing) {
+      s.outcome = ApplySeverity(rule, Outcome::kFail);
+      s.reason = absl::StrCat(v, " ", cond, ": condition holds");
+    } else {
+      s.outcome = Outcome::kPass;
+      s.reason = absl::StrCat(v, " is not ", cond);
+    }
+    return s;
+  }
+  Outcome lo = Combine(rule, obs.value, obs.baseline, false);
+  Outcome hi = Combine(rule, obs.value, obs.baseline, true);
+  if (lo != hi) {
+    s.outcome = Outcome::kInconclusive;
+    s.reason = absl::StrCat(
+        v, ": relative criteria need a baseline value and ",
+        baseline_missing ? "the baseline file is missing"
+                         : "the baseline has no matching series");
+    return s;
+  }
+  s.outcome = ApplySeverity(rule, lo);
+  switch (lo) {
+    case Outcome::kPass:
+      s.reason = rule.pass.empty()
+                     ? absl::StrCat(v, ": no fail or warn criterion holds")
+                     : absl::StrCat(v, " meets pass: ",
+                                    CriteriaText(rule.pass, obs.baseline));
+      break;
+    case Outcome::kWarn:
+      if (!rule.pass.empty()) {
+        s.reason = absl::StrCat(v, " misses pass: ",
+                                CriteriaText(rule.pass, obs.baseline),
+                                rule.warn.empty()
+                                    ? ""
+                                    : absl::StrCat(" (within warn: ",
+                                                   CriteriaText(rule.warn, obs.baseline),
+                                                   ")"));
+      } else {
+        s.reason = absl::StrCat(v, " meets warn: ",
+                                CriteriaText(rule.warn, obs.baseline));
+      }
+      break;
+    case Outcome::kFail:
+      if (!rule.fail.empty() &&
+          AllHold(rule.fail, obs.value, obs.baseline, true) == Tri::kTrue) {
+        s.reason = absl::StrCat(v, " meets fail: ",
+                                CriteriaText(rule.fail, obs.baseline));
+      } else {
+        s.reason = absl::StrCat(v, " misses pass: ",
+                                CriteriaText(rule.pass, obs.baseline),
+                                rule.warn.empty()
+                                    ? ""
+                                    : absl::StrCat(" and warn: ",
+                                                   CriteriaText(rule.warn, obs.baseline)));
+      }
+      break;
+    default:
+      break;
+  }
+  if (s.outcome != lo) {
+    absl::StrAppend(&s.reason, " (severity ", rule.policies.severity,
+                    ": reported as warn)");
+  }
+  return s;
+}
+
+Judgement JudgeRule(const Rule& rule, const std::vector<Observed>& observed,
+                    bool baseline_missing) {
+  Judgement j;
+  if (observed.empty()) {
+    j.outcome = rule.policies.no_data;
+    j.reason = absl::StrCat("no data: the query returned no series (no_data "
+                            "policy: ",
+                            Sv(OutcomeName(rule.policies.no_data)), ")");
+    return j;
+  }
+  for (const auto& o : observed) {
+    j.series.push_back(JudgeValue(rule, o, baseline_missing));
+  }
+  // Deterministic order: by labels.
+  std::stable_sort(j.series.begin(), j.series.end(),
+                   [](const SeriesResult& a, const SeriesResult& b) {
+                     return a.labels < b.labels;
+                   });
+  const SeriesResult* pick = &j.series.front();
+  for (const auto& s : j.series) {
+    bool better = rule.policies.series_any ? s.outcome < pick->outcome
+                                           : s.outcome > pick->outcome;
+    if (better) pick = &s;
+  }
+  j.outcome = pick->outcome;
+  if (j.series.size() == 1) {
+    j.reason = pick->reason;
+    return j;
+  }
+  size_t same = 0;
+  for (const auto& s : j.series) same += s.outcome == pick->outcome ? 1 : 0;
+  if (rule.policies.series_any) {
+    j.reason = absl::StrCat("series: any; best of ", j.series.size(),
+                            " series is ", Sv(OutcomeName(pick->outcome)), ": ",
+                            DescribeSeries(pick->labels, pick->value), " — ",
+                            pick->reason);
+  } else {
+    j.reason = absl::StrCat(same, " of ", j.series.size(), " series ",
+                            Sv(OutcomeName(pick->outcome)), "; first: ",
+                            Labels(pick->labels.WithoutMetricName()).ToString(),
+                            " ", pick->reason);
+  }
+  return j;
+}
+
+}  // namespace aurora

@@ -1,0 +1,54 @@
+// File: evaluator/judge.h
+// Turns observed values into outcomes: criteria combination, the firing
+// condition of Prometheus-style rules, NaN / no-data policies, severity, and
+// `series: all|any`. Pure: values in, outcomes and reasons out.
+#ifndef AURORA_EVALUATOR_JUDGE_H_
+#define AURORA_EVALUATOR_JUDGE_H_
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "evaluator/result.h"
+#include "evaluator/sample.h"
+#include "rules/gate.h"
+
+namespace aurora {
+
+// One output series of a rule's query, with the same series' baseline value
+// when the source has a baseline.
+struct Observed {
+  Labels labels;
+  double value = 0;
+  std::optional<double> baseline;
+};
+
+struct Judgement {
+  Outcome outcome = Outcome::kPass;
+  std::string reason;
+  std::vector<SeriesResult> series;
+};
+
+// Judges one value against the rule's criteria or condition (no `for`
+// window, no policies on the set). `baseline_missing` explains a relative
+// criterion that cannot be checked.
+SeriesResult JudgeValue(const Rule& rule, const Observed& observed,
+                        bool baseline_missing);
+
+// True when the rule's condition (Prometheus style, or its fail side) holds
+// for `value`: what starts a `for` window. NaN never holds.
+bool ConditionHolds(const Rule& rule, double value);
+
+// Judges every observed series and combines them per the rule's policies:
+// an empty set follows `no_data`; `series: all` takes the worst series,
+// `series: any` the best. Severity warning/info turns fail into warn.
+Judgement JudgeRule(const Rule& rule, const std::vector<Observed>& observed,
+                    bool baseline_missing);
+
+// "V" with the value formatted as in reports, and the labels when there are
+// any: `87.5` or `{file="a.py"} 45.2`.
+std::string DescribeSeries(const Labels& labels, double value);
+
+}  // namespace aurora
+
+#endif  // AURORA_EVALUATOR_JUDGE_H_

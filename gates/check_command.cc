@@ -1,0 +1,192 @@
+#include "gates/check_command.h"
+
+#include <cstdio>
+#include <fstream>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "gates/run_gate.h"
+#include "gates/version.h"
+#include "reports/json_report.h"
+#include "reports/junit_report.h"
+#include "reports/markdown_report.h"
+#include "reports/terminal_report.h"
+#include "rules/gate_loader.h"
+
+namespace aurora {
+namespace {
+
+VarLookup SettingsThenEnvironment(
+    const std::map<std::string, std::string>& settings) {
+  VarLookup env = EnvironmentLookup();
+  return [settings, env](const std::string& name) -> std::optional<std::string> {
+    auto it = settings.find(name);
+    if (it != settings.end()) return it->second;
+    return env(name);
+  };
+}
+
+// Settings whose names suggest a secret are not shown in reports.
+bool LooksSecret(const std::string& name) {
+  std::string l = absl::AsciiStrToLower(name);
+  for (const char* word : {"token", "secret", "password", "passwd", "key",
+                           "auth", "webhook", "credential", "cookie"}) {
+    if (absl::StrContains(l, word)) return true;
+  }
+  return false;
+}
+
+// Writes `content` to `path` via a temporary file and rename, so a reader
+// never sees half a report.
+bool WriteFileAtomically(const std::string& path, const std::string& content,
+                         std::string* error) {
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) {
+      *error = absl::StrCat(path, ": cannot write report");
+      return false;
+    }
+    f << content;
+    f.flush();
+    if (!f) {
+      *error = absl::StrCat(path, ": write failed");
+      return false;
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::remove(tmp.c_str());
+    *error = absl::StrCat(path, ": cannot write report (rename failed)");
+    return false;
+  }
+  return true;
+}
+
+bool AppendFile(const std::string& path, const std::string& content,
+                std::string* error) {
+  std::ofstream f(path, std::ios::binary | std::ios::app);
+  if (!f) {
+    *error = absl::StrCat(path, ": cannot append the step summary");
+    return false;
+  }
+  f << content << "\n";
+  return static_cast<bool>(f);
+}
+
+// Loads every gate file; prints all errors. Returns false when any failed.
+bool LoadAll(const std::vector<std::string>& paths, const VarLookup& vars,
+             const CommandEnv& env, std::vector<GateFile>* out) {
+  bool ok = true;
+  for (const auto& p : paths) {
+    LoadedGate loaded = LoadGateFile(p, *env.files, vars);
+    for (const auto& e : loaded.errors) *env.err << e.ToString() << "\n";
+    if (!loaded.ok()) {
+      ok = false;
+      continue;
+    }
+    out->push_back(std::move(loaded.gate));
+  }
+  return ok;
+}
+
+}  // namespace
+
+std::optional<absl::Time> ParseEvalTime(const std::string& text) {
+  double secs = 0;
+  if (absl::SimpleAtod(text, &secs) && text.find_first_not_of("0123456789.") == std::string::npos) {
+    return absl::FromUnixNanos(static_cast<int64_t>(secs * 1e9));
+  }
+  absl::Time t;
+  std::string err;
+  if (absl::ParseTime(absl::RFC3339_full, text, &t, &err)) return t;
+  return std::nullopt;
+}
+
+int RunCheck(const CheckOptions& options, const CommandEnv& env) {
+  if (options.gate_files.empty()) {
+    *env.err << "aurora-gate check: no gate file given (see aurora-gate "
+                "check --help)\n";
+    return kExitUsage;
+  }
+  VarLookup vars = SettingsThenEnvironment(options.settings);
+  std::vector<GateFile> gates;
+  if (!LoadAll(options.gate_files, vars, env, &gates)) {
+    *env.err << "aurora-gate: gate file errors; nothing was evaluated\n";
+    return kExitUsage;
+  }
+  RunResult run;
+  run.started = env.clock->Now();
+  run.eval_time = options.at.value_or(run.started);
+  run.strict = options.strict;
+  run.tool_version = kVersion;
+  run.tool_commit = kGitCommit;
+  for (const auto& [k, v] : options.settings) {
+    run.settings[k] = LooksSecret(k) ? "(hidden)" : v;
+  }
+  SourceCache cache(*env.files);
+  for (const GateFile& g : gates) {
+    run.gates.push_back(RunGate(g, cache, run.eval_time));
+  }
+  run.verdict = RunVerdict(run.gates);
+  run.duration_seconds = absl::ToDoubleSeconds(env.clock->Now() - run.started);
+
+  *env.out << RenderTerminal(run, options.color);
+  bool io_ok = true;
+  std::string error;
+  auto write = [&](const std::string& path, const std::string& content) {
+    if (path.empty()) return;
+    if (!WriteFileAtomically(path, content, &error)) {
+      *env.err << "aurora-gate: " << error << "\n";
+      io_ok = false;
+    }
+  };
+  write(options.junit_path, RenderJunit(run));
+  write(options.json_path, RenderJson(run));
+  if (!options.markdown_path.empty() || !options.github_step_summary.empty()) {
+    std::string md = RenderMarkdown(run, MarkdownOptions{});
+    write(options.markdown_path, md);
+    if (!options.github_step_summary.empty() &&
+        !AppendFile(options.github_step_summary, md, &error)) {
+      *env.err << "aurora-gate: " << error << "\n";
+      io_ok = false;
+    }
+  }
+  if (options.dry_run) {
+    *env.err << "aurora-gate: dry run: no actions were fired\n";
+  }
+  int code = ExitCodeFor(run.verdict, options.strict);
+  if (!io_ok && code == kExitPass) code = kExitUndecided;
+  return code;
+}
+
+int RunLint(const std::vector<std::string>& gate_files,
+            const std::map<std::string, std::string>& settings,
+            const CommandEnv& env) {
+  if (gate_files.empty()) {
+    *env.err << "aurora-gate lint: no gate file given (see aurora-gate lint "
+                "--help)\n";
+    return kExitUsage;
+  }
+  VarLookup vars = SettingsThenEnvironment(settings);
+  size_t errors = 0, rules = 0;
+  for (const auto& p : gate_files) {
+    LoadedGate loaded = LoadGateFile(p, *env.files, vars);
+    for (const auto& e : loaded.errors) *env.out << e.ToString() << "\n";
+    errors += loaded.errors.size();
+    for (const auto& g : loaded.gate.groups) rules += g.rules.size();
+  }
+  if (errors > 0) {
+    *env.err << errors << (errors == 1 ? " problem" : " problems") << " in "
+             << gate_files.size() << (gate_files.size() == 1 ? " file" : " files")
+             << "\n";
+    return kExitUsage;
+  }
+  *env.err << gate_files.size() << (gate_files.size() == 1 ? " file" : " files")
+           << ", " << rules << (rules == 1 ? " rule" : " rules") << ": OK\n";
+  return kExitPass;
+}
+
+}  // namespace aurora

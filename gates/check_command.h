@@ -1,0 +1,56 @@
+// File: gates/check_command.h
+// `aurora-gate check` and `aurora-gate lint`: load gate files, evaluate (check)
+// or only validate (lint), write reports, return the exit code.
+#ifndef AURORA_GATES_CHECK_COMMAND_H_
+#define AURORA_GATES_CHECK_COMMAND_H_
+
+#include <map>
+#include <optional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "base/clock.h"
+#include "base/file_reader.h"
+
+namespace aurora {
+
+inline constexpr int kExitPass = 0;
+inline constexpr int kExitFail = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitUndecided = 3;
+
+struct CheckOptions {
+  std::vector<std::string> gate_files;
+  std::map<std::string, std::string> settings;  // --set NAME=VALUE
+  std::string junit_path, json_path, markdown_path;
+  bool strict = false;
+  bool dry_run = false;
+  std::optional<absl::Time> at;  // --at; default: now
+  bool color = false;
+  std::string github_step_summary;  // $GITHUB_STEP_SUMMARY, appended to
+};
+
+// The seams `check` and `lint` use. All must outlive the call.
+struct CommandEnv {
+  FileReader* files;
+  Clock* clock;
+  std::ostream* out;  // the terminal report
+  std::ostream* err;  // errors and notes
+};
+
+int RunCheck(const CheckOptions& options, const CommandEnv& env);
+
+// Validates every file and prints each problem as file:line:col: message.
+// Returns 0 when all are valid, 2 otherwise.
+int RunLint(const std::vector<std::string>& gate_files,
+            const std::map<std::string, std::string>& settings,
+            const CommandEnv& env);
+
+// Parses --at: RFC 3339 ("2026-11-27T08:00:00Z") or unix seconds.
+std::optional<absl::Time> ParseEvalTime(const std::string& text);
+
+}  // namespace aurora
+
+#endif  // AURORA_GATES_CHECK_COMMAND_H_

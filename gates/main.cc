@@ -1,0 +1,214 @@
+// aurora-gate: command-line entry point. Parses options (Boost.Program_options)
+// and hands over to the commands; every exception stops here.
+#include <unistd.h>
+
+#include <cstdlib>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "base/clock.h"
+#include "base/file_reader.h"
+#include "boost/program_options.hpp"
+#include "gates/check_command.h"
+#include "gates/version.h"
+
+namespace po = boost::program_options;
+
+namespace aurora {
+namespace {
+
+constexpr char kUsage[] = R"(Usage: aurora-gate COMMAND [OPTIONS] GATE...
+
+A metrics-driven gate: evaluates gate files (YAML, shaped like Prometheus rule
+files) against CI artifacts and Prometheus, and decides.
+
+Commands:
+  check GATE...     evaluate once and exit 0 pass / 1 fail / 2 gate-file or
+                    usage error / 3 could not decide
+  lint GATE...      validate gate files; every problem as file:line:col
+  watch GATE...     (planned) evaluate every interval after a deploy
+  report GATE...    (planned) write the go-live report
+  baseline update   (planned) refresh baselines from current artifacts
+
+Options:
+  -h [ --help ]     this help; `aurora-gate COMMAND --help` for a command
+  --version         print the version and git commit
+
+Exit codes: 0 pass (warn and pending allowed unless --strict), 1 fail,
+2 usage or gate-file error (nothing evaluated), 3 inconclusive or error.
+)";
+
+bool UseColor(const std::string& mode) {
+  if (mode == "always") return true;
+  if (mode == "never") return false;
+  const char* no_color = std::getenv("NO_COLOR");
+  const char* term = std::getenv("TERM");
+  if (no_color != nullptr && *no_color != '\0') return false;
+  if (term != nullptr && std::string(term) == "dumb") return false;
+  return ::isatty(STDOUT_FILENO) == 1;
+}
+
+bool ParseSettings(const std::vector<std::string>& raw,
+                   std::map<std::string, std::string>* out) {
+  for (const auto& s : raw) {
+    size_t eq = s.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      std::cerr << "aurora-gate: --set expects NAME=VALUE, got \"" << s
+                << "\"\n";
+      return false;
+    }
+    (*out)[s.substr(0, eq)] = s.substr(eq + 1);
+  }
+  return true;
+}
+
+po::options_description CommonOptions() {
+  po::options_description d("Gate options");
+  d.add_options()
+      ("help,h", "show this help")
+      ("set", po::value<std::vector<std::string>>()->composing(),
+       "NAME=VALUE: value for ${NAME} in gate files (before the environment); "
+       "shown in reports unless the name suggests a secret; repeatable");
+  return d;
+}
+
+int CheckMain(const std::vector<std::string>& args) {
+  po::options_description d = CommonOptions();
+  d.add_options()
+      ("junit", po::value<std::string>(), "FILE: write a JUnit XML report "
+       "(one testcase per rule)")
+      ("json", po::value<std::string>(), "FILE: write the JSON report "
+       "(schema aurora-gate/report/v1, docs/report-schema.json)")
+      ("markdown", po::value<std::string>(), "FILE: write a Markdown summary; "
+       "also appended to $GITHUB_STEP_SUMMARY when that is set")
+      ("strict", "warn and pending fail the run (exit 1)")
+      ("dry-run", "evaluate and report, fire no actions")
+      ("at", po::value<std::string>(), "TIME: evaluate as of TIME (RFC 3339 "
+       "or unix seconds) instead of now")
+      ("color", po::value<std::string>()->default_value("auto"),
+       "auto|always|never: colour in the terminal table (auto: on a TTY, "
+       "unless NO_COLOR)")
+      ("gate", po::value<std::vector<std::string>>(), "gate file (positional)");
+  po::positional_options_description pos;
+  pos.add("gate", -1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(d).positional(pos).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << "Usage: aurora-gate check GATE... [OPTIONS]\n\n"
+                 "Evaluates every rule of the gate files once and decides.\n"
+                 "Exit: 0 pass, 1 fail, 2 gate-file or usage error, 3 "
+                 "inconclusive or error.\n\n"
+              << d;
+    return kExitPass;
+  }
+  CheckOptions o;
+  if (vm.count("gate")) o.gate_files = vm["gate"].as<std::vector<std::string>>();
+  if (vm.count("set") &&
+      !ParseSettings(vm["set"].as<std::vector<std::string>>(), &o.settings)) {
+    return kExitUsage;
+  }
+  if (vm.count("junit")) o.junit_path = vm["junit"].as<std::string>();
+  if (vm.count("json")) o.json_path = vm["json"].as<std::string>();
+  if (vm.count("markdown")) o.markdown_path = vm["markdown"].as<std::string>();
+  o.strict = vm.count("strict") > 0;
+  o.dry_run = vm.count("dry-run") > 0;
+  if (vm.count("at")) {
+    o.at = ParseEvalTime(vm["at"].as<std::string>());
+    if (!o.at) {
+      std::cerr << "aurora-gate: --at expects RFC 3339 (2026-11-27T08:00:00Z) "
+                   "or unix seconds, got \""
+                << vm["at"].as<std::string>() << "\"\n";
+      return kExitUsage;
+    }
+  }
+  std::string color = vm["color"].as<std::string>();
+  if (color != "auto" && color != "always" && color != "never") {
+    std::cerr << "aurora-gate: --color expects auto, always or never\n";
+    return kExitUsage;
+  }
+  o.color = UseColor(color);
+  if (const char* s = std::getenv("GITHUB_STEP_SUMMARY"); s && *s) {
+    o.github_step_summary = s;
+  }
+  RealFileReader files;
+  RealClock clock;
+  return RunCheck(o, CommandEnv{&files, &clock, &std::cout, &std::cerr});
+}
+
+int LintMain(const std::vector<std::string>& args) {
+  po::options_description d = CommonOptions();
+  d.add_options()("gate", po::value<std::vector<std::string>>(),
+                  "gate file (positional)");
+  po::positional_options_description pos;
+  pos.add("gate", -1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(d).positional(pos).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << "Usage: aurora-gate lint GATE... [OPTIONS]\n\n"
+                 "Validates gate files and prints every problem of every file "
+                 "as\nFILE:LINE:COL: what is wrong, what was expected. Exit 0 "
+                 "when valid, 2 otherwise.\n\n"
+              << d;
+    return kExitPass;
+  }
+  std::vector<std::string> files_list;
+  if (vm.count("gate")) files_list = vm["gate"].as<std::vector<std::string>>();
+  std::map<std::string, std::string> settings;
+  if (vm.count("set") &&
+      !ParseSettings(vm["set"].as<std::vector<std::string>>(), &settings)) {
+    return kExitUsage;
+  }
+  RealFileReader files;
+  RealClock clock;
+  return RunLint(files_list, settings,
+                 CommandEnv{&files, &clock, &std::cout, &std::cerr});
+}
+
+int Main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    std::cerr << kUsage;
+    return kExitUsage;
+  }
+  const std::string cmd = args.front();
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (cmd == "-h" || cmd == "--help" || cmd == "help") {
+    std::cout << kUsage;
+    return kExitPass;
+  }
+  if (cmd == "--version" || cmd == "version") {
+    std::cout << "aurora-gate " << kVersion << " (commit " << kGitCommit
+              << ")\n";
+    return kExitPass;
+  }
+  try {
+    if (cmd == "check") return CheckMain(rest);
+    if (cmd == "lint") return LintMain(rest);
+    if (cmd == "watch" || cmd == "report" || cmd == "baseline") {
+      std::cerr << "aurora-gate: \"" << cmd
+                << "\" is planned but not available in this version\n";
+      return kExitUsage;
+    }
+  } catch (const po::error& e) {
+    std::cerr << "aurora-gate " << cmd << ": " << e.what()
+              << " (see aurora-gate " << cmd << " --help)\n";
+    return kExitUsage;
+  }
+  std::cerr << "aurora-gate: unknown command \"" << cmd << "\"\n\n" << kUsage;
+  return kExitUsage;
+}
+
+}  // namespace
+}  // namespace aurora
+
+int main(int argc, char** argv) {
+  try {
+    return aurora::Main(argc, argv);
+  } catch (const std::exception& e) {
+    std::cerr << "aurora-gate: internal error: " << e.what() << "\n";
+    return aurora::kExitUndecided;
+  }
+}

@@ -1,0 +1,32 @@
+// File: gates/run_gate.h
+// One evaluation of gate files at a given time: the core shared by `check`,
+// each tick of `watch`, `report` and the tests. Time is an argument.
+#ifndef AURORA_GATES_RUN_GATE_H_
+#define AURORA_GATES_RUN_GATE_H_
+
+#include <vector>
+
+#include "absl/time/time.h"
+#include "evaluator/result.h"
+#include "gates/source_cache.h"
+#include "rules/gate.h"
+
+namespace aurora {
+
+// Evaluates every rule of `gate` (recording rules are skipped) at
+// `eval_time`. Never fails as a whole: a source that cannot be read makes
+// its rules `error`, with the reason. The verdict is the worst outcome of the
+// rules that decide (dry-run rules never do).
+GateResult RunGate(const GateFile& gate, SourceCache& sources,
+                   absl::Time eval_time);
+
+// The run's verdict: worst of the gates.
+Outcome RunVerdict(const std::vector<GateResult>& gates);
+
+// Exit code per DESIGN.md: 0 pass (warn/pending allowed unless strict),
+// 1 fail, 3 inconclusive or error.
+int ExitCodeFor(Outcome verdict, bool strict);
+
+}  // namespace aurora
+
+#endif  // AURORA_GATES_RUN_GATE_H_

@@ -1,0 +1,31 @@
+// File: queries/artifact_source.h
+// Reads an artifact source of a gate file: expands the path (a glob for
+// junit), reads the file(s) through FileReader and hands the bytes to the
+// reader of the source's type. I/O only through the FileReader seam.
+#ifndef AURORA_QUERIES_ARTIFACT_SOURCE_H_
+#define AURORA_QUERIES_ARTIFACT_SOURCE_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "base/file_reader.h"
+#include "queries/artifact.h"
+
+namespace aurora {
+
+// Reads the artifact(s) at `path` as `type` ("coverage", "junit",
+// "pytest-benchmark"). Returns NotFound when the file (or every glob match)
+// is missing, InvalidArgument when a file is not of that type or is broken;
+// messages name the file.
+absl::StatusOr<ArtifactData> ReadArtifact(const std::string& type,
+                                          const std::string& path,
+                                          FileReader& reader);
+
+// Parses already-read bytes as `type` (one file).
+absl::StatusOr<ArtifactData> ParseArtifact(const std::string& type,
+                                           std::string_view content,
+                                           std::string_view name);
+
+}  // namespace aurora
+
+#endif  // AURORA_QUERIES_ARTIFACT_SOURCE_H_

@@ -1,0 +1,106 @@
+// File: rules/gate.h
+// The gate-file model: immutable values loaded from YAML (rules/gate_loader.h).
+// A gate file is shaped like a Prometheus rule file, so a plain Prometheus
+// alerting-rule file is a valid gate file. Runtime state lives elsewhere.
+#ifndef AURORA_RULES_GATE_H_
+#define AURORA_RULES_GATE_H_
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "rules/criterion.h"
+#include "rules/expr.h"
+#include "rules/outcome.h"
+
+namespace aurora {
+
+// 1-based position in a gate file.
+struct FilePos {
+  int line = 0;
+  int column = 0;
+};
+
+// Per-rule policies; a gate's `defaults:` fills what a rule leaves out.
+struct Policies {
+  Outcome no_data = Outcome::kInconclusive;  // the expression selected nothing
+  Outcome nan = Outcome::kInconclusive;      // a series value is NaN
+  bool series_any = false;                   // series: any (default all)
+  std::string severity = "critical";         // critical | warning | info
+  bool dry_run = false;
+};
+
+struct SourceSpec {
+  std::string name;
+  std::string type;      // coverage | pytest-benchmark | junit | prometheus
+  std::string path;      // artifact path (junit: a glob is allowed)
+  std::string baseline;  // artifact baseline path, empty when none
+  std::string url;       // prometheus: server URL (expanded; may hold secrets)
+  std::string url_display;  // the URL as written, ${VAR} unexpanded
+  FilePos pos;
+
+  bool is_artifact() const { return type != "prometheus"; }
+};
+
+struct Rule {
+  enum class Kind { kGate, kAlert, kRecord };
+  Kind kind = Kind::kGate;
+  std::string name;       // `name`, `alert` or `record`
+  std::string group;
+  std::string source;     // resolved source name (never empty after loading)
+  std::string expr;       // as written (after ${VAR} expansion)
+  // The query: expr without a split-off top-level comparison.
+  std::string query;
+  ParsedExpr parsed;      // artifact sources only (root null otherwise)
+  // Top-level comparison (`... > 0.05`): the firing condition.
+  std::optional<ParsedExpr::Comparison> condition;
+  std::vector<Criterion> pass, warn, fail;
+  absl::Duration for_duration = absl::ZeroDuration();
+  absl::Duration keep_firing_for = absl::ZeroDuration();
+  Policies policies;
+  int failure_limit = -1;              // watch mode; -1 = unset
+  int consecutive_failure_limit = -1;
+  int consecutive_error_limit = -1;
+  std::map<std::string, std::string> labels;
+  std::map<std::string, std::string> annotations;
+  std::string description;
+  FilePos pos;
+
+  bool has_criteria() const {
+    return !pass.empty() || !warn.empty() || !fail.empty();
+  }
+};
+
+struct RuleGroup {
+  std::string name;
+  absl::Duration interval = absl::ZeroDuration();  // 0 = gate default
+  std::vector<Rule> rules;
+  FilePos pos;
+};
+
+struct ActionSpec {
+  std::string on;    // fail | error | warn | pass | resolved | start
+  std::string kind;  // webhook | alertmanager | exec
+  std::map<std::string, std::string> settings;  // flattened options
+  std::vector<std::string> argv;                // exec
+  FilePos pos;
+};
+
+struct GateFile {
+  std::string path;       // as given
+  std::string sha256;     // of the file's bytes
+  std::string name;       // `gate:`, else the file's base name without extension
+  std::string title;
+  std::map<std::string, SourceSpec> sources;
+  Policies defaults;
+  absl::Duration evaluation_interval = absl::Minutes(1);
+  std::vector<RuleGroup> groups;
+  std::vector<ActionSpec> actions;
+  bool prometheus_rule_file = false;  // no aurora-gate keys at all
+};
+
+}  // namespace aurora
+
+#endif  // AURORA_RULES_GATE_H_

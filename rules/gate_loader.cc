@@ -1,0 +1,946 @@
+#include "rules/gate_loader.h"
+
+#include <algorithm>
+#include <set>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "base/digest.h"
+#include "base/strings.h"
+#include "rules/duration.h"
+#include "rules/promql_split.h"
+#include "rules/source_types.h"
+#include "yaml-cpp/yaml.h"
+
+namespace aurora {
+
+std::string GateError::ToString() const {
+  if (pos.line <= 0) return absl::StrCat(file, ": ", message);
+  return absl::StrCat(file, ":", pos.line, ":", pos.column, ": ", message);
+}
+
+namespace {
+
+const std::vector<std::string> kTopKeys = {
+    "gate",     "title",   "description", "sources",
+    "defaults", "groups",  "actions",     "evaluation_interval"};
+const std::vector<std::string> kSourceKeys = {"type", "path", "baseline",
+                                              "url"};
+const std::vector<std::string> kPolicyKeys = {"no_data", "nan", "series",
+                                              "severity", "dry_run"};
+const std::vector<std::string> kGroupKeys = {
+    "name", "interval", "query_offset", "limit", "labels", "rules", "source"};
+const std::vector<std::string> kRuleKeys = {
+    "name",
+    "alert",
+    "record",
+    "expr",
+    "source",
+    "description",
+    "pass",
+    "warn",
+    "fail",
+    "for",
+    "keep_firing_for",
+    "labels",
+    "annotations",
+    "no_data",
+    "nan",
+    "series",
+    "severity",
+    "dry_run",
+    "failure_limit",
+    "consecutive_failure_limit",
+    "consecutive_error_limit"};
+const std::vector<std::string> kActionKeys = {"on", "webhook", "alertmanager",
+                                              "exec"};
+const std::vector<std::string> kActionOn = {"fail", "error",    "warn",
+                                            "pass", "resolved", "start"};
+
+// Levenshtein distance, for "did you mean" hints on unknown keys.
+size_t EditDistance(std::string_view a, std::string_view b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1,
+                         prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+std::string DidYouMean(std::string_view word,
+                       const std::vector<std::string>& options) {
+  std::string best;
+  size_t best_d = 3;  // suggest only close matches
+  for (const auto& o : options) {
+    size_t d = EditDistance(word, o);
+    if (d < best_d) {
+      best_d = d;
+      best = o;
+    }
+  }
+  return best;
+}
+
+std::string Quoted(std::string_view s) { return absl::StrCat("\"", Sv(s), "\""); }
+
+std::string BaseName(std::string_view path) {
+  size_t slash = path.find_last_of('/');
+  std::string_view base =
+      slash == std::string_view::npos ? path : path.substr(slash + 1);
+  size_t dot = base.find_last_of('.');
+  if (dot != std::string_view::npos && dot > 0) base = base.substr(0, dot);
+  return std::string(base);
+}
+
+class Loader {
+ public:
+  Loader(std::string_view file_name, std::string_view text,
+         const VarLookup& vars)
+      : file_(file_name), text_(text), vars_(vars) {}
+
+  LoadedGate Run() {
+    out_.gate.path = file_;
+    out_.gate.name = BaseName(file_);
+    YAML::Node root;
+    try {
+      root = YAML::Load(std::string(text_));
+    } catch (const YAML::Exception& e) {
+      FilePos pos{e.mark.line + 1, e.mark.column + 1};
+      if (e.mark.line < 0) pos = {};
+      AddError(pos, absl::StrCat("invalid YAML: ", e.msg));
+      return std::move(out_);
+    }
+    if (!root.IsDefined() || root.IsNull()) {
+      AddError({}, "empty gate file, expected a mapping with \"groups\"");
+      return std::move(out_);
+    }
+    if (!root.IsMap()) {
+      AddError(Pos(root),
+               "expected a mapping with \"groups\" at the top level, got a " +
+                   KindName(root));
+      return std::move(out_);
+    }
+    LoadTop(root);
+    return std::move(out_);
+  }
+
+ private:
+  // ---- errors and positions ------------------------------------------------
+  void AddError(FilePos pos, std::string message) {
+    out_.errors.push_back(GateError{file_, pos, context_ + message});
+  }
+
+  static FilePos Pos(const YAML::Node& n) {
+    YAML::Mark m = n.Mark();
+    if (m.line < 0) return {};
+    return {m.line + 1, m.column + 1};
+  }
+
+  // Position of byte `offset` inside scalar `n`'s value.
+  FilePos PosIn(const YAML::Node& n, size_t offset) {
+    YAML::Mark m = n.Mark();
+    if (m.line < 0) return {};
+    FilePos p{m.line + 1, m.column + 1};
+    size_t at = static_cast<size_t>(m.pos);
+    char first = at < text_.size() ? text_[at] : '\0';
+    const std::string& value = n.Scalar();
+    if (first == '|' || first == '>') {
+      // Block scalar: content starts on the next line at its indentation.
+      size_t nl = text_.find('\n', at);
+      if (nl == std::string_view::npos) return p;
+      size_t line_start = nl + 1;
+      size_t indent = 0;
+      while (line_start + indent < text_.size() &&
+             text_[line_start + indent] == ' ') {
+        ++indent;
+      }
+      int line = p.line + 1;
+      size_t col = 0;
+      for (size_t i = 0; i < offset && i < value.size(); ++i) {
+        if (value[i] == '\n') {
+          ++line;
+          col = 0;
+        } else {
+          ++col;
+        }
+      }
+      return {line, static_cast<int>(indent + col + 1)};
+    }
+    int quote = (first == '"' || first == '\'') ? 1 : 0;
+    // Plain or quoted scalar: exact on its first line.
+    int line = p.line;
+    int col = p.column + quote;
+    for (size_t i = 0; i < offset && i < value.size(); ++i) {
+      if (value[i] == '\n') {
+        ++line;
+        col = 1;
+      } else {
+        ++col;
+      }
+    }
+    return {line, col};
+  }
+
+  static std::string KindName(const YAML::Node& n) {
+    if (n.IsMap()) return "mapping";
+    if (n.IsSequence()) return "list";
+    if (n.IsNull()) return "null";
+    return absl::StrCat("scalar \"", n.Scalar(), "\"");
+  }
+
+  // Reports unknown and duplicate keys of mapping `n`.
+  void CheckKeys(const YAML::Node& n, std::string_view what,
+                 const std::vector<std::string>& allowed) {
+    std::set<std::string> seen;
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      const YAML::Node& key = it->first;
+      if (!key.IsScalar()) {
+        AddError(Pos(key), absl::StrCat("expected a string key in ", Sv(what)));
+        continue;
+      }
+      const std::string& k = key.Scalar();
+      if (!seen.insert(k).second) {
+        AddError(Pos(key), absl::StrCat("duplicate key ", Quoted(k), " in ",
+                                        Sv(what)));
+        continue;
+      }
+      if (std::find(allowed.begin(), allowed.end(), k) != allowed.end()) {
+        continue;
+      }
+      std::string hint = DidYouMean(k, allowed);
+      AddError(Pos(key),
+               absl::StrCat("unknown key ", Quoted(k), " in ", Sv(what),
+                            hint.empty() ? "" : ", did you mean " + Quoted(hint) + "?",
+                            " (expected one of: ", absl::StrJoin(allowed, ", "),
+                            ")"));
+    }
+  }
+
+  // A string scalar with ${VAR} expanded; nullopt (and an error) otherwise.
+  std::optional<std::string> Str(const YAML::Node& n, std::string_view what) {
+    if (!n.IsScalar()) {
+      AddError(Pos(n), absl::StrCat("expected a string for ", Sv(what),
+                                    ", got a ", KindName(n)));
+      return std::nullopt;
+    }
+    size_t off = 0;
+    absl::StatusOr<std::string> v = ExpandVars(n.Scalar(), vars_, &off);
+    if (!v.ok()) {
+      AddError(PosIn(n, off),
+               absl::StrCat(Sv(what), ": ", v.status().message()));
+      return std::nullopt;
+    }
+    return *std::move(v);
+  }
+
+  std::optional<absl::Duration> Duration(const YAML::Node& n,
+                                         std::string_view what) {
+    std::optional<std::string> s = Str(n, what);
+    if (!s) return std::nullopt;
+    absl::StatusOr<absl::Duration> d = ParsePromDuration(*s);
+    if (!d.ok()) {
+      AddError(Pos(n), absl::StrCat(Sv(what), ": ", d.status().message()));
+      return std::nullopt;
+    }
+    return *d;
+  }
+
+  std::optional<bool> Bool(const YAML::Node& n, std::string_view what) {
+    std::optional<std::string> s = Str(n, what);
+    if (!s) return std::nullopt;
+    std::string l = absl::AsciiStrToLower(*s);
+    if (l == "true") return true;
+    if (l == "false") return false;
+    AddError(Pos(n), absl::StrCat(Sv(what), ": expected true or false, got ",
+                                  Quoted(*s)));
+    return std::nullopt;
+  }
+
+  std::optional<int> Count(const YAML::Node& n, std::string_view what) {
+    std::optional<std::string> s = Str(n, what);
+    if (!s) return std::nullopt;
+    int v = 0;
+    bool ok = !s->empty() && s->size() < 10;
+    for (char c : *s) ok = ok && c >= '0' && c <= '9';
+    if (ok) v = std::stoi(*s);
+    if (!ok) {
+      AddError(Pos(n), absl::StrCat(Sv(what),
+                                    ": expected a whole number >= 0, got ",
+                                    Quoted(*s)));
+      return std::nullopt;
+    }
+    return v;
+  }
+
+  std::map<std::string, std::string> StringMap(const YAML::Node& n,
+                                               std::string_view what) {
+    std::map<std::string, std::string> out;
+    if (!n.IsMap()) {
+      if (!n.IsNull()) {
+        AddError(Pos(n), absl::StrCat(Sv(what), ": expected a mapping of "
+                                      "names to strings, got a ",
+                                      KindName(n)));
+      }
+      return out;
+    }
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      if (!it->first.IsScalar()) continue;
+      // Label and annotation values are templates ({{ $value }}): keep them
+      // as written apart from ${VAR}.
+      std::optional<std::string> v =
+          Str(it->second, absl::StrCat(Sv(what), " ", Quoted(it->first.Scalar())));
+      if (v) out[it->first.Scalar()] = *v;
+    }
+    return out;
+  }
+
+  // ---- policies --------------------------------------------------------------
+  void LoadPolicy(const YAML::Node& map, Policies* p) {
+    static const std::vector<std::string> kOutcomes = {
+        "pass", "warn", "inconclusive", "error", "fail"};
+    for (const char* key : {"no_data", "nan"}) {
+      if (!map[key]) continue;
+      std::optional<std::string> s = Str(map[key], key);
+      if (!s) continue;
+      std::optional<Outcome> o = ParseOutcome(*s);
+      if (!o || *o == Outcome::kPending) {
+        AddError(Pos(map[key]),
+                 absl::StrCat(key, ": expected one of ",
+                              absl::StrJoin(kOutcomes, ", "), ", got ",
+                              Quoted(*s)));
+        continue;
+      }
+      (std::string_view(key) == "no_data" ? p->no_data : p->nan) = *o;
+    }
+    if (map["series"]) {
+      if (std::optional<std::string> s = Str(map["series"], "series")) {
+        if (*s == "all" || *s == "any") {
+          p->series_any = *s == "any";
+        } else {
+          AddError(Pos(map["series"]),
+                   absl::StrCat("series: expected all or any, got ", Quoted(*s)));
+        }
+      }
+    }
+    if (map["severity"]) {
+      if (std::optional<std::string> s = Str(map["severity"], "severity")) {
+        if (*s == "critical" || *s == "warning" || *s == "info") {
+          p->severity = *s;
+        } else {
+          AddError(Pos(map["severity"]),
+                   absl::StrCat("severity: expected critical, warning or "
+                                "info, got ",
+                                Quoted(*s)));
+        }
+      }
+    }
+    if (map["dry_run"]) {
+      if (std::optional<bool> b = Bool(map["dry_run"], "dry_run")) {
+        p->dry_run = *b;
+      }
+    }
+  }
+
+  // ---- top level ---------------------------------------------------------------
+  void LoadTop(const YAML::Node& root) {
+    CheckKeys(root, "the gate file", kTopKeys);
+    GateFile& g = out_.gate;
+    g.prometheus_rule_file = !root["gate"] && !root["sources"] &&
+                             !root["defaults"] && !root["actions"] &&
+                             !root["title"];
+    if (root["gate"]) {
+      if (auto s = Str(root["gate"], "gate")) g.name = *s;
+    }
+    if (root["title"]) {
+      if (auto s = Str(root["title"], "title")) g.title = *s;
+    }
+    if (root["description"]) Str(root["description"], "description");
+    if (root["evaluation_interval"]) {
+      if (auto d = Duration(root["evaluation_interval"], "evaluation_interval")) {
+        if (*d <= absl::ZeroDuration()) {
+          AddError(Pos(root["evaluation_interval"]),
+                   "evaluation_interval: expected a positive duration");
+        } else {
+          g.evaluation_interval = *d;
+        }
+      }
+    }
+    if (root["sources"]) LoadSources(root["sources"]);
+    if (root["defaults"]) {
+      const YAML::Node& d = root["defaults"];
+      if (!d.IsMap()) {
+        AddError(Pos(d), "defaults: expected a mapping of policies (" +
+                             absl::StrJoin(kPolicyKeys, ", ") + ")");
+      } else {
+        CheckKeys(d, "defaults", kPolicyKeys);
+        LoadPolicy(d, &g.defaults);
+      }
+    }
+    if (!root["groups"]) {
+      AddError(Pos(root),
+               "missing key \"groups\": a gate file needs a list of groups "
+               "of rules");
+    } else {
+      LoadGroups(root["groups"]);
+    }
+    if (root["actions"]) LoadActions(root["actions"]);
+    size_t rule_count = 0;
+    for (const auto& grp : g.groups) rule_count += grp.rules.size();
+    if (root["groups"] && rule_count == 0 && out_.errors.empty()) {
+      AddError(Pos(root["groups"]),
+               "the gate has no rules: nothing would be decided (add rules "
+               "to a group)");
+    }
+  }
+
+  void LoadSources(const YAML::Node& n) {
+    if (!n.IsMap()) {
+      AddError(Pos(n), "sources: expected a mapping of source names to "
+                       "{ type: ..., path: ... }, got a " + KindName(n));
+      return;
+    }
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      if (!it->first.IsScalar()) continue;
+      std::string name = it->first.Scalar();
+      const YAML::Node& s = it->second;
+      std::string saved = context_;
+      context_ = absl::StrCat("source ", Quoted(name), ": ");
+      LoadSource(name, s, Pos(it->first));
+      context_ = saved;
+    }
+  }
+
+  void LoadSource(const std::string& name, const YAML::Node& s, FilePos pos) {
+    if (!s.IsMap()) {
+      AddError(Pos(s).line ? Pos(s) : pos,
+               "expected a mapping such as { type: coverage, path: "
+               "coverage.xml }, got a " + KindName(s));
+      return;
+    }
+    CheckKeys(s, "a source", kSourceKeys);
+    SourceSpec spec;
+    spec.name = name;
+    spec.pos = pos;
+    if (!s["type"]) {
+      AddError(pos, "missing key \"type\" (expected one of: " +
+                        absl::StrJoin(SupportedSourceTypes(), ", ") + ")");
+      return;
+    }
+    std::optional<std::string> type = Str(s["type"], "type");
+    if (!type) return;
+    spec.type = *type;
+    const auto& supported = SupportedSourceTypes();
+    if (std::find(supported.begin(), supported.end(), spec.type) ==
+        supported.end()) {
+      if (IsPlannedSourceType(spec.type)) {
+        AddError(Pos(s["type"]),
+                 absl::StrCat("source type ", Quoted(spec.type),
+                              " is not supported by this version yet "
+                              "(supported: ",
+                              absl::StrJoin(supported, ", "), ")"));
+      } else {
+        std::string hint = DidYouMean(spec.type, supported);
+        AddError(Pos(s["type"]),
+                 absl::StrCat("unknown source type ", Quoted(spec.type),
+                              hint.empty() ? "" : ", did you mean " + Quoted(hint) + "?",
+                              " (expected one of: ",
+                              absl::StrJoin(supported, ", "), ")"));
+      }
+      return;
+    }
+    if (spec.is_artifact()) {
+      if (s["url"]) {
+        AddError(Pos(s["url"]), absl::StrCat("\"url\" is for prometheus "
+                                             "sources; a ", spec.type,
+                                             " source reads \"path\""));
+      }
+      if (!s["path"]) {
+        AddError(pos, absl::StrCat("missing key \"path\": a ", spec.type,
+                                   " source reads an artifact file"));
+        return;
+      }
+      if (auto p = Str(s["path"], "path")) spec.path = *p;
+      if (s["baseline"]) {
+        if (auto b = Str(s["baseline"], "baseline")) spec.baseline = *b;
+      }
+      if (spec.path.empty()) AddError(Pos(s["path"]), "path: expected a file path, got an empty string");
+    } else {
+      for (const char* k : {"path", "baseline"}) {
+        if (s[k]) {
+          AddError(Pos(s[k]), absl::StrCat("\"", k, "\" is for artifact "
+                                           "sources; a prometheus source "
+                                           "takes \"url\""));
+        }
+      }
+      if (s["url"]) {
+        if (s["url"].IsScalar()) spec.url_display = s["url"].Scalar();
+        if (auto u = Str(s["url"], "url")) spec.url = *u;
+      }
+    }
+    out_.gate.sources[spec.name] = spec;
+  }
+
+  void LoadGroups(const YAML::Node& n) {
+    if (!n.IsSequence()) {
+      AddError(Pos(n), "groups: expected a list of groups (- name: ...), "
+                       "got a " + KindName(n));
+      return;
+    }
+    std::set<std::string> names;
+    for (size_t i = 0; i < n.size(); ++i) {
+      const YAML::Node& gn = n[i];
+      if (!gn.IsMap()) {
+        AddError(Pos(gn), absl::StrCat("groups[", i, "]: expected a mapping "
+                                       "with name and rules, got a ",
+                                       KindName(gn)));
+        continue;
+      }
+      RuleGroup group;
+      group.pos = Pos(gn);
+      if (!gn["name"]) {
+        AddError(group.pos, absl::StrCat("groups[", i, "]: missing key "
+                                         "\"name\""));
+      } else if (auto s = Str(gn["name"], "group name")) {
+        group.name = *s;
+        if (group.name.empty()) {
+          AddError(Pos(gn["name"]), "group name: expected a non-empty string");
+        } else if (!names.insert(group.name).second) {
+          AddError(Pos(gn["name"]), absl::StrCat("duplicate group name ",
+                                                 Quoted(group.name)));
+        }
+      }
+      std::string saved = context_;
+      context_ = absl::StrCat("group ", Quoted(group.name), ": ");
+      CheckKeys(gn, "a group", kGroupKeys);
+      if (gn["interval"]) {
+        if (auto d = Duration(gn["interval"], "interval")) group.interval = *d;
+      }
+      if (gn["query_offset"]) Duration(gn["query_offset"], "query_offset");
+      if (gn["limit"]) Count(gn["limit"], "limit");
+      std::map<std::string, std::string> group_labels;
+      if (gn["labels"]) group_labels = StringMap(gn["labels"], "labels");
+      std::string group_source;
+      if (gn["source"]) {
+        if (auto s = Str(gn["source"], "source")) group_source = *s;
+      }
+      if (!gn["rules"]) {
+        AddError(group.pos, "missing key \"rules\": a group needs a list of "
+                            "rules");
+      } else if (!gn["rules"].IsSequence()) {
+        if (!gn["rules"].IsNull()) {
+          AddError(Pos(gn["rules"]), "rules: expected a list of rules, got a " +
+                                         KindName(gn["rules"]));
+        }
+      } else {
+        const YAML::Node& rules = gn["rules"];
+        for (size_t r = 0; r < rules.size(); ++r) {
+          std::optional<Rule> rule =
+              LoadRule(rules[r], group.name, r, group_source, group_labels);
+          if (rule) group.rules.push_back(std::move(*rule));
+        }
+      }
+      context_ = saved;
+      out_.gate.groups.push_back(std::move(group));
+    }
+  }
+
+  std::optional<Rule> LoadRule(const YAML::Node& rn, const std::string& group,
+                               size_t index, const std::string& group_source,
+                               const std::map<std::string, std::string>&
+                                   group_labels) {
+    std::string saved = context_;
+    Rule rule;
+    rule.group = group;
+    rule.pos = Pos(rn);
+    rule.policies = out_.gate.defaults;
+    if (!rn.IsMap()) {
+      AddError(Pos(rn), absl::StrCat("rule ", index + 1, ": expected a "
+                                     "mapping with name (or alert), expr "
+                                     "and criteria, got a ",
+                                     KindName(rn)));
+      return std::nullopt;
+    }
+    int naming = (rn["name"] ? 1 : 0) + (rn["alert"] ? 1 : 0) +
+                 (rn["record"] ? 1 : 0);
+    const char* name_key = rn["alert"] ? "alert" : rn["record"] ? "record" : "name";
+    rule.kind = rn["alert"] ? Rule::Kind::kAlert
+                : rn["record"] ? Rule::Kind::kRecord
+                               : Rule::Kind::kGate;
+    if (rn[name_key]) {
+      if (auto s = Str(rn[name_key], name_key)) rule.name = *s;
+    }
+    context_ = absl::StrCat(saved, "rule ",
+                            rule.name.empty() ? absl::StrCat(index + 1)
+                                              : Quoted(rule.name),
+                            ": ");
+    CheckKeys(rn, "a rule", kRuleKeys);
+    bool ok = true;
+    if (naming == 0) {
+      AddError(rule.pos, "missing key \"name\" (or \"alert\" for a "
+                         "Prometheus alerting rule)");
+      ok = false;
+    } else if (naming > 1) {
+      AddError(rule.pos, "a rule has exactly one of \"name\", \"alert\" or "
+                         "\"record\"");
+      ok = false;
+    } else if (rule.name.empty()) {
+      AddError(Pos(rn[name_key]),
+               absl::StrCat(name_key, ": expected a non-empty string"));
+      ok = false;
+    }
+    // Source.
+    std::string source_name = group_source;
+    if (rn["source"]) {
+      if (auto s = Str(rn["source"], "source")) source_name = *s;
+    }
+    const SourceSpec* source = ResolveSource(
+        source_name, rn["source"] ? Pos(rn["source"]) : rule.pos);
+    if (source == nullptr) ok = false;
+    if (source != nullptr) rule.source = source->name;
+    // Policies and plain fields.
+    LoadPolicy(rn, &rule.policies);
+    rule.labels = group_labels;
+    if (rn["labels"]) {
+      for (auto& [k, v] : StringMap(rn["labels"], "labels")) rule.labels[k] = v;
+    }
+    if (rn["annotations"]) rule.annotations = StringMap(rn["annotations"], "annotations");
+    if (rn["description"]) {
+      if (auto s = Str(rn["description"], "description")) rule.description = *s;
+    }
+    if (rule.kind == Rule::Kind::kAlert) {
+      // Prometheus: severity comes from the labels; critical fails the gate.
+      auto sev = rule.labels.find("severity");
+      rule.policies.severity =
+          sev != rule.labels.end() && sev->second == "critical" ? "critical"
+                                                                : "warning";
+      if (rn["severity"]) {
+        AddError(Pos(rn["severity"]),
+                 "an alerting rule takes its severity from labels.severity");
+      }
+    }
+    for (const char* k : {"failure_limit", "consecutive_failure_limit",
+                          "consecutive_error_limit"}) {
+      if (!rn[k]) continue;
+      if (auto c = Count(rn[k], k)) {
+        (std::string_view(k) == "failure_limit" ? rule.failure_limit
+         : std::string_view(k) == "consecutive_failure_limit"
+             ? rule.consecutive_failure_limit
+             : rule.consecutive_error_limit) = *c;
+      }
+    }
+    // Criteria.
+    struct CritKey {
+      const char* key;
+      std::vector<Criterion>* out;
+    };
+    for (CritKey ck : {CritKey{"pass", &rule.pass}, CritKey{"warn", &rule.warn},
+                       CritKey{"fail", &rule.fail}}) {
+      if (!rn[ck.key]) continue;
+      LoadCriteria(rn[ck.key], ck.key, ck.out);
+    }
+    if (rule.kind != Rule::Kind::kGate && rule.has_criteria()) {
+      AddError(rule.pos, absl::StrCat("a Prometheus ", name_key, " rule takes "
+                                      "no pass/warn/fail; its expression is "
+                                      "the condition"));
+      ok = false;
+    }
+    // Durations.
+    if (rn["for"]) {
+      if (auto d = Duration(rn["for"], "for")) rule.for_duration = *d;
+    }
+    if (rn["keep_firing_for"]) {
+      if (auto d = Duration(rn["keep_firing_for"], "keep_firing_for")) {
+        rule.keep_firing_for = *d;
+      }
+    }
+    if (source != nullptr && source->is_artifact() &&
+        (rule.for_duration > absl::ZeroDuration() ||
+         rule.keep_firing_for > absl::ZeroDuration())) {
+      AddError(Pos(rn[rn["for"] ? "for" : "keep_firing_for"]),
+               absl::StrCat("\"for\" and \"keep_firing_for\" need a live "
+                            "source with history; source ",
+                            Quoted(source->name), " is a ", source->type,
+                            " artifact"));
+      ok = false;
+    }
+    // Expression.
+    if (!rn["expr"]) {
+      AddError(rule.pos, "missing key \"expr\"");
+      ok = false;
+    } else if (auto e = Str(rn["expr"], "expr")) {
+      rule.expr = *e;
+      if (source != nullptr && !LoadExpr(rn["expr"], *source, &rule)) ok = false;
+    } else {
+      ok = false;
+    }
+    if (ok && rule.kind == Rule::Kind::kGate && !rule.has_criteria() &&
+        !rule.condition.has_value()) {
+      AddError(rule.pos,
+               "no criteria: add pass/warn/fail (e.g. pass: \">= 90\") or end "
+               "expr with a comparison (e.g. expr: ... > 0.05)");
+      ok = false;
+    }
+    if (ok && rule.condition.has_value() && rule.has_criteria()) {
+      AddError(Pos(rn["expr"]),
+               "expr ends in a comparison and the rule also has "
+               "pass/warn/fail: use one or the other");
+      ok = false;
+    }
+    if (ok && source != nullptr && source->is_artifact()) {
+      for (const auto* list : {&rule.pass, &rule.warn, &rule.fail}) {
+        for (const auto& c : *list) {
+          if (c.relative() && source->baseline.empty()) {
+            AddError(rule.pos,
+                     absl::StrCat("criterion ", Quoted(c.text),
+                                  " is relative to a baseline, but source ",
+                                  Quoted(source->name),
+                                  " has no \"baseline\" file"));
+            ok = false;
+          }
+        }
+      }
+    }
+    if (ok && source != nullptr && !source->is_artifact()) {
+      for (const auto* list : {&rule.pass, &rule.warn, &rule.fail}) {
+        for (const auto& c : *list) {
+          if (c.relative()) {
+            AddError(rule.pos,
+                     absl::StrCat("criterion ", Quoted(c.text),
+                                  " is relative to a baseline; prometheus "
+                                  "sources have none (compare with offset "
+                                  "in the query instead)"));
+            ok = false;
+          }
+        }
+      }
+    }
+    context_ = saved;
+    if (!ok) return std::nullopt;
+    return rule;
+  }
+
+  void LoadCriteria(const YAML::Node& n, const char* key,
+                    std::vector<Criterion>* out) {
+    std::vector<YAML::Node> items;
+    if (n.IsSequence()) {
+      for (size_t i = 0; i < n.size(); ++i) items.push_back(n[i]);
+      if (items.empty()) {
+        AddError(Pos(n), absl::StrCat(key, ": expected at least one "
+                                      "criterion, e.g. \">= 90\""));
+      }
+    } else {
+      items.push_back(n);
+    }
+    for (const YAML::Node& item : items) {
+      if (!item.IsScalar()) {
+        AddError(Pos(item), absl::StrCat(key, ": expected a criterion such as "
+                                         "\">= 90\" or a list of them, got a ",
+                                         KindName(item)));
+        continue;
+      }
+      std::optional<std::string> s = Str(item, key);
+      if (!s) continue;
+      size_t off = 0;
+      absl::StatusOr<Criterion> c = ParseCriterion(*s, &off);
+      if (!c.ok()) {
+        AddError(PosIn(item, off),
+                 absl::StrCat(key, ": ", c.status().message()));
+        continue;
+      }
+      out->push_back(*std::move(c));
+    }
+  }
+
+  bool LoadExpr(const YAML::Node& node, const SourceSpec& source, Rule* rule) {
+    if (!source.is_artifact()) {
+      SplitExpr split = SplitTopLevelComparison(rule->expr);
+      rule->query = split.query;
+      rule->condition = split.comparison;
+      if (rule->query.empty()) {
+        AddError(Pos(node), "expr: empty expression");
+        return false;
+      }
+      return true;
+    }
+    ExprError err;
+    absl::StatusOr<ParsedExpr> parsed = ParseExpr(rule->expr, &err);
+    if (!parsed.ok()) {
+      AddError(PosIn(node, err.offset),
+               absl::StrCat("expr: ", err.message.empty()
+                                          ? std::string(parsed.status().message())
+                                          : err.message));
+      return false;
+    }
+    bool ok = true;
+    const std::vector<std::string>& known = ArtifactMetrics(source.type);
+    for (const auto& [metric, offset] : ReferencedMetrics(*parsed->root)) {
+      if (std::find(known.begin(), known.end(), metric) != known.end()) continue;
+      std::string hint = DidYouMean(metric, known);
+      AddError(PosIn(node, offset),
+               absl::StrCat("expr: unknown metric ", Quoted(metric), " for a ",
+                            source.type, " source",
+                            hint.empty() ? "" : ", did you mean " + Quoted(hint) + "?",
+                            " (", source.type, " yields: ",
+                            absl::StrJoin(known, ", "), ")"));
+      ok = false;
+    }
+    rule->parsed = *parsed;
+    rule->condition = parsed->comparison;
+    rule->query = ExprToString(*parsed->root);
+    return ok;
+  }
+
+  // The source a rule reads: its own, its group's, the only one declared, or
+  // the implicit Prometheus source of a plain Prometheus rule file.
+  const SourceSpec* ResolveSource(const std::string& wanted, FilePos pos) {
+    auto& sources = out_.gate.sources;
+    if (!wanted.empty()) {
+      auto it = sources.find(wanted);
+      if (it != sources.end()) return &it->second;
+      std::vector<std::string> names;
+      for (const auto& [n, s] : sources) names.push_back(n);
+      std::string hint = DidYouMean(wanted, names);
+      AddError(pos, absl::StrCat(
+                        "source ", Quoted(wanted), " is not declared",
+                        hint.empty() ? "" : ", did you mean " + Quoted(hint) + "?",
+                        names.empty()
+                            ? " (the gate declares no sources)"
+                            : " (declared: " + absl::StrJoin(names, ", ") + ")"));
+      return nullptr;
+    }
+    if (sources.size() == 1) return &sources.begin()->second;
+    if (sources.empty()) {
+      // A plain Prometheus rule file: the server comes from --prometheus or
+      // PROMETHEUS_URL at run time.
+      SourceSpec prom;
+      prom.name = "prometheus";
+      prom.type = "prometheus";
+      sources[prom.name] = prom;
+      return &sources[prom.name];
+    }
+    const SourceSpec* only_prom = nullptr;
+    int proms = 0;
+    std::vector<std::string> names;
+    for (const auto& [n, s] : sources) {
+      names.push_back(n);
+      if (!s.is_artifact()) {
+        ++proms;
+        only_prom = &s;
+      }
+    }
+    if (proms == 1) return only_prom;
+    AddError(pos, absl::StrCat("the rule names no source and the gate "
+                               "declares several; add source: one of ",
+                               absl::StrJoin(names, ", ")));
+    return nullptr;
+  }
+
+  void LoadActions(const YAML::Node& n) {
+    if (!n.IsSequence()) {
+      AddError(Pos(n), "actions: expected a list of actions (- on: fail ...), "
+                       "got a " + KindName(n));
+      return;
+    }
+    for (size_t i = 0; i < n.size(); ++i) {
+      const YAML::Node& an = n[i];
+      std::string saved = context_;
+      context_ = absl::StrCat("action ", i + 1, ": ");
+      if (!an.IsMap()) {
+        AddError(Pos(an), "expected a mapping with on and one of webhook, "
+                          "alertmanager, exec, got a " + KindName(an));
+        context_ = saved;
+        continue;
+      }
+      CheckKeys(an, "an action", kActionKeys);
+      ActionSpec a;
+      a.pos = Pos(an);
+      if (!an["on"]) {
+        AddError(a.pos, "missing key \"on\" (expected one of: " +
+                            absl::StrJoin(kActionOn, ", ") + ")");
+      } else if (auto s = Str(an["on"], "on")) {
+        a.on = *s;
+        if (std::find(kActionOn.begin(), kActionOn.end(), a.on) ==
+            kActionOn.end()) {
+          AddError(Pos(an["on"]), absl::StrCat("on: expected one of ",
+                                               absl::StrJoin(kActionOn, ", "),
+                                               ", got ", Quoted(a.on)));
+        }
+      }
+      int kinds = 0;
+      for (const char* k : {"webhook", "alertmanager", "exec"}) {
+        if (!an[k]) continue;
+        ++kinds;
+        a.kind = k;
+        const YAML::Node& body = an[k];
+        if (a.kind == "exec") {
+          if (!body.IsSequence() || body.size() == 0) {
+            AddError(Pos(body), "exec: expected a command as a list of "
+                                "arguments, e.g. [\"aws\", \"ecs\", ...]");
+          } else {
+            for (size_t j = 0; j < body.size(); ++j) {
+              if (auto s = Str(body[j], "exec argument")) a.argv.push_back(*s);
+            }
+          }
+        } else if (!body.IsMap()) {
+          AddError(Pos(body), absl::StrCat(k, ": expected a mapping such as "
+                                           "{ url: ... }"));
+        } else {
+          for (auto it = body.begin(); it != body.end(); ++it) {
+            if (!it->first.IsScalar()) continue;
+            if (it->second.IsScalar()) {
+              if (auto s = Str(it->second, it->first.Scalar())) {
+                a.settings[it->first.Scalar()] = *s;
+              }
+            }
+          }
+        }
+      }
+      if (kinds != 1) {
+        AddError(a.pos, "an action has exactly one of webhook, alertmanager, "
+                        "exec");
+      }
+      out_.gate.actions.push_back(std::move(a));
+      context_ = saved;
+    }
+  }
+
+  std::string file_;
+  std::string_view text_;
+  const VarLookup& vars_;
+  std::string context_;
+  LoadedGate out_;
+};
+
+}  // namespace
+
+LoadedGate ParseGate(std::string_view file_name, std::string_view text,
+                     const VarLookup& vars) {
+  Loader loader(file_name, text, vars);
+  LoadedGate out = loader.Run();
+  out.gate.sha256 = Sha256Hex(text);
+  return out;
+}
+
+LoadedGate LoadGateFile(const std::string& path, FileReader& reader,
+                        const VarLookup& vars) {
+  absl::StatusOr<std::string> text = reader.ReadFile(path);
+  if (!text.ok()) {
+    LoadedGate out;
+    out.gate.path = path;
+    std::string msg(text.status().message());
+    // The reader's message starts with the path; don't repeat it.
+    if (msg.rfind(path + ": ", 0) == 0) msg = msg.substr(path.size() + 2);
+    out.errors.push_back(GateError{path, {}, "cannot read gate file: " + msg});
+    return out;
+  }
+  return ParseGate(path, *text, vars);
+}
+
+}  // namespace aurora

@@ -1,0 +1,43 @@
+// File: rules/gate_loader.h
+// Loads gate files: ParseGate() is pure (text in, model and every error out),
+// LoadGateFile() adds only the file read. Every error names file:line:col
+// (1-based) and says what was expected; all errors of a file are collected.
+#ifndef AURORA_RULES_GATE_LOADER_H_
+#define AURORA_RULES_GATE_LOADER_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/file_reader.h"
+#include "rules/gate.h"
+#include "rules/interpolate.h"
+
+namespace aurora {
+
+struct GateError {
+  std::string file;
+  FilePos pos;
+  std::string message;
+  // "FILE:LINE:COL: MESSAGE" (":LINE:COL" omitted when unknown).
+  std::string ToString() const;
+};
+
+struct LoadedGate {
+  GateFile gate;
+  std::vector<GateError> errors;  // empty when the gate is usable
+  bool ok() const { return errors.empty(); }
+};
+
+// Parses gate-file text. `file_name` is used in errors and as the gate's
+// default name. `vars` resolves ${VAR} references.
+LoadedGate ParseGate(std::string_view file_name, std::string_view text,
+                     const VarLookup& vars);
+
+// Reads `path` through `reader` and parses it; a read failure is one error.
+LoadedGate LoadGateFile(const std::string& path, FileReader& reader,
+                        const VarLookup& vars);
+
+}  // namespace aurora
+
+#endif  // AURORA_RULES_GATE_LOADER_H_

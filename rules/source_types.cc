@@ -1,0 +1,59 @@
+#include "rules/source_types.h"
+
+#include <algorithm>
+
+namespace aurora {
+
+const std::vector<std::string>& SupportedSourceTypes() {
+  static const auto* kTypes = new std::vector<std::string>{
+      "coverage", "pytest-benchmark", "junit", "prometheus"};
+  return *kTypes;
+}
+
+bool IsPlannedSourceType(std::string_view type) {
+  return type == "mutation" || type == "security" || type == "json" ||
+         type == "http";
+}
+
+bool IsArtifactSourceType(std::string_view type) {
+  return type == "coverage" || type == "pytest-benchmark" || type == "junit";
+}
+
+namespace {
+std::vector<std::string> CoverageMetrics() {
+  std::vector<std::string> out;
+  for (const char* unit : {"line", "branch", "function", "instruction",
+                           "method", "class", "complexity"}) {
+    std::string u = unit;
+    std::string plural = u == "branch" ? "branches"
+                         : u == "class" ? "classes"
+                         : u == "complexity" ? "complexity"
+                                              : u + "s";
+    out.push_back("coverage_" + u + "_percent");
+    out.push_back("coverage_" + plural + "_covered");
+    out.push_back("coverage_" + plural + "_valid");
+  }
+  out.push_back("coverage_combined_percent");
+  return out;
+}
+}  // namespace
+
+const std::vector<std::string>& ArtifactMetrics(std::string_view type) {
+  static const auto* kCoverage = new std::vector<std::string>(CoverageMetrics());
+  static const auto* kBenchmark = new std::vector<std::string>{
+      "benchmark_min_seconds",    "benchmark_max_seconds",
+      "benchmark_mean_seconds",   "benchmark_median_seconds",
+      "benchmark_stddev_seconds", "benchmark_iqr_seconds",
+      "benchmark_q1_seconds",     "benchmark_q3_seconds",
+      "benchmark_total_seconds",  "benchmark_ops",
+      "benchmark_rounds",         "benchmark_iterations"};
+  static const auto* kJunit = new std::vector<std::string>{
+      "tests", "tests_flaky", "tests_duration_seconds"};
+  static const auto* kNone = new std::vector<std::string>{};
+  if (type == "coverage") return *kCoverage;
+  if (type == "pytest-benchmark") return *kBenchmark;
+  if (type == "junit") return *kJunit;
+  return *kNone;
+}
+
+}  // namespace aurora
