@@ -1,0 +1,236 @@
+#include "reports/json_report.h"
+
+#include <cmath>
+#include <map>
+#include <vector>
+
+#include "base/number_format.h"
+#include "reports/report_text.h"
+#include "reports/run_summary.h"
+#include "rapidjson/prettywriter.h"
+#include "rapidjson/stringbuffer.h"
+
+namespace aurora {
+namespace {
+
+using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
+
+void Key(Writer& w, std::string_view key) {
+  w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
+}
+
+void String(Writer& w, std::string_view s) {
+  const std::string valid = ToValidUtf8(s);
+  w.String(valid.data(), static_cast<rapidjson::SizeType>(valid.size()));
+}
+
+// Finite → JSON number in FormatNumber's shortest form; otherwise the
+// strings "NaN", "+Inf", "-Inf" (which FormatNumber also produces).
+void Number(Writer& w, double v) {
+  const std::string text = FormatNumber(v);
+  if (std::isfinite(v)) {
+    w.RawValue(text.data(), text.size(), rapidjson::kNumberType);
+  } else {
+    w.String(text.data(), static_cast<rapidjson::SizeType>(text.size()));
+  }
+}
+
+void Time(Writer& w, absl::Time t) {
+  const std::string text = Rfc3339Utc(t);
+  if (text.empty()) {
+    w.Null();
+  } else {
+    String(w, text);
+  }
+}
+
+void StringArray(Writer& w, const std::vector<std::string>& items) {
+  w.StartArray();
+  for (const std::string& s : items) String(w, s);
+  w.EndArray();
+}
+
+void StringMap(Writer& w, const std::map<std::string, std::string>& m) {
+  w.StartObject();
+  for (const auto& [k, v] : m) {
+    Key(w, ToValidUtf8(k));
+    String(w, v);
+  }
+  w.EndObject();
+}
+
+void LabelsObject(Writer& w, const Labels& labels) {
+  w.StartObject();
+  for (const auto& [k, v] : labels.pairs()) {
+    Key(w, ToValidUtf8(k));
+    String(w, v);
+  }
+  w.EndObject();
+}
+
+void Counts(Writer& w, const OutcomeCounts& counts) {
+  w.StartObject();
+  for (Outcome o : {Outcome::kPass, Outcome::kWarn, Outcome::kPending,
+                    Outcome::kInconclusive, Outcome::kError, Outcome::kFail}) {
+    Key(w, OutcomeName(o));
+    w.Int(counts.of(o));
+  }
+  Key(w, "dry_run");
+  w.Int(counts.dry_run);
+  Key(w, "total");
+  w.Int(counts.total);
+  w.EndObject();
+}
+
+void Series(Writer& w, const SeriesResult& s) {
+  w.StartObject();
+  Key(w, "labels");
+  LabelsObject(w, s.labels);
+  Key(w, "value");
+  Number(w, s.value);
+  Key(w, "baseline");
+  if (s.baseline) {
+    Number(w, *s.baseline);
+  } else {
+    w.Null();
+  }
+  Key(w, "outcome");
+  String(w, OutcomeName(s.outcome));
+  Key(w, "reason");
+  String(w, s.reason);
+  w.EndObject();
+}
+
+void Rule(Writer& w, const RuleResult& r) {
+  w.StartObject();
+  Key(w, "name");
+  String(w, r.name);
+  Key(w, "group");
+  String(w, r.group);
+  Key(w, "kind");
+  String(w, r.kind);
+  Key(w, "line");
+  w.Int(r.line);
+  Key(w, "outcome");
+  String(w, OutcomeName(r.outcome));
+  Key(w, "dry_run");
+  w.Bool(r.dry_run);
+  Key(w, "reason");
+  String(w, r.reason);
+  Key(w, "severity");
+  String(w, r.severity);
+  Key(w, "source");
+  w.StartObject();
+  Key(w, "name");
+  String(w, r.source);
+  Key(w, "type");
+  String(w, r.source_type);
+  Key(w, "detail");
+  String(w, r.source_detail);
+  w.EndObject();
+  Key(w, "expr");
+  String(w, r.expr);
+  Key(w, "query");
+  String(w, r.query);
+  Key(w, "criteria");
+  w.StartObject();
+  Key(w, "pass");
+  StringArray(w, r.pass);
+  Key(w, "warn");
+  StringArray(w, r.warn);
+  Key(w, "fail");
+  StringArray(w, r.fail);
+  w.EndObject();
+  Key(w, "for");
+  String(w, r.for_duration);
+  Key(w, "baseline");
+  w.StartObject();
+  Key(w, "source");
+  String(w, r.baseline_source);
+  Key(w, "missing");
+  w.Bool(r.baseline_missing);
+  w.EndObject();
+  Key(w, "series");
+  w.StartArray();
+  for (const SeriesResult& s : r.series) Series(w, s);
+  w.EndArray();
+  Key(w, "warnings");
+  StringArray(w, r.warnings);
+  Key(w, "labels");
+  StringMap(w, r.labels);
+  Key(w, "annotations");
+  StringMap(w, r.annotations);
+  Key(w, "duration_seconds");
+  Number(w, r.duration_seconds);
+  w.EndObject();
+}
+
+void Gate(Writer& w, const GateResult& g) {
+  w.StartObject();
+  Key(w, "name");
+  String(w, g.name);
+  Key(w, "title");
+  String(w, g.title);
+  Key(w, "file");
+  String(w, g.file);
+  Key(w, "file_sha256");
+  String(w, g.file_sha256);
+  Key(w, "verdict");
+  String(w, OutcomeName(g.verdict));
+  Key(w, "counts");
+  Counts(w, CountRules(g));
+  Key(w, "rules");
+  w.StartArray();
+  for (const RuleResult& r : g.rules) Rule(w, r);
+  w.EndArray();
+  w.EndObject();
+}
+
+}  // namespace
+
+std::string RenderJson(const RunResult& run) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.SetIndent(' ', 2);
+  w.StartObject();
+  Key(w, "schema");
+  String(w, kJsonReportSchema);
+  Key(w, "tool");
+  w.StartObject();
+  Key(w, "name");
+  String(w, "aurora-gate");
+  Key(w, "version");
+  String(w, run.tool_version);
+  Key(w, "commit");
+  String(w, run.tool_commit);
+  w.EndObject();
+  Key(w, "verdict");
+  String(w, OutcomeName(run.verdict));
+  const int exit_code = ExitCode(run);
+  Key(w, "exit_code");
+  w.Int(exit_code);
+  Key(w, "exit_meaning");
+  String(w, ExitMeaning(exit_code));
+  Key(w, "strict");
+  w.Bool(run.strict);
+  Key(w, "eval_time");
+  Time(w, run.eval_time);
+  Key(w, "started");
+  Time(w, run.started);
+  Key(w, "duration_seconds");
+  Number(w, run.duration_seconds);
+  Key(w, "settings");
+  StringMap(w, run.settings);
+  Key(w, "counts");
+  Counts(w, CountRules(run));
+  Key(w, "gates");
+  w.StartArray();
+  for (const GateResult& g : run.gates) Gate(w, g);
+  w.EndArray();
+  w.EndObject();
+  std::string out(buffer.GetString(), buffer.GetSize());
+  out += "\n";
+  return out;
+}
+
+}  // namespace aurora

@@ -1,0 +1,24 @@
+// File: reports/junit_report.h
+// JUnit XML for CI test reporters (Jenkins, GitLab, GitHub actions): one
+// <testsuite> per gate, one <testcase classname="GATE.GROUP" name="RULE"> per
+// rule. The document is valid against both Jenkins xunit's junit-10.xsd and
+// Windy Road's JUnit.xsd (see docs/reports.md for the mapping).
+#ifndef AURORA_REPORTS_JUNIT_REPORT_H_
+#define AURORA_REPORTS_JUNIT_REPORT_H_
+
+#include <string>
+
+#include "evaluator/result.h"
+
+namespace aurora {
+
+// fail → <failure type="fail">; error → <error type="error">; inconclusive
+// and every dry-run rule → <skipped>; warn and pending pass, or are
+// <failure type="warn|pending"> when the run is strict (as the exit code
+// says). Messages state observed values against the criteria; the element
+// text has every series. Characters XML 1.0 forbids become U+FFFD.
+std::string RenderJunit(const RunResult& run);
+
+}  // namespace aurora
+
+#endif  // AURORA_REPORTS_JUNIT_REPORT_H_

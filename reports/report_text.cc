@@ -1,0 +1,122 @@
+#include "reports/report_text.h"
+
+#include <cstdint>
+
+namespace aurora {
+namespace {
+
+// Decodes one code point at s[i]; returns its length in bytes, or 0 when the
+// bytes there are not a valid UTF-8 sequence.
+size_t DecodeUtf8(std::string_view s, size_t i, uint32_t* cp) {
+  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  const unsigned char b0 = byte(i);
+  if (b0 < 0x80) {
+    *cp = b0;
+    return 1;
+  }
+  size_t len;
+  uint32_t min;
+  if ((b0 & 0xE0) == 0xC0) {
+    len = 2;
+    min = 0x80;
+    *cp = b0 & 0x1F;
+  } else if ((b0 & 0xF0) == 0xE0) {
+    len = 3;
+    min = 0x800;
+    *cp = b0 & 0x0F;
+  } else if ((b0 & 0xF8) == 0xF0) {
+    len = 4;
+    min = 0x10000;
+    *cp = b0 & 0x07;
+  } else {
+    return 0;
+  }
+  if (i + len > s.size()) return 0;
+  for (size_t k = 1; k < len; ++k) {
+    const unsigned char b = byte(i + k);
+    if ((b & 0xC0) != 0x80) return 0;
+    *cp = (*cp << 6) | (b & 0x3F);
+  }
+  if (*cp < min || *cp > 0x10FFFF || (*cp >= 0xD800 && *cp <= 0xDFFF)) {
+    return 0;
+  }
+  return len;
+}
+
+// Walks `s` code point by code point; `map` returns false to replace the
+// code point with U+FFFD, or appends its own replacement and returns true.
+template <typename Map>
+std::string Transform(std::string_view s, Map map) {
+  std::string out;
+  out.reserve(s.size());
+  size_t i = 0;
+  while (i < s.size()) {
+    uint32_t cp = 0;
+    const size_t len = DecodeUtf8(s, i, &cp);
+    if (len == 0) {
+      out += kReplacementChar;
+      ++i;
+      continue;
+    }
+    if (!map(cp, s.substr(i, len), &out)) out += kReplacementChar;
+    i += len;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string ToValidUtf8(std::string_view s) {
+  return Transform(s, [](uint32_t, std::string_view bytes, std::string* out) {
+    *out += bytes;
+    return true;
+  });
+}
+
+std::string ToXmlText(std::string_view s) {
+  return Transform(s, [](uint32_t cp, std::string_view bytes, std::string* out) {
+    const bool allowed = cp == 0x9 || cp == 0xA || cp == 0xD ||
+                         (cp >= 0x20 && cp != 0xFFFE && cp != 0xFFFF);
+    if (!allowed) return false;
+    *out += bytes;
+    return true;
+  });
+}
+
+std::string ToSingleLine(std::string_view s) {
+  return Transform(s, [](uint32_t cp, std::string_view bytes, std::string* out) {
+    if (cp == '\t' || cp == '\n' || cp == '\r') {
+      *out += ' ';
+      return true;
+    }
+    if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) return false;
+    *out += bytes;
+    return true;
+  });
+}
+
+size_t DisplayWidth(std::string_view utf8) {
+  size_t n = 0;
+  for (char c : utf8) {
+    if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++n;
+  }
+  return n;
+}
+
+std::string TruncateDisplay(std::string_view utf8, size_t max_width) {
+  if (DisplayWidth(utf8) <= max_width) return std::string(utf8);
+  if (max_width == 0) return "";
+  // Keep max_width - 1 code points, then the ellipsis.
+  size_t kept = 0;
+  size_t i = 0;
+  while (i < utf8.size()) {
+    if ((static_cast<unsigned char>(utf8[i]) & 0xC0) != 0x80) {
+      if (kept == max_width - 1) break;
+      ++kept;
+    }
+    ++i;
+  }
+  return std::string(utf8.substr(0, i)) + "…";
+}
+
+}  // namespace aurora

@@ -1,0 +1,40 @@
+// File: reports/report_text.h
+// Text hygiene shared by the report renderers: every string from a gate file,
+// an artifact or a server is untrusted, so renderers pass it through one of
+// these before writing it. All functions return valid UTF-8.
+#ifndef AURORA_REPORTS_REPORT_TEXT_H_
+#define AURORA_REPORTS_REPORT_TEXT_H_
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace aurora {
+
+// U+FFFD, the replacement for anything a report cannot carry.
+inline constexpr std::string_view kReplacementChar = "\xEF\xBF\xBD";
+
+// Replaces each invalid UTF-8 sequence (bad lead byte, truncated sequence,
+// overlong form, surrogate, > U+10FFFF) with U+FFFD.
+std::string ToValidUtf8(std::string_view s);
+
+// Valid UTF-8 that XML 1.0 accepts: the characters XML forbids (C0 controls
+// other than tab, LF and CR; U+FFFE; U+FFFF) are replaced with U+FFFD.
+std::string ToXmlText(std::string_view s);
+
+// One line of plain text safe to print on a terminal or in a table cell:
+// tab, LF and CR become a space; other C0 controls, DEL and C1 controls
+// (which could carry terminal escape sequences) become U+FFFD.
+std::string ToSingleLine(std::string_view s);
+
+// Number of code points in valid UTF-8 text (our measure of display width;
+// wide East Asian characters count as one).
+size_t DisplayWidth(std::string_view utf8);
+
+// `utf8` cut to at most `max_width` code points, the last being "…" when
+// anything was cut. max_width 0 yields "".
+std::string TruncateDisplay(std::string_view utf8, size_t max_width);
+
+}  // namespace aurora
+
+#endif  // AURORA_REPORTS_REPORT_TEXT_H_

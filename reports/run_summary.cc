@@ -1,0 +1,112 @@
+#include "reports/run_summary.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "base/number_format.h"
+#include "base/strings.h"
+
+namespace aurora {
+
+void OutcomeCounts::Add(const RuleResult& rule) {
+  ++total;
+  if (rule.dry_run) {
+    ++dry_run;
+  } else {
+    ++by_outcome[static_cast<int>(rule.outcome)];
+  }
+}
+
+OutcomeCounts CountRules(const GateResult& gate) {
+  OutcomeCounts counts;
+  for (const RuleResult& rule : gate.rules) counts.Add(rule);
+  return counts;
+}
+
+OutcomeCounts CountRules(const RunResult& run) {
+  OutcomeCounts counts;
+  for (const GateResult& gate : run.gates) {
+    for (const RuleResult& rule : gate.rules) counts.Add(rule);
+  }
+  return counts;
+}
+
+std::string CountsText(const OutcomeCounts& counts) {
+  std::vector<std::string> parts;
+  for (Outcome o : kOutcomesWorstFirst) {
+    if (counts.of(o) > 0) {
+      parts.push_back(absl::StrCat(counts.of(o), " ", Sv(OutcomeName(o))));
+    }
+  }
+  if (counts.dry_run > 0) parts.push_back(absl::StrCat(counts.dry_run, " dry-run"));
+  if (parts.empty()) return "no rules";
+  return absl::StrJoin(parts, ", ");
+}
+
+int ExitCode(const RunResult& run) {
+  switch (run.verdict) {
+    case Outcome::kPass: return 0;
+    case Outcome::kWarn:
+    case Outcome::kPending: return run.strict ? 1 : 0;
+    case Outcome::kInconclusive:
+    case Outcome::kError: return 3;
+    case Outcome::kFail: return 1;
+  }
+  return 3;
+}
+
+std::string_view ExitMeaning(int exit_code) {
+  switch (exit_code) {
+    case 0: return "pass";
+    case 1: return "fail";
+    case 2: return "usage or gate-file error";
+    default: return "inconclusive or error";
+  }
+}
+
+std::vector<std::string> CriteriaParts(const RuleResult& rule) {
+  std::vector<std::string> parts;
+  const auto add = [&](std::string_view kind,
+                       const std::vector<std::string>& criteria) {
+    if (criteria.empty()) return;
+    parts.push_back(
+        absl::StrCat(Sv(kind), ": ", absl::StrJoin(criteria, " and ")));
+  };
+  add("pass", rule.pass);
+  add("warn", rule.warn);
+  add("fail", rule.fail);
+  return parts;
+}
+
+std::string CriteriaText(const RuleResult& rule) {
+  return absl::StrJoin(CriteriaParts(rule), "; ");
+}
+
+std::string SeriesText(const SeriesResult& series) {
+  std::string out;
+  if (!series.labels.empty()) absl::StrAppend(&out, series.labels.ToString(), " ");
+  absl::StrAppend(&out, FormatNumber(series.value));
+  if (series.baseline) {
+    absl::StrAppend(&out, " (baseline ", FormatNumber(*series.baseline), ")");
+  }
+  return out;
+}
+
+std::vector<const SeriesResult*> SeriesWorstFirst(const RuleResult& rule) {
+  std::vector<const SeriesResult*> out;
+  out.reserve(rule.series.size());
+  for (const SeriesResult& s : rule.series) out.push_back(&s);
+  std::stable_sort(out.begin(), out.end(),
+                   [](const SeriesResult* a, const SeriesResult* b) {
+                     return a->outcome > b->outcome;
+                   });
+  return out;
+}
+
+std::string Rfc3339Utc(absl::Time t) {
+  if (t == absl::InfiniteFuture() || t == absl::InfinitePast()) return "";
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%E*SZ", t, absl::UTCTimeZone());
+}
+
+}  // namespace aurora

@@ -1,0 +1,70 @@
+// File: reports/run_summary.h
+// Facts every report states the same way: outcome counts, the exit code a
+// verdict maps to (DESIGN.md "Verdicts, reports, exit codes"), the criteria
+// and observed values of a rule as one line of text, and RFC 3339 times.
+#ifndef AURORA_REPORTS_RUN_SUMMARY_H_
+#define AURORA_REPORTS_RUN_SUMMARY_H_
+
+#include <array>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "evaluator/result.h"
+#include "rules/outcome.h"
+
+namespace aurora {
+
+// The outcomes in report order, worst first.
+inline constexpr std::array<Outcome, 6> kOutcomesWorstFirst = {
+    Outcome::kFail,    Outcome::kError, Outcome::kInconclusive,
+    Outcome::kPending, Outcome::kWarn,  Outcome::kPass};
+
+// Rules counted by outcome. Dry-run rules never decide, so they are counted
+// only in `dry_run`, not under their outcome; total counts every rule.
+struct OutcomeCounts {
+  std::array<int, 6> by_outcome{};  // indexed by static_cast<int>(Outcome)
+  int dry_run = 0;
+  int total = 0;
+
+  int of(Outcome o) const { return by_outcome[static_cast<int>(o)]; }
+  void Add(const RuleResult& rule);
+};
+
+OutcomeCounts CountRules(const GateResult& gate);
+OutcomeCounts CountRules(const RunResult& run);
+
+// "2 fail, 1 warn, 3 pass, 1 dry-run": non-zero counts, worst first;
+// "no rules" when there are none.
+std::string CountsText(const OutcomeCounts& counts);
+
+// The process exit code for the run's verdict: 0 pass (warn and pending too,
+// unless strict), 1 fail (warn and pending when strict), 3 inconclusive or
+// error. (2, a usage or gate-file error, never has a RunResult.)
+int ExitCode(const RunResult& run);
+// "pass", "fail", "usage or gate-file error", "inconclusive or error".
+std::string_view ExitMeaning(int exit_code);
+
+// {"pass: <= 0.5 and <= +10%", "warn: …", "fail: > 0.05"}: one entry per
+// kind the rule has, empty when it has no criteria. Criteria are as written
+// (untrusted).
+std::vector<std::string> CriteriaParts(const RuleResult& rule);
+// CriteriaParts joined with "; ", or "" when the rule has no criteria.
+std::string CriteriaText(const RuleResult& rule);
+
+// `{route="/a"} 0.62 (baseline 0.5)`; the label part is left out when the
+// series has no labels, the baseline part when it has none.
+std::string SeriesText(const SeriesResult& series);
+
+// The rule's series, worst outcome first (stable for equal outcomes): what
+// a report shows first when it caps the list.
+std::vector<const SeriesResult*> SeriesWorstFirst(const RuleResult& rule);
+
+// RFC 3339 in UTC with only the fractional digits needed:
+// "2024-05-01T12:00:00Z", "2024-05-01T12:00:00.25Z". "" for an infinite time.
+std::string Rfc3339Utc(absl::Time t);
+
+}  // namespace aurora
+
+#endif  // AURORA_REPORTS_RUN_SUMMARY_H_

@@ -1,0 +1,206 @@
+#include "reports/terminal_report.h"
+
+#include <algorithm>
+#include <string_view>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "base/strings.h"
+#include "reports/report_text.h"
+#include "reports/run_summary.h"
+
+namespace aurora {
+namespace {
+
+// Series lines shown per rule before "… and N more".
+constexpr size_t kMaxSeriesLines = 5;
+// Column caps in display columns (code points). The outcome column is never
+// cut; the last column (reason) is cut at its cap but not padded.
+constexpr size_t kRuleCap = 40;
+constexpr size_t kObservedCap = 56;
+constexpr size_t kCriteriaCap = 32;
+constexpr size_t kReasonCap = 72;
+constexpr std::string_view kIndent = "  ";
+constexpr std::string_view kGap = "  ";
+
+constexpr std::string_view kReset = "\x1b[0m";
+constexpr std::string_view kBold = "\x1b[1m";
+
+std::string_view OutcomeColor(Outcome o) {
+  switch (o) {
+    case Outcome::kPass: return "\x1b[32m";          // green
+    case Outcome::kWarn: return "\x1b[33m";          // yellow
+    case Outcome::kPending: return "\x1b[36m";       // cyan
+    case Outcome::kInconclusive: return "\x1b[35m";  // magenta
+    case Outcome::kError: return "\x1b[1;31m";       // bold red
+    case Outcome::kFail: return "\x1b[1;31m";        // bold red
+  }
+  return "";
+}
+constexpr std::string_view kDryRunColor = "\x1b[2m";  // dim
+
+std::string Upper(std::string_view s) {
+  return absl::AsciiStrToUpper(Sv(s));
+}
+
+// One table cell: plain lines (already sanitized and cut) plus the colour to
+// paint them with, if any.
+struct Cell {
+  std::vector<std::string> lines;
+  std::string_view color;
+};
+
+Cell TextCell(std::string_view text, size_t cap) {
+  return Cell{{TruncateDisplay(ToSingleLine(text), cap)}, {}};
+}
+
+Cell OutcomeCell(const RuleResult& rule) {
+  if (rule.dry_run) {
+    return Cell{{absl::StrCat("DRY-RUN (", Upper(OutcomeName(rule.outcome)), ")")},
+                kDryRunColor};
+  }
+  return Cell{{Upper(OutcomeName(rule.outcome))}, OutcomeColor(rule.outcome)};
+}
+
+Cell ObservedCell(const RuleResult& rule) {
+  Cell cell;
+  if (rule.series.empty()) {
+    cell.lines.push_back("no data");
+    return cell;
+  }
+  const std::vector<const SeriesResult*> series = SeriesWorstFirst(rule);
+  const size_t shown = std::min(series.size(), kMaxSeriesLines);
+  for (size_t i = 0; i < shown; ++i) {
+    std::string line = SeriesText(*series[i]);
+    if (series.size() > 1) {
+      absl::StrAppend(&line, " → ", Sv(OutcomeName(series[i]->outcome)));
+    }
+    cell.lines.push_back(TruncateDisplay(ToSingleLine(line), kObservedCap));
+  }
+  if (series.size() > shown) {
+    cell.lines.push_back(absl::StrCat("… and ", series.size() - shown, " more"));
+  }
+  return cell;
+}
+
+// One line per kind of criteria: "pass: >= 80 and >= -2%", "fail: < 60".
+Cell CriteriaCell(const RuleResult& rule) {
+  Cell cell;
+  for (const std::string& part : CriteriaParts(rule)) {
+    cell.lines.push_back(TruncateDisplay(ToSingleLine(part), kCriteriaCap));
+  }
+  if (cell.lines.empty()) cell.lines.push_back("-");
+  return cell;
+}
+
+Cell ReasonCell(const RuleResult& rule) {
+  Cell cell = TextCell(rule.reason, kReasonCap);
+  if (rule.baseline_missing) {
+    cell.lines.push_back(TruncateDisplay(
+        ToSingleLine(absl::StrCat("baseline missing: ", rule.baseline_source)),
+        kReasonCap));
+  }
+  for (const std::string& w : rule.warnings) {
+    cell.lines.push_back(
+        TruncateDisplay(ToSingleLine(absl::StrCat("warning: ", w)), kReasonCap));
+  }
+  return cell;
+}
+
+std::string RuleTitle(const RuleResult& rule) {
+  return rule.group.empty() ? rule.name : absl::StrCat(rule.group, "/", rule.name);
+}
+
+using Row = std::vector<Cell>;
+
+void AppendTable(const std::vector<Row>& rows, bool color, std::string* out) {
+  const size_t ncols = rows.front().size();
+  std::vector<size_t> widths(ncols, 0);
+  for (const Row& row : rows) {
+    for (size_t c = 0; c < ncols; ++c) {
+      for (const std::string& line : row[c].lines) {
+        widths[c] = std::max(widths[c], DisplayWidth(line));
+      }
+    }
+  }
+  for (const Row& row : rows) {
+    size_t height = 0;
+    for (const Cell& cell : row) height = std::max(height, cell.lines.size());
+    for (size_t l = 0; l < height; ++l) {
+      std::string line(kIndent);
+      for (size_t c = 0; c < ncols; ++c) {
+        const Cell& cell = row[c];
+        const std::string text = l < cell.lines.size() ? cell.lines[l] : "";
+        if (color && !cell.color.empty() && !text.empty()) {
+          absl::StrAppend(&line, Sv(cell.color), text, Sv(kReset));
+        } else {
+          line += text;
+        }
+        if (c + 1 < ncols) {
+          line.append(widths[c] - DisplayWidth(text), ' ');
+          line += kGap;
+        }
+      }
+      // Padding of empty trailing cells must not leave trailing blanks.
+      while (!line.empty() && line.back() == ' ') line.pop_back();
+      absl::StrAppend(out, line, "\n");
+    }
+  }
+}
+
+void AppendGate(const GateResult& gate, bool color, std::string* out) {
+  std::string header = absl::StrCat("Gate ", ToSingleLine(gate.name));
+  if (!gate.title.empty()) {
+    absl::StrAppend(&header, " — ", ToSingleLine(gate.title));
+  }
+  if (!gate.file.empty()) absl::StrAppend(&header, " (", ToSingleLine(gate.file), ")");
+  const std::string verdict = Upper(OutcomeName(gate.verdict));
+  absl::StrAppend(out, header, ": ");
+  if (color) {
+    absl::StrAppend(out, Sv(OutcomeColor(gate.verdict)), verdict, Sv(kReset), "\n");
+  } else {
+    absl::StrAppend(out, verdict, "\n");
+  }
+  if (gate.rules.empty()) {
+    absl::StrAppend(out, Sv(kIndent), "(no rules)\n");
+    return;
+  }
+  std::vector<Row> rows;
+  rows.push_back({Cell{{"OUTCOME"}, color ? kBold : ""}, Cell{{"RULE"}, color ? kBold : ""},
+                  Cell{{"OBSERVED"}, color ? kBold : ""},
+                  Cell{{"CRITERIA"}, color ? kBold : ""},
+                  Cell{{"REASON"}, color ? kBold : ""}});
+  for (const RuleResult& rule : gate.rules) {
+    rows.push_back({OutcomeCell(rule), TextCell(RuleTitle(rule), kRuleCap),
+                    ObservedCell(rule), CriteriaCell(rule), ReasonCell(rule)});
+  }
+  AppendTable(rows, color, out);
+}
+
+}  // namespace
+
+std::string RenderTerminal(const RunResult& run, bool color) {
+  std::string out;
+  for (const GateResult& gate : run.gates) {
+    AppendGate(gate, color, &out);
+    out += "\n";
+  }
+  const OutcomeCounts counts = CountRules(run);
+  const int exit_code = ExitCode(run);
+  const std::string verdict = Upper(OutcomeName(run.verdict));
+  out += "Verdict: ";
+  if (color) {
+    absl::StrAppend(&out, Sv(OutcomeColor(run.verdict)), verdict, Sv(kReset));
+  } else {
+    out += verdict;
+  }
+  absl::StrAppend(&out, " — ", CountsText(counts), " (", counts.total,
+                  counts.total == 1 ? " rule" : " rules", " in ", run.gates.size(),
+                  run.gates.size() == 1 ? " gate" : " gates", ")");
+  if (run.strict) out += ", strict: warn and pending fail";
+  absl::StrAppend(&out, "; exit ", exit_code, " (", Sv(ExitMeaning(exit_code)), ")\n");
+  return out;
+}
+
+}  // namespace aurora
