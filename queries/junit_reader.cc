@@ -1,0 +1,457 @@
+#include "queries/junit_reader.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "base/status_macros.h"
+#include "base/strings.h"
+#include "queries/xml_document.h"
+
+namespace aurora {
+namespace {
+
+// CaseResult.clampDuration: at most 365 days.
+constexpr double kMaxDurationSeconds = 365.0 * 24 * 60 * 60;
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsHexDigit(char c) {
+  return IsDigit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+// Runs strtod on text already validated to be a plain decimal or hex float.
+double StrToD(std::string_view text) {
+  std::string s(text);
+  return std::strtod(s.c_str(), nullptr);
+}
+
+// Java's Float.parseFloat grammar (FloatingDecimal.readJavaFormatString):
+// trimmed of chars <= ' ', optional sign, then NaN, Infinity, a decimal with
+// optional exponent, or a hex float with a binary exponent; an optional
+// f/F/d/D suffix. nullopt when Java would throw NumberFormatException.
+std::optional<double> ParseJavaFloat(std::string_view s) {
+  while (!s.empty() && static_cast<unsigned char>(s.front()) <= ' ') {
+    s.remove_prefix(1);
+  }
+  while (!s.empty() && static_cast<unsigned char>(s.back()) <= ' ') {
+    s.remove_suffix(1);
+  }
+  if (s.empty()) return std::nullopt;
+  bool negative = false;
+  std::string_view body = s;
+  if (body[0] == '+' || body[0] == '-') {
+    negative = body[0] == '-';
+    body.remove_prefix(1);
+  }
+  if (body == "NaN") return std::numeric_limits<double>::quiet_NaN();
+  if (body == "Infinity") {
+    return negative ? -std::numeric_limits<double>::infinity()
+                    : std::numeric_limits<double>::infinity();
+  }
+  if (!body.empty() && (body.back() == 'f' || body.back() == 'F' ||
+                        body.back() == 'd' || body.back() == 'D')) {
+    body.remove_suffix(1);
+  }
+  const bool hex =
+      body.size() > 2 && body[0] == '0' && (body[1] == 'x' || body[1] == 'X');
+  size_t i = hex ? 2 : 0;
+  size_t digits = 0;
+  auto digit = [hex](char c) { return hex ? IsHexDigit(c) : IsDigit(c); };
+  while (i < body.size() && digit(body[i])) ++i, ++digits;
+  if (i < body.size() && body[i] == '.') {
+    ++i;
+    while (i < body.size() && digit(body[i])) ++i, ++digits;
+  }
+  if (digits == 0) return std::nullopt;
+  const bool has_exponent =
+      i < body.size() && (hex ? (body[i] == 'p' || body[i] == 'P')
+                              : (body[i] == 'e' || body[i] == 'E'));
+  if (hex && !has_exponent) return std::nullopt;  // Java requires 'p'.
+  if (has_exponent) {
+    ++i;
+    if (i < body.size() && (body[i] == '+' || body[i] == '-')) ++i;
+    size_t exponent_digits = 0;
+    while (i < body.size() && IsDigit(body[i])) ++i, ++exponent_digits;
+    if (exponent_digits == 0) return std::nullopt;
+  }
+  if (i != body.size()) return std::nullopt;
+  double v = StrToD(body);
+  return negative ? -v : v;
+}
+
+// `new DecimalFormat().parse(text)` in the ROOT/en locale: the longest
+// leading number ("12.5s" -> 12.5, "-3 sec" -> -3), no leading whitespace,
+// no '+'; nullopt when nothing at the start is a number (ParseException).
+std::optional<double> ParseDecimalFormatPrefix(std::string_view s) {
+  size_t i = 0;
+  if (i < s.size() && s[i] == '-') ++i;
+  const size_t start = i;
+  size_t digits = 0;
+  while (i < s.size() && IsDigit(s[i])) ++i, ++digits;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    while (i < s.size() && IsDigit(s[i])) ++i, ++digits;
+  }
+  if (digits == 0) return std::nullopt;
+  // An exponent "E" is consumed only when digits follow it.
+  if (i < s.size() && s[i] == 'E') {
+    size_t j = i + 1;
+    if (j < s.size() && (s[j] == '+' || s[j] == '-')) ++j;
+    size_t exponent_digits = 0;
+    while (j < s.size() && IsDigit(s[j])) ++j, ++exponent_digits;
+    if (exponent_digits > 0) i = j;
+  }
+  double v = StrToD(s.substr(start, i - start));
+  return start > 0 ? -v : v;
+}
+
+enum class Result { kPassed, kFailed, kError, kSkipped };
+
+struct Counts {
+  int64_t passed = 0;
+  int64_t failed = 0;
+  int64_t error = 0;
+  int64_t skipped = 0;
+  int64_t flaky = 0;
+
+  int64_t total() const { return passed + failed + error + skipped; }
+  void Add(Result r, bool flaky_case) {
+    switch (r) {
+      case Result::kPassed:
+        ++passed;
+        if (flaky_case) ++flaky;
+        break;
+      case Result::kFailed:
+        ++failed;
+        break;
+      case Result::kError:
+        ++error;
+        break;
+      case Result::kSkipped:
+        ++skipped;
+        break;
+    }
+  }
+  void Add(const Counts& o) {
+    passed += o.passed;
+    failed += o.failed;
+    error += o.error;
+    skipped += o.skipped;
+    flaky += o.flaky;
+  }
+};
+
+// One Jenkins SuiteResult: a suite element as parsed, or several merged.
+struct Suite {
+  std::string name;
+  std::optional<std::string> id;
+  bool has_time = false;    // `time` attribute present (SuiteResult.time)
+  double duration = 0;      // SuiteResult.duration
+  double case_seconds = 0;  // Σ durations of its cases (incl. "<init>")
+  Counts counts;
+};
+
+// The whole result, as TestResult: merged suites plus the total duration
+// (Σ of every parsed suite's own duration, before merging).
+struct Report {
+  std::vector<Suite> suites;
+  double duration = 0;
+  int64_t testcases = 0;
+};
+
+bool NameIs(const pugi::xml_node& n, const char* name) {
+  return n.type() == pugi::node_element && std::strcmp(n.name(), name) == 0;
+}
+
+// aurora-gate's classification of one <testcase> (FORMATS.md §6 table).
+std::pair<Result, bool> ClassifyCase(const pugi::xml_node& tc) {
+  bool skipped = false;
+  bool flaky = false;
+  std::optional<Result> failure;
+  for (pugi::xml_node child = tc.first_child(); child;
+       child = child.next_sibling()) {
+    if (child.type() != pugi::node_element) continue;
+    const char* n = child.name();
+    if (std::strcmp(n, "skipped") == 0) {
+      skipped = true;
+    } else if (std::strcmp(n, "failure") == 0) {
+      if (!failure) failure = Result::kFailed;
+    } else if (std::strcmp(n, "error") == 0) {
+      if (!failure) failure = Result::kError;
+    } else if (std::strcmp(n, "flakyFailure") == 0 ||
+               std::strcmp(n, "flakyError") == 0) {
+      flaky = true;
+    }
+  }
+  if (skipped) return {Result::kSkipped, false};
+  if (failure) return {*failure, false};
+  std::string_view status = tc.attribute("status").value();
+  std::string_view result = tc.attribute("result").value();
+  if (status == "notrun" || status == "disabled" || result == "skipped" ||
+      result == "suppressed") {
+    return {Result::kSkipped, false};
+  }
+  return {Result::kPassed, flaky};
+}
+
+std::string_view BaseName(std::string_view path) {
+  size_t slash = path.find_last_of('/');
+  return slash == std::string_view::npos ? path : path.substr(slash + 1);
+}
+
+// SuiteResult's name: `package.name`, or "(file)" without a name. An empty
+// name also becomes "(file)" because an empty label value is no label.
+std::string SuiteName(const pugi::xml_node& el, std::string_view file) {
+  pugi::xml_attribute name = el.attribute("name");
+  std::string out;
+  if (name) {
+    std::string_view pkg = el.attribute("package").value();
+    out = pkg.empty() ? std::string(name.value())
+                      : absl::StrCat(Sv(pkg), ".", name.value());
+  }
+  if (out.empty()) out = absl::StrCat("(", Sv(BaseName(file)), ")");
+  return out;
+}
+
+// Builds one SuiteResult from an element with direct <testcase>/<error>.
+Suite ParseSuiteElement(const pugi::xml_node& el, std::string_view file) {
+  Suite s;
+  s.name = SuiteName(el, file);
+  if (pugi::xml_attribute id = el.attribute("id")) s.id = id.value();
+  pugi::xml_attribute time = el.attribute("time");
+  s.has_time = static_cast<bool>(time);
+  if (s.has_time) s.duration = JenkinsTimeSeconds(time.value());
+  auto add_case_seconds = [&s](double seconds) {
+    s.case_seconds += seconds;
+    if (!s.has_time) s.duration += seconds;
+  };
+  if (el.child("error")) {
+    // Class failed to load: Jenkins adds a failed case "<init>" whose time
+    // is read from the suite element itself.
+    s.counts.Add(Result::kError, false);
+    add_case_seconds(JenkinsTimeSeconds(time ? time.value() : nullptr));
+  }
+  for (pugi::xml_node tc = el.child("testcase"); tc;
+       tc = tc.next_sibling("testcase")) {
+    auto [result, flaky] = ClassifyCase(tc);
+    s.counts.Add(result, flaky);
+    pugi::xml_attribute t = tc.attribute("time");
+    add_case_seconds(JenkinsTimeSeconds(t ? t.value() : nullptr));
+  }
+  return s;
+}
+
+// SuiteResult.parseSuite: every <testsuite> child, recursively, before the
+// element itself; an element counts as a suite when it has a direct
+// <testcase> or <error>. Iterative so deep nesting cannot overflow the stack.
+std::vector<Suite> CollectSuites(const pugi::xml_node& root,
+                                 std::string_view file) {
+  std::vector<pugi::xml_node> preorder;
+  std::vector<pugi::xml_node> stack = {root};
+  while (!stack.empty()) {
+    pugi::xml_node el = stack.back();
+    stack.pop_back();
+    preorder.push_back(el);
+    for (pugi::xml_node c = el.child("testsuite"); c;
+         c = c.next_sibling("testsuite")) {
+      stack.push_back(c);
+    }
+  }
+  std::vector<Suite> out;
+  for (auto it = preorder.rbegin(); it != preorder.rend(); ++it) {
+    if (it->child("testcase") || it->child("error")) {
+      out.push_back(ParseSuiteElement(*it, file));
+    }
+  }
+  return out;
+}
+
+// TestResult.add + SuiteResult.merge: same name and ids equal or either
+// absent -> one suite.
+void AddSuite(Report& report, Suite sr) {
+  report.duration += sr.duration;
+  report.testcases += sr.counts.total();
+  for (Suite& s : report.suites) {
+    if (s.name != sr.name) continue;
+    if (s.id && sr.id && *s.id != *sr.id) continue;
+    s.duration += s.has_time ? sr.duration : sr.case_seconds;
+    s.case_seconds += sr.case_seconds;
+    s.counts.Add(sr.counts);
+    return;
+  }
+  report.suites.push_back(std::move(sr));
+}
+
+// The producer, when the report says so; "" otherwise.
+std::string DetectProducer(const pugi::xml_node& root) {
+  std::string_view root_name = root.attribute("name").value();
+  pugi::xml_node first =
+      NameIs(root, "testsuite") ? root : root.child("testsuite");
+  std::string_view suite_name = first.attribute("name").value();
+  if (root_name == "pytest tests" || suite_name == "pytest") return "pytest";
+  if (absl::StrContains(root.attribute("xsi:noNamespaceSchemaLocation").value(),
+                        "surefire")) {
+    return "Surefire";
+  }
+  if (NameIs(root, "testsuites") && root_name == "AllTests") return "gtest";
+  if (root_name == "jest tests") return "jest-junit";
+  if (root_name == "nextest-run") return "cargo-nextest";
+  if (suite_name == "Mocha Tests") return "mocha";
+  for (pugi::xml_node p = first.child("properties").child("property"); p;
+       p = p.next_sibling("property")) {
+    if (std::string_view(p.attribute("name").value()) == "go.version") {
+      return "go-junit-report";
+    }
+  }
+  return "";
+}
+
+struct ParsedFile {
+  std::vector<Suite> suites;
+  std::string producer;
+};
+
+absl::StatusOr<ParsedFile> ParseOne(std::string_view content,
+                                    std::string_view name) {
+  ASSIGN_OR_RETURN(std::unique_ptr<pugi::xml_document> doc,
+                   ParseXml(content, name));
+  pugi::xml_node root = doc->document_element();
+  if (!NameIs(root, "testsuites") && !NameIs(root, "testsuite")) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(Sv(name), ": not JUnit XML: root element <", root.name(),
+                     ">; expected <testsuites> or <testsuite>"));
+  }
+  ParsedFile out;
+  out.suites = CollectSuites(root, name);
+  out.producer = DetectProducer(root);
+  return out;
+}
+
+Labels MakeLabels(std::string_view result, std::string_view suite) {
+  Labels l;
+  l.Set("result", result);
+  l.Set("suite", suite);
+  return l;
+}
+
+void AppendSamples(std::vector<Sample>& out, std::string_view suite,
+                   const Counts& c, double duration) {
+  const std::pair<const char*, int64_t> results[] = {{"passed", c.passed},
+                                                     {"failed", c.failed},
+                                                     {"error", c.error},
+                                                     {"skipped", c.skipped}};
+  for (const auto& [result, n] : results) {
+    out.push_back(
+        MakeSample("tests", MakeLabels(result, suite), static_cast<double>(n)));
+  }
+  out.push_back(MakeSample("tests_flaky", MakeLabels("", suite),
+                           static_cast<double>(c.flaky)));
+  out.push_back(
+      MakeSample("tests_duration_seconds", MakeLabels("", suite), duration));
+}
+
+ArtifactData BuildArtifact(const Report& report, std::string format,
+                           std::vector<std::string> warnings) {
+  ArtifactData data;
+  data.format = std::move(format);
+  data.warnings = std::move(warnings);
+  data.samples.detail_labels = {"suite"};
+  Counts total;
+  for (const Suite& s : report.suites) total.Add(s.counts);
+  AppendSamples(data.samples.samples, "", total, report.duration);
+  // Suites that share a name but not an id stay apart in Jenkins; the
+  // `suite` label is the name, so their samples are summed here.
+  std::vector<std::pair<std::string, std::pair<Counts, double>>> by_name;
+  for (const Suite& s : report.suites) {
+    auto it = std::find_if(by_name.begin(), by_name.end(),
+                           [&s](const auto& e) { return e.first == s.name; });
+    if (it == by_name.end()) {
+      by_name.push_back({s.name, {s.counts, s.duration}});
+    } else {
+      it->second.first.Add(s.counts);
+      it->second.second += s.duration;
+    }
+  }
+  for (const auto& [suite, value] : by_name) {
+    AppendSamples(data.samples.samples, suite, value.first, value.second);
+  }
+  return data;
+}
+
+// "JUnit XML", "JUnit XML (pytest)", "JUnit XML (Surefire, 3 files)".
+std::string FormatName(const std::string& producer, size_t files) {
+  std::string detail = producer;
+  if (files > 1) {
+    absl::StrAppend(&detail, detail.empty() ? "" : ", ", files, " files");
+  }
+  return detail.empty() ? "JUnit XML"
+                        : absl::StrCat("JUnit XML (", detail, ")");
+}
+
+std::string NoTestcasesWarning(std::string_view name) {
+  return absl::StrCat(Sv(name), ": no testcases");
+}
+
+}  // namespace
+
+double JenkinsTimeSeconds(const char* text) {
+  if (text == nullptr) return 0;
+  std::string s;
+  for (const char* p = text; *p; ++p) {
+    if (*p != ',') s += *p;
+  }
+  std::optional<double> v = ParseJavaFloat(s);
+  if (!v) v = ParseDecimalFormatPrefix(s);
+  if (!v) return 0;
+  if (std::isnan(*v)) return *v;
+  return std::min(kMaxDurationSeconds, std::max(0.0, *v));
+}
+
+absl::StatusOr<ArtifactData> ParseJunit(std::string_view content,
+                                        std::string_view name) {
+  ASSIGN_OR_RETURN(ParsedFile file, ParseOne(content, name));
+  Report report;
+  for (Suite& s : file.suites) AddSuite(report, std::move(s));
+  std::vector<std::string> warnings;
+  if (report.testcases == 0) warnings.push_back(NoTestcasesWarning(name));
+  return BuildArtifact(report, FormatName(file.producer, 1),
+                       std::move(warnings));
+}
+
+absl::StatusOr<ArtifactData> ParseJunitFiles(
+    const std::vector<std::pair<std::string, std::string>>& files) {
+  if (files.empty()) {
+    return absl::InvalidArgumentError("no JUnit XML files to read");
+  }
+  Report report;
+  std::vector<std::string> warnings;
+  std::optional<std::string> producer;
+  for (const auto& [name, content] : files) {
+    ASSIGN_OR_RETURN(ParsedFile file, ParseOne(content, name));
+    int64_t cases = 0;
+    for (Suite& s : file.suites) {
+      cases += s.counts.total();
+      AddSuite(report, std::move(s));
+    }
+    if (cases == 0) warnings.push_back(NoTestcasesWarning(name));
+    if (!producer) {
+      producer = file.producer;
+    } else if (*producer != file.producer) {
+      producer = "";
+    }
+  }
+  return BuildArtifact(report, FormatName(*producer, files.size()),
+                       std::move(warnings));
+}
+
+}  // namespace aurora
