@@ -1,0 +1,192 @@
+#include "reports/markdown_report.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <string_view>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "base/strings.h"
+#include "reports/report_text.h"
+#include "reports/run_summary.h"
+
+namespace aurora {
+namespace {
+
+constexpr size_t kMaxSeriesLines = 5;
+// Cell text longer than this is cut with "…" (a table stays readable).
+constexpr size_t kCellCap = 200;
+
+std::string_view Mark(Outcome o) {
+  switch (o) {
+    case Outcome::kPass: return "✅";
+    case Outcome::kWarn: return "⚠️";
+    case Outcome::kPending: return "⏳";
+    case Outcome::kInconclusive: return "❔";
+    case Outcome::kError: return "🛑";
+    case Outcome::kFail: return "❌";
+  }
+  return "🛑";
+}
+constexpr std::string_view kDryRunMark = "🧪";
+
+// Untrusted text as inline Markdown inside a table cell: one line, no HTML
+// (< > & as entities), no table break (\|), and the characters that open
+// code spans, emphasis, links, strikethrough or math backslash-escaped.
+std::string Escape(std::string_view text) {
+  const std::string line = TruncateDisplay(ToSingleLine(text), kCellCap);
+  std::string out;
+  out.reserve(line.size());
+  for (char c : line) {
+    switch (c) {
+      case '&': out += "&amp;"; break;
+      case '<': out += "&lt;"; break;
+      case '>': out += "&gt;"; break;
+      case '|':
+      case '\\':
+      case '`':
+      case '*':
+      case '_':
+      case '[':
+      case ']':
+      case '~':
+      case '$':
+        out += '\\';
+        out += c;
+        break;
+      default: out += c;
+    }
+  }
+  return out;
+}
+
+// A link target that cannot leave the (…) of a Markdown link: bytes outside
+// a conservative URL set are percent-encoded. Empty when the URL has a
+// scheme other than http or https (javascript:, data:, …).
+std::string SafeUrl(std::string_view url) {
+  const size_t colon = url.find(':');
+  const size_t delim = url.find_first_of("/?#");
+  if (colon != std::string_view::npos && (delim == std::string_view::npos || colon < delim)) {
+    const std::string scheme = absl::AsciiStrToLower(Sv(url.substr(0, colon)));
+    if (scheme != "http" && scheme != "https") return "";
+  }
+  std::string out;
+  for (char ch : url) {
+    const unsigned char c = static_cast<unsigned char>(ch);
+    if (absl::ascii_isalnum(c) || std::string_view("-._~:/?#@!$&'*+,;=%").find(ch) !=
+                                      std::string_view::npos) {
+      out += ch;
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out += buf;
+    }
+  }
+  return out;
+}
+
+std::string OutcomeCell(const RuleResult& rule) {
+  if (rule.dry_run) {
+    return absl::StrCat(Sv(kDryRunMark), " dry run (",
+                        Sv(OutcomeName(rule.outcome)), ")");
+  }
+  return absl::StrCat(Sv(Mark(rule.outcome)), " ", Sv(OutcomeName(rule.outcome)));
+}
+
+std::string ObservedCell(const RuleResult& rule) {
+  if (rule.series.empty()) return "no data";
+  const std::vector<const SeriesResult*> series = SeriesWorstFirst(rule);
+  std::vector<std::string> lines;
+  for (size_t i = 0; i < series.size() && i < kMaxSeriesLines; ++i) {
+    std::string line = Escape(SeriesText(*series[i]));
+    if (series.size() > 1) {
+      absl::StrAppend(&line, " → ", Sv(OutcomeName(series[i]->outcome)));
+    }
+    lines.push_back(std::move(line));
+  }
+  if (series.size() > kMaxSeriesLines) {
+    lines.push_back(absl::StrCat("… and ", series.size() - kMaxSeriesLines, " more"));
+  }
+  return absl::StrJoin(lines, "<br>");
+}
+
+std::string ReasonCell(const RuleResult& rule) {
+  std::vector<std::string> lines;
+  if (!rule.reason.empty()) lines.push_back(Escape(rule.reason));
+  if (rule.baseline_missing) {
+    lines.push_back(Escape(absl::StrCat("baseline missing: ", rule.baseline_source)));
+  }
+  for (const std::string& w : rule.warnings) {
+    lines.push_back(Escape(absl::StrCat("warning: ", w)));
+  }
+  return absl::StrJoin(lines, "<br>");
+}
+
+void AppendGate(const GateResult& gate, std::string* out) {
+  absl::StrAppend(out, "### ", Sv(Mark(gate.verdict)), " ", Escape(gate.name));
+  if (!gate.title.empty()) absl::StrAppend(out, " — ", Escape(gate.title));
+  absl::StrAppend(out, "\n\n");
+  absl::StrAppend(out, "Verdict **", Sv(OutcomeName(gate.verdict)), "**: ",
+                  CountsText(CountRules(gate)));
+  if (!gate.file.empty()) absl::StrAppend(out, " · file ", Escape(gate.file));
+  absl::StrAppend(out, "\n\n");
+  if (gate.rules.empty()) {
+    absl::StrAppend(out, "_No rules._\n\n");
+    return;
+  }
+  absl::StrAppend(out, "| Status | Rule | Observed | Threshold | Reason |\n",
+                  "| --- | --- | --- | --- | --- |\n");
+  for (const RuleResult& rule : gate.rules) {
+    const std::string title =
+        rule.group.empty() ? rule.name : absl::StrCat(rule.group, " / ", rule.name);
+    const std::string criteria = CriteriaText(rule);
+    absl::StrAppend(out, "| ", OutcomeCell(rule), " | ", Escape(title), " | ",
+                    ObservedCell(rule), " | ",
+                    criteria.empty() ? "—" : Escape(criteria), " | ",
+                    ReasonCell(rule), " |\n");
+  }
+  out->append("\n");
+}
+
+}  // namespace
+
+std::string RenderMarkdown(const RunResult& run, const MarkdownOptions& options) {
+  std::string out;
+  const int exit_code = ExitCode(run);
+  const OutcomeCounts counts = CountRules(run);
+  absl::StrAppend(&out, "## ", Sv(Mark(run.verdict)), " aurora-gate verdict: **",
+                  absl::AsciiStrToUpper(Sv(OutcomeName(run.verdict))), "**\n\n");
+  absl::StrAppend(&out, "**", CountsText(counts), "** in ", run.gates.size(),
+                  run.gates.size() == 1 ? " gate" : " gates", " · exit ",
+                  exit_code, " (", Sv(ExitMeaning(exit_code)), ")");
+  if (run.strict) out += " · strict: warn and pending fail";
+  const std::string eval_time = Rfc3339Utc(run.eval_time);
+  if (!eval_time.empty()) absl::StrAppend(&out, " · evaluated at ", eval_time);
+  if (!run.tool_version.empty()) {
+    absl::StrAppend(&out, " · aurora-gate ", Escape(run.tool_version));
+    if (!run.tool_commit.empty()) absl::StrAppend(&out, " (", Escape(run.tool_commit), ")");
+  }
+  out += "\n\n";
+  if (!run.settings.empty()) {
+    std::vector<std::string> parts;
+    for (const auto& [k, v] : run.settings) {
+      parts.push_back(absl::StrCat(Escape(k), "=", Escape(v)));
+    }
+    absl::StrAppend(&out, "Settings: ", absl::StrJoin(parts, ", "), "\n\n");
+  }
+  if (!options.html_report_url.empty()) {
+    const std::string url = SafeUrl(options.html_report_url);
+    if (url.empty()) {
+      absl::StrAppend(&out, "Full report: ", Escape(options.html_report_url), "\n\n");
+    } else {
+      absl::StrAppend(&out, "[Full report (HTML)](", url, ")\n\n");
+    }
+  }
+  for (const GateResult& gate : run.gates) AppendGate(gate, &out);
+  return out;
+}
+
+}  // namespace aurora
