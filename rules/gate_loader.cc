@@ -188,6 +188,16 @@ class Loader {
     return {line, col};
   }
 
+  // Position of key `key` in mapping `map` (of the map itself if absent).
+  static FilePos KeyPos(const YAML::Node& map, std::string_view key) {
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      if (it->first.IsScalar() && it->first.Scalar() == key) {
+        return Pos(it->first);
+      }
+    }
+    return Pos(map);
+  }
+
   static std::string KindName(const YAML::Node& n) {
     if (n.IsMap()) return "mapping";
     if (n.IsSequence()) return "list";
@@ -412,6 +422,7 @@ class Loader {
       const YAML::Node& s = it->second;
       std::string saved = context_;
       context_ = absl::StrCat("source ", Quoted(name), ": ");
+      declared_sources_.insert(name);
       LoadSource(name, s, Pos(it->first));
       context_ = saved;
     }
@@ -457,7 +468,7 @@ class Loader {
     }
     if (spec.is_artifact()) {
       if (s["url"]) {
-        AddError(Pos(s["url"]), absl::StrCat("\"url\" is for prometheus "
+        AddError(KeyPos(s, "url"), absl::StrCat("\"url\" is for prometheus "
                                              "sources; a ", spec.type,
                                              " source reads \"path\""));
       }
@@ -466,15 +477,19 @@ class Loader {
                                    " source reads an artifact file"));
         return;
       }
-      if (auto p = Str(s["path"], "path")) spec.path = *p;
+      if (auto p = Str(s["path"], "path")) {
+        spec.path = *p;
+        if (spec.path.empty()) {
+          AddError(Pos(s["path"]), "path: expected a file path, got an empty string");
+        }
+      }
       if (s["baseline"]) {
         if (auto b = Str(s["baseline"], "baseline")) spec.baseline = *b;
       }
-      if (spec.path.empty()) AddError(Pos(s["path"]), "path: expected a file path, got an empty string");
     } else {
       for (const char* k : {"path", "baseline"}) {
         if (s[k]) {
-          AddError(Pos(s[k]), absl::StrCat("\"", k, "\" is for artifact "
+          AddError(KeyPos(s, k), absl::StrCat("\"", k, "\" is for artifact "
                                            "sources; a prometheus source "
                                            "takes \"url\""));
         }
@@ -680,14 +695,15 @@ class Loader {
     } else {
       ok = false;
     }
-    if (ok && rule.kind == Rule::Kind::kGate && !rule.has_criteria() &&
+    const bool criteria_written = rn["pass"] || rn["warn"] || rn["fail"];
+    if (ok && rule.kind == Rule::Kind::kGate && !criteria_written &&
         !rule.condition.has_value()) {
       AddError(rule.pos,
                "no criteria: add pass/warn/fail (e.g. pass: \">= 90\") or end "
                "expr with a comparison (e.g. expr: ... > 0.05)");
       ok = false;
     }
-    if (ok && rule.condition.has_value() && rule.has_criteria()) {
+    if (ok && rule.condition.has_value() && criteria_written) {
       AddError(Pos(rn["expr"]),
                "expr ends in a comparison and the rule also has "
                "pass/warn/fail: use one or the other");
@@ -804,8 +820,10 @@ class Loader {
     if (!wanted.empty()) {
       auto it = sources.find(wanted);
       if (it != sources.end()) return &it->second;
-      std::vector<std::string> names;
-      for (const auto& [n, s] : sources) names.push_back(n);
+      // Declared but broken: its own error is already reported.
+      if (declared_sources_.count(wanted)) return nullptr;
+      std::vector<std::string> names(declared_sources_.begin(),
+                                     declared_sources_.end());
       std::string hint = DidYouMean(wanted, names);
       AddError(pos, absl::StrCat(
                         "source ", Quoted(wanted), " is not declared",
@@ -915,6 +933,7 @@ class Loader {
   std::string_view text_;
   const VarLookup& vars_;
   std::string context_;
+  std::set<std::string> declared_sources_;
   LoadedGate out_;
 };
 
@@ -924,6 +943,12 @@ LoadedGate ParseGate(std::string_view file_name, std::string_view text,
                      const VarLookup& vars) {
   Loader loader(file_name, text, vars);
   LoadedGate out = loader.Run();
+  // Report in file order, as a reader fixes them.
+  std::stable_sort(out.errors.begin(), out.errors.end(),
+                   [](const GateError& a, const GateError& b) {
+                     return std::make_pair(a.pos.line, a.pos.column) <
+                            std::make_pair(b.pos.line, b.pos.column);
+                   });
   out.gate.sha256 = Sha256Hex(text);
   return out;
 }
