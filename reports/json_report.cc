@@ -5,10 +5,10 @@
 #include <vector>
 
 #include "base/number_format.h"
-#include "reports/report_text.h"
-#include "reports/run_summary.h"
 #include "rapidjson/prettywriter.h"
 #include "rapidjson/stringbuffer.h"
+#include "reports/report_text.h"
+#include "reports/run_summary.h"
 
 namespace aurora {
 namespace {

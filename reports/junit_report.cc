@@ -50,7 +50,8 @@ std::string Seconds(double s) {
 }
 
 std::string RuleTitle(const RuleResult& rule) {
-  return rule.group.empty() ? rule.name : absl::StrCat(rule.group, "/", rule.name);
+  return rule.group.empty() ? rule.name
+                            : absl::StrCat(rule.group, "/", rule.name);
 }
 
 // "observed 0.62 vs pass: <= 0.5" / "observed {a="1"} 0.62 → fail, … and 2
@@ -69,7 +70,8 @@ std::string ObservedVsCriteria(const RuleResult& rule) {
                                    Sv(OutcomeName(series[i]->outcome))));
     }
     if (series.size() > kMessageSeries) {
-      parts.push_back(absl::StrCat("… and ", series.size() - kMessageSeries, " more"));
+      parts.push_back(
+          absl::StrCat("… and ", series.size() - kMessageSeries, " more"));
     }
     observed = absl::StrJoin(parts, ", ");
   }
@@ -96,12 +98,14 @@ std::string Details(const GateResult& gate, const RuleResult& rule) {
                   rule.dry_run ? " (dry run, does not decide)" : "");
   absl::StrAppend(&out, "\nreason: ", rule.reason);
   absl::StrAppend(&out, "\nsource: ", rule.source, " (", rule.source_type, ")");
-  if (!rule.source_detail.empty()) absl::StrAppend(&out, " ", rule.source_detail);
+  if (!rule.source_detail.empty())
+    absl::StrAppend(&out, " ", rule.source_detail);
   absl::StrAppend(&out, "\nexpr: ", rule.expr);
   absl::StrAppend(&out, "\nquery: ", rule.query);
   const std::string criteria = CriteriaText(rule);
   absl::StrAppend(&out, "\ncriteria: ", criteria.empty() ? "none" : criteria);
-  if (!rule.for_duration.empty()) absl::StrAppend(&out, "\nfor: ", rule.for_duration);
+  if (!rule.for_duration.empty())
+    absl::StrAppend(&out, "\nfor: ", rule.for_duration);
   if (!rule.baseline_source.empty()) {
     absl::StrAppend(&out, "\nbaseline: ", rule.baseline_source,
                     rule.baseline_missing ? " (missing)" : "");
@@ -140,7 +144,8 @@ void AppendCase(pugi::xml_node suite, const GateResult& gate,
   pugi::xml_node tc = suite.append_child("testcase");
   SetAttr(tc, "name", rule.name);
   SetAttr(tc, "classname",
-          rule.group.empty() ? gate.name : absl::StrCat(gate.name, ".", rule.group));
+          rule.group.empty() ? gate.name
+                             : absl::StrCat(gate.name, ".", rule.group));
   const std::string time = Seconds(rule.duration_seconds);
   SetAttr(tc, "time", time);
   ++counts->tests;
@@ -211,10 +216,10 @@ void AppendSuite(pugi::xml_node root, const RunResult& run,
   pugi::xml_attribute skipped = suite.append_attribute("skipped");
   pugi::xml_attribute time = suite.append_attribute("time");
   // Windy Road's timestamp has no zone; ours is always UTC.
-  const absl::Time started =
-      (run.started == absl::InfiniteFuture() || run.started == absl::InfinitePast())
-          ? absl::UnixEpoch()
-          : run.started;
+  const absl::Time started = (run.started == absl::InfiniteFuture() ||
+                              run.started == absl::InfinitePast())
+                                 ? absl::UnixEpoch()
+                                 : run.started;
   SetAttr(suite, "timestamp",
           absl::FormatTime("%Y-%m-%dT%H:%M:%S", started, absl::UTCTimeZone()));
   SetAttr(suite, "hostname", kHostname);
@@ -251,9 +256,9 @@ void AppendSuite(pugi::xml_node root, const RunResult& run,
   time.set_value(Seconds(counts.time).c_str());
 
   // One line per rule, so warn and pending (which pass) are still visible.
-  std::string out = absl::StrCat("gate ", gate.name, ": ",
-                                 Sv(OutcomeName(gate.verdict)), " — ",
-                                 CountsText(CountRules(gate)), "\n");
+  std::string out =
+      absl::StrCat("gate ", gate.name, ": ", Sv(OutcomeName(gate.verdict)),
+                   " — ", CountsText(CountRules(gate)), "\n");
   for (const RuleResult& rule : gate.rules) {
     absl::StrAppend(&out, rule.dry_run ? "[dry-run " : "[",
                     Sv(OutcomeName(rule.outcome)), "] ", RuleTitle(rule));

@@ -22,12 +22,18 @@ constexpr size_t kCellCap = 200;
 
 std::string_view Mark(Outcome o) {
   switch (o) {
-    case Outcome::kPass: return "✅";
-    case Outcome::kWarn: return "⚠️";
-    case Outcome::kPending: return "⏳";
-    case Outcome::kInconclusive: return "❔";
-    case Outcome::kError: return "🛑";
-    case Outcome::kFail: return "❌";
+    case Outcome::kPass:
+      return "✅";
+    case Outcome::kWarn:
+      return "⚠️";
+    case Outcome::kPending:
+      return "⏳";
+    case Outcome::kInconclusive:
+      return "❔";
+    case Outcome::kError:
+      return "🛑";
+    case Outcome::kFail:
+      return "❌";
   }
   return "🛑";
 }
@@ -42,9 +48,15 @@ std::string Escape(std::string_view text) {
   out.reserve(line.size());
   for (char c : line) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
       case '|':
       case '\\':
       case '`':
@@ -57,7 +69,8 @@ std::string Escape(std::string_view text) {
         out += '\\';
         out += c;
         break;
-      default: out += c;
+      default:
+        out += c;
     }
   }
   return out;
@@ -69,15 +82,17 @@ std::string Escape(std::string_view text) {
 std::string SafeUrl(std::string_view url) {
   const size_t colon = url.find(':');
   const size_t delim = url.find_first_of("/?#");
-  if (colon != std::string_view::npos && (delim == std::string_view::npos || colon < delim)) {
+  if (colon != std::string_view::npos &&
+      (delim == std::string_view::npos || colon < delim)) {
     const std::string scheme = absl::AsciiStrToLower(Sv(url.substr(0, colon)));
     if (scheme != "http" && scheme != "https") return "";
   }
   std::string out;
   for (char ch : url) {
     const unsigned char c = static_cast<unsigned char>(ch);
-    if (absl::ascii_isalnum(c) || std::string_view("-._~:/?#@!$&'*+,;=%").find(ch) !=
-                                      std::string_view::npos) {
+    if (absl::ascii_isalnum(c) ||
+        std::string_view("-._~:/?#@!$&'*+,;=%").find(ch) !=
+            std::string_view::npos) {
       out += ch;
     } else {
       char buf[4];
@@ -93,7 +108,8 @@ std::string OutcomeCell(const RuleResult& rule) {
     return absl::StrCat(Sv(kDryRunMark), " dry run (",
                         Sv(OutcomeName(rule.outcome)), ")");
   }
-  return absl::StrCat(Sv(Mark(rule.outcome)), " ", Sv(OutcomeName(rule.outcome)));
+  return absl::StrCat(Sv(Mark(rule.outcome)), " ",
+                      Sv(OutcomeName(rule.outcome)));
 }
 
 std::string ObservedCell(const RuleResult& rule) {
@@ -108,7 +124,8 @@ std::string ObservedCell(const RuleResult& rule) {
     lines.push_back(std::move(line));
   }
   if (series.size() > kMaxSeriesLines) {
-    lines.push_back(absl::StrCat("… and ", series.size() - kMaxSeriesLines, " more"));
+    lines.push_back(
+        absl::StrCat("… and ", series.size() - kMaxSeriesLines, " more"));
   }
   return absl::StrJoin(lines, "<br>");
 }
@@ -117,7 +134,8 @@ std::string ReasonCell(const RuleResult& rule) {
   std::vector<std::string> lines;
   if (!rule.reason.empty()) lines.push_back(Escape(rule.reason));
   if (rule.baseline_missing) {
-    lines.push_back(Escape(absl::StrCat("baseline missing: ", rule.baseline_source)));
+    lines.push_back(
+        Escape(absl::StrCat("baseline missing: ", rule.baseline_source)));
   }
   for (const std::string& w : rule.warnings) {
     lines.push_back(Escape(absl::StrCat("warning: ", w)));
@@ -129,8 +147,8 @@ void AppendGate(const GateResult& gate, std::string* out) {
   absl::StrAppend(out, "### ", Sv(Mark(gate.verdict)), " ", Escape(gate.name));
   if (!gate.title.empty()) absl::StrAppend(out, " — ", Escape(gate.title));
   absl::StrAppend(out, "\n\n");
-  absl::StrAppend(out, "Verdict **", Sv(OutcomeName(gate.verdict)), "**: ",
-                  CountsText(CountRules(gate)));
+  absl::StrAppend(out, "Verdict **", Sv(OutcomeName(gate.verdict)),
+                  "**: ", CountsText(CountRules(gate)));
   if (!gate.file.empty()) absl::StrAppend(out, " · file ", Escape(gate.file));
   absl::StrAppend(out, "\n\n");
   if (gate.rules.empty()) {
@@ -140,8 +158,9 @@ void AppendGate(const GateResult& gate, std::string* out) {
   absl::StrAppend(out, "| Status | Rule | Observed | Threshold | Reason |\n",
                   "| --- | --- | --- | --- | --- |\n");
   for (const RuleResult& rule : gate.rules) {
-    const std::string title =
-        rule.group.empty() ? rule.name : absl::StrCat(rule.group, " / ", rule.name);
+    const std::string title = rule.group.empty()
+                                  ? rule.name
+                                  : absl::StrCat(rule.group, " / ", rule.name);
     const std::string criteria = CriteriaText(rule);
     absl::StrAppend(out, "| ", OutcomeCell(rule), " | ", Escape(title), " | ",
                     ObservedCell(rule), " | ",
@@ -153,12 +172,14 @@ void AppendGate(const GateResult& gate, std::string* out) {
 
 }  // namespace
 
-std::string RenderMarkdown(const RunResult& run, const MarkdownOptions& options) {
+std::string RenderMarkdown(const RunResult& run,
+                           const MarkdownOptions& options) {
   std::string out;
   const int exit_code = ExitCode(run);
   const OutcomeCounts counts = CountRules(run);
-  absl::StrAppend(&out, "## ", Sv(Mark(run.verdict)), " aurora-gate verdict: **",
-                  absl::AsciiStrToUpper(Sv(OutcomeName(run.verdict))), "**\n\n");
+  absl::StrAppend(
+      &out, "## ", Sv(Mark(run.verdict)), " aurora-gate verdict: **",
+      absl::AsciiStrToUpper(Sv(OutcomeName(run.verdict))), "**\n\n");
   absl::StrAppend(&out, "**", CountsText(counts), "** in ", run.gates.size(),
                   run.gates.size() == 1 ? " gate" : " gates", " · exit ",
                   exit_code, " (", Sv(ExitMeaning(exit_code)), ")");
@@ -167,7 +188,8 @@ std::string RenderMarkdown(const RunResult& run, const MarkdownOptions& options)
   if (!eval_time.empty()) absl::StrAppend(&out, " · evaluated at ", eval_time);
   if (!run.tool_version.empty()) {
     absl::StrAppend(&out, " · aurora-gate ", Escape(run.tool_version));
-    if (!run.tool_commit.empty()) absl::StrAppend(&out, " (", Escape(run.tool_commit), ")");
+    if (!run.tool_commit.empty())
+      absl::StrAppend(&out, " (", Escape(run.tool_commit), ")");
   }
   out += "\n\n";
   if (!run.settings.empty()) {
@@ -180,7 +202,8 @@ std::string RenderMarkdown(const RunResult& run, const MarkdownOptions& options)
   if (!options.html_report_url.empty()) {
     const std::string url = SafeUrl(options.html_report_url);
     if (url.empty()) {
-      absl::StrAppend(&out, "Full report: ", Escape(options.html_report_url), "\n\n");
+      absl::StrAppend(&out, "Full report: ", Escape(options.html_report_url),
+                      "\n\n");
     } else {
       absl::StrAppend(&out, "[Full report (HTML)](", url, ")\n\n");
     }

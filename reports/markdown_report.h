@@ -16,11 +16,12 @@ struct MarkdownOptions {
   std::string html_report_url;
 };
 
-// Marks: ✅ pass, ⚠️ warn, ⏳ pending, ❔ inconclusive, 🛑 error, ❌ fail,
-// 🧪 dry run; the outcome word is always written next to the mark. Every
-// untrusted string is escaped so that it cannot end a table cell or a row,
-// open a code span or a link, or inject HTML.
-std::string RenderMarkdown(const RunResult& run, const MarkdownOptions& options);
+// Marks: ✅ pass, ⚠️ warn, ⏳ pending, ❔ inconclusive, 🛑 error, ❌
+// fail, 🧪 dry run; the outcome word is always written next to the mark.
+// Every untrusted string is escaped so that it cannot end a table cell or a
+// row, open a code span or a link, or inject HTML.
+std::string RenderMarkdown(const RunResult& run,
+                           const MarkdownOptions& options);
 
 }  // namespace aurora
 

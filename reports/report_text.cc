@@ -74,25 +74,27 @@ std::string ToValidUtf8(std::string_view s) {
 }
 
 std::string ToXmlText(std::string_view s) {
-  return Transform(s, [](uint32_t cp, std::string_view bytes, std::string* out) {
-    const bool allowed = cp == 0x9 || cp == 0xA || cp == 0xD ||
-                         (cp >= 0x20 && cp != 0xFFFE && cp != 0xFFFF);
-    if (!allowed) return false;
-    *out += bytes;
-    return true;
-  });
+  return Transform(
+      s, [](uint32_t cp, std::string_view bytes, std::string* out) {
+        const bool allowed = cp == 0x9 || cp == 0xA || cp == 0xD ||
+                             (cp >= 0x20 && cp != 0xFFFE && cp != 0xFFFF);
+        if (!allowed) return false;
+        *out += bytes;
+        return true;
+      });
 }
 
 std::string ToSingleLine(std::string_view s) {
-  return Transform(s, [](uint32_t cp, std::string_view bytes, std::string* out) {
-    if (cp == '\t' || cp == '\n' || cp == '\r') {
-      *out += ' ';
-      return true;
-    }
-    if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) return false;
-    *out += bytes;
-    return true;
-  });
+  return Transform(s,
+                   [](uint32_t cp, std::string_view bytes, std::string* out) {
+                     if (cp == '\t' || cp == '\n' || cp == '\r') {
+                       *out += ' ';
+                       return true;
+                     }
+                     if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) return false;
+                     *out += bytes;
+                     return true;
+                   });
 }
 
 size_t DisplayWidth(std::string_view utf8) {

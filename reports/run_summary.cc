@@ -39,29 +39,38 @@ std::string CountsText(const OutcomeCounts& counts) {
       parts.push_back(absl::StrCat(counts.of(o), " ", Sv(OutcomeName(o))));
     }
   }
-  if (counts.dry_run > 0) parts.push_back(absl::StrCat(counts.dry_run, " dry-run"));
+  if (counts.dry_run > 0)
+    parts.push_back(absl::StrCat(counts.dry_run, " dry-run"));
   if (parts.empty()) return "no rules";
   return absl::StrJoin(parts, ", ");
 }
 
 int ExitCode(const RunResult& run) {
   switch (run.verdict) {
-    case Outcome::kPass: return 0;
+    case Outcome::kPass:
+      return 0;
     case Outcome::kWarn:
-    case Outcome::kPending: return run.strict ? 1 : 0;
+    case Outcome::kPending:
+      return run.strict ? 1 : 0;
     case Outcome::kInconclusive:
-    case Outcome::kError: return 3;
-    case Outcome::kFail: return 1;
+    case Outcome::kError:
+      return 3;
+    case Outcome::kFail:
+      return 1;
   }
   return 3;
 }
 
 std::string_view ExitMeaning(int exit_code) {
   switch (exit_code) {
-    case 0: return "pass";
-    case 1: return "fail";
-    case 2: return "usage or gate-file error";
-    default: return "inconclusive or error";
+    case 0:
+      return "pass";
+    case 1:
+      return "fail";
+    case 2:
+      return "usage or gate-file error";
+    default:
+      return "inconclusive or error";
   }
 }
 
@@ -85,7 +94,8 @@ std::string CriteriaText(const RuleResult& rule) {
 
 std::string SeriesText(const SeriesResult& series) {
   std::string out;
-  if (!series.labels.empty()) absl::StrAppend(&out, series.labels.ToString(), " ");
+  if (!series.labels.empty())
+    absl::StrAppend(&out, series.labels.ToString(), " ");
   absl::StrAppend(&out, FormatNumber(series.value));
   if (series.baseline) {
     absl::StrAppend(&out, " (baseline ", FormatNumber(*series.baseline), ")");

@@ -29,20 +29,24 @@ constexpr std::string_view kBold = "\x1b[1m";
 
 std::string_view OutcomeColor(Outcome o) {
   switch (o) {
-    case Outcome::kPass: return "\x1b[32m";          // green
-    case Outcome::kWarn: return "\x1b[33m";          // yellow
-    case Outcome::kPending: return "\x1b[36m";       // cyan
-    case Outcome::kInconclusive: return "\x1b[35m";  // magenta
-    case Outcome::kError: return "\x1b[1;31m";       // bold red
-    case Outcome::kFail: return "\x1b[1;31m";        // bold red
+    case Outcome::kPass:
+      return "\x1b[32m";  // green
+    case Outcome::kWarn:
+      return "\x1b[33m";  // yellow
+    case Outcome::kPending:
+      return "\x1b[36m";  // cyan
+    case Outcome::kInconclusive:
+      return "\x1b[35m";  // magenta
+    case Outcome::kError:
+      return "\x1b[1;31m";  // bold red
+    case Outcome::kFail:
+      return "\x1b[1;31m";  // bold red
   }
   return "";
 }
 constexpr std::string_view kDryRunColor = "\x1b[2m";  // dim
 
-std::string Upper(std::string_view s) {
-  return absl::AsciiStrToUpper(Sv(s));
-}
+std::string Upper(std::string_view s) { return absl::AsciiStrToUpper(Sv(s)); }
 
 // One table cell: plain lines (already sanitized and cut) plus the colour to
 // paint them with, if any.
@@ -57,8 +61,9 @@ Cell TextCell(std::string_view text, size_t cap) {
 
 Cell OutcomeCell(const RuleResult& rule) {
   if (rule.dry_run) {
-    return Cell{{absl::StrCat("DRY-RUN (", Upper(OutcomeName(rule.outcome)), ")")},
-                kDryRunColor};
+    return Cell{
+        {absl::StrCat("DRY-RUN (", Upper(OutcomeName(rule.outcome)), ")")},
+        kDryRunColor};
   }
   return Cell{{Upper(OutcomeName(rule.outcome))}, OutcomeColor(rule.outcome)};
 }
@@ -79,7 +84,8 @@ Cell ObservedCell(const RuleResult& rule) {
     cell.lines.push_back(TruncateDisplay(ToSingleLine(line), kObservedCap));
   }
   if (series.size() > shown) {
-    cell.lines.push_back(absl::StrCat("… and ", series.size() - shown, " more"));
+    cell.lines.push_back(
+        absl::StrCat("… and ", series.size() - shown, " more"));
   }
   return cell;
 }
@@ -102,14 +108,15 @@ Cell ReasonCell(const RuleResult& rule) {
         kReasonCap));
   }
   for (const std::string& w : rule.warnings) {
-    cell.lines.push_back(
-        TruncateDisplay(ToSingleLine(absl::StrCat("warning: ", w)), kReasonCap));
+    cell.lines.push_back(TruncateDisplay(
+        ToSingleLine(absl::StrCat("warning: ", w)), kReasonCap));
   }
   return cell;
 }
 
 std::string RuleTitle(const RuleResult& rule) {
-  return rule.group.empty() ? rule.name : absl::StrCat(rule.group, "/", rule.name);
+  return rule.group.empty() ? rule.name
+                            : absl::StrCat(rule.group, "/", rule.name);
 }
 
 using Row = std::vector<Cell>;
@@ -154,11 +161,13 @@ void AppendGate(const GateResult& gate, bool color, std::string* out) {
   if (!gate.title.empty()) {
     absl::StrAppend(&header, " — ", ToSingleLine(gate.title));
   }
-  if (!gate.file.empty()) absl::StrAppend(&header, " (", ToSingleLine(gate.file), ")");
+  if (!gate.file.empty())
+    absl::StrAppend(&header, " (", ToSingleLine(gate.file), ")");
   const std::string verdict = Upper(OutcomeName(gate.verdict));
   absl::StrAppend(out, header, ": ");
   if (color) {
-    absl::StrAppend(out, Sv(OutcomeColor(gate.verdict)), verdict, Sv(kReset), "\n");
+    absl::StrAppend(out, Sv(OutcomeColor(gate.verdict)), verdict, Sv(kReset),
+                    "\n");
   } else {
     absl::StrAppend(out, verdict, "\n");
   }
@@ -167,7 +176,8 @@ void AppendGate(const GateResult& gate, bool color, std::string* out) {
     return;
   }
   std::vector<Row> rows;
-  rows.push_back({Cell{{"OUTCOME"}, color ? kBold : ""}, Cell{{"RULE"}, color ? kBold : ""},
+  rows.push_back({Cell{{"OUTCOME"}, color ? kBold : ""},
+                  Cell{{"RULE"}, color ? kBold : ""},
                   Cell{{"OBSERVED"}, color ? kBold : ""},
                   Cell{{"CRITERIA"}, color ? kBold : ""},
                   Cell{{"REASON"}, color ? kBold : ""}});
@@ -196,10 +206,12 @@ std::string RenderTerminal(const RunResult& run, bool color) {
     out += verdict;
   }
   absl::StrAppend(&out, " — ", CountsText(counts), " (", counts.total,
-                  counts.total == 1 ? " rule" : " rules", " in ", run.gates.size(),
-                  run.gates.size() == 1 ? " gate" : " gates", ")");
+                  counts.total == 1 ? " rule" : " rules", " in ",
+                  run.gates.size(), run.gates.size() == 1 ? " gate" : " gates",
+                  ")");
   if (run.strict) out += ", strict: warn and pending fail";
-  absl::StrAppend(&out, "; exit ", exit_code, " (", Sv(ExitMeaning(exit_code)), ")\n");
+  absl::StrAppend(&out, "; exit ", exit_code, " (", Sv(ExitMeaning(exit_code)),
+                  ")\n");
   return out;
 }
 

@@ -20,7 +20,7 @@ using ::testing::HasSubstr;
 rapidjson::Document Parse(const std::string& json) {
   rapidjson::Document doc;
   doc.Parse<rapidjson::kParseValidateEncodingFlag |
-             rapidjson::kParseFullPrecisionFlag>(json.c_str(), json.size());
+            rapidjson::kParseFullPrecisionFlag>(json.c_str(), json.size());
   EXPECT_FALSE(doc.HasParseError())
       << rapidjson::GetParseError_En(doc.GetParseError()) << " at "
       << doc.GetErrorOffset();
@@ -58,7 +58,8 @@ TEST(JsonReportTest, ValidAgainstTheDocumentedSchema) {
                     Outcome::kInconclusive, Outcome::kError, Outcome::kFail}) {
     docs.push_back(RenderJson(testing::SingleRuleRun(o)));
     docs.push_back(RenderJson(testing::SingleRuleRun(o, /*dry_run=*/true)));
-    docs.push_back(RenderJson(testing::SingleRuleRun(o, false, /*strict=*/true)));
+    docs.push_back(
+        RenderJson(testing::SingleRuleRun(o, false, /*strict=*/true)));
   }
   std::string output;
   EXPECT_EQ(ValidateAgainstSchema(docs, &output), 0) << output;
@@ -76,22 +77,26 @@ TEST(JsonReportTest, SchemaValidatorRejectsWhatTheSchemaForbids) {
   EXPECT_EQ(ValidateAgainstSchema({json, bad_verdict, bad_value}, &output), 1)
       << output;
   EXPECT_THAT(output, HasSubstr("/verdict: 'maybe' is not one of"));
-  EXPECT_THAT(output, HasSubstr("/gates/0/rules/0/series/0/value: 'nan' is not"));
+  EXPECT_THAT(output,
+              HasSubstr("/gates/0/rules/0/series/0/value: 'nan' is not"));
 }
 
 TEST(JsonReportTest, TopLevelKeysInAStableOrder) {
-  const rapidjson::Document doc = Parse(RenderJson(testing::RepresentativeRun()));
+  const rapidjson::Document doc =
+      Parse(RenderJson(testing::RepresentativeRun()));
   std::vector<std::string> keys;
   for (const auto& m : doc.GetObject()) keys.push_back(m.name.GetString());
-  EXPECT_THAT(keys, ElementsAre("schema", "tool", "verdict", "exit_code",
-                                "exit_meaning", "strict", "eval_time", "started",
-                                "duration_seconds", "settings", "counts", "gates"));
+  EXPECT_THAT(keys,
+              ElementsAre("schema", "tool", "verdict", "exit_code",
+                          "exit_meaning", "strict", "eval_time", "started",
+                          "duration_seconds", "settings", "counts", "gates"));
   EXPECT_STREQ(doc["schema"].GetString(), "aurora-gate/report/v1");
   EXPECT_EQ(std::string(doc["schema"].GetString()), kJsonReportSchema);
 }
 
 TEST(JsonReportTest, NonFiniteValuesAreStringsAndFiniteOnesNumbers) {
-  const rapidjson::Document doc = Parse(RenderJson(testing::RepresentativeRun()));
+  const rapidjson::Document doc =
+      Parse(RenderJson(testing::RepresentativeRun()));
   const auto& pre = doc["gates"][0]["rules"];
   const auto& live = doc["gates"][1]["rules"];
   EXPECT_STREQ(pre[2]["series"][0]["value"].GetString(), "NaN");
@@ -112,8 +117,8 @@ TEST(JsonReportTest, NonFiniteValuesAreStringsAndFiniteOnesNumbers) {
 
 TEST(JsonReportTest, NumbersRoundTripExactly) {
   RunResult run = testing::SingleRuleRun(Outcome::kPass);
-  const double values[] = {0.1, 1e-05, 1e21, -0.0, 123456789.123, 5e-324,
-                           1.7976931348623157e308};
+  const double values[] = {
+      0.1, 1e-05, 1e21, -0.0, 123456789.123, 5e-324, 1.7976931348623157e308};
   run.gates[0].rules[0].series.clear();
   for (double v : values) {
     run.gates[0].rules[0].series.push_back(
@@ -144,7 +149,8 @@ TEST(JsonReportTest, EveryRuleFieldIsWritten) {
   EXPECT_EQ(doc["counts"]["dry_run"].GetInt(), 1);
   EXPECT_EQ(doc["counts"]["total"].GetInt(), 8);
   const auto& gate = doc["gates"][1];
-  EXPECT_STREQ(gate["file_sha256"].GetString(), run.gates[1].file_sha256.c_str());
+  EXPECT_STREQ(gate["file_sha256"].GetString(),
+               run.gates[1].file_sha256.c_str());
   EXPECT_EQ(gate["counts"]["total"].GetInt(), 4);
   const auto& rule = gate["rules"][0];
   const RuleResult& want = run.gates[1].rules[0];
@@ -187,11 +193,12 @@ TEST(JsonReportTest, HostileStringsSurviveAsValidJson) {
   EXPECT_EQ(json.find('\x1b'), std::string::npos);
   const rapidjson::Document doc = Parse(json);
   const auto& rule = doc["gates"][0]["rules"][0];
-  EXPECT_EQ(std::string(doc["gates"][0]["name"].GetString()), run.gates[0].name);
+  EXPECT_EQ(std::string(doc["gates"][0]["name"].GetString()),
+            run.gates[0].name);
   EXPECT_EQ(std::string(rule["name"].GetString()), run.gates[0].rules[0].name);
-  EXPECT_EQ(std::string(rule["reason"].GetString(),
-                        rule["reason"].GetStringLength()),
-            ToValidUtf8(run.gates[0].rules[0].reason));
+  EXPECT_EQ(
+      std::string(rule["reason"].GetString(), rule["reason"].GetStringLength()),
+      ToValidUtf8(run.gates[0].rules[0].reason));
   const auto& labels = rule["series"][0]["labels"];
   EXPECT_EQ(std::string(labels["job"].GetString()),
             "<script>alert('x')</script>|`x`\n\x1b[2J");

@@ -29,8 +29,9 @@ void ExpectValidAgainstBothXsds(const std::string& xml) {
                             AURORA_SHARED_DIR + "/fixtures/real/junit/xsd/" +
                             xsd + "' '" + file + "'";
     std::string output;
-    EXPECT_EQ(testing::RunCommand(cmd, &output), 0)
-        << xsd << ":\n" << output << "\n" << xml;
+    EXPECT_EQ(testing::RunCommand(cmd, &output), 0) << xsd << ":\n"
+                                                    << output << "\n"
+                                                    << xml;
   }
   std::remove(file.c_str());
 }
@@ -59,7 +60,8 @@ TEST(JunitReportTest, ValidAgainstJenkinsAndWindyRoadSchemas) {
   ExpectValidAgainstBothXsds(RenderJunit(RunResult{}));
   for (Outcome o : {Outcome::kPass, Outcome::kWarn, Outcome::kPending,
                     Outcome::kInconclusive, Outcome::kError, Outcome::kFail}) {
-    ExpectValidAgainstBothXsds(RenderJunit(testing::SingleRuleRun(o, false, true)));
+    ExpectValidAgainstBothXsds(
+        RenderJunit(testing::SingleRuleRun(o, false, true)));
     ExpectValidAgainstBothXsds(RenderJunit(testing::SingleRuleRun(o, true)));
   }
 }
@@ -69,23 +71,26 @@ TEST(JunitReportTest, SchemaCheckIsNotVacuous) {
   // many tools write; Windy Road rejects it, so our check would notice.
   const std::string xml =
       "<testsuites tests=\"1\"><testsuite name=\"a\" tests=\"1\" "
-      "failures=\"0\" errors=\"0\" time=\"0\" timestamp=\"2024-05-01T12:00:00\" "
-      "hostname=\"localhost\"><properties/><testcase name=\"t\" classname=\"c\" "
+      "failures=\"0\" errors=\"0\" time=\"0\" "
+      "timestamp=\"2024-05-01T12:00:00\" "
+      "hostname=\"localhost\"><properties/><testcase name=\"t\" "
+      "classname=\"c\" "
       "time=\"0\"/><system-out/><system-err/></testsuite></testsuites>";
   const std::string file = testing::WriteTempFile(xml, ".xml");
   std::string output;
-  EXPECT_NE(testing::RunCommand(std::string("xmllint --noout --schema '") +
-                                    AURORA_SHARED_DIR +
-                                    "/fixtures/real/junit/xsd/windyroad-JUnit.xsd' '" +
-                                    file + "'",
-                                &output),
-            0);
+  EXPECT_NE(
+      testing::RunCommand(
+          std::string("xmllint --noout --schema '") + AURORA_SHARED_DIR +
+              "/fixtures/real/junit/xsd/windyroad-JUnit.xsd' '" + file + "'",
+          &output),
+      0);
   EXPECT_THAT(output, HasSubstr("fails to validate"));
   std::remove(file.c_str());
 }
 
 TEST(JunitReportTest, OneSuitePerGateOneCasePerRuleWithOutcomeMapping) {
-  const pugi::xml_document doc = ParseXml(RenderJunit(testing::RepresentativeRun()));
+  const pugi::xml_document doc =
+      ParseXml(RenderJunit(testing::RepresentativeRun()));
   const pugi::xml_node root = doc.child("testsuites");
   std::vector<pugi::xml_node> suites;
   for (pugi::xml_node s : root.children("testsuite")) suites.push_back(s);
@@ -101,12 +106,12 @@ TEST(JunitReportTest, OneSuitePerGateOneCasePerRuleWithOutcomeMapping) {
   const Want want[] = {
       {"predeploy.quality", "line-coverage", ""},
       {"predeploy.quality", "order-submit-latency", "failure"},
-      {"predeploy.quality", "branch-coverage", "skipped"},   // inconclusive
-      {"predeploy.quality", "mutation-score", ""},           // warn passes
-      {"golive.live", "error-rate", ""},                     // pending passes
+      {"predeploy.quality", "branch-coverage", "skipped"},  // inconclusive
+      {"predeploy.quality", "mutation-score", ""},          // warn passes
+      {"golive.live", "error-rate", ""},                    // pending passes
       {"golive.live", "p99-latency", "failure"},
       {"golive.live", "order-rejections", "error"},
-      {"golive", "canary-saturation", "skipped"},            // dry run
+      {"golive", "canary-saturation", "skipped"},  // dry run
   };
   size_t i = 0;
   for (const pugi::xml_node& suite : suites) {
@@ -122,7 +127,8 @@ TEST(JunitReportTest, OneSuitePerGateOneCasePerRuleWithOutcomeMapping) {
 }
 
 TEST(JunitReportTest, SuiteCountAttributesMatchTheCases) {
-  const pugi::xml_document doc = ParseXml(RenderJunit(testing::RepresentativeRun()));
+  const pugi::xml_document doc =
+      ParseXml(RenderJunit(testing::RepresentativeRun()));
   for (pugi::xml_node suite : doc.child("testsuites").children("testsuite")) {
     int tests = 0, failures = 0, errors = 0, skipped = 0;
     double time = 0;
@@ -141,7 +147,8 @@ TEST(JunitReportTest, SuiteCountAttributesMatchTheCases) {
     EXPECT_NEAR(suite.attribute("time").as_double(), time, 1e-9);
   }
   const pugi::xml_node golive =
-      doc.child("testsuites").find_child_by_attribute("testsuite", "name", "golive");
+      doc.child("testsuites")
+          .find_child_by_attribute("testsuite", "name", "golive");
   EXPECT_STREQ(golive.attribute("tests").value(), "4");
   EXPECT_STREQ(golive.attribute("failures").value(), "1");
   EXPECT_STREQ(golive.attribute("errors").value(), "1");
@@ -152,7 +159,8 @@ TEST(JunitReportTest, SuiteCountAttributesMatchTheCases) {
 }
 
 TEST(JunitReportTest, MessagesStateObservedAgainstThreshold) {
-  const pugi::xml_document doc = ParseXml(RenderJunit(testing::RepresentativeRun()));
+  const pugi::xml_document doc =
+      ParseXml(RenderJunit(testing::RepresentativeRun()));
   const pugi::xml_node pre = doc.child("testsuites").child("testsuite");
   const pugi::xml_node failure =
       pre.find_child_by_attribute("testcase", "name", "order-submit-latency")
@@ -162,18 +170,20 @@ TEST(JunitReportTest, MessagesStateObservedAgainstThreshold) {
                "0.62 > 0.5 (pass: <= 0.5) — observed "
                "{name=\"test_order_submit_latency\"} 0.62 (baseline 0.5) vs "
                "pass: <= 0.5 and <= +10%");
-  EXPECT_THAT(failure.text().get(),
-              HasSubstr("\nseries:\n  {name=\"test_order_submit_latency\"} 0.62 "
-                        "(baseline 0.5) → fail: 0.62 > 0.5 (pass: <= 0.5); +24% > "
-                        "+10%\n"));
+  EXPECT_THAT(
+      failure.text().get(),
+      HasSubstr("\nseries:\n  {name=\"test_order_submit_latency\"} 0.62 "
+                "(baseline 0.5) → fail: 0.62 > 0.5 (pass: <= 0.5); +24% > "
+                "+10%\n"));
   const pugi::xml_node live = pre.next_sibling("testsuite");
-  EXPECT_STREQ(live.find_child_by_attribute("testcase", "name", "p99-latency")
-                   .child("failure")
-                   .attribute("message")
-                   .value(),
-               "2 of 7 series fail: > 0.5 — observed {route=\"/api/quotes\"} +Inf "
-               "→ fail, {route=\"/api/cancel\"} 0.74 → fail, "
-               "{route=\"/api/orders\"} 0.31 → pass, … and 4 more vs fail: > 0.5");
+  EXPECT_STREQ(
+      live.find_child_by_attribute("testcase", "name", "p99-latency")
+          .child("failure")
+          .attribute("message")
+          .value(),
+      "2 of 7 series fail: > 0.5 — observed {route=\"/api/quotes\"} +Inf "
+      "→ fail, {route=\"/api/cancel\"} 0.74 → fail, "
+      "{route=\"/api/orders\"} 0.31 → pass, … and 4 more vs fail: > 0.5");
   const pugi::xml_node error =
       live.find_child_by_attribute("testcase", "name", "order-rejections")
           .child("error");
@@ -181,27 +191,31 @@ TEST(JunitReportTest, MessagesStateObservedAgainstThreshold) {
   EXPECT_STREQ(error.attribute("message").value(),
                "query failed: Post \"http://localhost:9090/api/v1/query\": "
                "connection refused — observed no data vs fail: > 100");
-  EXPECT_STREQ(live.find_child_by_attribute("testcase", "name", "canary-saturation")
-                   .child("skipped")
-                   .attribute("message")
-                   .value(),
-               "dry run, would be fail: 0.93 >= 0.9 — observed 0.93 (baseline "
-               "0.41) vs warn: < 0.7; fail: >= 0.9");
-  EXPECT_STREQ(pre.find_child_by_attribute("testcase", "name", "branch-coverage")
-                   .child("skipped")
-                   .attribute("message")
-                   .value(),
-               "inconclusive: value is NaN (nan: inconclusive) — observed NaN vs "
-               "pass: >= 80");
+  EXPECT_STREQ(
+      live.find_child_by_attribute("testcase", "name", "canary-saturation")
+          .child("skipped")
+          .attribute("message")
+          .value(),
+      "dry run, would be fail: 0.93 >= 0.9 — observed 0.93 (baseline "
+      "0.41) vs warn: < 0.7; fail: >= 0.9");
+  EXPECT_STREQ(
+      pre.find_child_by_attribute("testcase", "name", "branch-coverage")
+          .child("skipped")
+          .attribute("message")
+          .value(),
+      "inconclusive: value is NaN (nan: inconclusive) — observed NaN vs "
+      "pass: >= 80");
 }
 
 TEST(JunitReportTest, StrictRunTurnsWarnAndPendingIntoFailures) {
   for (Outcome o : {Outcome::kWarn, Outcome::kPending}) {
-    const pugi::xml_document lax = ParseXml(RenderJunit(testing::SingleRuleRun(o)));
-    EXPECT_EQ(CaseChild(lax.child("testsuites").child("testsuite").child("testcase")),
-              "");
-    const pugi::xml_document strict =
-        ParseXml(RenderJunit(testing::SingleRuleRun(o, false, /*strict=*/true)));
+    const pugi::xml_document lax =
+        ParseXml(RenderJunit(testing::SingleRuleRun(o)));
+    EXPECT_EQ(
+        CaseChild(lax.child("testsuites").child("testsuite").child("testcase")),
+        "");
+    const pugi::xml_document strict = ParseXml(
+        RenderJunit(testing::SingleRuleRun(o, false, /*strict=*/true)));
     const pugi::xml_node suite = strict.child("testsuites").child("testsuite");
     const pugi::xml_node failure = suite.child("testcase").child("failure");
     ASSERT_TRUE(failure) << OutcomeName(o);
@@ -251,12 +265,15 @@ TEST(JunitReportTest, HostileTextIsEscapedAndForbiddenCharactersReplaced) {
                "h\xC3\xA9t\xC3\xA9rog\xC3\xA8ne <script>alert(1)</script>.grp"
                "\xEF\xBF\xBD\xEF\xBF\xBD");
   EXPECT_THAT(tc.child("failure").attribute("message").value(),
-              HasSubstr("bad\xEF\xBF\xBD" "byte ]]> <script>x</script> "
+              HasSubstr("bad\xEF\xBF\xBD"
+                        "byte ]]> <script>x</script> "
                         "\xEF\xBF\xBD\xEF\xBF\xBD end — observed"));
   // Settings with a blank name are left out (property names must be tokens).
   int settings = 0;
   for (pugi::xml_node p : suite.child("properties").children("property")) {
-    settings += std::string(p.attribute("name").value()).rfind("aurora.setting.", 0) == 0;
+    settings +=
+        std::string(p.attribute("name").value()).rfind("aurora.setting.", 0) ==
+        0;
   }
   EXPECT_EQ(settings, 1);
 }

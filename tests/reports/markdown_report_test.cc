@@ -44,16 +44,19 @@ std::vector<std::string> TableRows(const std::string& md) {
 
 TEST(MarkdownReportTest, RepresentativeRunMatchesGolden) {
   MarkdownOptions options;
-  options.html_report_url = "https://ci.example.com/job/42/artifacts/golive.html";
-  testing::ExpectMatchesGolden(RenderMarkdown(testing::RepresentativeRun(), options),
-                               "report.md");
+  options.html_report_url =
+      "https://ci.example.com/job/42/artifacts/golive.html";
+  testing::ExpectMatchesGolden(
+      RenderMarkdown(testing::RepresentativeRun(), options), "report.md");
 }
 
 TEST(MarkdownReportTest, VerdictLineFirst) {
   const std::string md = RenderMarkdown(testing::RepresentativeRun(), {});
-  EXPECT_TRUE(absl::StartsWith(md, "## ❌ aurora-gate verdict: **FAIL**\n\n**2 fail, "
-                                   "1 error, 1 inconclusive, 1 pending, 1 warn, 1 "
-                                   "pass, 1 dry-run** in 2 gates · exit 1 (fail)"))
+  EXPECT_TRUE(
+      absl::StartsWith(md,
+                       "## ❌ aurora-gate verdict: **FAIL**\n\n**2 fail, "
+                       "1 error, 1 inconclusive, 1 pending, 1 warn, 1 "
+                       "pass, 1 dry-run** in 2 gates · exit 1 (fail)"))
       << md;
   EXPECT_THAT(md, Not(HasSubstr("Full report")));
 }
@@ -68,7 +71,8 @@ TEST(MarkdownReportTest, EveryOutcomeHasItsOwnMarkAndWord) {
       {Outcome::kFail, "| ❌ fail |"},
   };
   for (const auto& [outcome, cell] : marks) {
-    EXPECT_THAT(RenderMarkdown(testing::SingleRuleRun(outcome), {}), HasSubstr(cell));
+    EXPECT_THAT(RenderMarkdown(testing::SingleRuleRun(outcome), {}),
+                HasSubstr(cell));
   }
   EXPECT_THAT(RenderMarkdown(testing::SingleRuleRun(Outcome::kFail, true), {}),
               HasSubstr("| 🧪 dry run (fail) |"));
@@ -81,11 +85,12 @@ TEST(MarkdownReportTest, TableRowsHaveFiveCellsAndObservedValuesPerSeries) {
   for (const std::string& row : rows) {
     EXPECT_EQ(Cells(row).size(), 7u) << row;  // 5 cells between 6 pipes
   }
-  EXPECT_THAT(md, HasSubstr(
-                      "| ❌ fail | live / p99-latency | {route=\"/api/quotes\"} "
-                      "+Inf → fail<br>{route=\"/api/cancel\"} 0.74 → fail<br>"));
+  EXPECT_THAT(
+      md, HasSubstr("| ❌ fail | live / p99-latency | {route=\"/api/quotes\"} "
+                    "+Inf → fail<br>{route=\"/api/cancel\"} 0.74 → fail<br>"));
   EXPECT_THAT(md, HasSubstr("<br>… and 2 more | fail: &gt; 0.5 | "));
-  EXPECT_THAT(md, HasSubstr("| ❔ inconclusive | quality / branch-coverage | NaN |"));
+  EXPECT_THAT(
+      md, HasSubstr("| ❔ inconclusive | quality / branch-coverage | NaN |"));
 }
 
 TEST(MarkdownReportTest, HostileStringsCannotBreakTheTableOrInjectHtml) {
@@ -99,13 +104,16 @@ TEST(MarkdownReportTest, HostileStringsCannotBreakTheTableOrInjectHtml) {
   ASSERT_EQ(rows.size(), 3u);
   EXPECT_EQ(Cells(rows[2]).size(), 7u) << rows[2];
   // No unescaped backtick (a code span would show entities literally).
-  for (size_t i = md.find('`'); i != std::string::npos; i = md.find('`', i + 1)) {
+  for (size_t i = md.find('`'); i != std::string::npos;
+       i = md.find('`', i + 1)) {
     EXPECT_EQ(md[i - 1], '\\') << md.substr(i - 10, 20);
   }
-  EXPECT_THAT(rows[2], HasSubstr("rule\\|name\\`with\\`&lt;b&gt;bold&lt;/b&gt;"));
+  EXPECT_THAT(rows[2],
+              HasSubstr("rule\\|name\\`with\\`&lt;b&gt;bold&lt;/b&gt;"));
   // The title's newline did not end the heading.
-  EXPECT_THAT(md, HasSubstr("— Title with \"quotes\" &amp; 'apostrophes' \\| pipe "
-                            "new line\n"));
+  EXPECT_THAT(md,
+              HasSubstr("— Title with \"quotes\" &amp; 'apostrophes' \\| pipe "
+                        "new line\n"));
 }
 
 TEST(MarkdownReportTest, ReportLinkIsEncodedAndOnlyForHttpOrRelativeUrls) {

@@ -66,7 +66,8 @@ inline RunResult RepresentativeRun() {
   cov.severity = "critical";
   cov.outcome = Outcome::kPass;
   cov.reason = "92.5 >= 90";
-  cov.series = {SeriesResult{{}, 92.5, std::nullopt, Outcome::kPass, "92.5 >= 90"}};
+  cov.series = {
+      SeriesResult{{}, 92.5, std::nullopt, Outcome::kPass, "92.5 >= 90"}};
   cov.line = 12;
   cov.duration_seconds = 0.012;
   pre.rules.push_back(cov);
@@ -85,7 +86,9 @@ inline RunResult RepresentativeRun() {
   lat.outcome = Outcome::kFail;
   lat.reason = "0.62 > 0.5 (pass: <= 0.5)";
   lat.series = {SeriesResult{{{"name", "test_order_submit_latency"}},
-                             0.62, 0.5, Outcome::kFail,
+                             0.62,
+                             0.5,
+                             Outcome::kFail,
                              "0.62 > 0.5 (pass: <= 0.5); +24% > +10%"}};
   lat.baseline_source = "artifacts/baselines/performance_baseline.json";
   lat.line = 16;
@@ -104,8 +107,8 @@ inline RunResult RepresentativeRun() {
   branch.pass = {">= 80"};
   branch.outcome = Outcome::kInconclusive;
   branch.reason = "value is NaN (nan: inconclusive)";
-  branch.series = {SeriesResult{{}, nan, std::nullopt, Outcome::kInconclusive,
-                                "value is NaN"}};
+  branch.series = {SeriesResult{
+      {}, nan, std::nullopt, Outcome::kInconclusive, "value is NaN"}};
   branch.line = 20;
   branch.duration_seconds = 0.001;
   pre.rules.push_back(branch);
@@ -123,12 +126,13 @@ inline RunResult RepresentativeRun() {
   mut.fail = {"< 60"};
   mut.outcome = Outcome::kWarn;
   mut.reason = "72.5 is between fail (< 60) and pass (>= 80)";
-  mut.series = {SeriesResult{{{"module", "risk"}}, 72.5, std::nullopt,
-                             Outcome::kWarn, "72.5 < 80"}};
+  mut.series = {SeriesResult{
+      {{"module", "risk"}}, 72.5, std::nullopt, Outcome::kWarn, "72.5 < 80"}};
   mut.baseline_source = "artifacts/baselines/mutation.json";
   mut.baseline_missing = true;
-  mut.warnings = {"baseline artifacts/baselines/mutation.json not found: "
-                  "relative criterion >= -2% not checked"};
+  mut.warnings = {
+      "baseline artifacts/baselines/mutation.json not found: "
+      "relative criterion >= -2% not checked"};
   mut.line = 24;
   mut.duration_seconds = 0.02;
   pre.rules.push_back(mut);
@@ -159,8 +163,8 @@ inline RunResult RepresentativeRun() {
   err_rate.severity = "critical";
   err_rate.outcome = Outcome::kPending;
   err_rate.reason = "0.07 > 0.05 for 2m of 5m";
-  err_rate.series = {SeriesResult{{}, 0.07, std::nullopt, Outcome::kPending,
-                                  "0.07 > 0.05"}};
+  err_rate.series = {
+      SeriesResult{{}, 0.07, std::nullopt, Outcome::kPending, "0.07 > 0.05"}};
   err_rate.labels = {{"team", "exchange"}};
   err_rate.annotations = {{"summary", "5xx ratio is {{ $value }}"}};
   err_rate.line = 8;
@@ -198,9 +202,12 @@ inline RunResult RepresentativeRun() {
       {"/api/user", 0.2, Outcome::kPass},
   };
   for (const auto& r : routes) {
-    p99.series.push_back(SeriesResult{
-        {{"route", r.route}}, r.value, std::nullopt, r.outcome,
-        r.outcome == Outcome::kFail ? "> 0.5" : "<= 0.5"});
+    p99.series.push_back(
+        SeriesResult{{{"route", r.route}},
+                     r.value,
+                     std::nullopt,
+                     r.outcome,
+                     r.outcome == Outcome::kFail ? "> 0.5" : "<= 0.5"});
   }
   p99.line = 17;
   p99.duration_seconds = 0.198;
@@ -231,7 +238,8 @@ inline RunResult RepresentativeRun() {
   canary.source = "prom";
   canary.source_type = "prometheus";
   canary.source_detail = "http://localhost:9090";
-  canary.expr = "max(node_load1) / count(node_cpu_seconds_total{mode=\"idle\"})";
+  canary.expr =
+      "max(node_load1) / count(node_cpu_seconds_total{mode=\"idle\"})";
   canary.query = canary.expr;
   canary.warn = {"< 0.7"};
   canary.fail = {">= 0.9"};
@@ -271,8 +279,8 @@ inline RunResult HostileRun() {
   rule.query = "up{job=\"a|b\"}";
   rule.pass = {"> 0"};
   rule.outcome = Outcome::kFail;
-  rule.reason = std::string("bad") + '\0' +
-                "byte ]]> <script>x</script> \xFF\xFE end";
+  rule.reason =
+      std::string("bad") + '\0' + "byte ]]> <script>x</script> \xFF\xFE end";
   Labels hostile;
   hostile.Set("job", "<script>alert('x')</script>|`x`\n\x1b[2J");
   hostile.Set("bad_utf8", "\xC3\x28\xED\xA0\x80");  // invalid 2-byte, surrogate
@@ -321,8 +329,7 @@ inline RunResult SingleRuleRun(Outcome outcome, bool dry_run = false,
 // instead (and the test fails, so a regeneration is never silent).
 inline void ExpectMatchesGolden(const std::string& actual,
                                 const std::string& name) {
-  const std::string path =
-      std::string(AURORA_TESTDATA_DIR) + "/golden/" + name;
+  const std::string path = std::string(AURORA_TESTDATA_DIR) + "/golden/" + name;
   const char* update = std::getenv("AURORA_UPDATE_GOLDEN");
   if (update != nullptr && std::string(update) == "1") {
     std::ofstream(path, std::ios::binary) << actual;
@@ -340,9 +347,9 @@ inline void ExpectMatchesGolden(const std::string& actual,
 // Writes `content` to a fresh temporary file; returns its path.
 inline std::string WriteTempFile(const std::string& content,
                                  const std::string& suffix) {
-  std::string tmpl =
-      (std::filesystem::temp_directory_path() / ("aurora-report-XXXXXX" + suffix))
-          .string();
+  std::string tmpl = (std::filesystem::temp_directory_path() /
+                      ("aurora-report-XXXXXX" + suffix))
+                         .string();
   const int fd = mkstemps(tmpl.data(), static_cast<int>(suffix.size()));
   if (fd < 0) std::abort();
   close(fd);

@@ -15,7 +15,10 @@ TEST(ReportTextTest, ValidUtf8PassesThroughUnchanged) {
 TEST(ReportTextTest, EachInvalidSequenceBecomesOneReplacementChar) {
   // Bad lead byte, truncated 2-byte sequence, overlong '/', UTF-16 surrogate,
   // code point above U+10FFFF, sequence cut by the end of the string.
-  EXPECT_EQ(ToValidUtf8("a\xFF" "b"), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(ToValidUtf8("a\xFF"
+                        "b"),
+            "a\xEF\xBF\xBD"
+            "b");
   EXPECT_EQ(ToValidUtf8("\xC3(x"), "\xEF\xBF\xBD(x");
   EXPECT_EQ(ToValidUtf8("\xC0\xAF"), "\xEF\xBF\xBD\xEF\xBF\xBD");
   EXPECT_EQ(ToValidUtf8("\xED\xA0\x80"),
@@ -26,7 +29,9 @@ TEST(ReportTextTest, EachInvalidSequenceBecomesOneReplacementChar) {
 }
 
 TEST(ReportTextTest, XmlTextReplacesOnlyWhatXml10Forbids) {
-  EXPECT_EQ(ToXmlText(std::string("a\0b", 3)), "a\xEF\xBF\xBD" "b");
+  EXPECT_EQ(ToXmlText(std::string("a\0b", 3)),
+            "a\xEF\xBF\xBD"
+            "b");
   EXPECT_EQ(ToXmlText("\x01\x1b\x7f"), "\xEF\xBF\xBD\xEF\xBF\xBD\x7f");
   EXPECT_EQ(ToXmlText("tab\tlf\ncr\r"), "tab\tlf\ncr\r");
   EXPECT_EQ(ToXmlText("\xEF\xBF\xBE\xEF\xBF\xBF"),  // U+FFFE, U+FFFF
@@ -34,7 +39,8 @@ TEST(ReportTextTest, XmlTextReplacesOnlyWhatXml10Forbids) {
   EXPECT_EQ(ToXmlText("<&>\xC2\x85"), "<&>\xC2\x85");  // C1 NEL is allowed
 }
 
-TEST(ReportTextTest, SingleLineTurnsWhitespaceToSpacesAndControlsToReplacement) {
+TEST(ReportTextTest,
+     SingleLineTurnsWhitespaceToSpacesAndControlsToReplacement) {
   EXPECT_EQ(ToSingleLine("a\nb\r\nc\td"), "a b  c d");
   EXPECT_EQ(ToSingleLine("\x1b[2Jx\x07\x7f\xC2\x9b"),
             "\xEF\xBF\xBD[2Jx\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
@@ -55,7 +61,8 @@ TEST(RunSummaryTest, ExitCodeFollowsTheDesignTable) {
   EXPECT_EQ(ExitCode(SingleRuleRun(Outcome::kWarn)), 0);
   EXPECT_EQ(ExitCode(SingleRuleRun(Outcome::kPending)), 0);
   EXPECT_EQ(ExitCode(SingleRuleRun(Outcome::kWarn, false, /*strict=*/true)), 1);
-  EXPECT_EQ(ExitCode(SingleRuleRun(Outcome::kPending, false, /*strict=*/true)), 1);
+  EXPECT_EQ(ExitCode(SingleRuleRun(Outcome::kPending, false, /*strict=*/true)),
+            1);
   EXPECT_EQ(ExitCode(SingleRuleRun(Outcome::kInconclusive)), 3);
   EXPECT_EQ(ExitCode(SingleRuleRun(Outcome::kError)), 3);
   EXPECT_EQ(ExitCode(SingleRuleRun(Outcome::kFail)), 1);

@@ -17,8 +17,8 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 
 TEST(TerminalReportTest, RepresentativeRunMatchesGolden) {
-  testing::ExpectMatchesGolden(RenderTerminal(testing::RepresentativeRun(), false),
-                               "report.txt");
+  testing::ExpectMatchesGolden(
+      RenderTerminal(testing::RepresentativeRun(), false), "report.txt");
 }
 
 TEST(TerminalReportTest, NoColourMeansNoEscapeSequences) {
@@ -65,16 +65,20 @@ TEST(TerminalReportTest, ManySeriesShowWorstFirstThenHowManyMore) {
 
 TEST(TerminalReportTest, VerdictLineCountsOutcomesAndStatesExitCode) {
   const std::string out = RenderTerminal(testing::RepresentativeRun(), false);
-  EXPECT_THAT(out, HasSubstr(
-                       "Verdict: FAIL — 2 fail, 1 error, 1 inconclusive, 1 pending, "
-                       "1 warn, 1 pass, 1 dry-run (8 rules in 2 gates); exit 1 "
-                       "(fail)\n"));
-  EXPECT_THAT(RenderTerminal(testing::SingleRuleRun(Outcome::kWarn), false),
-              HasSubstr("Verdict: WARN — 1 warn (1 rule in 1 gate); exit 0 (pass)\n"));
   EXPECT_THAT(
-      RenderTerminal(testing::SingleRuleRun(Outcome::kPending, false, true), false),
-      HasSubstr("Verdict: PENDING — 1 pending (1 rule in 1 gate), strict: warn and "
-                "pending fail; exit 1 (fail)\n"));
+      out,
+      HasSubstr("Verdict: FAIL — 2 fail, 1 error, 1 inconclusive, 1 pending, "
+                "1 warn, 1 pass, 1 dry-run (8 rules in 2 gates); exit 1 "
+                "(fail)\n"));
+  EXPECT_THAT(
+      RenderTerminal(testing::SingleRuleRun(Outcome::kWarn), false),
+      HasSubstr("Verdict: WARN — 1 warn (1 rule in 1 gate); exit 0 (pass)\n"));
+  EXPECT_THAT(
+      RenderTerminal(testing::SingleRuleRun(Outcome::kPending, false, true),
+                     false),
+      HasSubstr(
+          "Verdict: PENDING — 1 pending (1 rule in 1 gate), strict: warn and "
+          "pending fail; exit 1 (fail)\n"));
   EXPECT_THAT(RenderTerminal(testing::SingleRuleRun(Outcome::kError), false),
               HasSubstr("exit 3 (inconclusive or error)\n"));
   EXPECT_EQ(RenderTerminal(RunResult{}, false),
@@ -120,8 +124,10 @@ TEST(TerminalReportTest, HostileTextCannotEscapeTheTerminalOrBreakRows) {
   EXPECT_THAT(out, HasSubstr("  FAIL  "));
   // The label's newline did not start a new row: the series is on one line.
   // (The series is cut at the OBSERVED cap of 56 code points.)
-  EXPECT_THAT(out, HasSubstr("  {bad_utf8=\"\xEF\xBF\xBD(\xEF\xBF\xBD\xEF\xBF\xBD"
-                             "\xEF\xBF\xBD\", job=\"<script>alert('x')</script>|`x`…  pass: > 0  "));
+  EXPECT_THAT(out,
+              HasSubstr("  {bad_utf8=\"\xEF\xBF\xBD(\xEF\xBF\xBD\xEF\xBF\xBD"
+                        "\xEF\xBF\xBD\", "
+                        "job=\"<script>alert('x')</script>|`x`…  pass: > 0  "));
 }
 
 }  // namespace
