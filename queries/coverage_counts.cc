@@ -18,15 +18,15 @@ double CoverageCount::Percent() const {
 
 void AppendCoverageSamples(const CoverageUnit& unit, const CoverageCount& count,
                            const Labels& labels, std::vector<Sample>* out) {
-  out->push_back(MakeSample(
-      absl::StrCat("coverage_", Sv(unit.plural), "_covered"), labels,
-      count.covered));
-  out->push_back(MakeSample(
-      absl::StrCat("coverage_", Sv(unit.plural), "_valid"), labels,
-      count.valid));
-  out->push_back(MakeSample(
-      absl::StrCat("coverage_", Sv(unit.singular), "_percent"), labels,
-      count.Percent()));
+  out->push_back(
+      MakeSample(absl::StrCat("coverage_", Sv(unit.plural), "_covered"), labels,
+                 count.covered));
+  out->push_back(
+      MakeSample(absl::StrCat("coverage_", Sv(unit.plural), "_valid"), labels,
+                 count.valid));
+  out->push_back(
+      MakeSample(absl::StrCat("coverage_", Sv(unit.singular), "_percent"),
+                 labels, count.Percent()));
 }
 
 Labels PackageLabels(std::string_view package) {
@@ -69,8 +69,10 @@ size_t FindInvalidUtf8(std::string_view s) {
       ++i;
       continue;
     }
-    size_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
-                 : (c & 0xF8) == 0xF0 ? 4 : 0;
+    size_t len = (c & 0xE0) == 0xC0   ? 2
+                 : (c & 0xF0) == 0xE0 ? 3
+                 : (c & 0xF8) == 0xF0 ? 4
+                                      : 0;
     if (len == 0 || i + len > s.size()) return i;
     uint32_t cp = c & (len == 2 ? 0x1F : len == 3 ? 0x0F : 0x07);
     for (size_t k = 1; k < len; ++k) {

@@ -35,15 +35,16 @@ std::string Describe(const rapidjson::Value& v) {
 }
 
 // Reads `key` of `obj` as a count; `where` names the object in errors.
-absl::StatusOr<std::optional<double>> OptionalCount(
-    const rapidjson::Value& obj, const char* key, std::string_view where) {
+absl::StatusOr<std::optional<double>> OptionalCount(const rapidjson::Value& obj,
+                                                    const char* key,
+                                                    std::string_view where) {
   auto it = obj.FindMember(key);
   if (it == obj.MemberEnd()) return std::optional<double>();
   std::optional<double> v = JsonNumber(it->value);
   if (!v.has_value() || !IsCount(*v)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        Sv(where), ": \"", key, "\" is ", Describe(it->value),
-        ", expected a count (a non-negative integer)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(Sv(where), ": \"", key, "\" is ", Describe(it->value),
+                     ", expected a count (a non-negative integer)"));
   }
   return v;
 }
@@ -89,13 +90,12 @@ absl::StatusOr<CoverageCount> ReadPair(const rapidjson::Value& obj,
 absl::StatusOr<Summary> ReadSummary(const rapidjson::Value& summary,
                                     bool branch, std::string_view where) {
   if (!summary.IsObject()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(Sv(where), " is ", Describe(summary),
-                     ", expected an object"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        Sv(where), " is ", Describe(summary), ", expected an object"));
   }
   Summary s;
-  ASSIGN_OR_RETURN(s.lines, ReadPair(summary, "num_statements",
-                                     "covered_lines", "missing_lines", where));
+  ASSIGN_OR_RETURN(s.lines, ReadPair(summary, "num_statements", "covered_lines",
+                                     "missing_lines", where));
   if (branch) {
     ASSIGN_OR_RETURN(s.branches,
                      ReadPair(summary, "num_branches", "covered_branches",
@@ -137,9 +137,10 @@ absl::StatusOr<ArtifactData> ParseCoveragePyJson(const rapidjson::Value& doc,
                                                  std::string_view name) {
   std::string where = absl::StrCat(Sv(name), ": coverage.py JSON");
   if (!LooksLikeCoveragePyJson(doc)) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        where, ": expected an object with \"meta\" (with a string "
-               "\"version\"), \"files\" and \"totals\" objects"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(where,
+                     ": expected an object with \"meta\" (with a string "
+                     "\"version\"), \"files\" and \"totals\" objects"));
   }
   const rapidjson::Value& meta = doc["meta"];
   int format = 1;  // reports before coverage.py 5.0 have no meta.format
@@ -155,18 +156,19 @@ absl::StatusOr<ArtifactData> ParseCoveragePyJson(const rapidjson::Value& doc,
   if (auto b = meta.FindMember("branch_coverage"); b != meta.MemberEnd()) {
     if (!b->value.IsBool()) {
       return absl::InvalidArgumentError(
-          absl::StrCat(where, ": meta.branch_coverage is ",
-                       Describe(b->value), ", expected true or false"));
+          absl::StrCat(where, ": meta.branch_coverage is ", Describe(b->value),
+                       ", expected true or false"));
     }
     branch = b->value.GetBool();
   }
 
   ArtifactData data;
-  data.format = absl::StrCat("coverage.py JSON (format ", format,
-                             ", coverage.py ", meta["version"].GetString(),
-                             ")");
-  ASSIGN_OR_RETURN(Summary totals, ReadSummary(doc["totals"], branch,
-                                               absl::StrCat(where, ": totals")));
+  data.format =
+      absl::StrCat("coverage.py JSON (format ", format, ", coverage.py ",
+                   meta["version"].GetString(), ")");
+  ASSIGN_OR_RETURN(
+      Summary totals,
+      ReadSummary(doc["totals"], branch, absl::StrCat(where, ": totals")));
   std::vector<Sample>& out = data.samples.samples;
   AppendSummary(totals, Labels(), &out);
 

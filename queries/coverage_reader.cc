@@ -22,8 +22,8 @@ namespace {
 
 absl::Status NotCoverage(std::string_view name, std::string_view found) {
   return absl::InvalidArgumentError(
-      absl::StrCat(Sv(name), ": not a coverage report: found ", Sv(found),
-                   "; ", Sv(kExpectedCoverageFormats)));
+      absl::StrCat(Sv(name), ": not a coverage report: found ", Sv(found), "; ",
+                   Sv(kExpectedCoverageFormats)));
 }
 
 bool Has(const rapidjson::Value& obj, const char* key) {
@@ -70,10 +70,10 @@ std::string DescribeJson(const rapidjson::Value& doc) {
       absl::StrAppend(&keys, ", …");
       break;
     }
-    absl::StrAppend(&keys, n == 0 ? "" : ", ", "\"",
-                    Excerpt(std::string_view(m.name.GetString(),
-                                             m.name.GetStringLength())),
-                    "\"");
+    absl::StrAppend(
+        &keys, n == 0 ? "" : ", ", "\"",
+        Excerpt(std::string_view(m.name.GetString(), m.name.GetStringLength())),
+        "\"");
     ++n;
   }
   if (n == 0) return "an empty JSON object";
@@ -90,15 +90,17 @@ absl::StatusOr<ArtifactData> ParseCoverageXml(std::string_view content,
   std::string_view tag = root.name();
   if (tag == "coverage") {
     if (root.attribute("clover") || root.child("project")) {
-      return NotCoverage(name, "Clover XML (root <coverage> with a clover "
-                               "attribute or <project>)");
+      return NotCoverage(name,
+                         "Clover XML (root <coverage> with a clover "
+                         "attribute or <project>)");
     }
     if (root.attribute("line-rate") || root.child("packages")) {
       return ParseCobertura(*doc, content, name);
     }
-    return NotCoverage(name, "XML with root <coverage> but neither "
-                             "Cobertura's line-rate and <packages> nor "
-                             "Clover's <project>");
+    return NotCoverage(name,
+                       "XML with root <coverage> but neither "
+                       "Cobertura's line-rate and <packages> nor "
+                       "Clover's <project>");
   }
   if (tag == "report") {
     // The DOCTYPE is not kept by the parser; look at the prolog text.
@@ -107,8 +109,9 @@ absl::StatusOr<ArtifactData> ParseCoverageXml(std::string_view content,
         root.attribute("name")) {
       return ParseJacoco(*doc, name);
     }
-    return NotCoverage(name, "XML with root <report> but without JaCoCo's "
-                             "DOCTYPE or name attribute");
+    return NotCoverage(name,
+                       "XML with root <report> but without JaCoCo's "
+                       "DOCTYPE or name attribute");
   }
   if (tag == "testsuites" || tag == "testsuite") {
     return NotCoverage(name, absl::StrCat("JUnit XML (root <", Sv(tag), ">)"));
@@ -116,8 +119,7 @@ absl::StatusOr<ArtifactData> ParseCoverageXml(std::string_view content,
   if (tag == "mutations") {
     return NotCoverage(name, "PIT mutations XML (root <mutations>)");
   }
-  return NotCoverage(name,
-                     absl::StrCat("XML with root <", Excerpt(tag), ">"));
+  return NotCoverage(name, absl::StrCat("XML with root <", Excerpt(tag), ">"));
 }
 
 absl::StatusOr<ArtifactData> ParseCoverageJson(std::string_view content,
@@ -145,9 +147,10 @@ absl::StatusOr<ArtifactData> ParseCoverage(std::string_view content,
   }
   size_t first = body.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        Sv(name), ": empty file, expected a coverage report (Cobertura XML, "
-                  "JaCoCo XML, coverage.py JSON or an lcov tracefile)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(Sv(name),
+                     ": empty file, expected a coverage report (Cobertura XML, "
+                     "JaCoCo XML, coverage.py JSON or an lcov tracefile)"));
   }
   char c = body[first];
   if (c == '<') return ParseCoverageXml(content, name);
@@ -156,10 +159,10 @@ absl::StatusOr<ArtifactData> ParseCoverage(std::string_view content,
   std::string_view line = body.substr(first);
   line = line.substr(0, line.find('\n'));
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-  return NotCoverage(
-      name, absl::StrCat("text that is neither XML, JSON nor an lcov "
-                         "tracefile (first line \"",
-                         Excerpt(line), "\")"));
+  return NotCoverage(name,
+                     absl::StrCat("text that is neither XML, JSON nor an lcov "
+                                  "tracefile (first line \"",
+                                  Excerpt(line), "\")"));
 }
 
 }  // namespace aurora

@@ -71,15 +71,16 @@ absl::StatusOr<Counters> JacocoParser::ReadCounters(const pugi::xml_node& node,
     if (index == kCounterTypes.size()) {
       if (unknown_types_.insert(std::string(type)).second) {
         warnings_.push_back(absl::StrCat("JaCoCo counter type \"",
-                                         Excerpt(type), "\" is not known; "
+                                         Excerpt(type),
+                                         "\" is not known; "
                                          "ignored"));
       }
       continue;
     }
     if (seen[index]) {
       return absl::InvalidArgumentError(
-          absl::StrCat(name_, ": ", Sv(where), ": <counter type=\"",
-                       Sv(type), "\"> appears twice"));
+          absl::StrCat(name_, ": ", Sv(where), ": <counter type=\"", Sv(type),
+                       "\"> appears twice"));
     }
     seen[index] = true;
     std::optional<double> values[2];
@@ -88,9 +89,8 @@ absl::StatusOr<Counters> JacocoParser::ReadCounters(const pugi::xml_node& node,
       values[k] = ParseCount(counter.attribute(attrs[k]).value());
       if (!values[k].has_value()) {
         return absl::InvalidArgumentError(absl::StrCat(
-            name_, ": ", Sv(where), ": <counter type=\"", Sv(type),
-            "\">: ", attrs[k], "=\"",
-            Excerpt(counter.attribute(attrs[k]).value()),
+            name_, ": ", Sv(where), ": <counter type=\"", Sv(type), "\">: ",
+            attrs[k], "=\"", Excerpt(counter.attribute(attrs[k]).value()),
             "\" is not a count (a non-negative integer up to 2^53)"));
       }
     }
@@ -122,7 +122,8 @@ absl::Status JacocoParser::ReadContainer(const pugi::xml_node& node) {
         return absl::InvalidArgumentError(absl::StrCat(
             name_, ": ", where, ": <sourcefile> has no name attribute"));
       }
-      std::string path = package.empty() ? file : absl::StrCat(package, "/", file);
+      std::string path =
+          package.empty() ? file : absl::StrCat(package, "/", file);
       files_[path] += file_counters;
     }
   }
@@ -134,8 +135,8 @@ absl::StatusOr<ArtifactData> JacocoParser::Parse(
   pugi::xml_node root = doc.document_element();
   if (std::string_view(root.name()) != "report") {
     return absl::InvalidArgumentError(
-        absl::StrCat(name_, ": not JaCoCo XML: root element is <",
-                     root.name(), ">, expected <report>"));
+        absl::StrCat(name_, ": not JaCoCo XML: root element is <", root.name(),
+                     ">, expected <report>"));
   }
   // Report totals are the counters of <report> itself (written after its
   // packages or groups), never a sum over the tree.

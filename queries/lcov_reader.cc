@@ -27,7 +27,7 @@ struct BranchEntry {
 struct LcovFile {
   std::map<double, double> lines;  // DA line number -> summed count
   std::map<std::tuple<double, std::string, std::string>, BranchEntry>
-      branches;                            // (line, block, branch)
+      branches;                             // (line, block, branch)
   std::map<std::string, double> functions;  // name -> summed count
 };
 
@@ -150,8 +150,8 @@ absl::Status LcovParser::ParseBrda(std::string_view line,
     }
     taken = *t;
   }
-  BranchEntry& e = current_->branches[{*number, std::string(block.substr(digits)),
-                                       std::string(branch)}];
+  BranchEntry& e = current_->branches[{
+      *number, std::string(block.substr(digits)), std::string(branch)}];
   e.taken += taken;
   e.excluded = e.excluded || absl::StrContains(Sv(flags), "U");
   return absl::OkStatus();
@@ -229,10 +229,9 @@ absl::Status LcovParser::ParseLine(std::string_view line) {
   if (key == "TN" || key == "VER") return absl::OkStatus();
   if (key == "SF") {
     if (current_ != nullptr) {
-      return Error(absl::StrCat("SF record \"", Excerpt(line),
-                                "\" before the end_of_record of \"",
-                                current_name_, "\" (line ", current_line_,
-                                ")"));
+      return Error(absl::StrCat(
+          "SF record \"", Excerpt(line), "\" before the end_of_record of \"",
+          current_name_, "\" (line ", current_line_, ")"));
     }
     if (value.empty()) return Malformed(line, "SF:<source file path>");
     current_name_ = std::string(value);

@@ -26,8 +26,8 @@ Labels Package(const std::string& p) { return Labels{{"package", p}}; }
 Labels File(const std::string& f) { return Labels{{"file", f}}; }
 
 TEST(CoberturaReaderTest, GcovrNestedUsesRootCounts25Of42) {
-  auto data = ParseCoverage(CoverageTestdata("gcovr-8.6-nested-gcc5.xml"),
-                            "gcovr.xml");
+  auto data =
+      ParseCoverage(CoverageTestdata("gcovr-8.6-nested-gcc5.xml"), "gcovr.xml");
   ASSERT_OK(data);
   EXPECT_EQ(data->format, "Cobertura XML (gcovr 8.6+main)");
   EXPECT_EQ(Value(*data, "coverage_lines_covered"), 25);
@@ -42,8 +42,8 @@ TEST(CoberturaReaderTest, GcovrNestedUsesRootCounts25Of42) {
 
 TEST(CoberturaReaderTest, CountsOnlyClassLinesNotMethodLines) {
   // gcovr repeats each line under <methods>: 84 <line> elements, 42 lines.
-  auto data = ParseCoverage(CoverageTestdata("gcovr-8.6-nested-gcc5.xml"),
-                            "gcovr.xml");
+  auto data =
+      ParseCoverage(CoverageTestdata("gcovr-8.6-nested-gcc5.xml"), "gcovr.xml");
   ASSERT_OK(data);
   EXPECT_EQ(Value(*data, "coverage_lines_covered", File("A/File2.cpp")), 4);
   EXPECT_EQ(Value(*data, "coverage_lines_valid", File("A/File2.cpp")), 7);
@@ -83,8 +83,9 @@ TEST(CoberturaReaderTest, IstanbulUsesRootCounts872Of945) {
   EXPECT_EQ(Value(*data, "coverage_lines_covered", Package("src")), 135);
   EXPECT_EQ(Value(*data, "coverage_lines_valid", Package("src")), 148);
   EXPECT_EQ(Value(*data, "coverage_lines_valid", Package("src.classes")), 422);
-  EXPECT_EQ(CountSamples(*data, "coverage_lines_valid", File("src/CoreKernel.ts")),
-            1);
+  EXPECT_EQ(
+      CountSamples(*data, "coverage_lines_valid", File("src/CoreKernel.ts")),
+      1);
   EXPECT_THAT(data->warnings, IsEmpty());
 }
 
@@ -152,13 +153,14 @@ TEST(CoberturaReaderTest, CoveragePyBranchOffIsZeroOfZeroNotHundred) {
 TEST(CoberturaReaderTest, BranchesFromConditionCoverageCountsNotPercent) {
   // No branches-valid on the root: sum the "(c/t)" pairs. The percents are
   // deliberately inconsistent with the counts and must be ignored.
-  auto data = ParseCoverage(R"xml(<coverage line-rate="1" lines-valid="3" lines-covered="3">
+  auto data = ParseCoverage(
+      R"xml(<coverage line-rate="1" lines-valid="3" lines-covered="3">
   <packages><package name="p"><classes><class name="c" filename="c.cpp"><lines>
     <line number="1" hits="4" branch="true" condition-coverage="99% (2/3)"/>
     <line number="2" hits="1" branch="true" condition-coverage="66.66666666666666% (1/4)"/>
     <line number="3" hits="1" branch="false"/>
   </lines></class></classes></package></packages></coverage>)xml",
-                            "cc.xml");
+      "cc.xml");
   ASSERT_OK(data);
   EXPECT_EQ(data->format, "Cobertura XML");
   EXPECT_EQ(Value(*data, "coverage_branches_covered"), 3);
@@ -169,11 +171,12 @@ TEST(CoberturaReaderTest, BranchesFromConditionCoverageCountsNotPercent) {
 }
 
 TEST(CoberturaReaderTest, RootCountsDifferingFromListedLinesAreWarned) {
-  auto data = ParseCoverage(R"(<coverage line-rate="0.5" lines-valid="4" lines-covered="2">
+  auto data = ParseCoverage(
+      R"(<coverage line-rate="0.5" lines-valid="4" lines-covered="2">
   <packages><package name="p"><classes><class name="c" filename="c.py"><lines>
     <line number="1" hits="1"/><line number="2" hits="0"/><line number="3" hits="0"/>
   </lines></class></classes></package></packages></coverage>)",
-                            "w.xml");
+      "w.xml");
   ASSERT_OK(data);
   EXPECT_EQ(Value(*data, "coverage_lines_covered"), 2);
   EXPECT_EQ(Value(*data, "coverage_lines_valid"), 4);
@@ -197,22 +200,24 @@ TEST(CoberturaReaderTest, EmptyReportHasZeroValidAndNaNPercent) {
 }
 
 TEST(CoberturaReaderTest, OddButValidXmlIsRead) {
-  const std::string body = R"(<coverage line-rate='1' lines-valid='1' lines-covered='1'>
+  const std::string body =
+      R"(<coverage line-rate='1' lines-valid='1' lines-covered='1'>
 <packages><package name=''><classes><class name='x' filename='C:\src\app\main.py'>
 <lines><line number='1' hits='3'/></lines></class></classes></package></packages></coverage>)";
   // UTF-8 BOM, single-quoted attributes, a Windows path kept verbatim, a
   // package without a name (labelled ".").
   auto data = ParseCoverage("\xEF\xBB\xBF" + body, "bom.xml");
   ASSERT_OK(data);
-  EXPECT_EQ(Value(*data, "coverage_lines_covered", File("C:\\src\\app\\main.py")),
-            1);
+  EXPECT_EQ(
+      Value(*data, "coverage_lines_covered", File("C:\\src\\app\\main.py")), 1);
   EXPECT_EQ(Value(*data, "coverage_lines_valid", Package(".")), 1);
 
   // DOCTYPE naming an external DTD, which must not be fetched (an
   // unresolvable host would fail or hang if it were).
   auto dtd = ParseCoverage(
       "<?xml version=\"1.0\"?>\n<!DOCTYPE coverage SYSTEM "
-      "\"http://unresolvable.invalid/coverage-04.dtd\">\n" + body,
+      "\"http://unresolvable.invalid/coverage-04.dtd\">\n" +
+          body,
       "dtd.xml");
   ASSERT_OK(dtd);
   EXPECT_EQ(Value(*dtd, "coverage_lines_valid"), 1);
@@ -233,51 +238,58 @@ TEST(CoberturaReaderTest, OddButValidXmlIsRead) {
 
 TEST(CoberturaReaderTest, CountThatDoesNotFitIsAnError) {
   EXPECT_THAT(
-      ParseCoverage(R"(<coverage line-rate="1" lines-valid="1e999" lines-covered="1"><packages/></coverage>)",
-                    "big.xml"),
+      ParseCoverage(
+          R"(<coverage line-rate="1" lines-valid="1e999" lines-covered="1"><packages/></coverage>)",
+          "big.xml"),
       StatusIs(absl::StatusCode::kInvalidArgument,
                "big.xml: <coverage> attribute lines-valid=\"1e999\" is not a "
                "count (a non-negative integer up to 2^53)"));
   EXPECT_THAT(
-      ParseCoverage(R"(<coverage line-rate="1" lines-valid="10" lines-covered="-1"><packages/></coverage>)",
-                    "neg.xml"),
+      ParseCoverage(
+          R"(<coverage line-rate="1" lines-valid="10" lines-covered="-1"><packages/></coverage>)",
+          "neg.xml"),
       StatusIs(absl::StatusCode::kInvalidArgument,
                "neg.xml: <coverage> attribute lines-covered=\"-1\" is not a "
                "count (a non-negative integer up to 2^53)"));
   EXPECT_THAT(
-      ParseCoverage(R"(<coverage line-rate="1" lines-valid="3" lines-covered="5"><packages/></coverage>)",
-                    "more.xml"),
+      ParseCoverage(
+          R"(<coverage line-rate="1" lines-valid="3" lines-covered="5"><packages/></coverage>)",
+          "more.xml"),
       StatusIs(absl::StatusCode::kInvalidArgument,
                "more.xml: <coverage> lines-covered=5 exceeds lines-valid=3"));
   EXPECT_THAT(
-      ParseCoverage(R"(<coverage line-rate="1" lines-valid="3"><packages/></coverage>)",
-                    "half.xml"),
+      ParseCoverage(
+          R"(<coverage line-rate="1" lines-valid="3"><packages/></coverage>)",
+          "half.xml"),
       StatusIs(absl::StatusCode::kInvalidArgument,
                "half.xml: <coverage> has lines-valid but no lines-covered"));
 }
 
 TEST(CoberturaReaderTest, BadLineAttributesAreErrorsNamingTheLine) {
   EXPECT_THAT(
-      ParseCoverage(R"(<coverage line-rate="1"><packages><package name="p"><classes>
+      ParseCoverage(
+          R"(<coverage line-rate="1"><packages><package name="p"><classes>
 <class name="c" filename="c.py"><lines><line number="7" hits="many"/></lines></class>
 </classes></package></packages></coverage>)",
-                    "hits.xml"),
+          "hits.xml"),
       StatusIs(absl::StatusCode::kInvalidArgument,
                "hits.xml: file \"c.py\", <line number=\"7\">: hits=\"many\" is "
                "not a non-negative number"));
   EXPECT_THAT(
-      ParseCoverage(R"(<coverage line-rate="1"><packages><package name="p"><classes>
+      ParseCoverage(
+          R"(<coverage line-rate="1"><packages><package name="p"><classes>
 <class name="c" filename="c.py"><lines><line number="3" hits="1" branch="true" condition-coverage="50%"/></lines></class>
 </classes></package></packages></coverage>)",
-                    "cc.xml"),
+          "cc.xml"),
       StatusIs(absl::StatusCode::kInvalidArgument,
                "cc.xml: file \"c.py\", <line number=\"3\">: "
                "condition-coverage=\"50%\" has no \"(covered/total)\" counts "
                "with covered <= total"));
   EXPECT_THAT(
-      ParseCoverage(R"(<coverage line-rate="1"><packages><package name="p"><classes>
+      ParseCoverage(
+          R"(<coverage line-rate="1"><packages><package name="p"><classes>
 <class name="Foo"><lines/></class></classes></package></packages></coverage>)",
-                    "nofile.xml"),
+          "nofile.xml"),
       StatusIs(absl::StatusCode::kInvalidArgument,
                "nofile.xml: package \"p\": <class name=\"Foo\"> has no "
                "filename attribute"));

@@ -36,7 +36,8 @@ TEST(JacocoReaderTest, ClosureLargeOneLineReportUsesReportCounters) {
   EXPECT_EQ(Value(*data, "coverage_line_percent"), 100.0 * 11871 / 14552);
   EXPECT_EQ(Value(*data, "coverage_instructions_covered"), 54711);
   EXPECT_EQ(Value(*data, "coverage_instructions_valid"), 67249);
-  EXPECT_EQ(Value(*data, "coverage_instruction_percent"), 100.0 * 54711 / 67249);
+  EXPECT_EQ(Value(*data, "coverage_instruction_percent"),
+            100.0 * 54711 / 67249);
   EXPECT_EQ(Value(*data, "coverage_branches_covered"), 4177);
   EXPECT_EQ(Value(*data, "coverage_branches_valid"), 6179);
   EXPECT_EQ(Value(*data, "coverage_branch_percent"), 100.0 * 4177 / 6179);
@@ -160,21 +161,24 @@ TEST(JacocoReaderTest, EmptyReportIsZeroOfZero) {
 
 TEST(JacocoReaderTest, BadCountersAreErrors) {
   EXPECT_THAT(
-      ParseCoverage(R"(<report name="r"><counter type="LINE" missed="1e999" covered="1"/></report>)",
-                    "big.xml"),
+      ParseCoverage(
+          R"(<report name="r"><counter type="LINE" missed="1e999" covered="1"/></report>)",
+          "big.xml"),
       StatusIs(absl::StatusCode::kInvalidArgument,
                "big.xml: <report>: <counter type=\"LINE\">: missed=\"1e999\" "
                "is not a count (a non-negative integer up to 2^53)"));
   EXPECT_THAT(
-      ParseCoverage(R"(<report name="r"><package name="p/q"><counter type="BRANCH" missed="1" covered="x"/></package></report>)",
-                    "x.xml"),
+      ParseCoverage(
+          R"(<report name="r"><package name="p/q"><counter type="BRANCH" missed="1" covered="x"/></package></report>)",
+          "x.xml"),
       StatusIs(absl::StatusCode::kInvalidArgument,
                "x.xml: <package name=\"p/q\">: <counter type=\"BRANCH\">: "
                "covered=\"x\" is not a count (a non-negative integer up to "
                "2^53)"));
   EXPECT_THAT(
-      ParseCoverage(R"(<report name="r"><counter type="LINE" missed="1" covered="1"/><counter type="LINE" missed="1" covered="1"/></report>)",
-                    "dup.xml"),
+      ParseCoverage(
+          R"(<report name="r"><counter type="LINE" missed="1" covered="1"/><counter type="LINE" missed="1" covered="1"/></report>)",
+          "dup.xml"),
       StatusIs(absl::StatusCode::kInvalidArgument,
                "dup.xml: <report>: <counter type=\"LINE\"> appears twice"));
   auto doc = ParseXml("<coverage/>", "c.xml");

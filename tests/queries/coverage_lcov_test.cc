@@ -82,8 +82,8 @@ TEST(LcovReaderTest, CoveragePyLcovWithFnAfterSummaryLines) {
   EXPECT_TRUE(std::isnan(Value(*data, "coverage_branch_percent")));
   EXPECT_EQ(Value(*data, "coverage_functions_valid"), 9);
   EXPECT_EQ(Value(*data, "coverage_lines_valid", File("calculator.py")), 22);
-  EXPECT_EQ(Value(*data, "coverage_functions_valid", File("test_calculator.py")),
-            5);
+  EXPECT_EQ(
+      Value(*data, "coverage_functions_valid", File("test_calculator.py")), 5);
 }
 
 // lcov's own test input is GPL-2.0: read from the shared fixtures, not
@@ -138,7 +138,8 @@ end_of_record
   EXPECT_EQ(Value(*data, "coverage_functions_valid"), 1);
   EXPECT_EQ(Value(*data, "coverage_functions_covered"), 1);
   // src/empty.h has no DA records: dropped, also from the totals.
-  EXPECT_EQ(CountSamples(*data, "coverage_lines_valid", File("src/empty.h")), 0);
+  EXPECT_EQ(CountSamples(*data, "coverage_lines_valid", File("src/empty.h")),
+            0);
   EXPECT_EQ(Value(*data, "coverage_lines_valid", File("src/a.c")), 3);
 }
 
@@ -198,11 +199,11 @@ TEST(LcovReaderTest, MalformedLinesAreErrorsWithLineNumbers) {
                        "g.info:2: malformed BRDA record \"BRDA:1,0,1\": "
                        "expected BRDA:<line number>,[e][U]<block>,<branch>,"
                        "<taken or ->"));
-  EXPECT_THAT(ParseCoverage("SF:a.c\nDA:1,1\nend_of_record\nend_of_record\n",
-                            "h.info"),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       "h.info:4: end_of_record without a preceding SF "
-                       "record"));
+  EXPECT_THAT(
+      ParseCoverage("SF:a.c\nDA:1,1\nend_of_record\nend_of_record\n", "h.info"),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               "h.info:4: end_of_record without a preceding SF "
+               "record"));
   EXPECT_THAT(ParseCoverage("SF:caf\xE9.c\nDA:1,1\nend_of_record\n", "i.info"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        "i.info:1: invalid UTF-8 at column 7 in "

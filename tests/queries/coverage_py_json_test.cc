@@ -23,7 +23,8 @@ using ::testing::IsEmpty;
 
 Labels File(const std::string& f) { return Labels{{"file", f}}; }
 
-TEST(CoveragePyJsonReaderTest, BrainsmithBranchReportSeparatesLineBranchCombined) {
+TEST(CoveragePyJsonReaderTest,
+     BrainsmithBranchReportSeparatesLineBranchCombined) {
   auto data = ParseCoverage(
       CoverageTestdata("brainsmith-cov7.10.7-branch.json"), "cov.json");
   ASSERT_OK(data);
@@ -39,7 +40,8 @@ TEST(CoveragePyJsonReaderTest, BrainsmithBranchReportSeparatesLineBranchCombined
   EXPECT_THAT(data->warnings, IsEmpty());
   EXPECT_THAT(data->samples.detail_labels, ElementsAre("package", "file"));
 
-  const Labels init = File("/home/tafk/dev/brainsmith-1/brainsmith/dse/__init__.py");
+  const Labels init =
+      File("/home/tafk/dev/brainsmith-1/brainsmith/dse/__init__.py");
   EXPECT_EQ(Value(*data, "coverage_lines_covered", init), 9);
   EXPECT_EQ(Value(*data, "coverage_lines_valid", init), 9);
   EXPECT_EQ(Value(*data, "coverage_branches_valid", init), 0);
@@ -47,7 +49,8 @@ TEST(CoveragePyJsonReaderTest, BrainsmithBranchReportSeparatesLineBranchCombined
   EXPECT_EQ(Value(*data, "coverage_combined_percent", init), 100);
 }
 
-TEST(CoveragePyJsonReaderTest, CrackerjackWithoutBranchCoverageHasNoBranchSamples) {
+TEST(CoveragePyJsonReaderTest,
+     CrackerjackWithoutBranchCoverageHasNoBranchSamples) {
   auto data = ParseCoverage(
       CoverageTestdata("crackerjack-cov7.10.4-large-996KB.json"), "big.json");
   ASSERT_OK(data);
@@ -59,9 +62,10 @@ TEST(CoveragePyJsonReaderTest, CrackerjackWithoutBranchCoverageHasNoBranchSample
   EXPECT_EQ(Value(*data, "coverage_line_percent"), 27.295763785600176);
   EXPECT_EQ(CountSamples(*data, "coverage_branches_valid"), 0);
   EXPECT_EQ(CountSamples(*data, "coverage_branch_percent"), 0);
-  EXPECT_EQ(Value(*data, "coverage_lines_covered",
-                  File("/Users/les/Projects/crackerjack/crackerjack/__init__.py")),
-            8);
+  EXPECT_EQ(
+      Value(*data, "coverage_lines_covered",
+            File("/Users/les/Projects/crackerjack/crackerjack/__init__.py")),
+      8);
   // 1 headline + 111 files, 4 samples each.
   EXPECT_EQ(data->samples.samples.size(), 112u * 4);
 }
@@ -70,7 +74,8 @@ TEST(CoveragePyJsonReaderTest, CrackerjackWithoutBranchCoverageHasNoBranchSample
 // copied into tests/testdata.
 TEST(CoveragePyJsonReaderTest, PytestDeckTotalsFirstAndEmptyFile) {
   auto data = ParseCoverage(
-      SharedFixture("coverage-py-json/pytest-deck-cov7.15.0-pretty-totals-first.json"),
+      SharedFixture(
+          "coverage-py-json/pytest-deck-cov7.15.0-pretty-totals-first.json"),
       "deck.json");
   ASSERT_OK(data);
   EXPECT_EQ(data->format, "coverage.py JSON (format 3, coverage.py 7.15.0)");
@@ -80,8 +85,8 @@ TEST(CoveragePyJsonReaderTest, PytestDeckTotalsFirstAndEmptyFile) {
   // pkg/__init__.py has 0 statements: coverage.py says 100.0, our line
   // percent says "no data".
   EXPECT_EQ(Value(*data, "coverage_lines_valid", File("pkg/__init__.py")), 0);
-  EXPECT_TRUE(
-      std::isnan(Value(*data, "coverage_line_percent", File("pkg/__init__.py"))));
+  EXPECT_TRUE(std::isnan(
+      Value(*data, "coverage_line_percent", File("pkg/__init__.py"))));
   EXPECT_EQ(Value(*data, "coverage_combined_percent", File("pkg/__init__.py")),
             100);
 }
@@ -122,10 +127,11 @@ TEST(CoveragePyJsonReaderTest, TotalsDifferingFromFilesAreWarned) {
       "w.json");
   ASSERT_OK(data);
   EXPECT_EQ(Value(*data, "coverage_lines_covered"), 2);
-  EXPECT_THAT(data->warnings,
-              ElementsAre("coverage.py JSON totals covered_lines/num_statements "
-                          "2/3 differ from the sum of its files 1/2; using the "
-                          "totals"));
+  EXPECT_THAT(
+      data->warnings,
+      ElementsAre("coverage.py JSON totals covered_lines/num_statements "
+                  "2/3 differ from the sum of its files 1/2; using the "
+                  "totals"));
 }
 
 TEST(CoveragePyJsonReaderTest, BadCountsAreErrorsNamingTheKey) {
@@ -158,17 +164,19 @@ TEST(CoveragePyJsonReaderTest, BadCountsAreErrorsNamingTheKey) {
                "d.json: coverage.py JSON: totals: \"num_branches\" is "
                "missing"));
   EXPECT_THAT(
-      ParseCoverage(R"({"meta": {"version": "7.0"}, "totals": {"covered_lines": 1, "num_statements": 2},
+      ParseCoverage(
+          R"({"meta": {"version": "7.0"}, "totals": {"covered_lines": 1, "num_statements": 2},
                         "files": {"x.py": {"summary": {"covered_lines": "1", "num_statements": 2}}}})",
-                    "e.json"),
+          "e.json"),
       StatusIs(absl::StatusCode::kInvalidArgument,
                "e.json: coverage.py JSON: files[\"x.py\"].summary: "
                "\"covered_lines\" is \"1\", expected a count (a non-negative "
                "integer)"));
   EXPECT_THAT(
-      ParseCoverage(R"({"meta": {"version": "7.0"}, "totals": {"covered_lines": 1, "num_statements": 2},
+      ParseCoverage(
+          R"({"meta": {"version": "7.0"}, "totals": {"covered_lines": 1, "num_statements": 2},
                         "files": {"x.py": {"executed_lines": []}}})",
-                    "f.json"),
+          "f.json"),
       StatusIs(absl::StatusCode::kInvalidArgument,
                "f.json: coverage.py JSON: files[\"x.py\"]: \"summary\" is "
                "missing"));

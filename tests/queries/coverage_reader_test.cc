@@ -1,10 +1,11 @@
 // ParseCoverage: detection by content and the errors for input that is not
 // a coverage report (or not well-formed).
+#include "queries/coverage_reader.h"
+
 #include <string>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "queries/coverage_reader.h"
 #include "tests/queries/coverage_test_util.h"
 #include "tests/testing/status_matchers.h"
 
@@ -76,13 +77,12 @@ TEST(CoverageReaderTest, NonXmlTextIsAnError) {
                "neither XML, JSON nor an lcov tracefile (first line \"Name    "
                "Stmts   Miss  Cover\"); expected Cobertura XML, JaCoCo XML, "
                "coverage.py JSON or an lcov tracefile"));
-  EXPECT_THAT(
-      ParseCoverage("\x89PNG\r\n\x1A\n", "image.png"),
-      StatusIs(kInvalid,
-               "image.png: not a coverage report: found text that is "
-               "neither XML, JSON nor an lcov tracefile (first line "
-               "\"\\x89PNG\"); expected Cobertura XML, JaCoCo XML, "
-               "coverage.py JSON or an lcov tracefile"));
+  EXPECT_THAT(ParseCoverage("\x89PNG\r\n\x1A\n", "image.png"),
+              StatusIs(kInvalid,
+                       "image.png: not a coverage report: found text that is "
+                       "neither XML, JSON nor an lcov tracefile (first line "
+                       "\"\\x89PNG\"); expected Cobertura XML, JaCoCo XML, "
+                       "coverage.py JSON or an lcov tracefile"));
 }
 
 TEST(CoverageReaderTest, InvalidUtf8IsAnError) {
@@ -119,8 +119,9 @@ TEST(CoverageReaderTest, JunitGivenAsCoverageIsAnError) {
 
 TEST(CoverageReaderTest, OtherXmlRootsAreErrors) {
   EXPECT_THAT(
-      ParseCoverage(R"(<?xml version="1.0"?><coverage generated="1" clover="4.4.1"><project timestamp="1"/></coverage>)",
-                    "clover.xml"),
+      ParseCoverage(
+          R"(<?xml version="1.0"?><coverage generated="1" clover="4.4.1"><project timestamp="1"/></coverage>)",
+          "clover.xml"),
       StatusIs(kInvalid,
                "clover.xml: not a coverage report: found Clover XML (root "
                "<coverage> with a clover attribute or <project>); expected "
@@ -147,8 +148,9 @@ TEST(CoverageReaderTest, OtherXmlRootsAreErrors) {
                "<html>; expected Cobertura XML, JaCoCo XML, coverage.py JSON "
                "or an lcov tracefile"));
   EXPECT_THAT(
-      ParseCoverage("<mutations><mutation detected='true' status='KILLED'/></mutations>",
-                    "mutations.xml"),
+      ParseCoverage(
+          "<mutations><mutation detected='true' status='KILLED'/></mutations>",
+          "mutations.xml"),
       StatusIs(kInvalid,
                "mutations.xml: not a coverage report: found PIT mutations "
                "XML (root <mutations>); expected Cobertura XML, JaCoCo XML, "
@@ -187,8 +189,8 @@ TEST(CoverageReaderTest, OtherJsonIsAnError) {
 }
 
 TEST(CoverageReaderTest, DeeplyNestedJsonIsAnError) {
-  std::string deep = "{\"meta\": " + std::string(300, '[') +
-                     std::string(300, ']') + "}";
+  std::string deep =
+      "{\"meta\": " + std::string(300, '[') + std::string(300, ']') + "}";
   EXPECT_THAT(ParseCoverage(deep, "deep.json"),
               StatusIs(kInvalid,
                        "deep.json: JSON nested deeper than 256 levels at "
@@ -200,11 +202,11 @@ TEST(CoverageReaderTest, MalformedJsonIsAnError) {
               StatusIs(kInvalid,
                        "cut.json: invalid JSON at line 1, column 29: Missing "
                        "a name for object member."));
-  EXPECT_THAT(ParseCoverage(R"({"totals": {"num_statements": 1e999}})",
-                            "huge.json"),
-              StatusIs(kInvalid,
-                       "huge.json: invalid JSON at line 1, column 31: Number "
-                       "too big to be stored in double."));
+  EXPECT_THAT(
+      ParseCoverage(R"({"totals": {"num_statements": 1e999}})", "huge.json"),
+      StatusIs(kInvalid,
+               "huge.json: invalid JSON at line 1, column 31: Number "
+               "too big to be stored in double."));
 }
 
 }  // namespace

@@ -30,8 +30,7 @@ inline std::string ReadFileOrFail(const std::string& path) {
 
 // A file under tests/testdata/coverage (licence allows redistribution).
 inline std::string CoverageTestdata(const std::string& file) {
-  return ReadFileOrFail(std::string(AURORA_TESTDATA_DIR) + "/coverage/" +
-                        file);
+  return ReadFileOrFail(std::string(AURORA_TESTDATA_DIR) + "/coverage/" + file);
 }
 
 // A file under ../shared/fixtures/real (for files whose licence keeps them
