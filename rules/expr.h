@@ -91,6 +91,9 @@ std::vector<std::pair<std::string, size_t>> ReferencedMetrics(
 // Canonical text of an expression (for reports), e.g.
 // `sum by (suite) (tests{result="failed"})`.
 std::string ExprToString(const ExprNode& expr);
+// The same for a parsed expression, with its top-level comparison if any:
+// `sum(tests{result="failed"}) > 0`. ParseExpr reads it back unchanged.
+std::string ExprToString(const ParsedExpr& expr);
 
 }  // namespace aurora
 
