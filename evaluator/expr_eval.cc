@@ -55,8 +55,8 @@ class Evaluator {
       // The pattern alone first, as the parser checks it, so that errors
       // read the same and `a)|(b` is not balanced by the anchoring.
       RE2 plain(pattern, opts);
-      auto re = std::make_unique<RE2>(absl::StrCat("^(?:", pattern, ")$"),
-                                      opts);
+      auto re =
+          std::make_unique<RE2>(absl::StrCat("^(?:", pattern, ")$"), opts);
       const RE2& bad = plain.ok() ? *re : plain;
       if (!bad.ok()) {
         return absl::InvalidArgumentError(absl::StrCat(
@@ -72,8 +72,10 @@ class Evaluator {
   absl::StatusOr<bool> Matches(const LabelMatcher& m, const Labels& labels) {
     std::string_view v = labels.Get(m.name);
     switch (m.op) {
-      case MatchOp::kEqual: return v == m.value;
-      case MatchOp::kNotEqual: return v != m.value;
+      case MatchOp::kEqual:
+        return v == m.value;
+      case MatchOp::kNotEqual:
+        return v != m.value;
       case MatchOp::kRegexMatch:
       case MatchOp::kRegexNoMatch: {
         ASSIGN_OR_RETURN(const RE2* re, Regex(m.value));
@@ -115,7 +117,8 @@ class Evaluator {
   }
 
   absl::StatusOr<ExprValue> Aggregate(const ExprNode& e) {
-    if (!e.lhs) return absl::InvalidArgumentError("aggregation has no argument");
+    if (!e.lhs)
+      return absl::InvalidArgumentError("aggregation has no argument");
     ASSIGN_OR_RETURN(ExprValue arg, Eval(*e.lhs));
     if (arg.is_scalar) {
       return absl::InvalidArgumentError(
@@ -234,10 +237,14 @@ class Evaluator {
 
   static double Apply(BinaryOp op, double a, double b) {
     switch (op) {
-      case BinaryOp::kAdd: return a + b;
-      case BinaryOp::kSub: return a - b;
-      case BinaryOp::kMul: return a * b;
-      case BinaryOp::kDiv: return a / b;  // IEEE: x/0 = ±Inf, 0/0 = NaN
+      case BinaryOp::kAdd:
+        return a + b;
+      case BinaryOp::kSub:
+        return a - b;
+      case BinaryOp::kMul:
+        return a * b;
+      case BinaryOp::kDiv:
+        return a / b;  // IEEE: x/0 = ±Inf, 0/0 = NaN
     }
     return std::numeric_limits<double>::quiet_NaN();
   }
@@ -283,9 +290,8 @@ class Evaluator {
       if (it == right.end()) continue;
       auto [m, fresh] = matched.try_emplace(sig, &l);
       if (!fresh) return DuplicateSeries(sig, "left", l, *m->second);
-      out.vector.push_back(
-          Sample{sig, Apply(e.binary, l.value, it->second->value),
-                 l.timestamp});
+      out.vector.push_back(Sample{
+          sig, Apply(e.binary, l.value, it->second->value), l.timestamp});
     }
     return out;
   }
@@ -298,8 +304,7 @@ class Evaluator {
     return absl::InvalidArgumentError(absl::StrCat(
         "found duplicate series for the match group ", group.ToString(),
         " on the ", Sv(side), " hand-side of the operation: [",
-        a.labels.ToString(), ", ", b.labels.ToString(),
-        "];",
+        a.labels.ToString(), ", ", b.labels.ToString(), "];",
         side == "right"
             ? "many-to-many matching not allowed: matching labels must be "
               "unique on one side"

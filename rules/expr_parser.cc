@@ -4,8 +4,8 @@
 // instant-vector subset. Every error names the offending token's byte offset;
 // nesting is bounded (kMaxDepth) so hostile input cannot exhaust the stack.
 #include <algorithm>
-#include <charconv>
 #include <cerrno>
+#include <charconv>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -63,24 +63,22 @@ enum class Tok {
   kLte,
   kGtr,
   kGte,
-  kAssign,   // =
-  kRegex,    // =~
-  kNRegex,   // !~
+  kAssign,  // =
+  kRegex,   // =~
+  kNRegex,  // !~
   kAt,
 };
 
 struct Token {
   Tok kind = Tok::kEof;
   size_t offset = 0;
-  std::string_view raw;  // the token's text in the input
-  std::string text;      // kString: unescaped value; kError: the message
-  double number = 0;     // kNumber
+  std::string_view raw;     // the token's text in the input
+  std::string text;         // kString: unescaped value; kError: the message
+  double number = 0;        // kNumber
   size_t error_offset = 0;  // kError: where exactly the problem is
 };
 
-bool IsSpace(char c) {
-  return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 bool IsAlpha(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
@@ -149,12 +147,28 @@ std::string Quote(std::string_view s) {
   for (size_t i = 0; i < s.size();) {
     char c = s[i];
     switch (c) {
-      case '\\': out += "\\\\"; ++i; continue;
-      case '"': out += "\\\""; ++i; continue;
-      case '\n': out += "\\n"; ++i; continue;
-      case '\r': out += "\\r"; ++i; continue;
-      case '\t': out += "\\t"; ++i; continue;
-      default: break;
+      case '\\':
+        out += "\\\\";
+        ++i;
+        continue;
+      case '"':
+        out += "\\\"";
+        ++i;
+        continue;
+      case '\n':
+        out += "\\n";
+        ++i;
+        continue;
+      case '\r':
+        out += "\\r";
+        ++i;
+        continue;
+      case '\t':
+        out += "\\t";
+        ++i;
+        continue;
+      default:
+        break;
     }
     unsigned char u = static_cast<unsigned char>(c);
     if (u < 0x20 || u == 0x7F) {
@@ -195,9 +209,7 @@ std::string Describe(const Token& tok) {
   return quoted;
 }
 
-std::string Lower(std::string_view s) {
-  return absl::AsciiStrToLower(Sv(s));
-}
+std::string Lower(std::string_view s) { return absl::AsciiStrToLower(Sv(s)); }
 
 bool IsAggregation(std::string_view lower, AggregateOp* op) {
   static constexpr std::pair<std::string_view, AggregateOp> kOps[] = {
@@ -216,8 +228,8 @@ bool IsAggregation(std::string_view lower, AggregateOp* op) {
 
 bool IsUnsupportedAggregation(std::string_view lower) {
   static constexpr std::string_view kNames[] = {
-      "stddev", "stdvar", "topk",  "bottomk", "count_values",
-      "quantile", "group", "limitk", "limit_ratio"};
+      "stddev",   "stdvar", "topk",   "bottomk",    "count_values",
+      "quantile", "group",  "limitk", "limit_ratio"};
   return std::find(std::begin(kNames), std::end(kNames), lower) !=
          std::end(kNames);
 }
@@ -225,9 +237,8 @@ bool IsUnsupportedAggregation(std::string_view lower) {
 // PromQL keywords that can never start or continue an artifact expression.
 bool IsReservedKeyword(std::string_view lower) {
   static constexpr std::string_view kNames[] = {
-      "and",      "or",         "unless",      "atan2", "by",   "without",
-      "on",       "ignoring",   "group_left",  "group_right", "bool",
-      "offset"};
+      "and", "or",       "unless",     "atan2",       "by",   "without",
+      "on",  "ignoring", "group_left", "group_right", "bool", "offset"};
   return std::find(std::begin(kNames), std::end(kNames), lower) !=
          std::end(kNames);
 }
@@ -239,12 +250,18 @@ bool IsComparison(Tok t) {
 
 CompareOp ToCompareOp(Tok t) {
   switch (t) {
-    case Tok::kLss: return CompareOp::kLt;
-    case Tok::kLte: return CompareOp::kLe;
-    case Tok::kGtr: return CompareOp::kGt;
-    case Tok::kGte: return CompareOp::kGe;
-    case Tok::kEqlEql: return CompareOp::kEq;
-    default: return CompareOp::kNe;
+    case Tok::kLss:
+      return CompareOp::kLt;
+    case Tok::kLte:
+      return CompareOp::kLe;
+    case Tok::kGtr:
+      return CompareOp::kGt;
+    case Tok::kGte:
+      return CompareOp::kGe;
+    case Tok::kEqlEql:
+      return CompareOp::kEq;
+    default:
+      return CompareOp::kNe;
   }
 }
 
@@ -274,20 +291,34 @@ class Lexer {
     };
     char n = pos_ + 1 < text_.size() ? text_[pos_ + 1] : '\0';
     switch (c) {
-      case '(': return single(Tok::kLParen);
-      case ')': return single(Tok::kRParen);
-      case '{': return single(Tok::kLBrace);
-      case '}': return single(Tok::kRBrace);
-      case '[': return single(Tok::kLBracket);
-      case ']': return single(Tok::kRBracket);
-      case ',': return single(Tok::kComma);
-      case '+': return single(Tok::kAdd);
-      case '-': return single(Tok::kSub);
-      case '*': return single(Tok::kMul);
-      case '/': return single(Tok::kDiv);
-      case '%': return single(Tok::kMod);
-      case '^': return single(Tok::kPow);
-      case '@': return single(Tok::kAt);
+      case '(':
+        return single(Tok::kLParen);
+      case ')':
+        return single(Tok::kRParen);
+      case '{':
+        return single(Tok::kLBrace);
+      case '}':
+        return single(Tok::kRBrace);
+      case '[':
+        return single(Tok::kLBracket);
+      case ']':
+        return single(Tok::kRBracket);
+      case ',':
+        return single(Tok::kComma);
+      case '+':
+        return single(Tok::kAdd);
+      case '-':
+        return single(Tok::kSub);
+      case '*':
+        return single(Tok::kMul);
+      case '/':
+        return single(Tok::kDiv);
+      case '%':
+        return single(Tok::kMod);
+      case '^':
+        return single(Tok::kPow);
+      case '@':
+        return single(Tok::kAt);
       case '=':
         if (n == '=') return single(Tok::kEqlEql, 2);
         if (n == '~') return single(Tok::kRegex, 2);
@@ -312,7 +343,8 @@ class Lexer {
     if (IsDigit(c) || (c == '.' && IsDigit(n))) return LexNumber();
     if (IsAlpha(c) || c == ':') {
       size_t start = pos_;
-      while (pos_ < text_.size() && (IsAlnum(text_[pos_]) || text_[pos_] == ':')) {
+      while (pos_ < text_.size() &&
+             (IsAlnum(text_[pos_]) || text_[pos_] == ':')) {
         ++pos_;
       }
       tok.kind = Tok::kIdent;
@@ -322,8 +354,8 @@ class Lexer {
     size_t len = Utf8SequenceLength(text_, pos_);
     if (len == 0) len = 1;
     tok.raw = text_.substr(pos_, len);
-    return Error(tok.offset, absl::StrCat("unexpected character ",
-                                          Quote(tok.raw)));
+    return Error(tok.offset,
+                 absl::StrCat("unexpected character ", Quote(tok.raw)));
   }
 
  private:
@@ -381,7 +413,8 @@ class Lexer {
       accept_run(false);
     }
     size_t end = pos_;
-    while (pos_ < text_.size() && (IsAlnum(text_[pos_]) || text_[pos_] == '.')) {
+    while (pos_ < text_.size() &&
+           (IsAlnum(text_[pos_]) || text_[pos_] == '.')) {
       ++pos_;
     }
     std::string_view full = text_.substr(start, pos_ - start);
@@ -394,9 +427,9 @@ class Lexer {
         size_t u = i;
         while (i < full.size() && absl::ascii_isalpha(full[i])) ++i;
         std::string_view unit = full.substr(u, i - u);
-        duration = d < u && (unit == "ms" || unit == "s" || unit == "m" ||
-                             unit == "h" || unit == "d" || unit == "w" ||
-                             unit == "y");
+        duration =
+            d < u && (unit == "ms" || unit == "s" || unit == "m" ||
+                      unit == "h" || unit == "d" || unit == "w" || unit == "y");
       }
       if (duration) {
         return Error(start, absl::StrCat("duration ", Quote(full),
@@ -412,15 +445,15 @@ class Lexer {
     if (hex) {
       std::string_view digits = full.substr(2);
       uint64_t v = 0;
-      auto [p, ec] = std::from_chars(digits.data(), digits.data() + digits.size(),
-                                     v, 16);
+      auto [p, ec] =
+          std::from_chars(digits.data(), digits.data() + digits.size(), v, 16);
       if (digits.empty() || p != digits.data() + digits.size()) {
         return Error(start, absl::StrCat("bad number syntax ", Quote(full)));
       }
       if (ec == std::errc::result_out_of_range ||
           v > static_cast<uint64_t>(std::numeric_limits<int64_t>::max())) {
-        return Error(start, absl::StrCat("number ", Quote(full),
-                                         " is out of range"));
+        return Error(start,
+                     absl::StrCat("number ", Quote(full), " is out of range"));
       }
       tok.number = static_cast<double>(v);
       return tok;
@@ -451,8 +484,8 @@ class Lexer {
       return Error(start, absl::StrCat("bad number syntax ", Quote(full)));
     }
     if (errno == ERANGE && std::isinf(v)) {
-      return Error(start, absl::StrCat("number ", Quote(full),
-                                       " is out of range"));
+      return Error(start,
+                   absl::StrCat("number ", Quote(full), " is out of range"));
     }
     tok.number = v;
     return tok;
@@ -494,15 +527,16 @@ class Lexer {
       }
       size_t esc = pos_;
       ++pos_;
-      if (pos_ >= text_.size()) return Error(start, "unterminated quoted string");
+      if (pos_ >= text_.size())
+        return Error(start, "unterminated quoted string");
       char e = text_[pos_++];
       auto bad = [&]() {
         size_t len = std::min<size_t>(pos_ - esc, text_.size() - esc);
         size_t n = Utf8SequenceLength(text_, pos_ - 1);
         if (n > 1) len += n - 1;  // show a whole multi-byte character
-        return Error(esc, absl::StrCat("unknown escape sequence ",
-                                       Quote(text_.substr(esc, len)),
-                                       " in string"));
+        return Error(esc,
+                     absl::StrCat("unknown escape sequence ",
+                                  Quote(text_.substr(esc, len)), " in string"));
       };
       auto read_hex = [&](int digits, uint32_t* out) {
         *out = 0;
@@ -513,14 +547,30 @@ class Lexer {
         return true;
       };
       switch (e) {
-        case 'a': value.push_back('\a'); break;
-        case 'b': value.push_back('\b'); break;
-        case 'f': value.push_back('\f'); break;
-        case 'n': value.push_back('\n'); break;
-        case 'r': value.push_back('\r'); break;
-        case 't': value.push_back('\t'); break;
-        case 'v': value.push_back('\v'); break;
-        case '\\': value.push_back('\\'); break;
+        case 'a':
+          value.push_back('\a');
+          break;
+        case 'b':
+          value.push_back('\b');
+          break;
+        case 'f':
+          value.push_back('\f');
+          break;
+        case 'n':
+          value.push_back('\n');
+          break;
+        case 'r':
+          value.push_back('\r');
+          break;
+        case 't':
+          value.push_back('\t');
+          break;
+        case 'v':
+          value.push_back('\v');
+          break;
+        case '\\':
+          value.push_back('\\');
+          break;
         case 'x': {
           uint32_t v;
           if (!read_hex(2, &v)) return bad();
@@ -537,11 +587,18 @@ class Lexer {
           AppendUtf8(v, &value);
           break;
         }
-        case '0': case '1': case '2': case '3':
-        case '4': case '5': case '6': case '7': {
+        case '0':
+        case '1':
+        case '2':
+        case '3':
+        case '4':
+        case '5':
+        case '6':
+        case '7': {
           uint32_t v = static_cast<uint32_t>(e - '0');
           for (int k = 0; k < 2; ++k) {
-            if (pos_ >= text_.size() || text_[pos_] < '0' || text_[pos_] > '7') {
+            if (pos_ >= text_.size() || text_[pos_] < '0' ||
+                text_[pos_] > '7') {
               return bad();
             }
             v = v * 8 + static_cast<uint32_t>(text_[pos_++] - '0');
@@ -630,12 +687,12 @@ class Parser {
   bool Expected(std::string_view what) {
     if (cur_.kind == Tok::kError) return Fail(cur_.error_offset, cur_.text);
     if (cur_.kind == Tok::kEof) {
-      return Fail(cur_.offset,
-                  absl::StrCat("unexpected end of expression, expected ",
-                               Sv(what)));
+      return Fail(
+          cur_.offset,
+          absl::StrCat("unexpected end of expression, expected ", Sv(what)));
     }
-    return Fail(cur_.offset, absl::StrCat("expected ", Sv(what), ", got ",
-                                          Describe(cur_)));
+    return Fail(cur_.offset,
+                absl::StrCat("expected ", Sv(what), ", got ", Describe(cur_)));
   }
 
   // As Expected, but where an operator could stand: PromQL constructs outside
@@ -679,11 +736,11 @@ class Parser {
         }
         if (w == "on" || w == "ignoring" || w == "group_left" ||
             w == "group_right") {
-          return Fail(at, absl::StrCat("vector matching modifier ",
-                                       Quote(cur_.raw),
-                                       " is not supported: artifact "
-                                       "expressions match vectors on all "
-                                       "their labels"));
+          return Fail(at,
+                      absl::StrCat("vector matching modifier ", Quote(cur_.raw),
+                                   " is not supported: artifact "
+                                   "expressions match vectors on all "
+                                   "their labels"));
         }
         if (w == "and" || w == "or" || w == "unless" || w == "atan2") {
           return Fail(at, absl::StrCat("operator ", Quote(cur_.raw),
@@ -743,10 +800,18 @@ class Parser {
     auto node = std::make_shared<ExprNode>();
     node->kind = ExprNode::Kind::kBinary;
     switch (cur_.kind) {
-      case Tok::kAdd: node->binary = BinaryOp::kAdd; break;
-      case Tok::kSub: node->binary = BinaryOp::kSub; break;
-      case Tok::kMul: node->binary = BinaryOp::kMul; break;
-      default: node->binary = BinaryOp::kDiv; break;
+      case Tok::kAdd:
+        node->binary = BinaryOp::kAdd;
+        break;
+      case Tok::kSub:
+        node->binary = BinaryOp::kSub;
+        break;
+      case Tok::kMul:
+        node->binary = BinaryOp::kMul;
+        break;
+      default:
+        node->binary = BinaryOp::kDiv;
+        break;
     }
     size_t op_offset = cur_.offset;
     Advance();
@@ -835,9 +900,9 @@ class Parser {
     AggregateOp agg;
     if (IsAggregation(lower, &agg)) return ParseAggregation(agg);
     if (IsUnsupportedAggregation(lower)) {
-      Fail(cur_.offset, absl::StrCat("aggregation ", Quote(cur_.raw),
-                                     " is not supported: ",
-                                     Sv(kSupportedAggregations)));
+      Fail(cur_.offset,
+           absl::StrCat("aggregation ", Quote(cur_.raw),
+                        " is not supported: ", Sv(kSupportedAggregations)));
       return {};
     }
     if (IsReservedKeyword(lower)) {
@@ -897,8 +962,10 @@ class Parser {
 
   static bool MatchesEmpty(const LabelMatcher& m) {
     switch (m.op) {
-      case MatchOp::kEqual: return m.value.empty();
-      case MatchOp::kNotEqual: return !m.value.empty();
+      case MatchOp::kEqual:
+        return m.value.empty();
+      case MatchOp::kNotEqual:
+        return !m.value.empty();
       case MatchOp::kRegexMatch:
       case MatchOp::kRegexNoMatch: {
         RE2::Options opts;
@@ -919,10 +986,18 @@ class Parser {
     m->offset = cur_.offset;
     Advance();
     switch (cur_.kind) {
-      case Tok::kAssign: m->op = MatchOp::kEqual; break;
-      case Tok::kNeq: m->op = MatchOp::kNotEqual; break;
-      case Tok::kRegex: m->op = MatchOp::kRegexMatch; break;
-      case Tok::kNRegex: m->op = MatchOp::kRegexNoMatch; break;
+      case Tok::kAssign:
+        m->op = MatchOp::kEqual;
+        break;
+      case Tok::kNeq:
+        m->op = MatchOp::kNotEqual;
+        break;
+      case Tok::kRegex:
+        m->op = MatchOp::kRegexMatch;
+        break;
+      case Tok::kNRegex:
+        m->op = MatchOp::kRegexNoMatch;
+        break;
       default:
         return Expected("a label matcher operator (=, !=, =~, !~)");
     }
@@ -939,8 +1014,8 @@ class Parser {
       const RE2& bad = plain.ok() ? anchored : plain;
       if (!bad.ok()) {
         return Fail(cur_.offset,
-                    absl::StrCat("invalid regular expression ",
-                                 Quote(m->value), ": ", bad.error()));
+                    absl::StrCat("invalid regular expression ", Quote(m->value),
+                                 ": ", bad.error()));
       }
     }
     Advance();
@@ -1053,21 +1128,30 @@ void AppendOperand(const ExprNode* e, bool parens, std::string* out) {
 
 std::string_view AggregateName(AggregateOp op) {
   switch (op) {
-    case AggregateOp::kSum: return "sum";
-    case AggregateOp::kMin: return "min";
-    case AggregateOp::kMax: return "max";
-    case AggregateOp::kAvg: return "avg";
-    case AggregateOp::kCount: return "count";
+    case AggregateOp::kSum:
+      return "sum";
+    case AggregateOp::kMin:
+      return "min";
+    case AggregateOp::kMax:
+      return "max";
+    case AggregateOp::kAvg:
+      return "avg";
+    case AggregateOp::kCount:
+      return "count";
   }
   return "?";
 }
 
 std::string_view MatchOpText(MatchOp op) {
   switch (op) {
-    case MatchOp::kEqual: return "=";
-    case MatchOp::kNotEqual: return "!=";
-    case MatchOp::kRegexMatch: return "=~";
-    case MatchOp::kRegexNoMatch: return "!~";
+    case MatchOp::kEqual:
+      return "=";
+    case MatchOp::kNotEqual:
+      return "!=";
+    case MatchOp::kRegexMatch:
+      return "=~";
+    case MatchOp::kRegexNoMatch:
+      return "!~";
   }
   return "?";
 }
@@ -1138,12 +1222,18 @@ void AppendMetrics(const ExprNode& e,
 
 std::string_view CompareOpText(CompareOp op) {
   switch (op) {
-    case CompareOp::kLt: return "<";
-    case CompareOp::kLe: return "<=";
-    case CompareOp::kGt: return ">";
-    case CompareOp::kGe: return ">=";
-    case CompareOp::kEq: return "==";
-    case CompareOp::kNe: return "!=";
+    case CompareOp::kLt:
+      return "<";
+    case CompareOp::kLe:
+      return "<=";
+    case CompareOp::kGt:
+      return ">";
+    case CompareOp::kGe:
+      return ">=";
+    case CompareOp::kEq:
+      return "==";
+    case CompareOp::kNe:
+      return "!=";
   }
   return "?";
 }
@@ -1151,18 +1241,23 @@ std::string_view CompareOpText(CompareOp op) {
 bool Compare(double lhs, CompareOp op, double rhs) {
   if (std::isnan(lhs) || std::isnan(rhs)) return false;
   switch (op) {
-    case CompareOp::kLt: return lhs < rhs;
-    case CompareOp::kLe: return lhs <= rhs;
-    case CompareOp::kGt: return lhs > rhs;
-    case CompareOp::kGe: return lhs >= rhs;
-    case CompareOp::kEq: return lhs == rhs;
-    case CompareOp::kNe: return lhs != rhs;
+    case CompareOp::kLt:
+      return lhs < rhs;
+    case CompareOp::kLe:
+      return lhs <= rhs;
+    case CompareOp::kGt:
+      return lhs > rhs;
+    case CompareOp::kGe:
+      return lhs >= rhs;
+    case CompareOp::kEq:
+      return lhs == rhs;
+    case CompareOp::kNe:
+      return lhs != rhs;
   }
   return false;
 }
 
-absl::StatusOr<ParsedExpr> ParseExpr(std::string_view text,
-                                     ExprError* error) {
+absl::StatusOr<ParsedExpr> ParseExpr(std::string_view text, ExprError* error) {
   ExprError local;
   ExprError& err = error != nullptr ? *error : local;
   for (size_t i = 0; i < text.size();) {

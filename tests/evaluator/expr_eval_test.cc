@@ -2,6 +2,8 @@
 // artifact samples. Each PromQL rule a case relies on is cited from the
 // Prometheus documentation (prometheus.io/docs/prometheus/latest/querying/
 // operators/ "Binary operators", "Vector matching", "Aggregation operators").
+#include "evaluator/expr_eval.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -9,7 +11,6 @@
 #include <vector>
 
 #include "base/number_format.h"
-#include "evaluator/expr_eval.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rules/expr.h"
@@ -192,10 +193,10 @@ INSTANTIATE_TEST_SUITE_P(
         {"a / b",
          {"{k=\"1\"} 5", "{k=\"2\"} +Inf"},
          "one-to-one on all labels; unmatched k=3, k=4 dropped; x/0 = +Inf"},
-        {"a - a", {"{k=\"1\"} 0", "{k=\"2\"} 0", "{k=\"3\"} 0"},
+        {"a - a",
+         {"{k=\"1\"} 0", "{k=\"2\"} 0", "{k=\"3\"} 0"},
          "result drops __name__"},
-        {"b / b", {"{k=\"1\"} 1", "{k=\"2\"} NaN", "{k=\"4\"} 1"},
-         "0/0 = NaN"},
+        {"b / b", {"{k=\"1\"} 1", "{k=\"2\"} NaN", "{k=\"4\"} 1"}, "0/0 = NaN"},
         {"sum(a) + sum(b)", {"{} 70"}, "aggregates match on the empty set"},
         {"sum(a) + sum(no_such_metric)", {}, "no partner: dropped"},
         {"a + c", {"{k=\"1\"} 11"}, "only k=1 has a partner"},

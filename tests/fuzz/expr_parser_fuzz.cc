@@ -84,7 +84,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   aurora::ExprError error;
   absl::StatusOr<aurora::ParsedExpr> parsed = aurora::ParseExpr(text, &error);
   if (!parsed.ok()) {
-    if (error.offset > size) Die("error offset past the input", text, error.message);
+    if (error.offset > size)
+      Die("error offset past the input", text, error.message);
     if (error.message.empty()) Die("empty error message", text, "");
     if (std::string(parsed.status().message()) != error.message) {
       Die("status and ExprError disagree", text, error.message);
@@ -96,8 +97,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   aurora::ExprError again_error;
   absl::StatusOr<aurora::ParsedExpr> again =
       aurora::ParseExpr(canonical, &again_error);
-  if (!again.ok()) Die("canonical text does not parse", text,
-                       canonical + " -> " + again_error.message);
+  if (!again.ok())
+    Die("canonical text does not parse", text,
+        canonical + " -> " + again_error.message);
   if (!SameTree(parsed->root.get(), again->root.get())) {
     Die("round trip changed the tree", text, canonical);
   }

@@ -81,8 +81,7 @@ TEST(ExprParserCorpusTest, HugeNumbers) {
   Outcome o = Parse("1" + Repeat("0", 400));
   EXPECT_FALSE(o.ok);
   EXPECT_EQ(o.offset, 0u);
-  EXPECT_EQ(o.message,
-            "number \"1" + Repeat("0", 400) + "\" is out of range");
+  EXPECT_EQ(o.message, "number \"1" + Repeat("0", 400) + "\" is out of range");
   o = Parse("x > 1e309");
   EXPECT_EQ(o.offset, 4u);
   EXPECT_EQ(o.message, "number \"1e309\" is out of range");

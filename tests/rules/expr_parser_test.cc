@@ -113,8 +113,8 @@ INSTANTIATE_TEST_SUITE_P(
         {"2.5E+3", "2500"},
         {"0x1F", "31"},
         {"0X1f", "31"},
-        {"010", "8"},    // Go's ParseInt base 0: octal
-        {"09", "9"},     // not octal: falls back to decimal
+        {"010", "8"},  // Go's ParseInt base 0: octal
+        {"09", "9"},   // not octal: falls back to decimal
         {"1e308", "1e+308"},
         {"1e-400", "0"},  // underflow is not an error in Go's ParseFloat
         {"Inf", "+Inf"},
@@ -198,7 +198,8 @@ TEST(ExprParserTest, SelectorKeepsUnescapedValuesAndOffsets) {
 }
 
 TEST(ExprParserTest, AggregationAndBinaryTreeShape) {
-  auto parsed = ParseExpr("100 * sum(mutants{status=\"Killed\"}) / sum(mutants)");
+  auto parsed =
+      ParseExpr("100 * sum(mutants{status=\"Killed\"}) / sum(mutants)");
   ASSERT_OK(parsed);
   const ExprNode& div = *parsed->root;
   ASSERT_EQ(div.kind, ExprNode::Kind::kBinary);
@@ -365,19 +366,20 @@ INSTANTIATE_TEST_SUITE_P(
          "expected a label matcher operator (=, !=, =~, !~), got \"==\""},
         {"x{a=b}", 4, "expected a quoted label value, got \"b\""},
         {"x{a=1}", 4, "expected a quoted label value, got number \"1\""},
-        {"x{\"a\"=\"b\"}", 2, "expected a label name, got string \"\\\"a\\\"\""},
+        {"x{\"a\"=\"b\"}", 2,
+         "expected a label name, got string \"\\\"a\\\"\""},
         {"x{a:b=\"c\"}", 2, "expected a label name, got \"a:b\""},
         {"x{a=\"b\" c=\"d\"}", 8, "expected ',' or '}', got \"c\""},
         {"x{a=\"b\"", 7, "unexpected end of expression, expected ',' or '}'"},
         {"x{,}", 2, "expected a label name, got \",\""},
-        {"x{a=~\"(\"}", 5,
-         "invalid regular expression \"(\": missing ): ("},
+        {"x{a=~\"(\"}", 5, "invalid regular expression \"(\": missing ): ("},
         {"x{a!~\"a)|(b\"}", 5,
          "invalid regular expression \"a)|(b\": unexpected ): a)|(b"},
         {"x{a=~\"[z-a]\"}", 5,
          "invalid regular expression \"[z-a]\": invalid character class "
          "range: z-a"},
-        {"{}", 0, "vector selector must contain at least one non-empty matcher"},
+        {"{}", 0,
+         "vector selector must contain at least one non-empty matcher"},
         {"{a=\"\"}", 0,
          "vector selector must contain at least one non-empty matcher"},
         {"{a=~\".*\", b!=\"x\"}", 0,
@@ -424,7 +426,8 @@ INSTANTIATE_TEST_SUITE_P(
         {"sum", 3, "unexpected end of expression, expected '(' after \"sum\""},
         // Structure.
         {"(x", 2, "unexpected end of expression, expected ')'"},
-        {"x)", 1, "expected an operator or the end of the expression, got \")\""},
+        {"x)", 1,
+         "expected an operator or the end of the expression, got \")\""},
         {"x y", 2,
          "expected an operator or the end of the expression, got \"y\""},
         {"x +", 3,
