@@ -13,6 +13,7 @@
 #include "reports/json_report.h"
 #include "reports/junit_report.h"
 #include "reports/markdown_report.h"
+#include "reports/run_summary.h"
 #include "reports/terminal_report.h"
 #include "rules/gate_loader.h"
 
@@ -157,7 +158,7 @@ int RunCheck(const CheckOptions& options, const CommandEnv& env) {
   if (options.dry_run) {
     *env.err << "aurora-gate: dry run: no actions were fired\n";
   }
-  int code = ExitCodeFor(run.verdict, options.strict);
+  int code = ExitCode(run);
   if (!io_ok && code == kExitPass) code = kExitUndecided;
   return code;
 }

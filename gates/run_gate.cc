@@ -148,16 +148,4 @@ Outcome RunVerdict(const std::vector<GateResult>& gates) {
   return v;
 }
 
-int ExitCodeFor(Outcome verdict, bool strict) {
-  switch (verdict) {
-    case Outcome::kPass: return 0;
-    case Outcome::kWarn:
-    case Outcome::kPending: return strict ? 1 : 0;
-    case Outcome::kFail: return 1;
-    case Outcome::kInconclusive:
-    case Outcome::kError: return 3;
-  }
-  return 3;
-}
-
 }  // namespace aurora

@@ -23,10 +23,6 @@ GateResult RunGate(const GateFile& gate, SourceCache& sources,
 // The run's verdict: worst of the gates.
 Outcome RunVerdict(const std::vector<GateResult>& gates);
 
-// Exit code per DESIGN.md: 0 pass (warn/pending allowed unless strict),
-// 1 fail, 3 inconclusive or error.
-int ExitCodeFor(Outcome verdict, bool strict);
-
 }  // namespace aurora
 
 #endif  // AURORA_GATES_RUN_GATE_H_

@@ -1,0 +1,243 @@
+// End-to-end: the built aurora-gate binary on the shipped runbook gate and
+// example artifacts; exit codes and report files as a CI step sees them.
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "rapidjson/document.h"
+#include "tests/testing/subprocess.h"
+
+namespace aurora {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::ReadWholeFile;
+using testing::RunProcess;
+
+const std::string kBin = AURORA_GATE_BIN;
+const std::string kRoot = ".";  // tests run from the repository root
+const std::string kGate = kRoot + "/gates/predeploy.yaml";
+const std::string kXsdDir =
+    std::string(AURORA_SHARED_DIR) + "/fixtures/real/junit/xsd";
+
+std::map<std::string, std::string> Artifacts(const std::string& set) {
+  return {{"ARTIFACTS", kRoot + "/examples/artifacts/" + set},
+          {"GITHUB_STEP_SUMMARY", "\x01unset"},
+          {"NO_COLOR", "1"}};
+}
+
+rapidjson::Document ParseJsonFile(const std::string& path) {
+  rapidjson::Document d;
+  std::string text = ReadWholeFile(path);
+  d.Parse(text.c_str());
+  EXPECT_FALSE(d.HasParseError()) << path;
+  return d;
+}
+
+// The rule named `name` in the JSON report.
+const rapidjson::Value* FindRule(const rapidjson::Document& d,
+                                 const std::string& name) {
+  for (const auto& gate : d["gates"].GetArray()) {
+    for (const auto& rule : gate["rules"].GetArray()) {
+      if (rule["name"].GetString() == name) return &rule;
+    }
+  }
+  return nullptr;
+}
+
+class CheckE2ETest : public ::testing::Test {
+ protected:
+  void SetUp() override { dir_ = testing::MakeTempDir(); }
+  void TearDown() override {
+    std::string cmd = "rm -rf '" + dir_ + "'";
+    ASSERT_EQ(std::system(cmd.c_str()), 0);
+  }
+  std::string dir_;
+};
+
+TEST_F(CheckE2ETest, PassingArtifactsExitZeroWithEveryRuleReported) {
+  auto r = RunProcess({kBin, "check", kGate, "--json", dir_ + "/r.json", "--junit",
+                dir_ + "/r.xml", "--markdown", dir_ + "/r.md"},
+               Artifacts("pass"));
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("line-coverage"));
+  rapidjson::Document d = ParseJsonFile(dir_ + "/r.json");
+  EXPECT_STREQ(d["verdict"].GetString(), "pass");
+  size_t rules = 0;
+  for (const auto& g : d["gates"].GetArray()) rules += g["rules"].Size();
+  EXPECT_EQ(rules, 8u);
+  // coverage.py Cobertura counts written by examples/generate.py: 1379/1475.
+  const rapidjson::Value* line = FindRule(d, "line-coverage");
+  ASSERT_NE(line, nullptr);
+  EXPECT_STREQ((*line)["outcome"].GetString(), "pass");
+  EXPECT_NEAR((*line)["series"][0]["value"].GetDouble(), 100.0 * 1379 / 1475,
+              1e-9);
+  EXPECT_THAT(ReadWholeFile(dir_ + "/r.md"), HasSubstr("line-coverage"));
+}
+
+TEST_F(CheckE2ETest, FailingArtifactsExitOneAndSayWhy) {
+  auto r = RunProcess({kBin, "check", kGate, "--json", dir_ + "/r.json", "--junit",
+                dir_ + "/r.xml"},
+               Artifacts("fail"));
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  rapidjson::Document d = ParseJsonFile(dir_ + "/r.json");
+  EXPECT_STREQ(d["verdict"].GetString(), "fail");
+  struct Want {
+    const char* rule;
+    const char* outcome;
+  } wants[] = {
+      {"line-coverage", "fail"},        // 1079/1269 = 85.03 %
+      {"branch-coverage", "fail"},      // 571/764 = 74.74 %
+      {"order-submit-latency", "fail"}, // mean ~0.62 s > 0.5 s
+      {"fill-processing", "pass"},      // ~0.081 s
+      {"position-update", "fail"},      // ~0.058 s > 0.05 s
+      {"benchmark-regression", "warn"}, // severity warning: +51 % vs baseline
+      {"integration-tests-passed", "fail"},
+      {"integration-tests-ran", "pass"},
+  };
+  for (const auto& w : wants) {
+    const rapidjson::Value* rule = FindRule(d, w.rule);
+    ASSERT_NE(rule, nullptr) << w.rule;
+    EXPECT_STREQ((*rule)["outcome"].GetString(), w.outcome) << w.rule;
+  }
+  const rapidjson::Value* failed = FindRule(d, "integration-tests-passed");
+  EXPECT_EQ((*failed)["series"][0]["value"].GetDouble(), 1.0);
+  // The JUnit report marks failures and validates against both XSDs.
+  std::string junit = ReadWholeFile(dir_ + "/r.xml");
+  EXPECT_THAT(junit, HasSubstr("<failure"));
+  for (const char* xsd :
+       {"jenkins-xunit-plugin-junit-10.xsd", "windyroad-JUnit.xsd"}) {
+    auto v = RunProcess(
+        {"xmllint", "--noout", "--schema", kXsdDir + "/" + xsd, dir_ + "/r.xml"});
+    EXPECT_EQ(v.exit_code, 0) << xsd << ": " << v.err;
+  }
+}
+
+TEST_F(CheckE2ETest, MissingArtifactsAreErrorsNeverPasses) {
+  auto r = RunProcess({kBin, "check", kGate, "--json", dir_ + "/r.json"},
+               Artifacts("does-not-exist"));
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  rapidjson::Document d = ParseJsonFile(dir_ + "/r.json");
+  EXPECT_STREQ(d["verdict"].GetString(), "error");
+  const rapidjson::Value* line = FindRule(d, "line-coverage");
+  ASSERT_NE(line, nullptr);
+  EXPECT_STREQ((*line)["outcome"].GetString(), "error");
+  EXPECT_THAT((*line)["reason"].GetString(),
+              HasSubstr("examples/artifacts/does-not-exist/coverage.xml: no "
+                        "such file"));
+}
+
+TEST_F(CheckE2ETest, BrokenArtifactIsAnErrorNamingTheFile) {
+  std::string art = dir_ + "/art";
+  ASSERT_EQ(std::system(("cp -r examples/artifacts/pass '" + art + "'").c_str()), 0);
+  {
+    std::FILE* f = std::fopen((art + "/coverage.xml").c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fputs("<?xml version=\"1.0\"?><coverage line-rate=\"0.9\"><packages>", f);
+    std::fclose(f);
+  }
+  auto r = RunProcess({kBin, "check", kGate, "--json", dir_ + "/r.json"},
+               {{"ARTIFACTS", art}, {"GITHUB_STEP_SUMMARY", "\x01unset"}});
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  rapidjson::Document d = ParseJsonFile(dir_ + "/r.json");
+  const rapidjson::Value* line = FindRule(d, "line-coverage");
+  ASSERT_NE(line, nullptr);
+  EXPECT_STREQ((*line)["outcome"].GetString(), "error");
+  EXPECT_THAT((*line)["reason"].GetString(), HasSubstr(art + "/coverage.xml"));
+  // Rules on the other, intact artifacts still decide.
+  EXPECT_STREQ((*FindRule(d, "fill-processing"))["outcome"].GetString(), "pass");
+}
+
+TEST_F(CheckE2ETest, StrictTurnsWarnIntoFailure) {
+  std::string art = dir_ + "/art";
+  ASSERT_EQ(std::system(("cp -r examples/artifacts/pass '" + art + "'").c_str()), 0);
+  // A baseline 20 % faster than the current run: the regression rule warns.
+  std::string base = ReadWholeFile(art + "/testnet_performance.json");
+  ASSERT_EQ(std::system(("python3 -c \"import json,sys; d=json.load(open('" + art +
+                         "/testnet_performance.json'));\n"
+                         "for b in d['benchmarks']: b['stats']['mean'] *= 0.8\n"
+                         "json.dump(d, open('" + art +
+                         "/baselines/performance_baseline.json','w'))\"")
+                            .c_str()),
+            0);
+  std::map<std::string, std::string> env = {
+      {"ARTIFACTS", art}, {"GITHUB_STEP_SUMMARY", "\x01unset"}};
+  auto relaxed = RunProcess({kBin, "check", kGate}, env);
+  EXPECT_EQ(relaxed.exit_code, 0) << relaxed.out << relaxed.err;
+  EXPECT_THAT(relaxed.out, HasSubstr("warn"));
+  auto strict = RunProcess({kBin, "check", kGate, "--strict"}, env);
+  EXPECT_EQ(strict.exit_code, 1) << strict.out << strict.err;
+}
+
+TEST_F(CheckE2ETest, MarkdownIsAppendedToTheGithubStepSummary) {
+  std::string summary = dir_ + "/summary.md";
+  {
+    std::FILE* f = std::fopen(summary.c_str(), "w");
+    std::fputs("# earlier step\n", f);
+    std::fclose(f);
+  }
+  auto env = Artifacts("pass");
+  env["GITHUB_STEP_SUMMARY"] = summary;
+  auto r = RunProcess({kBin, "check", kGate}, env);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  std::string text = ReadWholeFile(summary);
+  EXPECT_THAT(text, ::testing::StartsWith("# earlier step\n"));
+  EXPECT_THAT(text, HasSubstr("integration-tests-passed"));
+}
+
+TEST_F(CheckE2ETest, GateFileErrorsExitTwoAndEvaluateNothing) {
+  std::string gate = dir_ + "/bad.yaml";
+  {
+    std::FILE* f = std::fopen(gate.c_str(), "w");
+    std::fputs(
+        "sources:\n  cov: { type: coverage, path: c.xml }\ngroups:\n"
+        "  - name: q\n    rules:\n"
+        "      - { name: a, expr: coverage_line_percent, pass: \">= x\" }\n"
+        "      - { name: b, expr: coverage_lines, pass: \">= 1\" }\n",
+        f);
+    std::fclose(f);
+  }
+  auto check = RunProcess({kBin, "check", gate, "--json", dir_ + "/r.json"});
+  EXPECT_EQ(check.exit_code, 2);
+  struct stat st;
+  EXPECT_NE(::stat((dir_ + "/r.json").c_str(), &st), 0) << "no report when nothing was evaluated";
+  auto lint = RunProcess({kBin, "lint", gate, kGate});
+  EXPECT_EQ(lint.exit_code, 2);
+  EXPECT_THAT(lint.out, HasSubstr(gate + ":6:59: group \"q\": rule \"a\": pass: "
+                                  "invalid criterion \">= x\""));
+  EXPECT_THAT(lint.out, HasSubstr(gate + ":7:26: group \"q\": rule \"b\": expr: "
+                                  "unknown metric \"coverage_lines\""));
+  EXPECT_THAT(lint.err, HasSubstr("2 problems in 2 files"));
+}
+
+TEST_F(CheckE2ETest, LintAcceptsTheShippedGates) {
+  auto r = RunProcess({kBin, "lint", kGate});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("1 file, 8 rules: OK"));
+}
+
+TEST_F(CheckE2ETest, HelpAndVersion) {
+  auto help = RunProcess({kBin, "--help"});
+  EXPECT_EQ(help.exit_code, 0);
+  EXPECT_THAT(help.out, HasSubstr("check GATE..."));
+  auto check_help = RunProcess({kBin, "check", "--help"});
+  EXPECT_EQ(check_help.exit_code, 0);
+  for (const char* opt : {"--set", "--junit", "--json", "--markdown",
+                          "--strict", "--dry-run", "--at", "--color"}) {
+    EXPECT_THAT(check_help.out, HasSubstr(opt)) << opt;
+  }
+  auto version = RunProcess({kBin, "--version"});
+  EXPECT_EQ(version.exit_code, 0);
+  EXPECT_THAT(version.out, ::testing::MatchesRegex(
+                               "aurora-gate [0-9]+\\.[0-9]+\\.[0-9]+ \\(commit "
+                               "[0-9a-f]+\\)\n"));
+  auto bad = RunProcess({kBin, "check", kGate, "--no-such-option"});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_THAT(bad.err, HasSubstr("no-such-option"));
+}
+
+}  // namespace
+}  // namespace aurora

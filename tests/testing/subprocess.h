@@ -1,0 +1,96 @@
+// File: tests/testing/subprocess.h
+// Runs a command (argv, no shell) with extra environment variables and
+// captures its exit code, stdout and stderr. For end-to-end tests of the
+// real binary.
+#ifndef AURORA_TESTS_TESTING_SUBPROCESS_H_
+#define AURORA_TESTS_TESTING_SUBPROCESS_H_
+
+#include <fcntl.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+extern char** environ;
+
+namespace aurora::testing {
+
+struct ProcessResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+inline std::string ReadWholeFile(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  std::stringstream ss;
+  ss << f.rdbuf();
+  return ss.str();
+}
+
+inline std::string MakeTempDir() {
+  char tmpl[] = "/tmp/aurora-test-XXXXXX";
+  char* d = ::mkdtemp(tmpl);
+  return d ? std::string(d) : std::string();
+}
+
+// Runs argv[0] with `env` added to (and overriding) the environment;
+// variables mapped to "\x01unset" are removed.
+inline ProcessResult RunProcess(const std::vector<std::string>& argv,
+                         const std::map<std::string, std::string>& env = {}) {
+  std::string dir = MakeTempDir();
+  std::string out_path = dir + "/out", err_path = dir + "/err";
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 1, out_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addopen(&fa, 2, err_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  std::map<std::string, std::string> merged;
+  for (char** e = environ; *e != nullptr; ++e) {
+    std::string kv = *e;
+    size_t eq = kv.find('=');
+    if (eq != std::string::npos) merged[kv.substr(0, eq)] = kv.substr(eq + 1);
+  }
+  for (const auto& [k, v] : env) {
+    if (v == "\x01unset") {
+      merged.erase(k);
+    } else {
+      merged[k] = v;
+    }
+  }
+  std::vector<std::string> env_strings;
+  for (const auto& [k, v] : merged) env_strings.push_back(k + "=" + v);
+  std::vector<char*> envp, args;
+  for (auto& s : env_strings) envp.push_back(s.data());
+  envp.push_back(nullptr);
+  std::vector<std::string> argv_copy = argv;
+  for (auto& s : argv_copy) args.push_back(s.data());
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  ProcessResult r;
+  if (posix_spawnp(&pid, args[0], &fa, nullptr, args.data(), envp.data()) ==
+      0) {
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  }
+  posix_spawn_file_actions_destroy(&fa);
+  r.out = ReadWholeFile(out_path);
+  r.err = ReadWholeFile(err_path);
+  std::remove(out_path.c_str());
+  std::remove(err_path.c_str());
+  ::rmdir(dir.c_str());
+  return r;
+}
+
+}  // namespace aurora::testing
+
+#endif  // AURORA_TESTS_TESTING_SUBPROCESS_H_
