@@ -86,23 +86,35 @@ class Evaluator {
     return false;
   }
 
+  // The breakdown level of a label set: 1 + the index of the finest detail
+  // label it carries (0 = headline sample).
+  size_t LevelOf(const Labels& labels) const {
+    size_t level = 0;
+    for (size_t i = 0; i < input_.detail_labels.size(); ++i) {
+      if (labels.Has(input_.detail_labels[i])) level = i + 1;
+    }
+    return level;
+  }
+
   absl::StatusOr<ExprValue> Select(const ExprNode& e) {
-    // A selector that names no detail label selects headline samples only.
-    bool names_detail = false;
+    // Detail-label rule (see SampleSet): a selector selects the level of the
+    // finest detail label it names; naming none selects headline samples.
+    size_t want_level = 0;
     for (const LabelMatcher& m : e.matchers) {
-      if (std::find(input_.detail_labels.begin(), input_.detail_labels.end(),
-                    m.name) != input_.detail_labels.end()) {
-        names_detail = true;
+      // `label=""` asks for the label's absence: it names no level.
+      if (m.op == MatchOp::kEqual && m.value.empty()) continue;
+      auto it = std::find(input_.detail_labels.begin(),
+                          input_.detail_labels.end(), m.name);
+      if (it != input_.detail_labels.end()) {
+        want_level = std::max(
+            want_level,
+            static_cast<size_t>(it - input_.detail_labels.begin()) + 1);
       }
     }
     ExprValue out;
     for (const Sample& s : input_.samples) {
       if (!e.metric.empty() && s.labels.MetricName() != e.metric) continue;
-      if (!names_detail &&
-          std::any_of(input_.detail_labels.begin(), input_.detail_labels.end(),
-                      [&](const std::string& l) { return s.labels.Has(l); })) {
-        continue;
-      }
+      if (LevelOf(s.labels) != want_level) continue;
       bool all = true;
       for (const LabelMatcher& m : e.matchers) {
         ASSIGN_OR_RETURN(bool ok, Matches(m, s.labels));

@@ -14,10 +14,14 @@
 namespace aurora {
 
 // The samples an expression runs over, plus the labels that mark breakdown
-// samples (e.g. `package`, `file` for coverage; `suite` for JUnit). A selector
-// that names none of the detail labels selects only samples that carry none
-// of them, so `coverage_line_percent` is the report's headline figure and
-// `coverage_line_percent{file!=""}` the per-file ones.
+// samples, coarse to fine (`package`, `file` for coverage; `suite` for
+// JUnit). A sample's level is its finest detail label. A selector selects
+// the level of the finest detail label it names, and headline samples when
+// it names none: `coverage_line_percent` is the report's headline figure,
+// `coverage_line_percent{package=~"aurora/risk.*"}` the matching packages,
+// `coverage_line_percent{file!=""}` every file (files also carry `package`,
+// so `{package="aurora.risk", file!=""}` selects that package's files).
+// A `label=""` matcher asks for absence and names no level.
 struct SampleSet {
   std::vector<Sample> samples;
   std::vector<std::string> detail_labels;
