@@ -1,0 +1,142 @@
+#!/usr/bin/env bash
+# bench/run.sh: the speed benchmarks of the CI artifact gate, in one run.
+# Builds Release, generates the large inputs (deterministic, under $SCRATCH),
+# runs aurora-gate and the python equivalents side by side, prints every
+# figure with the command that produced it and writes bench/RESULTS.md.
+# Bounded: every step runs under `timeout`; the whole run takes ~2-4 min.
+#   bench/run.sh                      # full run (200 MB Cobertura, 100k cases)
+#   COV_MB=20 JUNIT_N=10000 bench/run.sh   # quick smoke run
+set -euo pipefail
+
+REPO=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${BUILD:-$REPO/build/bench}
+SCRATCH=${SCRATCH:-/tmp/aurora-bench}
+COV_MB=${COV_MB:-200}
+JUNIT_N=${JUNIT_N:-100000}
+RUNS=${RUNS:-3}          # runs per tool for the parse benchmarks (median)
+GATE_RUNS=${GATE_RUNS:-30}
+RESULTS=${RESULTS:-$REPO/bench/RESULTS.md}
+LOG="$SCRATCH/log"
+mkdir -p "$SCRATCH"
+: >"$LOG"
+
+say() { echo "$@" | tee -a "$LOG"; }
+# Runs a command, echoing it first (the figures are traceable to it).
+run() { say "\$ $*"; "$@" 2>&1 | tee -a "$LOG"; return "${PIPESTATUS[0]}"; }
+
+if ! command -v hyperfine >/dev/null; then
+  say "hyperfine missing: installing the Debian package"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+  timeout 300 $SUDO apt-get install -y hyperfine >/dev/null ||
+    { timeout 120 $SUDO apt-get update >/dev/null &&
+      timeout 300 $SUDO apt-get install -y hyperfine >/dev/null; }
+fi
+
+say "== build (Release) =="
+run timeout 120 cmake -S "$REPO" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release >/dev/null
+run timeout 600 cmake --build "$BUILD" -j"$(nproc)" --target aurora-gate parse_bench >/dev/null
+GATE="$BUILD/gates/aurora-gate"
+PARSE="$BUILD/bench/parse_bench"
+
+say "== inputs (deterministic; regenerated when missing) =="
+COV="$SCRATCH/cobertura_${COV_MB}MB.xml"
+JUNIT="$SCRATCH/junit_${JUNIT_N}.xml"
+[ -s "$COV" ] || run timeout 300 python3 "$REPO/bench/gen_cobertura.py" "$COV_MB" "$COV"
+[ -s "$JUNIT" ] || run timeout 120 python3 "$REPO/bench/gen_junit.py" "$JUNIT_N" "$JUNIT"
+ls -l "$COV" "$JUNIT" | tee -a "$LOG"
+
+say "== requirement 1: cold check of gates/predeploy.yaml, aurora-gate vs python =="
+cd "$REPO"
+for set in pass fail; do
+  export ARTIFACTS="examples/artifacts/$set"
+  set +e
+  "$GATE" check gates/predeploy.yaml >/dev/null 2>&1; gate_rc=$?
+  python3 bench/runbook_gate.py >/dev/null 2>&1; py_rc=$?
+  set -e
+  say "ARTIFACTS=$ARTIFACTS exit codes: aurora-gate $gate_rc, python $py_rc"
+  echo "$gate_rc $py_rc" >"$SCRATCH/rc_$set"
+  # -N: no intermediate shell; -i: the fail set exits 1 on purpose.
+  run timeout 300 hyperfine -N -i --warmup 3 --runs "$GATE_RUNS" \
+    --export-json "$SCRATCH/gate_$set.json" \
+    -n aurora-gate "$GATE check gates/predeploy.yaml" \
+    -n python3 "python3 bench/runbook_gate.py"
+done
+unset ARTIFACTS
+
+say "== requirement 2: parse throughput and peak RSS, aurora vs ElementTree =="
+: >"$SCRATCH/parse.txt"
+for kind in coverage junit; do
+  file=$COV; [ $kind = junit ] && file=$JUNIT
+  for i in $(seq "$RUNS"); do
+    run timeout 120 "$PARSE" $kind "$file" | grep '^tool=' >>"$SCRATCH/parse.txt"
+    run timeout 300 python3 "$REPO/bench/parse_etree.py" $kind "$file" |
+      grep '^tool=' >>"$SCRATCH/parse.txt"
+  done
+done
+
+say "== summary -> $RESULTS =="
+python3 - "$SCRATCH" "$RESULTS" "$GATE" "$PARSE" "$COV" "$JUNIT" <<'PY' | tee -a "$LOG"
+import json, os, platform, statistics, subprocess, sys, datetime
+scratch, results, gate, parse, cov, junit = sys.argv[1:]
+def sh(c): return subprocess.run(c, shell=True, capture_output=True, text=True).stdout.strip()
+cpu = sh("grep -m1 'model name' /proc/cpuinfo | cut -d: -f2").strip()
+hf = sh("hyperfine --version")
+out = ["# Benchmark results (bench/run.sh)", "",
+       f"- date: {datetime.datetime.now().astimezone().isoformat(timespec='seconds')}",
+       f"- machine: {sh('nproc')} CPUs (`nproc`), {cpu}, {platform.system()} {platform.release()}",
+       f"- commit: {sh('git rev-parse --short=12 HEAD')}"
+       + (" (working tree has uncommitted changes)" if sh('git status --porcelain -- queries base bench') else ""),
+       f"- tools: {hf}, {sh('python3 --version')}, Release build",
+       "- MB = 10^6 bytes; figures produced by the commands in bench/run.sh "
+       "(full log: $SCRATCH/log)", ""]
+ok_all = True
+def verdict(ok):
+    global ok_all
+    ok_all &= ok
+    return "met" if ok else "**NOT met**"
+
+out += ["## 1. Cold `aurora-gate check gates/predeploy.yaml` vs python3 script",
+        "", "hyperfine -N, 3 warm-up runs, fresh process per run (page cache warm "
+        "for both sides). Python: bench/runbook_gate.py (json + xml.etree, same 8 checks).", "",
+        "| artifacts | exit codes (gate / python) | aurora-gate mean ± σ | python3 mean ± σ | speed-up | target | verdict |",
+        "|---|---|---|---|---|---|---|"]
+for s in ("pass", "fail"):
+    r = {x["command"]: x for x in json.load(open(f"{scratch}/gate_{s}.json"))["results"]}
+    g, p = r["aurora-gate"], r["python3"]
+    grc, prc = open(f"{scratch}/rc_{s}").read().split()
+    ratio = p["mean"] / g["mean"]
+    ok = ratio >= 5 and grc == prc
+    out.append(f"| examples/artifacts/{s} | {grc} / {prc} | {g['mean']*1e3:.2f} ± {g['stddev']*1e3:.2f} ms "
+               f"| {p['mean']*1e3:.2f} ± {p['stddev']*1e3:.2f} ms | {ratio:.1f}× | ≥ 5× | {verdict(ok)} |")
+
+rows = [dict(kv.split("=", 1) for kv in l.split()) for l in open(f"{scratch}/parse.txt")]
+out += ["", "## 2. Parse throughput on generated large inputs vs python3 xml.etree.ElementTree", "",
+        "Each tool run 3× in the same run; time = read + parse + counting "
+        "(median), peak RSS = max ru_maxrss of the process.", "",
+        "| input | size | aurora s (MB/s) | python s (MB/s) | speed-up ≥ 10× | throughput ≥ 300 MB/s | aurora peak RSS (× file) ≤ 2× | python peak RSS (× file) | numbers agree |",
+        "|---|---|---|---|---|---|---|---|---|"]
+skip = {"tool", "bytes", "read_s", "parse_s", "seconds", "mb_per_s", "peak_rss_kb", "rss_ratio"}
+for kind, path in (("coverage", cov), ("junit", junit)):
+    a = [r for r in rows if r["format"] == kind and r["tool"] == "aurora"]
+    p = [r for r in rows if r["format"] == kind and r["tool"] == "python"]
+    size = int(a[0]["bytes"])
+    at = statistics.median(float(r["seconds"]) for r in a)
+    pt = statistics.median(float(r["seconds"]) for r in p)
+    arss = max(int(r["peak_rss_kb"]) for r in a) * 1024 / size
+    prss = max(int(r["peak_rss_kb"]) for r in p) * 1024 / size
+    common = [k for k in p[0] if k in a[0] and k not in skip and k != "format"]
+    agree = all(float(a[0][k]) == float(p[0][k]) for k in common)
+    ratio, mbs = pt / at, size / 1e6 / at
+    out.append(f"| {os.path.basename(path)} | {size/1e6:.1f} MB | {at:.3f} ({mbs:.0f}) | {pt:.3f} ({size/1e6/pt:.0f}) "
+               f"| {ratio:.1f}× {verdict(ratio >= 10)} | {mbs:.0f} {verdict(mbs >= 300)} "
+               f"| {arss:.2f}× {verdict(arss <= 2)} | {prss:.2f}× | {'yes' if agree else '**NO**'} |")
+    ok_all &= agree
+out += ["", "Headline numbers compared (aurora vs python): " +
+        ", ".join(k for k in p[0] if k not in skip and k != "format") + " (JUnit); "
+        "coverage: root lines/branches and per-file sums.", "",
+        "Raw lines (`parse_bench` / `parse_etree.py`):", "", "```"] + \
+       [l.strip() for l in open(f"{scratch}/parse.txt")] + ["```", "",
+        f"Overall: {'all targets met' if ok_all else 'some targets NOT met (see above)'}", ""]
+open(results, "w").write("\n".join(out))
+print("\n".join(out))
+PY
