@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Quick start, part 1: install what is missing, build, and run the runbook's
+# pre-deployment gate on the bundled example artifacts (the passing set, then
+# the failing set). Exit code: that of the failing-set run is expected to be 1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/install-deps.sh
+scripts/build.sh release
+bin=build/release/gates/aurora-gate
+echo "== passing artifacts: ARTIFACTS=examples/artifacts/pass $bin check gates/predeploy.yaml"
+ARTIFACTS=examples/artifacts/pass "$bin" check gates/predeploy.yaml
+echo "exit code: $?"
+echo
+echo "== failing artifacts: ARTIFACTS=examples/artifacts/fail $bin check gates/predeploy.yaml"
+set +e
+ARTIFACTS=examples/artifacts/fail "$bin" check gates/predeploy.yaml
+code=$?
+set -e
+echo "exit code: $code (1 = the gate failed, as it should on these artifacts)"
+[ "$code" -eq 1 ]
