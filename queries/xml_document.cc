@@ -1,5 +1,7 @@
 #include "queries/xml_document.h"
 
+#include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 
@@ -15,6 +17,15 @@ size_t FindInvalidUtf8(std::string_view s) {
   size_t i = 0;
   const size_t n = s.size();
   while (i < n) {
+    // Fast path: eight ASCII bytes at a time (the common case).
+    if (i + 8 <= n) {
+      uint64_t word;
+      std::memcpy(&word, s.data() + i, sizeof word);
+      if ((word & 0x8080808080808080ULL) == 0) {
+        i += 8;
+        continue;
+      }
+    }
     unsigned char c = static_cast<unsigned char>(s[i]);
     if (c < 0x80) {
       ++i;
