@@ -1,0 +1,121 @@
+#include "gates/run_gate.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "rules/gate_loader.h"
+#include "tests/testing/fake_file_reader.h"
+
+namespace aurora {
+namespace {
+
+using ::testing::HasSubstr;
+
+constexpr char kJunit[] =
+    R"(<testsuites><testsuite name="s"><testcase name="a"/>)"
+    R"(<testcase name="b"><failure message="x"/></testcase></testsuite></testsuites>)";
+
+GateFile Load(const std::string& text) {
+  LoadedGate g = ParseGate("g.yaml", text, EnvironmentLookup());
+  EXPECT_TRUE(g.ok()) << (g.errors.empty() ? "" : g.errors[0].ToString());
+  return g.gate;
+}
+
+const RuleResult& Find(const GateResult& g, const std::string& name) {
+  for (const auto& r : g.rules) {
+    if (r.name == name) return r;
+  }
+  ADD_FAILURE() << "no rule " << name;
+  static RuleResult none;
+  return none;
+}
+
+TEST(RunGateTest, ReadsEachArtifactOnceForAllItsRules) {
+  testing::FakeFileReader files;
+  files.Add("t.xml", kJunit);
+  GateFile gate = Load(R"(sources:
+  t: { type: junit, path: t.xml }
+groups:
+  - name: g
+    rules:
+      - { name: failed, expr: 'sum(tests{result="failed"})', pass: "== 0" }
+      - { name: passed, expr: 'sum(tests{result="passed"})', pass: "> 0" }
+)");
+  SourceCache cache(files);
+  GateResult r = RunGate(gate, cache, absl::UnixEpoch());
+  EXPECT_EQ(files.reads("t.xml"), 1);
+  EXPECT_EQ(Find(r, "failed").outcome, Outcome::kFail);
+  EXPECT_EQ(Find(r, "failed").series[0].value, 1);
+  EXPECT_EQ(Find(r, "passed").outcome, Outcome::kPass);
+  EXPECT_EQ(r.verdict, Outcome::kFail);
+}
+
+TEST(RunGateTest, DryRunRulesAreReportedButNeverDecide) {
+  testing::FakeFileReader files;
+  files.Add("t.xml", kJunit);
+  GateFile gate = Load(R"(sources:
+  t: { type: junit, path: t.xml }
+groups:
+  - name: g
+    rules:
+      - { name: failed, expr: 'sum(tests{result="failed"})', pass: "== 0", dry_run: true }
+      - { name: passed, expr: 'sum(tests{result="passed"})', pass: "> 0" }
+)");
+  SourceCache cache(files);
+  GateResult r = RunGate(gate, cache, absl::UnixEpoch());
+  EXPECT_TRUE(Find(r, "failed").dry_run);
+  EXPECT_EQ(Find(r, "failed").outcome, Outcome::kFail);
+  EXPECT_EQ(r.verdict, Outcome::kPass);
+}
+
+TEST(RunGateTest, UnreadableArtifactIsAnErrorWithTheReason) {
+  testing::FakeFileReader files;
+  files.Fail("t.xml", absl::UnavailableError("t.xml: read failed: EIO"));
+  GateFile gate = Load(R"(sources:
+  t: { type: junit, path: t.xml }
+groups:
+  - name: g
+    rules:
+      - { name: failed, expr: 'sum(tests{result="failed"})', pass: "== 0" }
+)");
+  SourceCache cache(files);
+  GateResult r = RunGate(gate, cache, absl::UnixEpoch());
+  EXPECT_EQ(r.verdict, Outcome::kError);
+  EXPECT_EQ(Find(r, "failed").reason, "t.xml: read failed: EIO");
+}
+
+TEST(RunGateTest, MissingBaselineIsReportedNotPassed) {
+  testing::FakeFileReader files;
+  files.Add("b.json", R"({"machine_info": {}, "commit_info": {}, "datetime": "x",
+    "version": "4.0.0", "benchmarks": [{"group": null, "name": "t", "fullname": "f::t",
+    "params": null, "stats": {"min": 0.1, "max": 0.1, "mean": 0.1, "stddev": 0,
+    "rounds": 1, "median": 0.1, "iterations": 1, "ops": 10, "total": 0.1}}]})");
+  GateFile gate = Load(R"(sources:
+  b: { type: pytest-benchmark, path: b.json, baseline: base.json }
+groups:
+  - name: g
+    rules:
+      - { name: regress, expr: benchmark_mean_seconds, pass: "<= +10%" }
+)");
+  SourceCache cache(files);
+  GateResult r = RunGate(gate, cache, absl::UnixEpoch());
+  const RuleResult& rule = Find(r, "regress");
+  EXPECT_EQ(rule.outcome, Outcome::kInconclusive);
+  EXPECT_TRUE(rule.baseline_missing);
+  EXPECT_THAT(rule.warnings, ::testing::Contains(HasSubstr("baseline missing: base.json")));
+  EXPECT_EQ(r.verdict, Outcome::kInconclusive);
+}
+
+TEST(RunGateTest, PrometheusRulesAreErrorsUntilAClientExists) {
+  testing::FakeFileReader files;
+  GateFile gate = Load(R"(groups:
+  - name: g
+    rules:
+      - { alert: Down, expr: up == 0 }
+)");
+  SourceCache cache(files);
+  GateResult r = RunGate(gate, cache, absl::UnixEpoch());
+  EXPECT_EQ(r.verdict, Outcome::kError);
+}
+
+}  // namespace
+}  // namespace aurora
