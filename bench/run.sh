@@ -137,6 +137,9 @@ out += ["", "Headline numbers compared (aurora vs python): " +
         "Raw lines (`parse_bench` / `parse_etree.py`):", "", "```"] + \
        [l.strip() for l in open(f"{scratch}/parse.txt")] + ["```", "",
         f"Overall: {'all targets met' if ok_all else 'some targets NOT met (see above)'}", ""]
+if not ok_all:
+    out += ["Why a target is not met, and what would meet it: bench/README.md, "
+            "section \"Findings\".", ""]
 open(results, "w").write("\n".join(out))
 print("\n".join(out))
 PY
