@@ -2,7 +2,9 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <string>
 
@@ -18,6 +20,19 @@ std::string FormatNumber(double v) {
   char buf[64];
   auto res = std::to_chars(buf, buf + sizeof buf, v);
   return std::string(buf, res.ptr);
+}
+
+std::string FormatNumberShort(double v) {
+  std::string full = FormatNumber(v);
+  if (!std::isfinite(v) || full.size() <= 8) return full;
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.6g", v);
+  double back = std::strtod(buf, nullptr);
+  if (back == v) return full.size() < std::strlen(buf) ? full : buf;
+  if (std::floor(back) == back && std::floor(v) != v) {
+    std::snprintf(buf, sizeof buf, "%.12g", v);
+  }
+  return buf;
 }
 
 std::optional<double> ParseNumber(std::string_view text) {

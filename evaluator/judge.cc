@@ -62,8 +62,8 @@ std::string CriteriaText(const std::vector<Criterion>& list,
   for (const auto& c : list) {
     if (c.relative() && baseline.has_value()) {
       parts.push_back(absl::StrCat(c.text, " (", Sv(CompareOpText(c.op)), " ",
-                                   FormatNumber(c.Threshold(*baseline)),
-                                   " from baseline ", FormatNumber(*baseline),
+                                   FormatNumberShort(c.Threshold(*baseline)),
+                                   " from baseline ", FormatNumberShort(*baseline),
                                    ")"));
     } else {
       parts.push_back(c.text);
@@ -83,8 +83,8 @@ Outcome ApplySeverity(const Rule& r, Outcome o) {
 
 std::string DescribeSeries(const Labels& labels, double value) {
   Labels l = labels.WithoutMetricName();
-  if (l.empty()) return FormatNumber(value);
-  return absl::StrCat(l.ToString(), " ", FormatNumber(value));
+  if (l.empty()) return FormatNumberShort(value);
+  return absl::StrCat(l.ToString(), " ", FormatNumberShort(value));
 }
 
 bool ConditionHolds(const Rule& rule, double value) {
@@ -102,7 +102,7 @@ SeriesResult JudgeValue(const Rule& rule, const Observed& obs,
   s.labels = obs.labels;
   s.value = obs.value;
   s.baseline = obs.baseline;
-  const std::string v = FormatNumber(obs.value);
+  const std::string v = FormatNumberShort(obs.value);
   if (std::isnan(obs.value)) {
     s.outcome = rule.policies.nan;
     s.reason = absl::StrCat("value is NaN (nan policy: ",
@@ -113,7 +113,7 @@ SeriesResult JudgeValue(const Rule& rule, const Observed& obs,
     const auto& c = *rule.condition;
     bool firing = Compare(obs.value, c.op, c.threshold);
     std::string cond = absl::StrCat(Sv(CompareOpText(c.op)), " ",
-                                    FormatNumber(c.threshold));
+                                    FormatNumberShort(c.threshold));
     if (firing) {
       s.outcome = ApplySeverity(rule, Outcome::kFail);
       s.reason = absl::StrCat(v, " ", cond, ": condition holds");

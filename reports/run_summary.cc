@@ -93,12 +93,13 @@ std::string CriteriaText(const RuleResult& rule) {
 }
 
 std::string SeriesText(const SeriesResult& series) {
-  std::string out;
-  if (!series.labels.empty())
-    absl::StrAppend(&out, series.labels.ToString(), " ");
-  absl::StrAppend(&out, FormatNumber(series.value));
+  std::string out = FormatNumberShort(series.value);
   if (series.baseline) {
-    absl::StrAppend(&out, " (baseline ", FormatNumber(*series.baseline), ")");
+    absl::StrAppend(&out, " (baseline ", FormatNumberShort(*series.baseline),
+                    ")");
+  }
+  if (!series.labels.empty()) {
+    absl::StrAppend(&out, " ", series.labels.ToString());
   }
   return out;
 }

@@ -53,8 +53,8 @@ std::vector<std::string> CriteriaParts(const RuleResult& rule);
 // CriteriaParts joined with "; ", or "" when the rule has no criteria.
 std::string CriteriaText(const RuleResult& rule);
 
-// `{route="/a"} 0.62 (baseline 0.5)`; the label part is left out when the
-// series has no labels, the baseline part when it has none.
+// `0.62 (baseline 0.5) {route="/a"}`: value first (at most 6 significant
+// digits), then the baseline and the labels when there are any.
 std::string SeriesText(const SeriesResult& series);
 
 // The rule's series, worst outcome first (stable for equal outcomes): what

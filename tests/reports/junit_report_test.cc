@@ -168,12 +168,12 @@ TEST(JunitReportTest, MessagesStateObservedAgainstThreshold) {
   EXPECT_STREQ(failure.attribute("type").value(), "fail");
   EXPECT_STREQ(failure.attribute("message").value(),
                "0.62 > 0.5 (pass: <= 0.5) — observed "
-               "{name=\"test_order_submit_latency\"} 0.62 (baseline 0.5) vs "
+               "0.62 (baseline 0.5) {name=\"test_order_submit_latency\"} vs "
                "pass: <= 0.5 and <= +10%");
   EXPECT_THAT(
       failure.text().get(),
-      HasSubstr("\nseries:\n  {name=\"test_order_submit_latency\"} 0.62 "
-                "(baseline 0.5) → fail: 0.62 > 0.5 (pass: <= 0.5); +24% > "
+      HasSubstr("\nseries:\n  0.62 (baseline 0.5) "
+                "{name=\"test_order_submit_latency\"} → fail: 0.62 > 0.5 (pass: <= 0.5); +24% > "
                 "+10%\n"));
   const pugi::xml_node live = pre.next_sibling("testsuite");
   EXPECT_STREQ(
@@ -181,9 +181,9 @@ TEST(JunitReportTest, MessagesStateObservedAgainstThreshold) {
           .child("failure")
           .attribute("message")
           .value(),
-      "2 of 7 series fail: > 0.5 — observed {route=\"/api/quotes\"} +Inf "
-      "→ fail, {route=\"/api/cancel\"} 0.74 → fail, "
-      "{route=\"/api/orders\"} 0.31 → pass, … and 4 more vs fail: > 0.5");
+      "2 of 7 series fail: > 0.5 — observed +Inf {route=\"/api/quotes\"} "
+      "→ fail, 0.74 {route=\"/api/cancel\"} → fail, "
+      "0.31 {route=\"/api/orders\"} → pass, … and 4 more vs fail: > 0.5");
   const pugi::xml_node error =
       live.find_child_by_attribute("testcase", "name", "order-rejections")
           .child("error");

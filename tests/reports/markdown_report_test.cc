@@ -86,8 +86,8 @@ TEST(MarkdownReportTest, TableRowsHaveFiveCellsAndObservedValuesPerSeries) {
     EXPECT_EQ(Cells(row).size(), 7u) << row;  // 5 cells between 6 pipes
   }
   EXPECT_THAT(
-      md, HasSubstr("| ❌ fail | live / p99-latency | {route=\"/api/quotes\"} "
-                    "+Inf → fail<br>{route=\"/api/cancel\"} 0.74 → fail<br>"));
+      md, HasSubstr("| ❌ fail | live / p99-latency | +Inf "
+                    "{route=\"/api/quotes\"} → fail<br>0.74 {route=\"/api/cancel\"} → fail<br>"));
   EXPECT_THAT(md, HasSubstr("<br>… and 2 more | fail: &gt; 0.5 | "));
   EXPECT_THAT(
       md, HasSubstr("| ❔ inconclusive | quality / branch-coverage | NaN |"));

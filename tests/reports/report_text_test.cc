@@ -95,10 +95,10 @@ TEST(RunSummaryTest, CriteriaAndSeriesText) {
             "pass: >= 80 and >= -2%; fail: < 60");
   EXPECT_EQ(CriteriaText(RuleResult{}), "");
   EXPECT_EQ(SeriesText(run.gates[0].rules[1].series[0]),
-            "{name=\"test_order_submit_latency\"} 0.62 (baseline 0.5)");
+            "0.62 (baseline 0.5) {name=\"test_order_submit_latency\"}");
   EXPECT_EQ(SeriesText(run.gates[0].rules[2].series[0]), "NaN");
   EXPECT_EQ(SeriesText(run.gates[1].rules[1].series[1]),
-            "{route=\"/api/quotes\"} +Inf");
+            "+Inf {route=\"/api/quotes\"}");
 }
 
 TEST(RunSummaryTest, SeriesWorstFirstIsStable) {

@@ -55,8 +55,8 @@ TEST(TerminalReportTest, ColourDoesNotChangeTheTextOrAlignment) {
 
 TEST(TerminalReportTest, ManySeriesShowWorstFirstThenHowManyMore) {
   const std::string out = RenderTerminal(testing::RepresentativeRun(), false);
-  EXPECT_THAT(out, HasSubstr("{route=\"/api/quotes\"} +Inf → fail"));
-  EXPECT_THAT(out, HasSubstr("{route=\"/api/cancel\"} 0.74 → fail"));
+  EXPECT_THAT(out, HasSubstr("+Inf {route=\"/api/quotes\"} → fail"));
+  EXPECT_THAT(out, HasSubstr("0.74 {route=\"/api/cancel\"} → fail"));
   EXPECT_THAT(out, HasSubstr("… and 2 more"));
   // The 6th and 7th series in worst-first order are not shown.
   EXPECT_THAT(out, Not(HasSubstr("/api/ticker")));
@@ -125,9 +125,9 @@ TEST(TerminalReportTest, HostileTextCannotEscapeTheTerminalOrBreakRows) {
   // The label's newline did not start a new row: the series is on one line.
   // (The series is cut at the OBSERVED cap of 56 code points.)
   EXPECT_THAT(out,
-              HasSubstr("  {bad_utf8=\"\xEF\xBF\xBD(\xEF\xBF\xBD\xEF\xBF\xBD"
+              HasSubstr("  0 {bad_utf8=\"\xEF\xBF\xBD(\xEF\xBF\xBD\xEF\xBF\xBD"
                         "\xEF\xBF\xBD\", "
-                        "job=\"<script>alert('x')</script>|`x`…  pass: > 0  "));
+                        "job=\"<script>alert('x')</script>|`…  pass: > 0  "));
 }
 
 }  // namespace
