@@ -1,5 +1,6 @@
 #include "queries/benchmark_reader.h"
 
+#include <cmath>
 #include <memory>
 #include <optional>
 #include <set>
@@ -9,6 +10,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "base/number_format.h"
 #include "base/status_macros.h"
 #include "base/strings.h"
 #include "queries/json_document.h"
@@ -66,6 +68,18 @@ class BenchmarkReader {
     ASSIGN_OR_RETURN(std::optional<double> d, Stat(stats, key));
     if (!d) return Error(absl::StrCat("stats.", key, " is missing"));
     return *d;
+  }
+
+  // A required stat that counts (rounds, iterations): a non-negative
+  // integer, as len(data) and the calibrated iteration count always are.
+  absl::StatusOr<double> RequiredCount(const Value& stats,
+                                       const char* key) const {
+    ASSIGN_OR_RETURN(double d, RequiredStat(stats, key));
+    if (!std::isfinite(d) || d < 0 || std::floor(d) != d) {
+      return Error(absl::StrCat("stats.", key, " is ", FormatNumber(d),
+                                ", expected a non-negative integer count"));
+    }
+    return d;
   }
 
  private:
@@ -172,10 +186,10 @@ absl::Status ReadBenchmark(const Value& bench, size_t index,
     ops = zero ? 0.0 : 1.0 / *mean;
   }
   add("benchmark_ops", *ops);
-  ASSIGN_OR_RETURN(double rounds, reader.RequiredStat(*stats, "rounds"));
+  ASSIGN_OR_RETURN(double rounds, reader.RequiredCount(*stats, "rounds"));
   add("benchmark_rounds", rounds);
   ASSIGN_OR_RETURN(double iterations,
-                   reader.RequiredStat(*stats, "iterations"));
+                   reader.RequiredCount(*stats, "iterations"));
   add("benchmark_iterations", iterations);
   return absl::OkStatus();
 }

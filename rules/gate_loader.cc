@@ -12,6 +12,7 @@
 #include "rules/duration.h"
 #include "rules/promql_split.h"
 #include "rules/source_types.h"
+#include "yaml-cpp/depthguard.h"
 #include "yaml-cpp/yaml.h"
 
 namespace aurora {
@@ -111,6 +112,15 @@ class Loader {
     YAML::Node root;
     try {
       root = YAML::Load(std::string(text_));
+    } catch (const YAML::DeepRecursion& e) {
+      // yaml-cpp's own nesting guard (hostile `[[[[...`); its message is
+      // only "bad file".
+      FilePos pos{e.mark.line + 1, e.mark.column + 1};
+      if (e.mark.line < 0) pos = {};
+      AddError(pos, absl::StrCat("invalid YAML: lists or mappings nested too "
+                                 "deeply (yaml-cpp stops at ",
+                                 e.depth(), " levels)"));
+      return std::move(out_);
     } catch (const YAML::Exception& e) {
       FilePos pos{e.mark.line + 1, e.mark.column + 1};
       if (e.mark.line < 0) pos = {};
@@ -210,7 +220,7 @@ class Loader {
                  const std::vector<std::string>& allowed) {
     std::set<std::string> seen;
     for (auto it = n.begin(); it != n.end(); ++it) {
-      const YAML::Node& key = it->first;
+      const YAML::Node key = it->first;  // a copy: `it->` yields a temporary
       if (!key.IsScalar()) {
         AddError(Pos(key), absl::StrCat("expected a string key in ", Sv(what)));
         continue;
@@ -419,7 +429,7 @@ class Loader {
     for (auto it = n.begin(); it != n.end(); ++it) {
       if (!it->first.IsScalar()) continue;
       std::string name = it->first.Scalar();
-      const YAML::Node& s = it->second;
+      const YAML::Node s = it->second;  // a copy: `it->` yields a temporary
       std::string saved = context_;
       context_ = absl::StrCat("source ", Quoted(name), ": ");
       declared_sources_.insert(name);

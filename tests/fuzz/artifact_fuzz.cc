@@ -1,0 +1,82 @@
+// libFuzzer entry point for the artifact readers (queries/artifact_source.h).
+// The first byte picks the type (byte % 3: 0 coverage, 1 junit,
+// 2 pytest-benchmark; seeds start with '0', '1' or '2'), the rest is the file.
+// Any input must parse or fail with a message that starts with the file's
+// name; on success every count sample is >= 0 or NaN, every percent is in
+// [0, 100] or NaN. Violations abort, which libFuzzer reports.
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <string_view>
+
+#include "queries/artifact_source.h"
+
+namespace {
+
+constexpr std::string_view kFileName = "fuzz/artifact.dat";
+const char* const kTypes[] = {"coverage", "junit", "pytest-benchmark"};
+
+[[noreturn]] void Die(const char* what, std::string_view input,
+                      const std::string& detail) {
+  std::fprintf(stderr, "%s\ninput (%zu bytes): %.*s\ndetail: %s\n", what,
+               input.size(), static_cast<int>(input.size()), input.data(),
+               detail.c_str());
+  std::abort();
+}
+
+bool StartsWith(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  return s.size() >= suffix.size() &&
+         s.substr(s.size() - suffix.size()) == suffix;
+}
+
+// Metrics whose value counts something (DESIGN.md's artifact metrics).
+bool IsCountMetric(std::string_view m) {
+  return m == "tests" || m == "tests_flaky" || m == "benchmark_rounds" ||
+         m == "benchmark_iterations" ||
+         (StartsWith(m, "coverage_") &&
+          (EndsWith(m, "_covered") || EndsWith(m, "_valid")));
+}
+
+bool IsPercentMetric(std::string_view m) {
+  return StartsWith(m, "coverage_") && EndsWith(m, "_percent");
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  if (size == 0) return 0;
+  const std::string type = kTypes[data[0] % 3];
+  std::string_view content(reinterpret_cast<const char*>(data) + 1, size - 1);
+  absl::StatusOr<aurora::ArtifactData> parsed =
+      aurora::ParseArtifact(type, content, kFileName);
+  if (!parsed.ok()) {
+    const std::string message(parsed.status().message());
+    const std::string detail = type + ": " + message;
+    if (message.empty()) Die("empty error message", content, detail);
+    if (!StartsWith(message, std::string(kFileName) + ":")) {
+      Die("error does not start with the file name", content, detail);
+    }
+    return 0;
+  }
+  if (parsed->format.empty()) Die("no format described", content, type);
+  for (const aurora::Sample& s : parsed->samples.samples) {
+    std::string_view metric = s.labels.MetricName();
+    const std::string detail = type + ": " + s.labels.ToString() + " = " +
+                               std::to_string(s.value);
+    if (metric.empty()) Die("sample without a metric name", content, detail);
+    if (IsCountMetric(metric) && !std::isnan(s.value) && !(s.value >= 0)) {
+      Die("negative count", content, detail);
+    }
+    if (IsPercentMetric(metric) && !std::isnan(s.value) &&
+        !(s.value >= 0 && s.value <= 100)) {
+      Die("percent outside [0, 100]", content, detail);
+    }
+  }
+  return 0;
+}
