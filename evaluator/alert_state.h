@@ -1,0 +1,73 @@
+// File: evaluator/alert_state.h
+// Prometheus' alert state machine (rules/alerting.go, AlertingRule.Eval) for
+// one rule: per label set inactive -> pending -> firing, with `for` (hold)
+// and `keep_firing_for`. Pure: each Step gets the evaluation time and the
+// series whose condition holds at that time. Not thread-safe.
+#ifndef AURORA_EVALUATOR_ALERT_STATE_H_
+#define AURORA_EVALUATOR_ALERT_STATE_H_
+
+#include <functional>
+#include <map>
+#include <vector>
+
+#include "absl/time/time.h"
+#include "evaluator/sample.h"
+
+namespace aurora {
+
+enum class AlertState { kInactive, kPending, kFiring };
+std::string_view AlertStateName(AlertState s);  // "inactive", "pending", "firing"
+
+struct ActiveAlert {
+  Labels labels;
+  AlertState state = AlertState::kInactive;
+  double value = 0;
+  absl::Time active_at = absl::InfinitePast();
+  absl::Time fired_at = absl::InfinitePast();
+  absl::Time resolved_at = absl::InfinitePast();
+  absl::Time keep_firing_since = absl::InfinitePast();
+};
+
+class AlertTracker {
+ public:
+  AlertTracker(absl::Duration hold, absl::Duration keep_firing_for)
+      : hold_(hold), keep_firing_for_(keep_firing_for) {}
+
+  // One evaluation at `ts`: `holding` maps each label set whose condition
+  // holds now to its value. Label sets absent from `holding` do not hold.
+  void Step(absl::Time ts, const std::map<Labels, double>& holding);
+
+  // Alerts not yet forgotten (pending, firing, or recently resolved).
+  const std::map<Labels, ActiveAlert>& alerts() const { return alerts_; }
+
+  // Replaces the hold and keep_firing_for durations (a reloaded rule keeps
+  // its state, as Prometheus does).
+  void SetDurations(absl::Duration hold, absl::Duration keep_firing_for) {
+    hold_ = hold;
+    keep_firing_for_ = keep_firing_for;
+  }
+
+ private:
+  absl::Duration hold_;
+  absl::Duration keep_firing_for_;
+  std::map<Labels, ActiveAlert> alerts_;
+};
+
+// Replays the state machine over a range-query result: evaluates at every
+// `step` from `start` to `end` (inclusive, as Prometheus' range query aligns
+// points at start + k*step) with the series of `matrix` whose point at that
+// time satisfies `holds`. A series without a point at a step does not hold
+// there (absent, or stale). Returns the tracker as of `end`.
+AlertTracker ReplayRange(const std::vector<Series>& matrix, absl::Time start,
+                         absl::Time end, absl::Duration step,
+                         absl::Duration hold, absl::Duration keep_firing_for,
+                         const std::function<bool(double)>& holds);
+
+// How much history a one-shot decision needs: `for` + `keep_firing_for` and
+// one step (so a condition that held through the whole window has fired).
+absl::Duration ReplayWindow(absl::Duration hold, absl::Duration keep_firing_for,
+                            absl::Duration step);
+
+}  // namespace aurora
+
+#endif  // AURORA_EVALUATOR_ALERT_STATE_H_
