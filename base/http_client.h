@@ -1,0 +1,84 @@
+// File: base/http_client.h
+// The HTTP seam: the Prometheus source and the webhook sender take an
+// HttpClient&, so tests can pass a fake (tests/testing/fake_http_client.h).
+// Transport failures are Statuses; an HTTP 4xx/5xx is a response. The libcurl
+// implementation is base/curl_http_client.h.
+#ifndef AURORA_BASE_HTTP_CLIENT_H_
+#define AURORA_BASE_HTTP_CLIENT_H_
+
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace aurora {
+
+struct HttpHeader {
+  std::string name, value;
+};
+
+struct HttpRequest {
+  std::string method = "GET";  // GET or POST (anything else: InvalidArgument)
+  std::string url;             // http:// or https://
+  std::vector<HttpHeader> headers;
+  std::string body;  // sent as is (e.g. form-encoded, JSON); POST only
+  absl::Duration timeout = absl::Seconds(30);  // total, connect included
+  absl::Duration connect_timeout = absl::Seconds(5);
+};
+
+struct HttpResponse {
+  int status = 0;
+  std::vector<HttpHeader> headers;  // names lower-cased, values trimmed
+  std::string body;                 // decoded (gzip/deflate handled)
+  absl::Duration elapsed;
+  // The value of the first header named `lower_name`; "" when absent.
+  std::string_view Header(std::string_view lower_name) const;
+};
+
+struct HttpClientOptions {
+  std::string ca_file;  // extra CA bundle (PEM); default: system store
+  std::string client_cert_file, client_key_file;  // mutual TLS (PEM)
+  bool insecure_skip_verify = false;  // explicit opt-in only
+  int max_concurrency = 8;            // requests in flight at once in SendAll
+  std::string user_agent = "aurora-gate";
+  // Proxy: libcurl's usual environment (http_proxy, https_proxy, no_proxy)
+  // is honoured. Redirects are not followed: a 3xx is a response.
+};
+
+class HttpClient {
+ public:
+  virtual ~HttpClient() = default;
+
+  // Sends every request, at most max_concurrency at once over kept-alive
+  // connections, and returns one result per request in the same order.
+  // Transport failures are statuses: kUnavailable (refused, reset, DNS, TLS,
+  // truncated transfer), kDeadlineExceeded (timeout); a malformed request
+  // (method, URL, timeout, GET with a body) is kInvalidArgument. An HTTP
+  // error status (4xx/5xx) is NOT a failure: it is a response. Messages name
+  // the method and URL with any userinfo/password and query string REDACTED
+  // (never log secrets), e.g. "GET http://host:9090/api/v1/query: ...".
+  // Blocks until every request has finished or failed.
+  // Thread-compatible: one SendAll at a time per client.
+  virtual std::vector<absl::StatusOr<HttpResponse>> SendAll(
+      const std::vector<HttpRequest>& requests) = 0;
+
+  // SendAll({r})[0].
+  absl::StatusOr<HttpResponse> Send(const HttpRequest& r);
+};
+
+// "https://user:***@host:9090/api/v1/query?token=x#f" ->
+// "https://host:9090/api/v1/query" (userinfo, query and fragment dropped).
+std::string RedactUrl(std::string_view url);
+
+// application/x-www-form-urlencoded encoding of key/value pairs in the given
+// order: "k=v&k2=v2". Bytes other than A-Z a-z 0-9 - . _ ~ become %XX
+// (upper-case hex) and a space '+', as Go's url.QueryEscape (Prometheus).
+std::string FormEncode(
+    const std::vector<std::pair<std::string, std::string>>& fields);
+
+}  // namespace aurora
+
+#endif  // AURORA_BASE_HTTP_CLIENT_H_
