@@ -2,11 +2,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/number_format.h"
 #include "base/strings.h"
+#include "rules/duration.h"
 
 namespace aurora {
 namespace {
@@ -179,6 +182,47 @@ SeriesResult JudgeValue(const Rule& rule, const Observed& obs,
   return s;
 }
 
+namespace {
+
+// Combines judged series per `series: all|any` into the rule's outcome.
+void CombineSeries(const Rule& rule, Judgement* j) {
+  // Deterministic order: by labels.
+  std::stable_sort(j->series.begin(), j->series.end(),
+                   [](const SeriesResult& a, const SeriesResult& b) {
+                     return a.labels < b.labels;
+                   });
+  const SeriesResult* pick = &j->series.front();
+  for (const auto& s : j->series) {
+    bool better = rule.policies.series_any ? s.outcome < pick->outcome
+                                           : s.outcome > pick->outcome;
+    if (better) pick = &s;
+  }
+  j->outcome = pick->outcome;
+  if (j->series.size() == 1) {
+    j->reason = pick->reason;
+    return;
+  }
+  size_t same = 0;
+  for (const auto& s : j->series) same += s.outcome == pick->outcome ? 1 : 0;
+  if (rule.policies.series_any) {
+    j->reason = absl::StrCat("series: any; best of ", j->series.size(),
+                             " series is ", Sv(OutcomeName(pick->outcome)),
+                             ": ", DescribeSeries(pick->labels, pick->value),
+                             " — ", pick->reason);
+  } else {
+    j->reason = absl::StrCat(same, " of ", j->series.size(), " series ",
+                             Sv(OutcomeName(pick->outcome)), "; first: ",
+                             Labels(pick->labels.WithoutMetricName()).ToString(),
+                             " ", pick->reason);
+  }
+}
+
+std::string Ago(absl::Duration d) {
+  return FormatPromDuration(absl::Floor(d, absl::Seconds(1)));
+}
+
+}  // namespace
+
 Judgement JudgeRule(const Rule& rule, const std::vector<Observed>& observed,
                     bool baseline_missing) {
   Judgement j;
@@ -192,35 +236,82 @@ Judgement JudgeRule(const Rule& rule, const std::vector<Observed>& observed,
   for (const auto& o : observed) {
     j.series.push_back(JudgeValue(rule, o, baseline_missing));
   }
-  // Deterministic order: by labels.
-  std::stable_sort(j.series.begin(), j.series.end(),
-                   [](const SeriesResult& a, const SeriesResult& b) {
-                     return a.labels < b.labels;
-                   });
-  const SeriesResult* pick = &j.series.front();
-  for (const auto& s : j.series) {
-    bool better = rule.policies.series_any ? s.outcome < pick->outcome
-                                           : s.outcome > pick->outcome;
-    if (better) pick = &s;
+  CombineSeries(rule, &j);
+  return j;
+}
+
+Judgement JudgeLiveRule(const Rule& rule, const std::vector<Observed>& current,
+                        const AlertTracker& tracker, absl::Time eval_time) {
+  Judgement j;
+  std::map<Labels, const Observed*> now;
+  for (const auto& o : current) now[o.labels] = &o;
+  std::set<Labels> keys;
+  for (const auto& [l, o] : now) keys.insert(l);
+  for (const auto& [l, a] : tracker.alerts()) {
+    if (a.state != AlertState::kInactive) keys.insert(l);
   }
-  j.outcome = pick->outcome;
-  if (j.series.size() == 1) {
-    j.reason = pick->reason;
+  const bool presence = rule.kind == Rule::Kind::kAlert && !rule.condition;
+  if (keys.empty()) {
+    if (presence) {
+      j.outcome = Outcome::kPass;
+      j.reason = "the alert expression returned no series: not firing";
+      return j;
+    }
+    j.outcome = rule.policies.no_data;
+    j.reason = absl::StrCat("no data: the query returned no series (no_data "
+                            "policy: ",
+                            Sv(OutcomeName(rule.policies.no_data)), ")");
     return j;
   }
-  size_t same = 0;
-  for (const auto& s : j.series) same += s.outcome == pick->outcome ? 1 : 0;
-  if (rule.policies.series_any) {
-    j.reason = absl::StrCat("series: any; best of ", j.series.size(),
-                            " series is ", Sv(OutcomeName(pick->outcome)), ": ",
-                            DescribeSeries(pick->labels, pick->value), " — ",
-                            pick->reason);
-  } else {
-    j.reason = absl::StrCat(same, " of ", j.series.size(), " series ",
-                            Sv(OutcomeName(pick->outcome)), "; first: ",
-                            Labels(pick->labels.WithoutMetricName()).ToString(),
-                            " ", pick->reason);
+  const std::string for_text =
+      rule.for_duration > absl::ZeroDuration()
+          ? absl::StrCat(" (for: ", FormatPromDuration(rule.for_duration), ")")
+          : "";
+  for (const Labels& key : keys) {
+    auto alert = tracker.alerts().find(key);
+    auto cur = now.find(key);
+    const bool has_cur = cur != now.end();
+    SeriesResult s;
+    if (has_cur) {
+      s = JudgeValue(rule, *cur->second, false);
+    } else {
+      s.labels = key;
+      s.value = alert->second.value;
+    }
+    if (alert != tracker.alerts().end() &&
+        alert->second.state == AlertState::kFiring) {
+      const ActiveAlert& a = alert->second;
+      if (rule.kind == Rule::Kind::kAlert || !has_cur ||
+          s.outcome == Outcome::kPass || s.outcome == Outcome::kPending) {
+        s.outcome = ApplySeverity(rule, Outcome::kFail);
+      }
+      if (has_cur && (presence || ConditionHolds(rule, cur->second->value))) {
+        s.reason = absl::StrCat("firing, active for ",
+                                Ago(eval_time - a.active_at), for_text, ": ",
+                                s.reason);
+      } else {
+        s.reason = absl::StrCat(
+            "firing (keep_firing_for: ",
+            FormatPromDuration(rule.keep_firing_for),
+            "): the condition stopped holding ",
+            Ago(eval_time - a.keep_firing_since), " ago; last value ",
+            FormatNumberShort(a.value));
+      }
+    } else if (alert != tracker.alerts().end() &&
+               alert->second.state == AlertState::kPending) {
+      s.outcome = Outcome::kPending;
+      s.reason = absl::StrCat("pending: the condition has held for ",
+                              Ago(eval_time - alert->second.active_at), " of ",
+                              FormatPromDuration(rule.for_duration), ": ",
+                              s.reason);
+    } else if (presence && has_cur) {
+      // Unreachable in practice: a returned series of a presence alert holds
+      // and so is pending or firing.
+      s.outcome = Outcome::kPending;
+    }
+    j.series.push_back(std::move(s));
   }
+  CombineSeries(rule, &j);
   return j;
 }
 

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "evaluator/alert_state.h"
 #include "evaluator/result.h"
 #include "evaluator/sample.h"
 #include "rules/gate.h"
@@ -44,6 +45,16 @@ bool ConditionHolds(const Rule& rule, double value);
 // `series: any` the best. Severity warning/info turns fail into warn.
 Judgement JudgeRule(const Rule& rule, const std::vector<Observed>& observed,
                     bool baseline_missing);
+
+// Judges a rule on a live source from its alert state at `eval_time` (after
+// replaying the `for` window, or one step for rules without `for`) and the
+// values at `eval_time`: firing -> fail (warn when severity is not
+// critical), pending -> pending, otherwise the current value is judged as
+// JudgeValue does. A Prometheus alert whose expression was not split (its
+// result is the firing set) passes when nothing is returned; any other rule
+// with no series at all follows `no_data`.
+Judgement JudgeLiveRule(const Rule& rule, const std::vector<Observed>& current,
+                        const AlertTracker& tracker, absl::Time eval_time);
 
 // "V" with the value formatted as in reports, and the labels when there are
 // any: `87.5` or `{file="a.py"} 45.2`.

@@ -128,8 +128,14 @@ int RunCheck(const CheckOptions& options, const CommandEnv& env) {
     run.settings[k] = LooksSecret(k) ? "(hidden)" : v;
   }
   SourceCache cache(*env.files);
+  LiveContext live;
+  live.make_client = env.make_http_client;
+  live.clock = env.clock;
+  live.files = env.files;
+  live.max_concurrency = options.max_concurrency;
+  live.default_url = options.prometheus_url;
   for (const GateFile& g : gates) {
-    run.gates.push_back(RunGate(g, cache, run.eval_time));
+    run.gates.push_back(RunGate(g, cache, &live, run.eval_time));
   }
   run.verdict = RunVerdict(run.gates);
   run.duration_seconds = absl::ToDoubleSeconds(env.clock->Now() - run.started);

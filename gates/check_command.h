@@ -13,6 +13,7 @@
 #include "absl/time/time.h"
 #include "base/clock.h"
 #include "base/file_reader.h"
+#include "gates/live_rules.h"
 
 namespace aurora {
 
@@ -30,6 +31,8 @@ struct CheckOptions {
   std::optional<absl::Time> at;  // --at; default: now
   bool color = false;
   std::string github_step_summary;  // $GITHUB_STEP_SUMMARY, appended to
+  std::string prometheus_url;       // --prometheus, else $PROMETHEUS_URL
+  int max_concurrency = 8;          // queries in flight at once per client
 };
 
 // The seams `check` and `lint` use. All must outlive the call.
@@ -38,6 +41,7 @@ struct CommandEnv {
   Clock* clock;
   std::ostream* out;  // the terminal report
   std::ostream* err;  // errors and notes
+  HttpClientFactory make_http_client;  // for live (prometheus) sources
 };
 
 int RunCheck(const CheckOptions& options, const CommandEnv& env);

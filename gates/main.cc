@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "base/clock.h"
+#include "base/curl_http_client.h"
 #include "base/file_reader.h"
 #include "boost/program_options.hpp"
 #include "gates/check_command.h"
@@ -86,6 +87,12 @@ int CheckMain(const std::vector<std::string>& args) {
       ("dry-run", "evaluate and report, fire no actions")
       ("at", po::value<std::string>(), "TIME: evaluate as of TIME (RFC 3339 "
        "or unix seconds) instead of now")
+      ("prometheus", po::value<std::string>(), "URL: Prometheus-compatible "
+       "server for prometheus sources without a url and for plain Prometheus "
+       "rule files (default: $PROMETHEUS_URL)")
+      ("max-concurrency", po::value<int>()->default_value(8),
+       "N: queries in flight at once (per server settings); keep it modest "
+       "for a shared Prometheus")
       ("color", po::value<std::string>()->default_value("auto"),
        "auto|always|never: colour in the terminal table (auto: on a TTY, "
        "unless NO_COLOR)")
@@ -132,9 +139,20 @@ int CheckMain(const std::vector<std::string>& args) {
   if (const char* s = std::getenv("GITHUB_STEP_SUMMARY"); s && *s) {
     o.github_step_summary = s;
   }
+  if (vm.count("prometheus")) {
+    o.prometheus_url = vm["prometheus"].as<std::string>();
+  } else if (const char* p = std::getenv("PROMETHEUS_URL"); p && *p) {
+    o.prometheus_url = p;
+  }
+  o.max_concurrency = vm["max-concurrency"].as<int>();
+  if (o.max_concurrency < 1 || o.max_concurrency > 1024) {
+    std::cerr << "aurora-gate: --max-concurrency expects 1..1024\n";
+    return kExitUsage;
+  }
   RealFileReader files;
   RealClock clock;
-  return RunCheck(o, CommandEnv{&files, &clock, &std::cout, &std::cerr});
+  return RunCheck(o, CommandEnv{&files, &clock, &std::cout, &std::cerr,
+                                NewCurlHttpClient});
 }
 
 int LintMain(const std::vector<std::string>& args) {
@@ -164,7 +182,8 @@ int LintMain(const std::vector<std::string>& args) {
   RealFileReader files;
   RealClock clock;
   return RunLint(files_list, settings,
-                 CommandEnv{&files, &clock, &std::cout, &std::cerr});
+                 CommandEnv{&files, &clock, &std::cout, &std::cerr,
+                            NewCurlHttpClient});
 }
 
 int Main(int argc, char** argv) {

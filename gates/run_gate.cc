@@ -115,29 +115,51 @@ void EvaluateArtifactRule(const Rule& rule, const SourceSpec& source,
 }  // namespace
 
 GateResult RunGate(const GateFile& gate, SourceCache& sources,
-                   absl::Time eval_time) {
-  (void)eval_time;  // artifacts are timeless; live sources use it (issue 3)
+                   const LiveContext* live, absl::Time eval_time) {
   GateResult g;
   g.name = gate.name;
   g.title = gate.title;
   g.file = gate.path;
   g.file_sha256 = gate.sha256;
+  std::vector<LiveRule> live_rules;
+  absl::Time live_start = absl::Now();
   for (const RuleGroup& group : gate.groups) {
+    absl::Duration step = group.interval > absl::ZeroDuration()
+                              ? group.interval
+                              : gate.evaluation_interval;
     for (const Rule& rule : group.rules) {
       if (rule.kind == Rule::Kind::kRecord) continue;
       const SourceSpec& source = gate.sources.at(rule.source);
-      RuleResult r = Skeleton(rule, source);
-      absl::Time start = absl::Now();
+      g.rules.push_back(Skeleton(rule, source));
+      RuleResult& r = g.rules.back();
       if (source.is_artifact()) {
+        absl::Time start = absl::Now();
         EvaluateArtifactRule(rule, source, sources, &r);
+        r.duration_seconds = absl::ToDoubleSeconds(absl::Now() - start);
       } else {
-        r.outcome = Outcome::kError;
-        r.reason = "prometheus sources are not evaluated by this build yet";
+        live_rules.push_back({&rule, &source, step, nullptr});
       }
-      r.duration_seconds = absl::ToDoubleSeconds(absl::Now() - start);
-      if (!r.dry_run) g.verdict = Worst(g.verdict, r.outcome);
-      g.rules.push_back(std::move(r));
     }
+  }
+  // Pointers into g.rules are taken after it stops growing.
+  if (!live_rules.empty()) {
+    size_t k = 0;
+    for (RuleResult& r : g.rules) {
+      if (r.source_type == "prometheus") live_rules[k++].out = &r;
+    }
+    if (live == nullptr) {
+      for (auto& lr : live_rules) {
+        lr.out->outcome = Outcome::kError;
+        lr.out->reason = "no Prometheus client in this run";
+      }
+    } else {
+      EvaluateLiveRules(live_rules, *live, eval_time);
+      double took = absl::ToDoubleSeconds(absl::Now() - live_start);
+      for (auto& lr : live_rules) lr.out->duration_seconds = took;
+    }
+  }
+  for (const RuleResult& r : g.rules) {
+    if (!r.dry_run) g.verdict = Worst(g.verdict, r.outcome);
   }
   return g;
 }

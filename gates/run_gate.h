@@ -8,17 +8,20 @@
 
 #include "absl/time/time.h"
 #include "evaluator/result.h"
+#include "gates/live_rules.h"
 #include "gates/source_cache.h"
 #include "rules/gate.h"
 
 namespace aurora {
 
 // Evaluates every rule of `gate` (recording rules are skipped) at
-// `eval_time`. Never fails as a whole: a source that cannot be read makes
-// its rules `error`, with the reason. The verdict is the worst outcome of the
-// rules that decide (dry-run rules never do).
+// `eval_time`: artifact rules from `sources`, live rules through `live`
+// (all of the gate's queries in flight together). Never fails as a whole: a
+// source that cannot be read makes its rules `error`, with the reason; with
+// no `live` context, live rules are `error`. The verdict is the worst
+// outcome of the rules that decide (dry-run rules never do).
 GateResult RunGate(const GateFile& gate, SourceCache& sources,
-                   absl::Time eval_time);
+                   const LiveContext* live, absl::Time eval_time);
 
 // The run's verdict: worst of the gates.
 Outcome RunVerdict(const std::vector<GateResult>& gates);

@@ -37,8 +37,18 @@ struct SourceSpec {
   std::string type;      // coverage | pytest-benchmark | junit | prometheus
   std::string path;      // artifact path (junit: a glob is allowed)
   std::string baseline;  // artifact baseline path, empty when none
-  std::string url;       // prometheus: server URL (expanded; may hold secrets)
+  std::string url;       // prometheus: server URL (expanded; may hold secrets);
+                         // empty: --prometheus / PROMETHEUS_URL at run time
   std::string url_display;  // the URL as written, ${VAR} unexpanded
+  // prometheus: connection settings. Header values and secrets may come from
+  // ${VAR}; they are never shown in reports or logs.
+  std::map<std::string, std::string> headers;
+  std::string bearer_token_file;  // read at run time: "Authorization: Bearer ..."
+  std::string basic_auth_username;
+  std::string basic_auth_password_file;
+  absl::Duration timeout = absl::Seconds(30);
+  std::string ca_file, cert_file, key_file;
+  bool insecure_skip_verify = false;
   FilePos pos;
 
   bool is_artifact() const { return type != "prometheus"; }

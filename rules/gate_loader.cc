@@ -27,8 +27,12 @@ namespace {
 const std::vector<std::string> kTopKeys = {
     "gate",     "title",   "description", "sources",
     "defaults", "groups",  "actions",     "evaluation_interval"};
-const std::vector<std::string> kSourceKeys = {"type", "path", "baseline",
-                                              "url"};
+const std::vector<std::string> kSourceKeys = {
+    "type",    "path",      "baseline",  "url",     "headers",
+    "bearer_token_file",    "basic_auth", "timeout", "tls"};
+const std::vector<std::string> kBasicAuthKeys = {"username", "password_file"};
+const std::vector<std::string> kTlsKeys = {"ca_file", "cert_file", "key_file",
+                                           "insecure_skip_verify"};
 const std::vector<std::string> kPolicyKeys = {"no_data", "nan", "series",
                                               "severity", "dry_run"};
 const std::vector<std::string> kGroupKeys = {
@@ -477,10 +481,12 @@ class Loader {
       return;
     }
     if (spec.is_artifact()) {
-      if (s["url"]) {
-        AddError(KeyPos(s, "url"), absl::StrCat("\"url\" is for prometheus "
-                                             "sources; a ", spec.type,
-                                             " source reads \"path\""));
+      for (const char* k : {"url", "headers", "bearer_token_file",
+                            "basic_auth", "timeout", "tls"}) {
+        if (!s[k]) continue;
+        AddError(KeyPos(s, k), absl::StrCat("\"", k, "\" is for prometheus "
+                                            "sources; a ", spec.type,
+                                            " source reads \"path\""));
       }
       if (!s["path"]) {
         AddError(pos, absl::StrCat("missing key \"path\": a ", spec.type,
@@ -506,7 +512,75 @@ class Loader {
       }
       if (s["url"]) {
         if (s["url"].IsScalar()) spec.url_display = s["url"].Scalar();
-        if (auto u = Str(s["url"], "url")) spec.url = *u;
+        if (auto u = Str(s["url"], "url")) {
+          spec.url = *u;
+          if (spec.url.rfind("http://", 0) != 0 &&
+              spec.url.rfind("https://", 0) != 0) {
+            AddError(Pos(s["url"]), "url: expected an http:// or https:// URL "
+                                    "of a server with the Prometheus HTTP API");
+          }
+        }
+      }
+      if (s["headers"]) spec.headers = StringMap(s["headers"], "headers");
+      if (s["bearer_token_file"]) {
+        if (auto f = Str(s["bearer_token_file"], "bearer_token_file")) {
+          spec.bearer_token_file = *f;
+        }
+      }
+      if (s["basic_auth"]) {
+        const YAML::Node& b = s["basic_auth"];
+        if (!b.IsMap()) {
+          AddError(Pos(b), "basic_auth: expected { username: ..., "
+                           "password_file: ... }");
+        } else {
+          CheckKeys(b, "basic_auth", kBasicAuthKeys);
+          if (b["username"]) {
+            if (auto u = Str(b["username"], "username")) spec.basic_auth_username = *u;
+          }
+          if (b["password_file"]) {
+            if (auto f = Str(b["password_file"], "password_file")) {
+              spec.basic_auth_password_file = *f;
+            }
+          }
+          if (spec.basic_auth_username.empty() ||
+              spec.basic_auth_password_file.empty()) {
+            AddError(Pos(b), "basic_auth: needs both username and "
+                             "password_file (the password is read from the "
+                             "file, never written in the gate file)");
+          }
+        }
+      }
+      if (s["timeout"]) {
+        if (auto d = Duration(s["timeout"], "timeout")) {
+          if (*d <= absl::ZeroDuration()) {
+            AddError(Pos(s["timeout"]), "timeout: expected a positive duration");
+          } else {
+            spec.timeout = *d;
+          }
+        }
+      }
+      if (s["tls"]) {
+        const YAML::Node& t = s["tls"];
+        if (!t.IsMap()) {
+          AddError(Pos(t), "tls: expected { ca_file, cert_file, key_file, "
+                           "insecure_skip_verify }");
+        } else {
+          CheckKeys(t, "tls", kTlsKeys);
+          if (t["ca_file"]) {
+            if (auto f = Str(t["ca_file"], "ca_file")) spec.ca_file = *f;
+          }
+          if (t["cert_file"]) {
+            if (auto f = Str(t["cert_file"], "cert_file")) spec.cert_file = *f;
+          }
+          if (t["key_file"]) {
+            if (auto f = Str(t["key_file"], "key_file")) spec.key_file = *f;
+          }
+          if (t["insecure_skip_verify"]) {
+            if (auto b = Bool(t["insecure_skip_verify"], "insecure_skip_verify")) {
+              spec.insecure_skip_verify = *b;
+            }
+          }
+        }
       }
     }
     out_.gate.sources[spec.name] = spec;

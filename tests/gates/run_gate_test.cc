@@ -41,7 +41,7 @@ groups:
       - { name: passed, expr: 'sum(tests{result="passed"})', pass: "> 0" }
 )");
   SourceCache cache(files);
-  GateResult r = RunGate(gate, cache, absl::UnixEpoch());
+  GateResult r = RunGate(gate, cache, nullptr, absl::UnixEpoch());
   EXPECT_EQ(files.reads("t.xml"), 1);
   EXPECT_EQ(Find(r, "failed").outcome, Outcome::kFail);
   EXPECT_EQ(Find(r, "failed").series[0].value, 1);
@@ -61,7 +61,7 @@ groups:
       - { name: passed, expr: 'sum(tests{result="passed"})', pass: "> 0" }
 )");
   SourceCache cache(files);
-  GateResult r = RunGate(gate, cache, absl::UnixEpoch());
+  GateResult r = RunGate(gate, cache, nullptr, absl::UnixEpoch());
   EXPECT_TRUE(Find(r, "failed").dry_run);
   EXPECT_EQ(Find(r, "failed").outcome, Outcome::kFail);
   EXPECT_EQ(r.verdict, Outcome::kPass);
@@ -78,7 +78,7 @@ groups:
       - { name: failed, expr: 'sum(tests{result="failed"})', pass: "== 0" }
 )");
   SourceCache cache(files);
-  GateResult r = RunGate(gate, cache, absl::UnixEpoch());
+  GateResult r = RunGate(gate, cache, nullptr, absl::UnixEpoch());
   EXPECT_EQ(r.verdict, Outcome::kError);
   EXPECT_EQ(Find(r, "failed").reason, "t.xml: read failed: EIO");
 }
@@ -97,7 +97,7 @@ groups:
       - { name: regress, expr: benchmark_mean_seconds, pass: "<= +10%" }
 )");
   SourceCache cache(files);
-  GateResult r = RunGate(gate, cache, absl::UnixEpoch());
+  GateResult r = RunGate(gate, cache, nullptr, absl::UnixEpoch());
   const RuleResult& rule = Find(r, "regress");
   EXPECT_EQ(rule.outcome, Outcome::kInconclusive);
   EXPECT_TRUE(rule.baseline_missing);
@@ -113,7 +113,7 @@ TEST(RunGateTest, PrometheusRulesAreErrorsUntilAClientExists) {
       - { alert: Down, expr: up == 0 }
 )");
   SourceCache cache(files);
-  GateResult r = RunGate(gate, cache, absl::UnixEpoch());
+  GateResult r = RunGate(gate, cache, nullptr, absl::UnixEpoch());
   EXPECT_EQ(r.verdict, Outcome::kError);
 }
 

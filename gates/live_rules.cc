@@ -1,0 +1,202 @@
+#include "gates/live_rules.h"
+
+#include <map>
+#include <tuple>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "base/strings.h"
+#include "evaluator/alert_state.h"
+#include "evaluator/judge.h"
+#include "rules/duration.h"
+
+namespace aurora {
+namespace {
+
+// The endpoint of a source, with secrets read from their files. Errors name
+// the file, never its content.
+absl::StatusOr<PromEndpoint> EndpointFor(const SourceSpec& s,
+                                         const LiveContext& ctx) {
+  PromEndpoint e;
+  e.base_url = s.url.empty() ? ctx.default_url : s.url;
+  if (e.base_url.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "no Prometheus server for source \"", s.name,
+        "\": give it a url, or pass --prometheus URL / set PROMETHEUS_URL"));
+  }
+  e.timeout = s.timeout;
+  for (const auto& [k, v] : s.headers) e.headers.push_back({k, v});
+  if (!s.bearer_token_file.empty()) {
+    absl::StatusOr<std::string> token = ctx.files->ReadFile(s.bearer_token_file);
+    if (!token.ok()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("bearer_token_file: ", token.status().message()));
+    }
+    e.headers.push_back(
+        {"Authorization",
+         absl::StrCat("Bearer ", absl::StripAsciiWhitespace(*token))});
+  }
+  if (!s.basic_auth_username.empty()) {
+    absl::StatusOr<std::string> pw = ctx.files->ReadFile(s.basic_auth_password_file);
+    if (!pw.ok()) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("basic_auth password_file: ", pw.status().message()));
+    }
+    std::string raw = absl::StrCat(s.basic_auth_username, ":",
+                                   absl::StripTrailingAsciiWhitespace(*pw));
+    e.headers.push_back({"Authorization", "Basic " + absl::Base64Escape(raw)});
+  }
+  return e;
+}
+
+HttpClientOptions ClientOptionsFor(const SourceSpec& s, const LiveContext& ctx) {
+  HttpClientOptions o;
+  o.ca_file = s.ca_file;
+  o.client_cert_file = s.cert_file;
+  o.client_key_file = s.key_file;
+  o.insecure_skip_verify = s.insecure_skip_verify;
+  o.max_concurrency = ctx.max_concurrency;
+  return o;
+}
+
+using ClientKey = std::tuple<std::string, std::string, std::string, bool>;
+
+ClientKey KeyOf(const HttpClientOptions& o) {
+  return {o.ca_file, o.client_cert_file, o.client_key_file,
+          o.insecure_skip_verify};
+}
+
+bool NeedsHistory(const Rule& r) {
+  return r.for_duration > absl::ZeroDuration() ||
+         r.keep_firing_for > absl::ZeroDuration();
+}
+
+// Millisecond resolution, as Prometheus timestamps.
+absl::Time ToMillis(absl::Time t) {
+  return absl::FromUnixMillis(absl::ToUnixMillis(t));
+}
+
+std::vector<Observed> CurrentValues(const PromResult& r, absl::Time eval_time) {
+  std::vector<Observed> out;
+  switch (r.type) {
+    case PromResult::Type::kVector:
+      for (const auto& s : r.vector) {
+        out.push_back({s.labels.WithoutMetricName(), s.value, std::nullopt});
+      }
+      break;
+    case PromResult::Type::kScalar:
+      out.push_back({Labels(), r.scalar, std::nullopt});
+      break;
+    case PromResult::Type::kMatrix:
+      for (const auto& s : r.matrix) {
+        if (!s.points.empty() && s.points.back().timestamp == eval_time) {
+          out.push_back({s.labels.WithoutMetricName(), s.points.back().value,
+                         std::nullopt});
+        }
+      }
+      break;
+    case PromResult::Type::kString:
+      break;
+  }
+  return out;
+}
+
+}  // namespace
+
+void EvaluateLiveRules(const std::vector<LiveRule>& rules,
+                       const LiveContext& ctx, absl::Time eval_time) {
+  eval_time = ToMillis(eval_time);
+  // Build one query per rule, grouped by HTTP client settings.
+  struct Planned {
+    size_t rule_index;
+    PromQuery query;
+    absl::Time start;
+  };
+  std::map<ClientKey, std::pair<HttpClientOptions, std::vector<Planned>>> plans;
+  for (size_t i = 0; i < rules.size(); ++i) {
+    const LiveRule& lr = rules[i];
+    absl::StatusOr<PromEndpoint> endpoint = EndpointFor(*lr.source, ctx);
+    if (!endpoint.ok()) {
+      lr.out->outcome = Outcome::kError;
+      lr.out->reason = std::string(endpoint.status().message());
+      continue;
+    }
+    lr.out->source_detail = RedactUrl(endpoint->base_url);
+    PromQuery q;
+    q.endpoint = *endpoint;
+    q.promql = lr.rule->query;
+    absl::Time start = eval_time;
+    if (NeedsHistory(*lr.rule)) {
+      absl::Duration window = ReplayWindow(lr.rule->for_duration,
+                                           lr.rule->keep_firing_for, lr.step);
+      int64_t steps = absl::Ceil(window, lr.step) / lr.step;
+      start = eval_time - steps * lr.step;
+      q.range = true;
+      q.start = start;
+      q.end = eval_time;
+      q.step = lr.step;
+    } else {
+      q.at = eval_time;
+    }
+    HttpClientOptions o = ClientOptionsFor(*lr.source, ctx);
+    auto& slot = plans[KeyOf(o)];
+    slot.first = o;
+    slot.second.push_back({i, q, start});
+  }
+  for (auto& [key, plan] : plans) {
+    auto& [options, planned] = plan;
+    absl::StatusOr<std::unique_ptr<HttpClient>> client = ctx.make_client(options);
+    std::vector<absl::StatusOr<PromResult>> results;
+    if (!client.ok()) {
+      results.assign(planned.size(), client.status());
+    } else {
+      std::vector<PromQuery> queries;
+      for (const auto& p : planned) queries.push_back(p.query);
+      results = RunPromQueries(queries, **client, *ctx.clock, ctx.retry);
+    }
+    for (size_t k = 0; k < planned.size(); ++k) {
+      const LiveRule& lr = rules[planned[k].rule_index];
+      const Rule& rule = *lr.rule;
+      RuleResult* out = lr.out;
+      if (!results[k].ok()) {
+        out->outcome = Outcome::kError;
+        out->reason = std::string(results[k].status().message());
+        continue;
+      }
+      const PromResult& r = *results[k];
+      for (const auto& w : r.warnings) out->warnings.push_back("Prometheus warning: " + w);
+      for (const auto& w : r.infos) out->warnings.push_back("Prometheus info: " + w);
+      if (r.type == PromResult::Type::kString) {
+        out->outcome = Outcome::kError;
+        out->reason = "the query returned a string, expected a number or a vector";
+        continue;
+      }
+      const bool presence = rule.kind == Rule::Kind::kAlert && !rule.condition;
+      auto holds = [&rule, presence](double v) {
+        return presence || ConditionHolds(rule, v);
+      };
+      std::vector<Observed> current = CurrentValues(r, eval_time);
+      AlertTracker tracker(rule.for_duration, rule.keep_firing_for);
+      if (planned[k].query.range) {
+        std::vector<Series> matrix = r.matrix;
+        for (auto& series : matrix) series.labels = series.labels.WithoutMetricName();
+        tracker = ReplayRange(matrix, planned[k].query.start, eval_time,
+                              planned[k].query.step, rule.for_duration,
+                              rule.keep_firing_for, holds);
+      } else {
+        std::map<Labels, double> holding;
+        for (const auto& o : current) {
+          if (holds(o.value)) holding[o.labels] = o.value;
+        }
+        tracker.Step(eval_time, holding);
+      }
+      Judgement j = JudgeLiveRule(rule, current, tracker, eval_time);
+      out->outcome = j.outcome;
+      out->reason = j.reason;
+      out->series = std::move(j.series);
+    }
+  }
+}
+
+}  // namespace aurora

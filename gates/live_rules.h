@@ -1,0 +1,53 @@
+// File: gates/live_rules.h
+// Evaluates the rules of live (prometheus) sources: one query per rule, all
+// in flight together; rules with `for`/`keep_firing_for` are decided at once
+// from a range query over the window (the alert state machine replayed),
+// the others from an instant query.
+#ifndef AURORA_GATES_LIVE_RULES_H_
+#define AURORA_GATES_LIVE_RULES_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "base/clock.h"
+#include "base/file_reader.h"
+#include "base/http_client.h"
+#include "evaluator/result.h"
+#include "queries/prometheus_querier.h"
+#include "rules/gate.h"
+
+namespace aurora {
+
+using HttpClientFactory =
+    std::function<absl::StatusOr<std::unique_ptr<HttpClient>>(
+        const HttpClientOptions&)>;
+
+// What live evaluation needs from the outside world. All pointers must
+// outlive the call.
+struct LiveContext {
+  HttpClientFactory make_client;  // one client per distinct TLS setting
+  Clock* clock = nullptr;         // retry backoff only
+  FileReader* files = nullptr;    // bearer token and password files
+  RetryPolicy retry;
+  int max_concurrency = 8;
+  std::string default_url;        // --prometheus / PROMETHEUS_URL
+};
+
+struct LiveRule {
+  const Rule* rule;
+  const SourceSpec* source;
+  absl::Duration step;  // the group's (or gate's) evaluation interval
+  RuleResult* out;      // filled with outcome, reason, series, warnings
+};
+
+// Evaluates `rules` at `eval_time`; never fails as a whole: a rule whose
+// query cannot be answered is `error` with the reason.
+void EvaluateLiveRules(const std::vector<LiveRule>& rules,
+                       const LiveContext& context, absl::Time eval_time);
+
+}  // namespace aurora
+
+#endif  // AURORA_GATES_LIVE_RULES_H_

@@ -1,0 +1,225 @@
+// Error paths of live (prometheus) rules through an injected HTTP client:
+// nothing here may ever pass. The happy paths run against a real Prometheus
+// in tests/e2e.
+#include "gates/live_rules.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "gates/run_gate.h"
+#include "rules/gate_loader.h"
+#include "tests/testing/fake_clock.h"
+#include "tests/testing/fake_file_reader.h"
+#include "tests/testing/fake_http_client.h"
+
+namespace aurora {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::MakeHttpResponse;
+
+constexpr char kGate[] = R"(sources:
+  prom: { type: prometheus, url: "http://prom.test:9090" }
+groups:
+  - name: live
+    interval: 30s
+    rules:
+      - name: error-rate
+        expr: sum(rate(http_requests_total{status=~"5.."}[5m])) / sum(rate(http_requests_total[5m]))
+        pass: "< 0.01"
+        fail: "> 0.05"
+)";
+
+const absl::Time kAt = absl::FromUnixSeconds(1764230400);
+
+GateFile Load(const std::string& text) {
+  LoadedGate g = ParseGate("g.yaml", text, EnvironmentLookup());
+  EXPECT_TRUE(g.ok()) << (g.errors.empty() ? "" : g.errors[0].ToString());
+  return g.gate;
+}
+
+struct Fixture {
+  testing::FakeFileReader files;
+  testing::FakeClock clock;
+  std::shared_ptr<testing::FakeHttpClient> http =
+      std::make_shared<testing::FakeHttpClient>();
+  LiveContext Context() {
+    LiveContext c;
+    auto http_ptr = http;
+    c.make_client = [http_ptr](const HttpClientOptions&)
+        -> absl::StatusOr<std::unique_ptr<HttpClient>> {
+      // A thin forwarding client so the fixture keeps the fake.
+      struct Forward : HttpClient {
+        std::shared_ptr<testing::FakeHttpClient> to;
+        std::vector<absl::StatusOr<HttpResponse>> SendAll(
+            const std::vector<HttpRequest>& r) override {
+          return to->SendAll(r);
+        }
+      };
+      auto f = std::make_unique<Forward>();
+      f->to = http_ptr;
+      return std::unique_ptr<HttpClient>(std::move(f));
+    };
+    c.clock = &clock;
+    c.files = &files;
+    return c;
+  }
+  GateResult Run(const std::string& gate_text) {
+    GateFile gate = Load(gate_text);
+    SourceCache cache(files);
+    LiveContext ctx = Context();
+    return RunGate(gate, cache, &ctx, kAt);
+  }
+};
+
+constexpr char kQueryUrl[] = "http://prom.test:9090/api/v1/query";
+
+TEST(LiveRulesTest, InstantValueIsJudged) {
+  Fixture f;
+  f.http->On(kQueryUrl, MakeHttpResponse(200, R"({"status":"success","data":{
+    "resultType":"vector","result":[{"metric":{},"value":[1764230400,"0.03"]}]}})"));
+  GateResult g = f.Run(kGate);
+  ASSERT_EQ(g.rules.size(), 1u);
+  EXPECT_EQ(g.rules[0].outcome, Outcome::kWarn);
+  EXPECT_EQ(g.rules[0].series[0].value, 0.03);
+  EXPECT_EQ(g.rules[0].source_detail, "http://prom.test:9090");
+  ASSERT_EQ(f.http->requests().size(), 1u);
+  EXPECT_THAT(f.http->requests()[0].body, HasSubstr("time=1764230400"));
+}
+
+TEST(LiveRulesTest, ServiceUnavailableStormIsAnErrorAfterBoundedRetries) {
+  Fixture f;
+  for (int i = 0; i < 5; ++i) {
+    f.http->On(kQueryUrl, MakeHttpResponse(503, "Service Unavailable"));
+  }
+  GateResult g = f.Run(kGate);
+  EXPECT_EQ(g.rules[0].outcome, Outcome::kError);
+  EXPECT_EQ(g.verdict, Outcome::kError);
+  EXPECT_THAT(g.rules[0].reason, HasSubstr("HTTP 503 from Prometheus"));
+  EXPECT_THAT(g.rules[0].reason, HasSubstr("(after 3 attempts)"));
+  EXPECT_EQ(f.http->requests().size(), 3u);
+  EXPECT_EQ(f.clock.sleeps().size(), 2u);  // backoff between attempts
+}
+
+TEST(LiveRulesTest, ARetryThatSucceedsDecides) {
+  Fixture f;
+  testing::FakeHttpClient& http = *f.http;
+  http.On(kQueryUrl, MakeHttpResponse(503, "busy"));
+  // FakeHttpClient answers with the first matching canned result, so script
+  // the recovery through a matcher on the attempt count instead.
+  Fixture g2;
+  int calls = 0;
+  g2.http->On(kQueryUrl, ::testing::Truly([&calls](const std::string&) {
+                return ++calls == 1;
+              }),
+              MakeHttpResponse(503, "busy"));
+  g2.http->On(kQueryUrl, MakeHttpResponse(200, R"({"status":"success","data":{
+    "resultType":"vector","result":[{"metric":{},"value":[1764230400,"0.001"]}]}})"));
+  GateResult g = g2.Run(kGate);
+  EXPECT_EQ(g.rules[0].outcome, Outcome::kPass) << g.rules[0].reason;
+}
+
+TEST(LiveRulesTest, UnreachableServerIsAnErrorNeverAPass) {
+  Fixture f;
+  for (int i = 0; i < 3; ++i) {
+    f.http->On(kQueryUrl, absl::UnavailableError(
+                              "POST http://prom.test:9090/api/v1/query: "
+                              "Connection refused"));
+  }
+  GateResult g = f.Run(kGate);
+  EXPECT_EQ(g.rules[0].outcome, Outcome::kError);
+  EXPECT_THAT(g.rules[0].reason, HasSubstr("Connection refused"));
+}
+
+TEST(LiveRulesTest, BadQueryIsReportedWithTheServersMessageAndNotRetried) {
+  Fixture f;
+  f.http->On(kQueryUrl, MakeHttpResponse(400, R"({"status":"error",
+    "errorType":"bad_data","error":"1:5: parse error: unexpected \"}\""})"));
+  GateResult g = f.Run(kGate);
+  EXPECT_EQ(g.rules[0].outcome, Outcome::kError);
+  EXPECT_EQ(g.rules[0].reason, "Prometheus rejected the query: bad_data: 1:5: "
+                               "parse error: unexpected \"}\"");
+  EXPECT_EQ(f.http->requests().size(), 1u);
+}
+
+TEST(LiveRulesTest, TruncatedBodyIsAnError) {
+  Fixture f;
+  for (int i = 0; i < 3; ++i) {
+    f.http->On(kQueryUrl, MakeHttpResponse(200, R"({"status":"success","data":{"resu)"));
+  }
+  GateResult g = f.Run(kGate);
+  EXPECT_EQ(g.rules[0].outcome, Outcome::kError);
+  EXPECT_THAT(g.rules[0].reason, HasSubstr("invalid JSON from Prometheus"));
+}
+
+TEST(LiveRulesTest, NoServerConfiguredIsAnError) {
+  Fixture f;
+  GateResult g = f.Run(R"(groups:
+  - name: a
+    rules:
+      - { alert: Down, expr: up == 0 }
+)");
+  EXPECT_EQ(g.rules[0].outcome, Outcome::kError);
+  EXPECT_EQ(g.rules[0].reason,
+            "no Prometheus server for source \"prometheus\": give it a url, or "
+            "pass --prometheus URL / set PROMETHEUS_URL");
+}
+
+TEST(LiveRulesTest, BearerTokenComesFromItsFileAndNeverIntoTheReport) {
+  Fixture f;
+  f.files.Add("/run/secrets/prom-token", "s3cr3t-token\n");
+  f.http->On(kQueryUrl, MakeHttpResponse(200, R"({"status":"success","data":{
+    "resultType":"vector","result":[]}})"));
+  GateResult g = f.Run(R"(sources:
+  prom:
+    type: prometheus
+    url: "http://prom.test:9090"
+    bearer_token_file: /run/secrets/prom-token
+    headers: { X-Scope-OrgID: team-a }
+groups:
+  - name: a
+    rules:
+      - { name: r, expr: up, fail: "< 1" }
+)");
+  ASSERT_EQ(f.http->requests().size(), 1u);
+  const std::vector<HttpHeader> headers = f.http->requests()[0].headers;
+  bool auth = false, tenant = false;
+  for (const auto& h : headers) {
+    auth |= h.name == "Authorization" && h.value == "Bearer s3cr3t-token";
+    tenant |= h.name == "X-Scope-OrgID" && h.value == "team-a";
+  }
+  EXPECT_TRUE(auth);
+  EXPECT_TRUE(tenant);
+  EXPECT_EQ(g.rules[0].outcome, Outcome::kInconclusive);  // no data
+  for (const auto& r : g.rules) {
+    EXPECT_THAT(r.reason + r.source_detail, ::testing::Not(HasSubstr("s3cr3t")));
+  }
+}
+
+TEST(LiveRulesTest, ForIsDecidedFromARangeQueryOverTheWindow) {
+  Fixture f;
+  // for: 2m at 30s steps: the window is 2m + 30s -> 5 steps before kAt.
+  std::string values;
+  for (int i = 0; i <= 5; ++i) {
+    if (i) values += ",";
+    values += "[" + std::to_string(1764230400 - (5 - i) * 30) + ",\"0.07\"]";
+  }
+  f.http->On("http://prom.test:9090/api/v1/query_range",
+             MakeHttpResponse(200, R"({"status":"success","data":{"resultType":"matrix","result":[{"metric":{"job":"api"},"values":[)" +
+                                      values + "]}]}}"));
+  GateResult g = f.Run(R"(sources:
+  prom: { type: prometheus, url: "http://prom.test:9090" }
+groups:
+  - name: live
+    interval: 30s
+    rules:
+      - { name: r, expr: error_ratio, fail: "> 0.05", for: 2m }
+)");
+  ASSERT_EQ(f.http->requests().size(), 1u);
+  EXPECT_THAT(f.http->requests()[0].body,
+              HasSubstr("start=1764230250&end=1764230400&step=30"));
+  EXPECT_EQ(g.rules[0].outcome, Outcome::kFail) << g.rules[0].reason;
+  EXPECT_THAT(g.rules[0].reason, HasSubstr("firing, active for 2m30s (for: 2m)"));
+}
+
+}  // namespace
+}  // namespace aurora
