@@ -93,11 +93,10 @@ std::vector<std::string> SecretsOf(std::string_view url) {
             [](const std::string& a, const std::string& b) {
               return a.size() > b.size();
             });
-  secrets.erase(std::remove_if(secrets.begin(), secrets.end(),
-                               [](const std::string& s) {
-                                 return s.size() < 3;
-                               }),
-                secrets.end());
+  secrets.erase(
+      std::remove_if(secrets.begin(), secrets.end(),
+                     [](const std::string& s) { return s.size() < 3; }),
+      secrets.end());
   return secrets;
 }
 
@@ -185,8 +184,8 @@ absl::Status ValidateRequest(const HttpRequest& r, const std::string& what) {
 }
 
 absl::Status TransportError(const Transfer& t, CURLcode code) {
-  std::string detail = t.error[0] != '\0' ? std::string(t.error)
-                                          : curl_easy_strerror(code);
+  std::string detail =
+      t.error[0] != '\0' ? std::string(t.error) : curl_easy_strerror(code);
   std::string message =
       absl::StrCat(t.what, ": ", Scrub(std::move(detail), t.request->url));
   switch (code) {
@@ -384,9 +383,8 @@ std::vector<absl::StatusOr<HttpResponse>> CurlHttpClient::SendAll(
 absl::StatusOr<std::unique_ptr<HttpClient>> NewCurlHttpClient(
     const HttpClientOptions& options) {
   if (options.max_concurrency < 1) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("max_concurrency must be >= 1, got ",
-                     options.max_concurrency));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "max_concurrency must be >= 1, got ", options.max_concurrency));
   }
   if (options.client_cert_file.empty() != options.client_key_file.empty()) {
     return absl::InvalidArgumentError(
@@ -414,7 +412,8 @@ absl::StatusOr<std::unique_ptr<HttpClient>> NewCurlHttpClient(
   SharePtr share(curl_share_init());
   MultiPtr multi(curl_multi_init());
   if (share == nullptr || multi == nullptr) {
-    return absl::ResourceExhaustedError("curl_share_init/curl_multi_init failed");
+    return absl::ResourceExhaustedError(
+        "curl_share_init/curl_multi_init failed");
   }
   if (curl_share_setopt(share.get(), CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS) !=
           CURLSHE_OK ||

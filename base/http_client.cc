@@ -28,8 +28,8 @@ std::string RedactUrl(std::string_view url) {
   size_t path = url.find_first_of("/?#", authority);
   if (path == std::string_view::npos) path = url.size();
   size_t at = url.substr(0, path).rfind('@');
-  size_t host = (at == std::string_view::npos || at < authority) ? authority
-                                                                  : at + 1;
+  size_t host =
+      (at == std::string_view::npos || at < authority) ? authority : at + 1;
   size_t end = url.find_first_of("?#", path);
   if (end == std::string_view::npos) end = url.size();
   std::string out(url.substr(0, authority));

@@ -41,8 +41,8 @@ struct HttpResponse {
 struct HttpClientOptions {
   std::string ca_file;  // extra CA bundle (PEM); default: system store
   std::string client_cert_file, client_key_file;  // mutual TLS (PEM)
-  bool insecure_skip_verify = false;  // explicit opt-in only
-  int max_concurrency = 8;            // requests in flight at once in SendAll
+  bool insecure_skip_verify = false;              // explicit opt-in only
+  int max_concurrency = 8;  // requests in flight at once in SendAll
   std::string user_agent = "aurora-gate";
   // Proxy: libcurl's usual environment (http_proxy, https_proxy, no_proxy)
   // is honoured. Redirects are not followed: a 3xx is a response.

@@ -68,7 +68,8 @@ TEST(FormEncodeTest, EscapesLikeGoQueryEscape) {
 
 TEST(HttpResponseTest, HeaderReturnsFirstMatchOrEmpty) {
   HttpResponse r = MakeHttpResponse(
-      200, "", {{"content-type", "application/json"}, {"x-a", "1"}, {"x-a", "2"}});
+      200, "",
+      {{"content-type", "application/json"}, {"x-a", "1"}, {"x-a", "2"}});
   EXPECT_EQ(r.Header("content-type"), "application/json");
   EXPECT_EQ(r.Header("x-a"), "1");
   EXPECT_EQ(r.Header("retry-after"), "");
@@ -177,9 +178,9 @@ TEST_F(CurlHttpClientTest, PostSendsTheBodyAsIsWithoutExpectContinue) {
 
 TEST_F(CurlHttpClientTest, DecodesGzipBodies) {
   // Bytes >= 144 take the 9-bit fixed Huffman codes.
-  const std::string body = absl::StrCat(
-      "{\"status\":\"success\",\"data\":{\"caf\xC3\xA9\":[",
-      std::string(300, '7'), "]}}");
+  const std::string body =
+      absl::StrCat("{\"status\":\"success\",\"data\":{\"caf\xC3\xA9\":[",
+                   std::string(300, '7'), "]}}");
   auto server = StartServer([&body](const TestHttpRequest&) {
     TestHttpResponse resp;
     resp.body = body;
@@ -209,9 +210,9 @@ TEST_F(CurlHttpClientTest, HttpErrorStatusesAreResponsesNotFailures) {
   auto client = NewClient();
   ASSERT_NE(client, nullptr);
 
-  auto results = client->SendAll({Get(server->url("/404")),
-                                  Get(server->url("/429")),
-                                  Get(server->url("/503"))});
+  auto results =
+      client->SendAll({Get(server->url("/404")), Get(server->url("/429")),
+                       Get(server->url("/503"))});
 
   ASSERT_EQ(results.size(), 3u);
   for (const auto& r : results) ASSERT_OK(r);
@@ -372,11 +373,12 @@ TEST_F(CurlHttpClientTest, SlowServerIsDeadlineExceededWithinTheTimeout) {
   absl::StatusOr<HttpResponse> resp = client->Send(req);
   absl::Duration took = absl::Now() - start;
 
-  EXPECT_THAT(resp, StatusIs(absl::StatusCode::kDeadlineExceeded,
-                             AllOf(StartsWith(absl::StrCat(
-                                       "GET ", server->url("/slow"),
-                                       ": Operation timed out after ")),
-                                   HasSubstr("with 0 bytes received"))));
+  EXPECT_THAT(
+      resp,
+      StatusIs(absl::StatusCode::kDeadlineExceeded,
+               AllOf(StartsWith(absl::StrCat("GET ", server->url("/slow"),
+                                             ": Operation timed out after ")),
+                     HasSubstr("with 0 bytes received"))));
   // curl checks its deadline against its own millisecond clock when poll()
   // wakes, so it may fire a fraction of a millisecond "early" by ours.
   EXPECT_GE(took, absl::Milliseconds(290));
@@ -396,9 +398,10 @@ TEST_F(CurlHttpClientTest, ConnectionClosedMidChunkedBodyIsUnavailable) {
 
   absl::StatusOr<HttpResponse> resp = client->Send(Get(server->url("/t")));
 
-  EXPECT_THAT(resp, StatusIs(absl::StatusCode::kUnavailable,
-                             StartsWith(absl::StrCat("GET ", server->url("/t"),
-                                                     ": "))));
+  EXPECT_THAT(
+      resp,
+      StatusIs(absl::StatusCode::kUnavailable,
+               StartsWith(absl::StrCat("GET ", server->url("/t"), ": "))));
 }
 
 TEST_F(CurlHttpClientTest, ContentLengthLargerThanBodyIsUnavailable) {
@@ -435,27 +438,25 @@ TEST_F(CurlHttpClientTest, ErrorMessagesNeverContainUserinfoOrQuery) {
   ASSERT_NE(client, nullptr);
   const std::string secret_query = "?token=tok-SECRET-123&query=up";
   auto url = [&](int port, std::string_view path) {
-    return absl::StrCat("http://alice:pw-SECRET-456@127.0.0.1:", port,
-                        Sv(path), secret_query);
+    return absl::StrCat("http://alice:pw-SECRET-456@127.0.0.1:", port, Sv(path),
+                        secret_query);
   };
   const int refused = ::aurora::testing::UnusedPort();
   HttpRequest slow = Get(url(server->port(), "/slow"));
   slow.timeout = absl::Milliseconds(200);
   HttpRequest put = Get(url(server->port(), "/put"));
   put.method = "PUT";
-  HttpRequest ftp = Get(absl::StrCat("ftp://alice:pw-SECRET-456@127.0.0.1/f",
-                                     secret_query));
+  HttpRequest ftp =
+      Get(absl::StrCat("ftp://alice:pw-SECRET-456@127.0.0.1/f", secret_query));
   HttpRequest get_with_body = Get(url(server->port(), "/body"));
   get_with_body.body = "x";
 
-  auto results =
-      client->SendAll({Get(url(refused, "/refused")), slow,
-                       Get(url(server->port(), "/cut")), put, ftp,
-                       get_with_body,
-                       Get("http://alice:pw-SECRET-456@no-such-host.invalid/"
-                           "?token=tok-SECRET-123")});
+  // (No DNS failure here: the test must not depend on a resolver.)
+  auto results = client->SendAll({Get(url(refused, "/refused")), slow,
+                                  Get(url(server->port(), "/cut")), put, ftp,
+                                  get_with_body});
 
-  ASSERT_EQ(results.size(), 7u);
+  ASSERT_EQ(results.size(), 6u);
   for (const auto& r : results) {
     ASSERT_FALSE(r.ok());
     EXPECT_THAT(std::string(r.status().message()),
@@ -464,10 +465,10 @@ TEST_F(CurlHttpClientTest, ErrorMessagesNeverContainUserinfoOrQuery) {
         << r.status();
   }
   const std::string base = absl::StrCat("http://127.0.0.1:", server->port());
-  EXPECT_THAT(results[0], StatusIs(absl::StatusCode::kUnavailable,
-                                   StartsWith(absl::StrCat(
-                                       "GET http://127.0.0.1:", refused,
-                                       "/refused: "))));
+  EXPECT_THAT(results[0],
+              StatusIs(absl::StatusCode::kUnavailable,
+                       StartsWith(absl::StrCat("GET http://127.0.0.1:", refused,
+                                               "/refused: "))));
   EXPECT_THAT(results[1],
               StatusIs(absl::StatusCode::kDeadlineExceeded,
                        StartsWith(absl::StrCat("GET ", base, "/slow: "))));
@@ -478,15 +479,11 @@ TEST_F(CurlHttpClientTest, ErrorMessagesNeverContainUserinfoOrQuery) {
               StatusIs(absl::StatusCode::kInvalidArgument,
                        absl::StrCat("PUT ", base,
                                     "/put: unsupported method (GET or POST)")));
-  EXPECT_THAT(results[4],
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       StartsWith("GET ftp://127.0.0.1/f: ")));
+  EXPECT_THAT(results[4], StatusIs(absl::StatusCode::kInvalidArgument,
+                                   StartsWith("GET ftp://127.0.0.1/f: ")));
   EXPECT_THAT(results[5],
               StatusIs(absl::StatusCode::kInvalidArgument,
                        absl::StrCat("GET ", base, "/body: GET with a body")));
-  EXPECT_THAT(results[6],
-              StatusIs(absl::StatusCode::kUnavailable,
-                       StartsWith("GET http://no-such-host.invalid/: ")));
   // The credentials did reach the server, as HTTP Basic authentication.
   std::vector<TestHttpRequest> seen = server->requests();
   ASSERT_FALSE(seen.empty());
@@ -544,8 +541,7 @@ class CurlHttpsTest : public CurlHttpClientTest {
     auto cert = ::aurora::testing::MakeSelfSignedCert();
     ASSERT_OK(cert);
     cert_ = *cert;
-    dir_ = absl::StrCat(::testing::TempDir(), "/http_client_test_",
-                        ::getpid());
+    dir_ = absl::StrCat(::testing::TempDir(), "/http_client_test_", ::getpid());
     ASSERT_EQ(::mkdir(dir_.c_str(), 0700) == 0 || errno == EEXIST, true);
     ca_file_ = Write("server-ca.pem", cert_.cert_pem);
   }
@@ -627,12 +623,14 @@ TEST_F(CurlHttpsTest, ClientCertificateIsPresentedWhenConfigured) {
   ASSERT_NE(anonymous, nullptr);
   ASSERT_NE(authenticated, nullptr);
 
-  absl::StatusOr<HttpResponse> refused = anonymous->Send(Get(server->url("/m")));
+  absl::StatusOr<HttpResponse> refused =
+      anonymous->Send(Get(server->url("/m")));
   absl::StatusOr<HttpResponse> ok = authenticated->Send(Get(server->url("/m")));
 
-  EXPECT_THAT(refused, StatusIs(absl::StatusCode::kUnavailable,
-                                StartsWith(absl::StrCat(
-                                    "GET ", server->url("/m"), ": "))));
+  EXPECT_THAT(
+      refused,
+      StatusIs(absl::StatusCode::kUnavailable,
+               StartsWith(absl::StrCat("GET ", server->url("/m"), ": "))));
   ASSERT_OK(ok);
   EXPECT_EQ(ok->body, "/m");
 }
@@ -661,10 +659,9 @@ TEST(FakeHttpClientTest, AnswersByUrlAndBodyAndRecordsRequests) {
   ASSERT_OK(results[1]);
   EXPECT_EQ(results[1]->body, "other");
   EXPECT_THAT(results[2], StatusIs(absl::StatusCode::kUnavailable, "down"));
-  EXPECT_THAT(results[3],
-              StatusIs(absl::StatusCode::kUnimplemented,
-                       "FakeHttpClient: no canned response for GET "
-                       "http://nowhere/x with body \"\""));
+  EXPECT_THAT(results[3], StatusIs(absl::StatusCode::kUnimplemented,
+                                   "FakeHttpClient: no canned response for GET "
+                                   "http://nowhere/x with body \"\""));
   EXPECT_EQ(fake.batches(), 1);
   ASSERT_EQ(fake.requests().size(), 4u);
   EXPECT_EQ(fake.requests()[1].body, "query=down");

@@ -113,8 +113,8 @@ class FlakyHttpClient : public HttpClient {
 
   std::vector<absl::StatusOr<HttpResponse>> SendAll(
       const std::vector<HttpRequest>& requests) override {
-    std::vector<absl::StatusOr<HttpResponse>> out(
-        requests.size(), absl::InternalError("unset"));
+    std::vector<absl::StatusOr<HttpResponse>> out(requests.size(),
+                                                  absl::InternalError("unset"));
     std::vector<HttpRequest> pass;
     std::vector<size_t> pass_index;
     for (size_t i = 0; i < requests.size(); ++i) {

@@ -20,8 +20,8 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <csignal>
 #include <condition_variable>
+#include <csignal>
 #include <cstdint>
 #include <cstring>
 #include <functional>
@@ -117,8 +117,8 @@ inline absl::StatusOr<TestCert> MakeSelfSignedCert(
   X509V3_CTX ctx;
   X509V3_set_ctx_nodb(&ctx);
   X509V3_set_ctx(&ctx, x, x, nullptr, nullptr, 0);
-  X509_EXTENSION* san = X509V3_EXT_conf_nid(
-      nullptr, &ctx, NID_subject_alt_name, "IP:127.0.0.1,DNS:localhost");
+  X509_EXTENSION* san = X509V3_EXT_conf_nid(nullptr, &ctx, NID_subject_alt_name,
+                                            "IP:127.0.0.1,DNS:localhost");
   if (san == nullptr || X509_add_ext(x, san, -1) != 1) {
     X509_EXTENSION_free(san);
     return absl::InternalError("cannot add subjectAltName");
@@ -176,7 +176,8 @@ inline std::string GzipEncode(std::string_view data) {
   uint32_t crc = 0xFFFFFFFFu;
   for (unsigned char c : data) {
     crc ^= c;
-    for (int k = 0; k < 8; ++k) crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1)));
+    for (int k = 0; k < 8; ++k)
+      crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1)));
   }
   crc ^= 0xFFFFFFFFu;
   uint32_t size = static_cast<uint32_t>(data.size());
@@ -319,9 +320,8 @@ class HttpTestServer {
       ok = ca != nullptr &&
            X509_STORE_add_cert(SSL_CTX_get_cert_store(ssl_ctx_), ca) == 1;
       X509_free(ca);
-      SSL_CTX_set_verify(ssl_ctx_,
-                         SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT,
-                         nullptr);
+      SSL_CTX_set_verify(
+          ssl_ctx_, SSL_VERIFY_PEER | SSL_VERIFY_FAIL_IF_NO_PEER_CERT, nullptr);
     }
     if (!ok) return absl::InternalError("cannot set up the TLS context");
     // SSL_write on a socket the client closed must not kill the test.
@@ -364,9 +364,10 @@ class HttpTestServer {
     }
     bool Write(std::string_view data) {
       while (!data.empty()) {
-        long w = ssl != nullptr
-                     ? SSL_write(ssl, data.data(), static_cast<int>(data.size()))
-                     : ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
+        long w =
+            ssl != nullptr
+                ? SSL_write(ssl, data.data(), static_cast<int>(data.size()))
+                : ::send(fd, data.data(), data.size(), MSG_NOSIGNAL);
         if (w <= 0) {
           if (ssl == nullptr && errno == EINTR) continue;
           return false;
@@ -452,8 +453,9 @@ class HttpTestServer {
       return false;
     }
     if (!req.Header("transfer-encoding").empty()) {
-      conn.Write("HTTP/1.1 501 Not Implemented\r\nContent-Length: 0\r\n"
-                 "Connection: close\r\n\r\n");
+      conn.Write(
+          "HTTP/1.1 501 Not Implemented\r\nContent-Length: 0\r\n"
+          "Connection: close\r\n\r\n");
       return false;
     }
     if (!Fill(conn, buffer, length)) return false;
@@ -512,16 +514,26 @@ class HttpTestServer {
 
   static const char* Reason(int status) {
     switch (status) {
-      case 200: return "OK";
-      case 204: return "No Content";
-      case 400: return "Bad Request";
-      case 401: return "Unauthorized";
-      case 404: return "Not Found";
-      case 429: return "Too Many Requests";
-      case 500: return "Internal Server Error";
-      case 502: return "Bad Gateway";
-      case 503: return "Service Unavailable";
-      default: return "Status";
+      case 200:
+        return "OK";
+      case 204:
+        return "No Content";
+      case 400:
+        return "Bad Request";
+      case 401:
+        return "Unauthorized";
+      case 404:
+        return "Not Found";
+      case 429:
+        return "Too Many Requests";
+      case 500:
+        return "Internal Server Error";
+      case 502:
+        return "Bad Gateway";
+      case 503:
+        return "Service Unavailable";
+      default:
+        return "Status";
     }
   }
 
