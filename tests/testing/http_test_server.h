@@ -76,8 +76,8 @@ struct TestHttpResponse {
   int status = 200;
   std::vector<HttpHeader> headers;  // Content-Length is added by the server
   std::string body;
-  absl::Duration delay = absl::ZeroDuration();  // before answering; cut
-                                                // short when the server stops
+  // Wait before answering (cut short when the server stops).
+  absl::Duration delay = absl::ZeroDuration();
   bool gzip = false;   // Content-Encoding: gzip, body compressed
   bool close = false;  // Connection: close, then close
   Fault fault = Fault::kNone;
