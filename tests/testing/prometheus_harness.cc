@@ -1,0 +1,790 @@
+// File: tests/testing/prometheus_harness.cc
+// Implementation of the real-server test harness: OpenMetrics writing,
+// promtool series expansion, and the lifecycle (spawn, wait on conditions
+// with deadlines, SIGTERM/SIGKILL by PID) of Prometheus and VictoriaMetrics.
+#include "tests/testing/prometheus_harness.h"
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <chrono>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <thread>
+
+#include "gtest/gtest.h"
+#include "rapidjson/document.h"
+#include "tests/testing/subprocess.h"
+
+namespace aurora::testing {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr auto kStartDeadline = std::chrono::seconds(30);
+constexpr auto kDataDeadline = std::chrono::seconds(30);
+constexpr auto kStopDeadline = std::chrono::seconds(10);
+constexpr auto kPollInterval = std::chrono::milliseconds(25);
+constexpr int kPortAttempts = 3;
+constexpr size_t kLogTailBytes = 16384;
+
+// ---- Series notation -------------------------------------------------------
+
+struct ParsedSeries {
+  std::string name;
+  std::vector<std::pair<std::string, std::string>> labels;  // sorted by name
+};
+
+bool IsNameStart(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
+         c == ':';
+}
+bool IsNameChar(char c) { return IsNameStart(c) || (c >= '0' && c <= '9'); }
+
+// Parses name{label="value",...}; `error` says what is wrong where.
+bool ParseSeries(const std::string& s, ParsedSeries* out, std::string* error) {
+  size_t i = 0;
+  auto skip_space = [&] {
+    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
+  };
+  auto fail = [&](const std::string& what) {
+    *error = "bad series \"" + s + "\" at offset " + std::to_string(i) + ": " +
+             what;
+    return false;
+  };
+  skip_space();
+  size_t name_start = i;
+  if (i < s.size() && IsNameStart(s[i])) {
+    while (i < s.size() && IsNameChar(s[i])) ++i;
+  }
+  out->name = s.substr(name_start, i - name_start);
+  skip_space();
+  if (i < s.size() && s[i] == '{') {
+    ++i;
+    while (true) {
+      skip_space();
+      if (i < s.size() && s[i] == '}') {
+        ++i;
+        break;
+      }
+      size_t ln_start = i;
+      if (i >= s.size() || !IsNameStart(s[i]) || s[i] == ':') {
+        return fail("expected a label name");
+      }
+      while (i < s.size() && IsNameChar(s[i]) && s[i] != ':') ++i;
+      std::string label = s.substr(ln_start, i - ln_start);
+      skip_space();
+      if (i >= s.size() || s[i] != '=') return fail("expected '='");
+      ++i;
+      skip_space();
+      if (i >= s.size() || s[i] != '"') return fail("expected '\"'");
+      ++i;
+      std::string value;
+      while (true) {
+        if (i >= s.size()) return fail("unterminated label value");
+        char c = s[i++];
+        if (c == '"') break;
+        if (c == '\\') {
+          if (i >= s.size()) return fail("unterminated escape");
+          char e = s[i++];
+          if (e == 'n') {
+            value += '\n';
+          } else if (e == '\\' || e == '"') {
+            value += e;
+          } else {
+            return fail(std::string("unsupported escape \\") + e);
+          }
+        } else {
+          value += c;
+        }
+      }
+      if (label == "__name__") {
+        if (!out->name.empty()) return fail("name given twice");
+        out->name = value;
+      } else {
+        for (const auto& [k, v] : out->labels) {
+          if (k == label) return fail("label " + label + " given twice");
+        }
+        out->labels.emplace_back(label, value);
+      }
+      skip_space();
+      if (i < s.size() && s[i] == ',') {
+        ++i;
+      } else if (i < s.size() && s[i] == '}') {
+        ++i;
+        break;
+      } else {
+        return fail("expected ',' or '}'");
+      }
+    }
+  }
+  skip_space();
+  if (i != s.size()) return fail("unexpected text after the series");
+  if (out->name.empty()) return fail("no metric name");
+  std::sort(out->labels.begin(), out->labels.end());
+  return true;
+}
+
+std::string EscapeLabelValue(const std::string& v) {
+  std::string out;
+  for (char c : v) {
+    if (c == '\\') {
+      out += "\\\\";
+    } else if (c == '"') {
+      out += "\\\"";
+    } else if (c == '\n') {
+      out += "\\n";
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+// name{a="x",b="y"} with labels sorted: one spelling per series.
+std::string RenderSeries(const ParsedSeries& p) {
+  std::string out = p.name;
+  if (p.labels.empty()) return out;
+  out += '{';
+  for (size_t i = 0; i < p.labels.size(); ++i) {
+    if (i > 0) out += ',';
+    out += p.labels[i].first + "=\"" + EscapeLabelValue(p.labels[i].second) +
+           "\"";
+  }
+  return out + '}';
+}
+
+std::string FormatValue(double v) {
+  if (std::isnan(v)) return "NaN";
+  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
+  char buf[64];
+  auto r = std::to_chars(buf, buf + sizeof(buf), v);
+  return std::string(buf, r.ptr);
+}
+
+bool EndsWith(const std::string& s, const std::string& suffix) {
+  return s.size() >= suffix.size() &&
+         s.compare(s.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+struct Row {
+  std::string family;
+  bool counter;
+  std::string series;  // rendered
+  int64_t ts;
+  double value;
+};
+
+// Parses, drops stale markers, sorts by (family, series, time); checks that
+// a family is not both counter and gauge and no series has two samples at one
+// time (promtool would silently keep one).
+bool SortedRows(const std::vector<OmSample>& samples, std::vector<Row>* rows,
+                std::string* error) {
+  for (const OmSample& s : samples) {
+    if (IsStaleMarker(s.value)) continue;
+    ParsedSeries p;
+    if (!ParseSeries(s.series, &p, error)) return false;
+    bool counter = EndsWith(p.name, "_total");
+    std::string family =
+        counter ? p.name.substr(0, p.name.size() - 6) : p.name;
+    rows->push_back({family, counter, RenderSeries(p), s.unix_seconds,
+                     s.value});
+  }
+  std::stable_sort(rows->begin(), rows->end(), [](const Row& a, const Row& b) {
+    if (a.family != b.family) return a.family < b.family;
+    if (a.series != b.series) return a.series < b.series;
+    return a.ts < b.ts;
+  });
+  for (size_t i = 1; i < rows->size(); ++i) {
+    const Row& a = (*rows)[i - 1];
+    const Row& b = (*rows)[i];
+    if (a.family == b.family && a.counter != b.counter) {
+      *error = "family " + a.family + " is both a counter (" + a.family +
+               "_total) and a gauge";
+      return false;
+    }
+    if (a.series == b.series && a.ts == b.ts) {
+      *error = "two samples for " + a.series + " at " + std::to_string(a.ts);
+      return false;
+    }
+  }
+  return true;
+}
+
+// ---- Processes -------------------------------------------------------------
+
+std::string Tail(const std::string& s) {
+  if (s.size() <= kLogTailBytes) return s;
+  return "...\n" + s.substr(s.size() - kLogTailBytes);
+}
+
+bool WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream f(path, std::ios::binary | std::ios::trunc);
+  f << text;
+  f.close();
+  return static_cast<bool>(f);
+}
+
+std::string MakeDir(const std::string& prefix) {
+  std::string tmpl = "/tmp/" + prefix + "-XXXXXX";
+  char* d = ::mkdtemp(tmpl.data());
+  return d ? std::string(d) : std::string();
+}
+
+// Starts argv with stdin /dev/null and stdout+stderr appended to log_path.
+// The child gets SIGKILL if this (test) process dies, so a crashed test
+// leaves no server behind. Returns the pid or -1.
+pid_t Spawn(const std::vector<std::string>& argv, const std::string& log_path) {
+  std::vector<std::string> copy = argv;
+  std::vector<char*> args;
+  for (auto& a : copy) args.push_back(a.data());
+  args.push_back(nullptr);
+  int log_fd =
+      ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+  int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
+  if (log_fd < 0 || null_fd < 0) {
+    if (log_fd >= 0) ::close(log_fd);
+    if (null_fd >= 0) ::close(null_fd);
+    return -1;
+  }
+  pid_t parent = ::getpid();
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    // Child: async-signal-safe calls only.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);
+    ::dup2(null_fd, 0);
+    ::dup2(log_fd, 1);
+    ::dup2(log_fd, 2);
+    ::execvp(args[0], args.data());
+    ::_exit(127);
+  }
+  ::close(log_fd);
+  ::close(null_fd);
+  return pid;
+}
+
+// True once `pid` has exited (and reaps it).
+bool Exited(pid_t pid) {
+  int status = 0;
+  return ::waitpid(pid, &status, WNOHANG) == pid;
+}
+
+// SIGTERM, wait up to kStopDeadline, then SIGKILL; always reaps.
+void Stop(pid_t pid) {
+  if (pid <= 0) return;
+  if (Exited(pid)) return;
+  ::kill(pid, SIGTERM);
+  auto deadline = Clock::now() + kStopDeadline;
+  while (Clock::now() < deadline) {
+    if (Exited(pid)) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  ::kill(pid, SIGKILL);
+  int status = 0;
+  ::waitpid(pid, &status, 0);
+}
+
+void RemoveDir(const std::string& dir) {
+  if (dir.empty()) return;
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
+// How a server start went: up, or gone with a log saying why.
+enum class Launch { kReady, kPortTaken, kFailed };
+
+// Spawns `make_argv(port)` on fresh ports until /health-style `ready_path`
+// answers 2xx. Retries only when the log says the port was taken meanwhile.
+Launch LaunchOnFreePort(
+    const std::function<std::vector<std::string>(int)>& make_argv,
+    const std::string& ready_path, const std::string& log_path, pid_t* pid,
+    int* port, std::string* why) {
+  for (int attempt = 0; attempt < kPortAttempts; ++attempt) {
+    *port = FreeLoopbackPort();
+    if (*port <= 0) {
+      *why = "no free loopback port";
+      return Launch::kFailed;
+    }
+    *pid = Spawn(make_argv(*port), log_path);
+    if (*pid < 0) {
+      *why = "cannot start " + make_argv(*port)[0];
+      return Launch::kFailed;
+    }
+    std::string url =
+        "http://127.0.0.1:" + std::to_string(*port) + ready_path;
+    auto deadline = Clock::now() + kStartDeadline;
+    bool exited = false;
+    while (Clock::now() < deadline) {
+      if (Exited(*pid)) {
+        exited = true;
+        break;
+      }
+      if (HttpGet(url).exit_code == 0) return Launch::kReady;
+      std::this_thread::sleep_for(kPollInterval);
+    }
+    if (!exited) {
+      Stop(*pid);
+      *pid = -1;
+      *why = "not ready within " +
+             std::to_string(kStartDeadline.count()) + " s at " + url;
+      return Launch::kFailed;
+    }
+    *pid = -1;
+    if (ReadWholeFile(log_path).find("address already in use") ==
+        std::string::npos) {
+      *why = "exited during start-up";
+      return Launch::kFailed;
+    }
+    *why = "port " + std::to_string(*port) + " taken";
+  }
+  return Launch::kPortTaken;
+}
+
+// data.result[0].value[1] of an instant-query answer as a number; 0 for an
+// empty result; false if the answer is not a success.
+bool ScalarResult(const std::string& body, double* out) {
+  rapidjson::Document d;
+  d.Parse(body.c_str());
+  if (d.HasParseError() || !d.IsObject() || !d.HasMember("status") ||
+      std::string(d["status"].GetString()) != "success") {
+    return false;
+  }
+  const auto& result = d["data"]["result"];
+  if (!result.IsArray()) return false;
+  if (result.Empty()) {
+    *out = 0;
+    return true;
+  }
+  *out = std::strtod(result[0]["value"][1].GetString(), nullptr);
+  return true;
+}
+
+// Number of samples in /api/v1/export JSON lines (length of each
+// "timestamps" array; values may be +Inf, which is not JSON).
+int64_t CountExportedSamples(const std::string& body) {
+  int64_t n = 0;
+  const std::string key = "\"timestamps\":[";
+  for (size_t pos = body.find(key); pos != std::string::npos;
+       pos = body.find(key, pos)) {
+    pos += key.size();
+    size_t end = body.find(']', pos);
+    if (end == std::string::npos) break;
+    if (end > pos) n += 1 + std::count(body.begin() + pos, body.begin() + end, ',');
+    pos = end;
+  }
+  return n;
+}
+
+}  // namespace
+
+double StaleMarker() {
+  double v;
+  uint64_t bits = kStaleNaNBits;
+  std::memcpy(&v, &bits, sizeof(v));
+  return v;
+}
+
+bool IsStaleMarker(double v) {
+  uint64_t bits;
+  std::memcpy(&bits, &v, sizeof(v));
+  return bits == kStaleNaNBits;
+}
+
+std::string ToOpenMetrics(const std::vector<OmSample>& samples) {
+  std::vector<Row> rows;
+  std::string error;
+  if (!SortedRows(samples, &rows, &error)) {
+    ADD_FAILURE() << "ToOpenMetrics: " << error;
+    return "";
+  }
+  std::string out;
+  const std::string* family = nullptr;
+  for (const Row& r : rows) {
+    if (family == nullptr || *family != r.family) {
+      out += "# TYPE " + r.family + (r.counter ? " counter\n" : " gauge\n");
+      family = &r.family;
+    }
+    out += r.series + " " + FormatValue(r.value) + " " + std::to_string(r.ts) +
+           "\n";
+  }
+  return out + "# EOF\n";
+}
+
+namespace {
+
+bool ParseNumber(const std::string& t, double* out) {
+  if (t == "NaN" || t == "nan") {
+    *out = std::nan("");
+    return true;
+  }
+  if (t == "Inf" || t == "+Inf" || t == "inf" || t == "+inf") {
+    *out = HUGE_VAL;
+    return true;
+  }
+  if (t == "-Inf" || t == "-inf") {
+    *out = -HUGE_VAL;
+    return true;
+  }
+  if (t.empty() ||
+      t.find_first_not_of("0123456789.eE+-") != std::string::npos) {
+    return false;
+  }
+  char* end = nullptr;
+  *out = std::strtod(t.c_str(), &end);
+  return end == t.c_str() + t.size();
+}
+
+bool ParseCount(const std::string& t, int64_t* out) {
+  if (t.empty() || t.size() > 7 ||
+      t.find_first_not_of("0123456789") != std::string::npos) {
+    return false;
+  }
+  *out = std::stoll(t);
+  return true;
+}
+
+}  // namespace
+
+std::vector<OmSample> ExpandSeries(const std::string& series,
+                                   const std::string& values,
+                                   int64_t start_unix,
+                                   int64_t interval_seconds) {
+  std::vector<OmSample> out;
+  int64_t step = 0;
+  auto add = [&](double v) {
+    out.push_back({series, v, start_unix + step * interval_seconds});
+    ++step;
+  };
+  auto fail = [&](const std::string& item, const std::string& why) {
+    ADD_FAILURE() << "ExpandSeries(\"" << series << "\", \"" << values
+                  << "\"): item \"" << item << "\": " << why;
+    return std::vector<OmSample>{};
+  };
+  ParsedSeries parsed;
+  std::string error;
+  if (!ParseSeries(series, &parsed, &error)) return fail(series, error);
+  size_t i = 0;
+  while (i < values.size()) {
+    if (values[i] == ' ' || values[i] == '\t' || values[i] == '\n') {
+      ++i;
+      continue;
+    }
+    size_t j = values.find_first_of(" \t\n", i);
+    if (j == std::string::npos) j = values.size();
+    std::string item = values.substr(i, j - i);
+    i = j;
+    if (item == "_") {
+      ++step;
+      continue;
+    }
+    if (item == "stale") {
+      add(StaleMarker());
+      continue;
+    }
+    size_t x = item.rfind('x');
+    if (x == std::string::npos) {
+      double v;
+      if (!ParseNumber(item, &v)) return fail(item, "not a number");
+      add(v);
+      continue;
+    }
+    int64_t times;
+    if (!ParseCount(item.substr(x + 1), &times)) {
+      return fail(item, "expected a count after 'x'");
+    }
+    std::string head = item.substr(0, x);
+    if (head == "_") {
+      step += times;
+      continue;
+    }
+    size_t op = std::string::npos;
+    for (size_t k = 1; k < head.size(); ++k) {
+      if ((head[k] == '+' || head[k] == '-') && head[k - 1] != 'e' &&
+          head[k - 1] != 'E') {
+        op = k;
+        break;
+      }
+    }
+    double first, delta = 0;
+    if (op == std::string::npos) {
+      if (!ParseNumber(head, &first)) return fail(item, "not a number");
+    } else {
+      if (!ParseNumber(head.substr(0, op), &first) ||
+          !ParseNumber(head.substr(op), &delta)) {
+        return fail(item, "expected A+BxN or A-BxN");
+      }
+    }
+    // promtool: K+1 values, the first one for the start time.
+    for (int64_t k = 0; k <= times; ++k) {
+      add(first);
+      first += delta;
+    }
+  }
+  return out;
+}
+
+// ---- Prometheus ------------------------------------------------------------
+
+std::string PrometheusServer::url() const {
+  return "http://127.0.0.1:" + std::to_string(port_);
+}
+
+std::string PrometheusServer::Log() const {
+  return ReadWholeFile(dir_ + "/prometheus.log");
+}
+
+PrometheusServer::~PrometheusServer() {
+  Stop(pid_);
+  RemoveDir(dir_);
+}
+
+std::unique_ptr<PrometheusServer> PrometheusServer::Start(
+    const std::vector<OmSample>& history, const std::string& extra_config_yaml) {
+  std::unique_ptr<PrometheusServer> s(new PrometheusServer);
+  s->dir_ = MakeDir("aurora-prom");
+  if (s->dir_.empty()) {
+    ADD_FAILURE() << "PrometheusServer: cannot create a temp dir";
+    return nullptr;
+  }
+  const std::string data = s->dir_ + "/data";
+  std::filesystem::create_directory(data);
+
+  // Backfill.
+  std::vector<Row> rows;
+  std::string error;
+  if (!SortedRows(history, &rows, &error)) {
+    ADD_FAILURE() << "PrometheusServer history: " << error;
+    return nullptr;
+  }
+  int64_t min_ts = 0, max_ts = 0;
+  for (size_t i = 0; i < rows.size(); ++i) {
+    if (i == 0 || rows[i].ts < min_ts) min_ts = rows[i].ts;
+    if (i == 0 || rows[i].ts > max_ts) max_ts = rows[i].ts;
+  }
+  if (!rows.empty()) {
+    const std::string om = s->dir_ + "/history.om";
+    if (!WriteFile(om, ToOpenMetrics(history))) {
+      ADD_FAILURE() << "PrometheusServer: cannot write " << om;
+      return nullptr;
+    }
+    ProcessResult r = RunProcess({"promtool", "tsdb", "create-blocks-from",
+                                  "openmetrics", "-q", om, data});
+    if (r.exit_code != 0) {
+      ADD_FAILURE() << "promtool tsdb create-blocks-from openmetrics " << om
+                    << " failed (exit " << r.exit_code << "):\n"
+                    << r.out << r.err;
+      return nullptr;
+    }
+  }
+
+  // Config.
+  std::string config;
+  if (extra_config_yaml.find("global:") != 0 &&
+      extra_config_yaml.find("\nglobal:") == std::string::npos) {
+    config = "global:\n  scrape_interval: 15s\n  evaluation_interval: 15s\n";
+  }
+  config += extra_config_yaml;
+  const std::string config_path = s->dir_ + "/prometheus.yml";
+  if (!WriteFile(config_path, config)) {
+    ADD_FAILURE() << "PrometheusServer: cannot write " << config_path;
+    return nullptr;
+  }
+
+  // Start.
+  const std::string log_path = s->dir_ + "/prometheus.log";
+  auto argv = [&](int port) {
+    return std::vector<std::string>{
+        "prometheus",
+        "--config.file=" + config_path,
+        "--storage.tsdb.path=" + data,
+        "--storage.tsdb.retention.time=100y",
+        "--web.listen-address=127.0.0.1:" + std::to_string(port),
+        "--log.level=info"};
+  };
+  std::string why;
+  if (LaunchOnFreePort(argv, "/-/ready", log_path, &s->pid_, &s->port_,
+                       &why) != Launch::kReady) {
+    ADD_FAILURE() << "prometheus did not start: " << why << "\n"
+                  << Tail(s->Log());
+    return nullptr;
+  }
+
+  // Wait until every backfilled sample is queryable (counts NaN too).
+  if (!rows.empty()) {
+    const std::string query = "sum(count_over_time({__name__=~\".+\"}[" +
+                              std::to_string(max_ts - min_ts + 1) + "s]))";
+    auto deadline = Clock::now() + kDataDeadline;
+    std::string last;
+    while (true) {
+      ToolResult r = HttpGet(s->url() + "/api/v1/query",
+                             {{"query", query}, {"time", std::to_string(max_ts)}});
+      last = r.output;
+      double n = -1;
+      if (r.exit_code == 0 && ScalarResult(r.output, &n) &&
+          n == static_cast<double>(rows.size())) {
+        break;
+      }
+      if (Clock::now() > deadline || Exited(s->pid_)) {
+        ADD_FAILURE() << "prometheus: backfilled data not queryable: expected "
+                      << rows.size() << " samples from " << query
+                      << ", last answer: " << last << "\n"
+                      << Tail(s->Log());
+        return nullptr;
+      }
+      std::this_thread::sleep_for(kPollInterval);
+    }
+  }
+  return s;
+}
+
+// ---- VictoriaMetrics -------------------------------------------------------
+
+std::string VictoriaMetricsServer::url() const {
+  return "http://127.0.0.1:" + std::to_string(port_);
+}
+
+std::string VictoriaMetricsServer::Log() const {
+  return ReadWholeFile(dir_ + "/victoria-metrics.log");
+}
+
+VictoriaMetricsServer::~VictoriaMetricsServer() {
+  Stop(pid_);
+  RemoveDir(dir_);
+}
+
+std::unique_ptr<VictoriaMetricsServer> VictoriaMetricsServer::Start(
+    const std::vector<OmSample>& history) {
+  std::unique_ptr<VictoriaMetricsServer> s(new VictoriaMetricsServer);
+  s->dir_ = MakeDir("aurora-vm");
+  if (s->dir_.empty()) {
+    ADD_FAILURE() << "VictoriaMetricsServer: cannot create a temp dir";
+    return nullptr;
+  }
+  std::vector<Row> rows;
+  std::string error;
+  if (!SortedRows(history, &rows, &error)) {
+    ADD_FAILURE() << "VictoriaMetricsServer history: " << error;
+    return nullptr;
+  }
+
+  const std::string data = s->dir_ + "/data";
+  const std::string log_path = s->dir_ + "/victoria-metrics.log";
+  auto argv = [&](int port) {
+    return std::vector<std::string>{
+        "victoria-metrics",
+        "-storageDataPath=" + data,
+        "-retentionPeriod=100y",
+        "-httpListenAddr=127.0.0.1:" + std::to_string(port),
+        "-search.disableCache",
+        "-search.latencyOffset=0"};
+  };
+  std::string why;
+  if (LaunchOnFreePort(argv, "/health", log_path, &s->pid_, &s->port_,
+                       &why) != Launch::kReady) {
+    ADD_FAILURE() << "victoria-metrics did not start: " << why << "\n"
+                  << Tail(s->Log());
+    return nullptr;
+  }
+  if (rows.empty()) return s;
+
+  // Import: Prometheus text format, millisecond timestamps.
+  std::string text;
+  int64_t expected = 0;
+  for (const Row& r : rows) {
+    text += r.series + " " + FormatValue(r.value) + " " +
+            std::to_string(r.ts * 1000) + "\n";
+    if (!std::isnan(r.value)) ++expected;  // VictoriaMetrics drops NaN
+  }
+  const std::string import_path = s->dir_ + "/import.prom";
+  if (!WriteFile(import_path, text)) {
+    ADD_FAILURE() << "VictoriaMetricsServer: cannot write " << import_path;
+    return nullptr;
+  }
+  ProcessResult imp = RunProcess(
+      {"curl", "-sS", "--fail-with-body", "--max-time", "30", "--data-binary",
+       "@" + import_path, s->url() + "/api/v1/import/prometheus"});
+  if (imp.exit_code != 0) {
+    ADD_FAILURE() << "victoria-metrics import failed (curl exit "
+                  << imp.exit_code << "): " << imp.out << imp.err << "\n"
+                  << Tail(s->Log());
+    return nullptr;
+  }
+
+  // Wait until every imported sample is stored and searchable.
+  auto deadline = Clock::now() + kDataDeadline;
+  int64_t got = -1;
+  while (true) {
+    HttpGet(s->url() + "/internal/force_flush");
+    ToolResult r = HttpGet(s->url() + "/api/v1/export",
+                           {{"match[]", "{__name__=~\".+\"}"}});
+    got = r.exit_code == 0 ? CountExportedSamples(r.output) : -1;
+    if (got == expected) break;
+    if (Clock::now() > deadline || Exited(s->pid_)) {
+      ADD_FAILURE() << "victoria-metrics: imported data not searchable: "
+                    << "expected " << expected << " non-NaN samples, export has "
+                    << got << "\n"
+                    << Tail(s->Log());
+      return nullptr;
+    }
+    std::this_thread::sleep_for(kPollInterval);
+  }
+  return s;
+}
+
+// ---- Tools -----------------------------------------------------------------
+
+ToolResult PromtoolTestRules(const std::string& test_file_path) {
+  ProcessResult r = RunProcess({"promtool", "test", "rules", test_file_path});
+  return {r.exit_code, r.out + r.err};
+}
+
+ToolResult PromtoolCheckRules(const std::string& rules_file_path) {
+  ProcessResult r = RunProcess({"promtool", "check", "rules", rules_file_path});
+  return {r.exit_code, r.out + r.err};
+}
+
+ToolResult HttpGet(
+    const std::string& url,
+    const std::vector<std::pair<std::string, std::string>>& params) {
+  std::vector<std::string> argv = {"curl", "-sS", "--fail-with-body",
+                                   "--max-time", "10", "-G", url};
+  for (const auto& [k, v] : params) {
+    argv.push_back("--data-urlencode");
+    argv.push_back(k + "=" + v);
+  }
+  ProcessResult r = RunProcess(argv);
+  return {r.exit_code, r.exit_code == 0 ? r.out : r.out + r.err};
+}
+
+int FreeLoopbackPort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof(addr);
+  int port = -1;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port = ntohs(addr.sin_port);
+  }
+  ::close(fd);
+  return port;
+}
+
+}  // namespace aurora::testing
