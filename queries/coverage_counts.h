@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "base/utf8.h"  // FindInvalidUtf8, used by the lcov reader
 #include "evaluator/sample.h"
 
 namespace aurora {
@@ -67,9 +68,6 @@ std::optional<double> ParseHits(std::string_view text);
 // Text for an error message: `text` cut to 60 bytes, with control and
 // non-ASCII bytes escaped as \xNN.
 std::string Excerpt(std::string_view text);
-
-// Offset of the first invalid UTF-8 sequence in `text`, or npos.
-size_t FindInvalidUtf8(std::string_view text);
 
 // The common tail of "not a coverage report" errors.
 inline constexpr std::string_view kExpectedCoverageFormats =

@@ -1,6 +1,7 @@
 #include "queries/coverage_reader.h"
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -10,8 +11,10 @@
 #include "base/status_macros.h"
 #include "base/strings.h"
 #include "queries/cobertura_reader.h"
+#include "queries/cobertura_reader_internal.h"
 #include "queries/coverage_counts.h"
 #include "queries/coverage_py_json_reader.h"
+#include "queries/coverage_reader_internal.h"
 #include "queries/jacoco_reader.h"
 #include "queries/json_document.h"
 #include "queries/lcov_reader.h"
@@ -83,7 +86,16 @@ std::string DescribeJson(const rapidjson::Value& doc) {
 }
 
 absl::StatusOr<ArtifactData> ParseCoverageXml(std::string_view content,
-                                              std::string_view name) {
+                                              std::string_view name,
+                                              bool streaming) {
+  // Fast path for the common Cobertura file; it declines everything else
+  // (errors included), which then goes through the DOM below.
+  if (streaming) {
+    if (std::optional<ArtifactData> fast =
+            TryParseCoberturaStreaming(content)) {
+      return *std::move(fast);
+    }
+  }
   ASSIGN_OR_RETURN(std::unique_ptr<pugi::xml_document> doc,
                    ParseXml(content, name));
   pugi::xml_node root = doc->document_element();
@@ -135,15 +147,14 @@ absl::StatusOr<ArtifactData> ParseCoverageJson(std::string_view content,
   return NotCoverage(name, DescribeJson(*doc));
 }
 
-}  // namespace
-
-absl::StatusOr<ArtifactData> ParseCoverage(std::string_view content,
-                                           std::string_view name) {
+absl::StatusOr<ArtifactData> ParseCoverageImpl(std::string_view content,
+                                               std::string_view name,
+                                               bool streaming) {
   std::string_view body = content;
   if (absl::StartsWith(Sv(body), "\xEF\xBB\xBF")) body.remove_prefix(3);
   if (absl::StartsWith(Sv(body), "\xFF\xFE") ||
       absl::StartsWith(Sv(body), "\xFE\xFF")) {
-    return ParseCoverageXml(content, name);  // UTF-16 with BOM: only XML
+    return ParseCoverageXml(content, name, streaming);  // UTF-16 with BOM: only XML
   }
   size_t first = body.find_first_not_of(" \t\r\n");
   if (first == std::string_view::npos) {
@@ -153,7 +164,7 @@ absl::StatusOr<ArtifactData> ParseCoverage(std::string_view content,
                      "JaCoCo XML, coverage.py JSON or an lcov tracefile)"));
   }
   char c = body[first];
-  if (c == '<') return ParseCoverageXml(content, name);
+  if (c == '<') return ParseCoverageXml(content, name, streaming);
   if (c == '{' || c == '[') return ParseCoverageJson(content, name);
   if (LooksLikeLcov(body)) return ParseLcov(content, name);
   std::string_view line = body.substr(first);
@@ -163,6 +174,18 @@ absl::StatusOr<ArtifactData> ParseCoverage(std::string_view content,
                      absl::StrCat("text that is neither XML, JSON nor an lcov "
                                   "tracefile (first line \"",
                                   Excerpt(line), "\")"));
+}
+
+}  // namespace
+
+absl::StatusOr<ArtifactData> ParseCoverage(std::string_view content,
+                                           std::string_view name) {
+  return ParseCoverageImpl(content, name, /*streaming=*/true);
+}
+
+absl::StatusOr<ArtifactData> ParseCoverageDom(std::string_view content,
+                                              std::string_view name) {
+  return ParseCoverageImpl(content, name, /*streaming=*/false);
 }
 
 }  // namespace aurora

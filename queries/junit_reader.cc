@@ -16,7 +16,9 @@
 #include "absl/strings/str_cat.h"
 #include "base/status_macros.h"
 #include "base/strings.h"
+#include "queries/junit_reader_internal.h"
 #include "queries/xml_document.h"
+#include "queries/xml_scanner.h"
 
 namespace aurora {
 namespace {
@@ -321,8 +323,216 @@ struct ParsedFile {
   std::string producer;
 };
 
-absl::StatusOr<ParsedFile> ParseOne(std::string_view content,
-                                    std::string_view name) {
+// Streaming path: the value of an attribute, decoded when needed.
+std::string StreamValue(const XmlAttribute& a) {
+  std::string out;
+  if (!XmlAttributeValue(a, &out)) out.clear();  // cannot happen (scanner)
+  return out;
+}
+
+// ParseOne without a DOM (queries/xml_scanner.h), for the well-formed
+// common case; nullopt on anything else, errors included (the DOM path
+// then runs). Mirrors CollectSuites / ParseSuiteElement / ClassifyCase /
+// DetectProducer: suites are the chain root > testsuite > testsuite …,
+// emitted at their end tags, i.e. in the DOM path's post-order.
+std::optional<ParsedFile> ParseOneStreaming(std::string_view content,
+                                            std::string_view name) {
+  XmlScanner scanner(content);
+  if (scanner.Next() != XmlEvent::kStartElement) return std::nullopt;
+  const bool root_is_suite = scanner.name() == "testsuite";
+  if (!root_is_suite && scanner.name() != "testsuites") return std::nullopt;
+
+  // One open element of the suite chain.
+  struct Frame {
+    Suite suite;
+    std::optional<std::string> time;  // the `time` attribute
+    bool has_error = false;           // a direct <error> child
+    bool has_case = false;            // a direct <testcase> child
+    std::vector<double> case_seconds;
+  };
+  std::vector<Frame> chain;
+  auto open_suite = [&scanner, name, &chain] {
+    Frame f;
+    const XmlAttribute* n = scanner.FindAttribute("name");
+    if (n != nullptr) {
+      const XmlAttribute* pkg = scanner.FindAttribute("package");
+      std::string pkg_value = pkg ? StreamValue(*pkg) : "";
+      f.suite.name = pkg_value.empty()
+                         ? StreamValue(*n)
+                         : absl::StrCat(pkg_value, ".", StreamValue(*n));
+    }
+    if (f.suite.name.empty()) {
+      f.suite.name = absl::StrCat("(", Sv(BaseName(name)), ")");
+    }
+    if (const XmlAttribute* id = scanner.FindAttribute("id")) {
+      f.suite.id = StreamValue(*id);
+    }
+    if (const XmlAttribute* t = scanner.FindAttribute("time")) {
+      f.time = StreamValue(*t);
+      f.suite.has_time = true;
+      f.suite.duration = JenkinsTimeSeconds(f.time->c_str());
+    }
+    chain.push_back(std::move(f));
+  };
+
+  // DetectProducer's inputs.
+  std::string root_name, schema_location, suite_name;
+  if (const XmlAttribute* a = scanner.FindAttribute("name")) {
+    root_name = StreamValue(*a);
+  }
+  if (const XmlAttribute* a =
+          scanner.FindAttribute("xsi:noNamespaceSchemaLocation")) {
+    schema_location = StreamValue(*a);
+  }
+  if (root_is_suite) suite_name = root_name;
+  // Depth of the `first` element of DetectProducer (0: none yet), and
+  // whether it is open.
+  size_t first_depth = root_is_suite ? 1 : 0;
+  bool first_open = root_is_suite;
+  bool seen_properties = false;
+  size_t properties_depth = 0;  // depth of the open first <properties>
+  bool go_version = false;
+
+  open_suite();
+  ParsedFile out;
+
+  // The open <testcase> (a direct child of the innermost suite).
+  bool in_case = false;
+  size_t case_depth = 0;
+  bool case_skipped = false, case_flaky = false;
+  // The first <failure>/<error> child decides (kPassed: none yet).
+  Result case_failure = Result::kPassed;
+  std::string case_status, case_result;
+  std::optional<std::string> case_time;
+
+  auto close_suite = [&chain, &out] {
+    Frame& f = chain.back();
+    if (f.has_case || f.has_error) {
+      Suite& s = f.suite;
+      auto add_case_seconds = [&s](double seconds) {
+        s.case_seconds += seconds;
+        if (!s.has_time) s.duration += seconds;
+      };
+      if (f.has_error) {
+        s.counts.Add(Result::kError, false);
+        add_case_seconds(
+            JenkinsTimeSeconds(f.time ? f.time->c_str() : nullptr));
+      }
+      for (double seconds : f.case_seconds) add_case_seconds(seconds);
+      out.suites.push_back(std::move(s));
+    }
+    chain.pop_back();
+  };
+
+  for (;;) {
+    XmlEvent e = scanner.Next();
+    if (e == XmlEvent::kEndOfDocument) break;
+    if (e == XmlEvent::kError) return std::nullopt;
+    const size_t depth = scanner.depth();
+    if (e == XmlEvent::kEndElement) {
+      if (in_case && depth == case_depth) {
+        in_case = false;
+        Result r;
+        bool flaky = false;
+        if (case_skipped) {
+          r = Result::kSkipped;
+        } else if (case_failure != Result::kPassed) {
+          r = case_failure;
+        } else if (case_status == "notrun" || case_status == "disabled" ||
+                   case_result == "skipped" || case_result == "suppressed") {
+          r = Result::kSkipped;
+        } else {
+          r = Result::kPassed;
+          flaky = case_flaky;
+        }
+        chain.back().suite.counts.Add(r, flaky);
+        chain.back().case_seconds.push_back(
+            JenkinsTimeSeconds(case_time ? case_time->c_str() : nullptr));
+      } else if (!in_case && depth == chain.size()) {
+        close_suite();
+      }
+      if (depth == properties_depth) properties_depth = 0;
+      if (first_open && !root_is_suite && depth == 2) first_open = false;
+      continue;
+    }
+    if (e != XmlEvent::kStartElement) continue;
+    const std::string_view tag = scanner.name();
+    if (in_case) {
+      if (depth != case_depth + 1) continue;
+      if (tag == "skipped") {
+        case_skipped = true;
+      } else if (tag == "failure") {
+        if (case_failure == Result::kPassed) case_failure = Result::kFailed;
+      } else if (tag == "error") {
+        if (case_failure == Result::kPassed) case_failure = Result::kError;
+      } else if (tag == "flakyFailure" || tag == "flakyError") {
+        case_flaky = true;
+      }
+      continue;
+    }
+    if (properties_depth != 0 && depth == properties_depth + 1) {
+      if (tag == "property") {
+        const XmlAttribute* n = scanner.FindAttribute("name");
+        if (n != nullptr && StreamValue(*n) == "go.version") go_version = true;
+      }
+      continue;
+    }
+    if (first_open && depth == first_depth + 1 && tag == "properties" &&
+        !seen_properties) {
+      seen_properties = true;
+      if (!scanner.self_closing()) properties_depth = depth;
+      continue;
+    }
+    if (depth != chain.size() + 1) continue;  // not a child of a suite
+    if (tag == "testsuite") {
+      if (first_depth == 0 && depth == 2) {
+        first_depth = 2;
+        first_open = true;
+        if (const XmlAttribute* n = scanner.FindAttribute("name")) {
+          suite_name = StreamValue(*n);
+        }
+      }
+      open_suite();  // a self-closing one closes at its end event
+    } else if (tag == "testcase") {
+      chain.back().has_case = true;
+      in_case = true;
+      case_depth = depth;
+      case_skipped = case_flaky = false;
+      case_failure = Result::kPassed;
+      const XmlAttribute* a = scanner.FindAttribute("status");
+      case_status = a ? StreamValue(*a) : "";
+      a = scanner.FindAttribute("result");
+      case_result = a ? StreamValue(*a) : "";
+      a = scanner.FindAttribute("time");
+      case_time.reset();
+      if (a != nullptr) case_time = StreamValue(*a);
+    } else if (tag == "error") {
+      chain.back().has_error = true;
+    }
+  }
+  if (!chain.empty()) return std::nullopt;  // cannot happen (balanced)
+
+  // DetectProducer, from the recorded attributes.
+  if (root_name == "pytest tests" || suite_name == "pytest") {
+    out.producer = "pytest";
+  } else if (absl::StrContains(schema_location, "surefire")) {
+    out.producer = "Surefire";
+  } else if (!root_is_suite && root_name == "AllTests") {
+    out.producer = "gtest";
+  } else if (root_name == "jest tests") {
+    out.producer = "jest-junit";
+  } else if (root_name == "nextest-run") {
+    out.producer = "cargo-nextest";
+  } else if (suite_name == "Mocha Tests") {
+    out.producer = "mocha";
+  } else if (go_version) {
+    out.producer = "go-junit-report";
+  }
+  return out;
+}
+
+absl::StatusOr<ParsedFile> ParseOneDom(std::string_view content,
+                                       std::string_view name) {
   ASSIGN_OR_RETURN(std::unique_ptr<pugi::xml_document> doc,
                    ParseXml(content, name));
   pugi::xml_node root = doc->document_element();
@@ -335,6 +545,17 @@ absl::StatusOr<ParsedFile> ParseOne(std::string_view content,
   out.suites = CollectSuites(root, name);
   out.producer = DetectProducer(root);
   return out;
+}
+
+absl::StatusOr<ParsedFile> ParseOne(std::string_view content,
+                                    std::string_view name,
+                                    bool streaming = true) {
+  if (streaming) {
+    if (std::optional<ParsedFile> fast = ParseOneStreaming(content, name)) {
+      return *std::move(fast);
+    }
+  }
+  return ParseOneDom(content, name);
 }
 
 Labels MakeLabels(std::string_view result, std::string_view suite) {
@@ -417,15 +638,38 @@ double JenkinsTimeSeconds(const char* text) {
   return std::min(kMaxDurationSeconds, std::max(0.0, *v));
 }
 
-absl::StatusOr<ArtifactData> ParseJunit(std::string_view content,
-                                        std::string_view name) {
-  ASSIGN_OR_RETURN(ParsedFile file, ParseOne(content, name));
+namespace {
+
+// ParseJunit after reading: merges the suites, warns without testcases.
+ArtifactData JunitArtifact(ParsedFile file, std::string_view name) {
   Report report;
   for (Suite& s : file.suites) AddSuite(report, std::move(s));
   std::vector<std::string> warnings;
   if (report.testcases == 0) warnings.push_back(NoTestcasesWarning(name));
   return BuildArtifact(report, FormatName(file.producer, 1),
                        std::move(warnings));
+}
+
+}  // namespace
+
+absl::StatusOr<ArtifactData> ParseJunit(std::string_view content,
+                                        std::string_view name) {
+  ASSIGN_OR_RETURN(ParsedFile file, ParseOne(content, name));
+  return JunitArtifact(std::move(file), name);
+}
+
+absl::StatusOr<ArtifactData> ParseJunitDom(std::string_view content,
+                                           std::string_view name) {
+  ASSIGN_OR_RETURN(ParsedFile file,
+                   ParseOne(content, name, /*streaming=*/false));
+  return JunitArtifact(std::move(file), name);
+}
+
+std::optional<ArtifactData> TryParseJunitStreaming(std::string_view content,
+                                                   std::string_view name) {
+  std::optional<ParsedFile> file = ParseOneStreaming(content, name);
+  if (!file) return std::nullopt;
+  return JunitArtifact(*std::move(file), name);
 }
 
 absl::StatusOr<ArtifactData> ParseJunitFiles(
