@@ -241,7 +241,8 @@ Judgement JudgeRule(const Rule& rule, const std::vector<Observed>& observed,
 }
 
 Judgement JudgeLiveRule(const Rule& rule, const std::vector<Observed>& current,
-                        const AlertTracker& tracker, absl::Time eval_time) {
+                        const AlertTracker& tracker, absl::Time history_start,
+                        absl::Time eval_time) {
   Judgement j;
   std::map<Labels, const Observed*> now;
   for (const auto& o : current) now[o.labels] = &o;
@@ -287,6 +288,7 @@ Judgement JudgeLiveRule(const Rule& rule, const std::vector<Observed>& current,
       }
       if (has_cur && (presence || ConditionHolds(rule, cur->second->value))) {
         s.reason = absl::StrCat("firing, active for ",
+                                a.active_at <= history_start ? "at least " : "",
                                 Ago(eval_time - a.active_at), for_text, ": ",
                                 s.reason);
       } else {

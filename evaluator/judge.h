@@ -53,8 +53,11 @@ Judgement JudgeRule(const Rule& rule, const std::vector<Observed>& observed,
 // JudgeValue does. A Prometheus alert whose expression was not split (its
 // result is the firing set) passes when nothing is returned; any other rule
 // with no series at all follows `no_data`.
+// `history_start` is where the replayed history began: an alert active
+// since then may have been active longer ("at least").
 Judgement JudgeLiveRule(const Rule& rule, const std::vector<Observed>& current,
-                        const AlertTracker& tracker, absl::Time eval_time);
+                        const AlertTracker& tracker, absl::Time history_start,
+                        absl::Time eval_time);
 
 // "V" with the value formatted as in reports, and the labels when there are
 // any: `87.5` or `{file="a.py"} 45.2`.

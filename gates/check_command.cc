@@ -5,11 +5,14 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "base/strings.h"
 #include "gates/run_gate.h"
 #include "gates/version.h"
+#include "queries/prometheus_querier.h"
 #include "reports/json_report.h"
 #include "reports/junit_report.h"
 #include "reports/markdown_report.h"
@@ -169,8 +172,99 @@ int RunCheck(const CheckOptions& options, const CommandEnv& env) {
   return code;
 }
 
+FilePos ServerErrorPosition(const Rule& rule, std::string_view message) {
+  // Prometheus writes parse errors as "<line>:<col>: parse error: ...",
+  // possibly after a prefix such as `invalid parameter "query": `.
+  for (size_t i = 0; i < message.size(); ++i) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(message[i])) ||
+        (i > 0 && absl::ascii_isdigit(static_cast<unsigned char>(message[i - 1])))) {
+      continue;
+    }
+    int line = 0, col = 0;
+    size_t j = i;
+    while (j < message.size() && absl::ascii_isdigit(static_cast<unsigned char>(message[j]))) {
+      line = line * 10 + (message[j++] - '0');
+    }
+    if (j >= message.size() || message[j] != ':') continue;
+    size_t k = ++j;
+    while (j < message.size() && absl::ascii_isdigit(static_cast<unsigned char>(message[j]))) {
+      col = col * 10 + (message[j++] - '0');
+    }
+    if (j == k || j >= message.size() || message[j] != ':' || line < 1 || col < 1) {
+      continue;
+    }
+    if (rule.expr_pos.line <= 0) return rule.pos;
+    if (line == 1) return {rule.expr_pos.line, rule.expr_pos.column + col - 1};
+    return {rule.expr_pos.line + line - 1,
+            rule.expr_block ? rule.expr_indent + col : col};
+  }
+  return rule.expr_pos.line > 0 ? rule.expr_pos : rule.pos;
+}
+
+namespace {
+
+// Asks the servers about every PromQL expression of `gate`; appends problems.
+// Returns false when a server could not be asked.
+bool LintAgainstServers(const GateFile& gate, const std::string& default_url,
+                        const CommandEnv& env, std::vector<GateError>* errors) {
+  struct Item {
+    const Rule* rule;
+    const SourceSpec* source;
+  };
+  std::vector<Item> items;
+  for (const auto& g : gate.groups) {
+    for (const auto& r : g.rules) {
+      const SourceSpec& s = gate.sources.at(r.source);
+      if (!s.is_artifact()) items.push_back({&r, &s});
+    }
+  }
+  if (items.empty()) return true;
+  bool reached = true;
+  absl::StatusOr<std::unique_ptr<HttpClient>> client =
+      env.make_http_client(HttpClientOptions{});
+  if (!client.ok()) {
+    *env.err << "aurora-gate: " << client.status().message() << "\n";
+    return false;
+  }
+  std::vector<PromQuery> queries;
+  std::vector<size_t> asked;
+  for (size_t i = 0; i < items.size(); ++i) {
+    std::string url = items[i].source->url.empty() ? default_url : items[i].source->url;
+    if (url.empty()) continue;
+    PromQuery q;
+    q.endpoint.base_url = url;
+    q.endpoint.timeout = items[i].source->timeout;
+    for (const auto& [k, v] : items[i].source->headers) q.endpoint.headers.push_back({k, v});
+    q.promql = items[i].rule->expr;
+    q.at = env.clock->Now();
+    queries.push_back(q);
+    asked.push_back(i);
+  }
+  std::vector<absl::StatusOr<PromResult>> results =
+      RunPromQueries(queries, **client, *env.clock, RetryPolicy{});
+  for (size_t k = 0; k < results.size(); ++k) {
+    if (results[k].ok()) continue;
+    const Rule& rule = *items[asked[k]].rule;
+    const absl::Status& st = results[k].status();
+    if (absl::IsInvalidArgument(st)) {
+      errors->push_back(GateError{
+          gate.path, ServerErrorPosition(rule, Sv(st.message())),
+          absl::StrCat("group \"", rule.group, "\": rule \"", rule.name,
+                       "\": expr: ", st.message())});
+    } else {
+      *env.err << "aurora-gate: cannot check rule \"" << rule.name
+               << "\" against the server: " << st.message() << "\n";
+      reached = false;
+    }
+  }
+  return reached;
+}
+
+}  // namespace
+
 int RunLint(const std::vector<std::string>& gate_files,
             const std::map<std::string, std::string>& settings,
+            const std::string& prometheus_url, bool check_server,
             const CommandEnv& env) {
   if (gate_files.empty()) {
     *env.err << "aurora-gate lint: no gate file given (see aurora-gate lint "
@@ -179,8 +273,13 @@ int RunLint(const std::vector<std::string>& gate_files,
   }
   VarLookup vars = SettingsThenEnvironment(settings);
   size_t errors = 0, rules = 0;
+  bool reached = true;
   for (const auto& p : gate_files) {
     LoadedGate loaded = LoadGateFile(p, *env.files, vars);
+    if (loaded.ok() && check_server) {
+      reached = LintAgainstServers(loaded.gate, prometheus_url, env,
+                                   &loaded.errors) && reached;
+    }
     for (const auto& e : loaded.errors) *env.out << e.ToString() << "\n";
     errors += loaded.errors.size();
     for (const auto& g : loaded.gate.groups) rules += g.rules.size();
@@ -191,6 +290,7 @@ int RunLint(const std::vector<std::string>& gate_files,
              << "\n";
     return kExitUsage;
   }
+  if (!reached) return kExitUndecided;
   *env.err << gate_files.size() << (gate_files.size() == 1 ? " file" : " files")
            << ", " << rules << (rules == 1 ? " rule" : " rules") << ": OK\n";
   return kExitPass;

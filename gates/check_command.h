@@ -14,6 +14,7 @@
 #include "base/clock.h"
 #include "base/file_reader.h"
 #include "gates/live_rules.h"
+#include "rules/gate.h"
 
 namespace aurora {
 
@@ -47,10 +48,19 @@ struct CommandEnv {
 int RunCheck(const CheckOptions& options, const CommandEnv& env);
 
 // Validates every file and prints each problem as file:line:col: message.
-// Returns 0 when all are valid, 2 otherwise.
+// With `prometheus_url` (or a source's own url), also sends every PromQL
+// expression of a prometheus source to the server and reports what it
+// rejects at the expression's position. Returns 0 when all are valid, 2
+// when any problem was found, 3 when a server could not be asked.
 int RunLint(const std::vector<std::string>& gate_files,
             const std::map<std::string, std::string>& settings,
+            const std::string& prometheus_url, bool check_server,
             const CommandEnv& env);
+
+// Where a server's PromQL error ("1:5: parse error: ...", line and column in
+// the expression) falls in the gate file; the rule's position when the
+// message carries none.
+FilePos ServerErrorPosition(const Rule& rule, std::string_view message);
 
 // Parses --at: RFC 3339 ("2026-11-27T08:00:00Z") or unix seconds.
 std::optional<absl::Time> ParseEvalTime(const std::string& text);

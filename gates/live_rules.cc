@@ -191,7 +191,8 @@ void EvaluateLiveRules(const std::vector<LiveRule>& rules,
         }
         tracker.Step(eval_time, holding);
       }
-      Judgement j = JudgeLiveRule(rule, current, tracker, eval_time);
+      Judgement j = JudgeLiveRule(rule, current, tracker, planned[k].start,
+                                  eval_time);
       out->outcome = j.outcome;
       out->reason = j.reason;
       out->series = std::move(j.series);

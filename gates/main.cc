@@ -157,8 +157,12 @@ int CheckMain(const std::vector<std::string>& args) {
 
 int LintMain(const std::vector<std::string>& args) {
   po::options_description d = CommonOptions();
-  d.add_options()("gate", po::value<std::vector<std::string>>(),
-                  "gate file (positional)");
+  d.add_options()
+      ("prometheus", po::value<std::string>(), "URL: also send every PromQL "
+       "expression to this server (and to sources' own urls) and report what "
+       "it rejects at its file:line:col (default: $PROMETHEUS_URL when set)")
+      ("offline", "do not contact any server, even if PROMETHEUS_URL is set")
+      ("gate", po::value<std::vector<std::string>>(), "gate file (positional)");
   po::positional_options_description pos;
   pos.add("gate", -1);
   po::variables_map vm;
@@ -179,9 +183,16 @@ int LintMain(const std::vector<std::string>& args) {
       !ParseSettings(vm["set"].as<std::vector<std::string>>(), &settings)) {
     return kExitUsage;
   }
+  std::string prometheus_url;
+  if (vm.count("prometheus")) {
+    prometheus_url = vm["prometheus"].as<std::string>();
+  } else if (const char* p = std::getenv("PROMETHEUS_URL"); p && *p) {
+    prometheus_url = p;
+  }
+  const bool check_server = vm.count("offline") == 0 && !prometheus_url.empty();
   RealFileReader files;
   RealClock clock;
-  return RunLint(files_list, settings,
+  return RunLint(files_list, settings, prometheus_url, check_server,
                  CommandEnv{&files, &clock, &std::cout, &std::cerr,
                             NewCurlHttpClient});
 }

@@ -77,6 +77,12 @@ struct Rule {
   std::map<std::string, std::string> annotations;
   std::string description;
   FilePos pos;
+  // Where expr's text starts in the file, and whether it is a block scalar
+  // (`|`, `>`: later lines start at the block's indentation), so errors a
+  // server reports inside the expression can be placed in the file.
+  FilePos expr_pos;
+  bool expr_block = false;
+  int expr_indent = 0;
 
   bool has_criteria() const {
     return !pass.empty() || !warn.empty() || !fail.empty();

@@ -775,6 +775,13 @@ class Loader {
       ok = false;
     } else if (auto e = Str(rn["expr"], "expr")) {
       rule.expr = *e;
+      rule.expr_pos = PosIn(rn["expr"], 0);
+      YAML::Mark em = rn["expr"].Mark();
+      if (em.pos >= 0 && static_cast<size_t>(em.pos) < text_.size() &&
+          (text_[em.pos] == '|' || text_[em.pos] == '>')) {
+        rule.expr_block = true;
+        rule.expr_indent = rule.expr_pos.column - 1;
+      }
       if (source != nullptr && !LoadExpr(rn["expr"], *source, &rule)) ok = false;
     } else {
       ok = false;
