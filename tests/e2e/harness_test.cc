@@ -2,8 +2,6 @@
 // OpenMetrics text and promtool series expansion exactly, real Prometheus and
 // VictoriaMetrics answering with the exact backfilled/imported values
 // (NaN, +Inf, -Inf, gaps), and promtool rule tests that pass and fail.
-#include "tests/testing/prometheus_harness.h"
-
 #include <signal.h>
 #include <sys/stat.h>
 
@@ -11,6 +9,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -18,18 +17,20 @@
 #include "gtest/gtest-spi.h"
 #include "gtest/gtest.h"
 #include "rapidjson/document.h"
+#include "tests/testing/prometheus_harness.h"
 #include "tests/testing/subprocess.h"
 
 namespace aurora {
 namespace {
 
-using ::testing::HasSubstr;
 using testing::ExpandSeries;
+using ::testing::HasSubstr;
 using testing::HttpGet;
 using testing::OmSample;
 using testing::ToOpenMetrics;
 
-constexpr char kCounter[] = "http_requests_total{status=\"500\",instance=\"a\"}";
+constexpr char kCounter[] =
+    "http_requests_total{status=\"500\",instance=\"a\"}";
 constexpr char kGauge[] = "temperature_celsius{room=\"lab\"}";
 
 // A minute boundary an hour ago: recent enough for any retention.
@@ -73,11 +74,11 @@ Points Instant(const std::string& url, const std::string& query, int64_t t) {
 // Range query of a single series: its points, or {} for no result.
 Points Range(const std::string& url, const std::string& query, int64_t start,
              int64_t end, int64_t step) {
-  auto r = HttpGet(url + "/api/v1/query_range",
-                   {{"query", query},
-                    {"start", std::to_string(start)},
-                    {"end", std::to_string(end)},
-                    {"step", std::to_string(step)}});
+  auto r =
+      HttpGet(url + "/api/v1/query_range", {{"query", query},
+                                            {"start", std::to_string(start)},
+                                            {"end", std::to_string(end)},
+                                            {"step", std::to_string(step)}});
   rapidjson::Document d = ParseOk(r);
   if (!d.IsObject() || !d.HasMember("data")) return {};
   const auto& result = d["data"]["result"];
@@ -107,7 +108,8 @@ bool DirExists(const std::string& path) {
   return ::stat(path.c_str(), &st) == 0;
 }
 
-// ---- ExpandSeries / ToOpenMetrics --------------------------------------------
+// ---- ExpandSeries / ToOpenMetrics
+// --------------------------------------------
 
 TEST(ExpandSeriesTest, IncrementsGiveCountPlusOneValues) {
   std::vector<OmSample> s = ExpandSeries("up", "1+1x3 10-2.5x2", 1000, 60);
@@ -182,7 +184,8 @@ TEST(ToOpenMetricsTest, TwoSamplesAtOneTimeFailTheTest) {
   EXPECT_EQ(om_result, "");
 }
 
-// ---- Prometheus ---------------------------------------------------------------
+// ---- Prometheus
+// ---------------------------------------------------------------
 
 TEST(PrometheusServerTest, AnswersBackfilledCounterWithExactValuesNaNAndInf) {
   const int64_t t0 = HourAgo();
@@ -227,7 +230,8 @@ TEST(PrometheusServerTest, StopsByPidAndRemovesItsDataDir) {
   const std::string dir = prom->dir();
   ASSERT_EQ(::kill(pid, 0), 0);
   ASSERT_TRUE(DirExists(dir + "/data"));
-  EXPECT_THAT(prom->Log(), HasSubstr("Server is ready to receive web requests"));
+  EXPECT_THAT(prom->Log(),
+              HasSubstr("Server is ready to receive web requests"));
   prom.reset();
   EXPECT_EQ(::kill(pid, 0), -1);
   EXPECT_EQ(errno, ESRCH);
@@ -252,7 +256,47 @@ TEST(PrometheusServerTest, LoadsRuleFilesFromExtraConfig) {
   ASSERT_EQ(std::system(("rm -rf '" + dir + "'").c_str()), 0);
 }
 
-// ---- VictoriaMetrics ------------------------------------------------------------
+TEST(PrometheusServerTest, ManySeriesWithCounterResetsAreAllBackfilled) {
+  const int64_t t0 = HourAgo();
+  std::vector<OmSample> h;
+  for (int i = 0; i < 200; ++i) {
+    for (const OmSample& s :
+         ExpandSeries("jobs_done_total{shard=\"" + std::to_string(i) + "\"}",
+                      "0+10x4 0+10x4", t0, 30)) {
+      h.push_back(s);
+    }
+  }
+  ASSERT_EQ(h.size(), 2000u);
+  auto prom = testing::PrometheusServer::Start(h);
+  ASSERT_NE(prom, nullptr);
+  EXPECT_EQ(Instant(prom->url(), "count(jobs_done_total)", t0 + 270),
+            (Points{{t0 + 270, "200"}}));
+  EXPECT_EQ(Instant(prom->url(), "sum(resets(jobs_done_total[5m]))", t0 + 270),
+            (Points{{t0 + 270, "200"}}));
+  EXPECT_EQ(Instant(prom->url(), "jobs_done_total{shard=\"7\"}", t0 + 150),
+            (Points{{t0 + 150, "0"}}));
+}
+
+std::unique_ptr<testing::PrometheusServer> failed_prom;
+TEST(PrometheusServerTest, BadConfigFailsTheTestWithTheServerLog) {
+  EXPECT_NONFATAL_FAILURE(failed_prom = testing::PrometheusServer::Start(
+                              {}, "scrape_configs:\n  - job_name: [\n"),
+                          "prometheus did not start: exited during start-up");
+  EXPECT_EQ(failed_prom, nullptr);
+  EXPECT_NONFATAL_FAILURE(failed_prom = testing::PrometheusServer::Start(
+                              {}, "scrape_configs:\n  - job_name: [\n"),
+                          "Error loading config");
+}
+
+TEST(PrometheusServerTest, DuplicateSampleInHistoryFailsTheTest) {
+  EXPECT_NONFATAL_FAILURE(failed_prom = testing::PrometheusServer::Start(
+                              {{"x", 1, 60}, {"x", 2, 60}}),
+                          "PrometheusServer history: two samples for x at 60");
+  EXPECT_EQ(failed_prom, nullptr);
+}
+
+// ---- VictoriaMetrics
+// ------------------------------------------------------------
 
 TEST(VictoriaMetricsServerTest, AnswersImportedValuesInfExactlyAndDropsNaN) {
   const int64_t t0 = HourAgo();
@@ -289,7 +333,8 @@ TEST(VictoriaMetricsServerTest, StopsByPidAndRemovesItsDataDir) {
   EXPECT_FALSE(DirExists(dir));
 }
 
-// ---- promtool -----------------------------------------------------------------
+// ---- promtool
+// -----------------------------------------------------------------
 
 constexpr char kRules[] = R"(groups:
   - name: harness
@@ -393,10 +438,10 @@ TEST_F(PromtoolTest, CheckRulesCountsRulesAndRejectsBadExpr) {
   auto good = testing::PromtoolCheckRules(dir_ + "/rules.yaml");
   EXPECT_EQ(good.exit_code, 0) << good.output;
   EXPECT_THAT(good.output, HasSubstr("SUCCESS: 1 rules found"));
-  auto bad = testing::PromtoolCheckRules(Write(
-      "bad.yaml",
-      "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: "
-      "rate(x[5m]\n"));
+  auto bad = testing::PromtoolCheckRules(
+      Write("bad.yaml",
+            "groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: "
+            "rate(x[5m]\n"));
   EXPECT_EQ(bad.exit_code, 1) << bad.output;
   EXPECT_THAT(bad.output, HasSubstr("FAILED"));
 }

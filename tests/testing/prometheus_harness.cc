@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -61,8 +62,8 @@ bool ParseSeries(const std::string& s, ParsedSeries* out, std::string* error) {
     while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
   };
   auto fail = [&](const std::string& what) {
-    *error = "bad series \"" + s + "\" at offset " + std::to_string(i) + ": " +
-             what;
+    *error =
+        "bad series \"" + s + "\" at offset " + std::to_string(i) + ": " + what;
     return false;
   };
   skip_space();
@@ -161,8 +162,8 @@ std::string RenderSeries(const ParsedSeries& p) {
   out += '{';
   for (size_t i = 0; i < p.labels.size(); ++i) {
     if (i > 0) out += ',';
-    out += p.labels[i].first + "=\"" + EscapeLabelValue(p.labels[i].second) +
-           "\"";
+    out +=
+        p.labels[i].first + "=\"" + EscapeLabelValue(p.labels[i].second) + "\"";
   }
   return out + '}';
 }
@@ -198,10 +199,9 @@ bool SortedRows(const std::vector<OmSample>& samples, std::vector<Row>* rows,
     ParsedSeries p;
     if (!ParseSeries(s.series, &p, error)) return false;
     bool counter = EndsWith(p.name, "_total");
-    std::string family =
-        counter ? p.name.substr(0, p.name.size() - 6) : p.name;
-    rows->push_back({family, counter, RenderSeries(p), s.unix_seconds,
-                     s.value});
+    std::string family = counter ? p.name.substr(0, p.name.size() - 6) : p.name;
+    rows->push_back(
+        {family, counter, RenderSeries(p), s.unix_seconds, s.value});
   }
   std::stable_sort(rows->begin(), rows->end(), [](const Row& a, const Row& b) {
     if (a.family != b.family) return a.family < b.family;
@@ -277,25 +277,32 @@ pid_t Spawn(const std::vector<std::string>& argv, const std::string& log_path) {
   return pid;
 }
 
-// True once `pid` has exited (and reaps it).
-bool Exited(pid_t pid) {
+// True once *pid has exited; reaps it and sets *pid to -1, so that no
+// signal can ever reach a recycled pid.
+bool Exited(pid_t* pid) {
+  if (*pid <= 0) return true;
   int status = 0;
-  return ::waitpid(pid, &status, WNOHANG) == pid;
+  pid_t r = ::waitpid(*pid, &status, WNOHANG);
+  if (r == *pid || (r < 0 && errno == ECHILD)) {
+    *pid = -1;
+    return true;
+  }
+  return false;
 }
 
 // SIGTERM, wait up to kStopDeadline, then SIGKILL; always reaps.
-void Stop(pid_t pid) {
-  if (pid <= 0) return;
+void Stop(pid_t* pid) {
   if (Exited(pid)) return;
-  ::kill(pid, SIGTERM);
+  ::kill(*pid, SIGTERM);
   auto deadline = Clock::now() + kStopDeadline;
   while (Clock::now() < deadline) {
     if (Exited(pid)) return;
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  ::kill(pid, SIGKILL);
+  ::kill(*pid, SIGKILL);
   int status = 0;
-  ::waitpid(pid, &status, 0);
+  ::waitpid(*pid, &status, 0);
+  *pid = -1;
 }
 
 void RemoveDir(const std::string& dir) {
@@ -324,12 +331,11 @@ Launch LaunchOnFreePort(
       *why = "cannot start " + make_argv(*port)[0];
       return Launch::kFailed;
     }
-    std::string url =
-        "http://127.0.0.1:" + std::to_string(*port) + ready_path;
+    std::string url = "http://127.0.0.1:" + std::to_string(*port) + ready_path;
     auto deadline = Clock::now() + kStartDeadline;
     bool exited = false;
     while (Clock::now() < deadline) {
-      if (Exited(*pid)) {
+      if (Exited(pid)) {
         exited = true;
         break;
       }
@@ -337,13 +343,11 @@ Launch LaunchOnFreePort(
       std::this_thread::sleep_for(kPollInterval);
     }
     if (!exited) {
-      Stop(*pid);
-      *pid = -1;
-      *why = "not ready within " +
-             std::to_string(kStartDeadline.count()) + " s at " + url;
+      Stop(pid);
+      *why = "not ready within " + std::to_string(kStartDeadline.count()) +
+             " s at " + url;
       return Launch::kFailed;
     }
-    *pid = -1;
     if (ReadWholeFile(log_path).find("address already in use") ==
         std::string::npos) {
       *why = "exited during start-up";
@@ -383,7 +387,8 @@ int64_t CountExportedSamples(const std::string& body) {
     pos += key.size();
     size_t end = body.find(']', pos);
     if (end == std::string::npos) break;
-    if (end > pos) n += 1 + std::count(body.begin() + pos, body.begin() + end, ',');
+    if (end > pos)
+      n += 1 + std::count(body.begin() + pos, body.begin() + end, ',');
     pos = end;
   }
   return n;
@@ -548,12 +553,13 @@ std::string PrometheusServer::Log() const {
 }
 
 PrometheusServer::~PrometheusServer() {
-  Stop(pid_);
+  Stop(&pid_);
   RemoveDir(dir_);
 }
 
 std::unique_ptr<PrometheusServer> PrometheusServer::Start(
-    const std::vector<OmSample>& history, const std::string& extra_config_yaml) {
+    const std::vector<OmSample>& history,
+    const std::string& extra_config_yaml) {
   std::unique_ptr<PrometheusServer> s(new PrometheusServer);
   s->dir_ = MakeDir("aurora-prom");
   if (s->dir_.empty()) {
@@ -616,8 +622,8 @@ std::unique_ptr<PrometheusServer> PrometheusServer::Start(
         "--log.level=info"};
   };
   std::string why;
-  if (LaunchOnFreePort(argv, "/-/ready", log_path, &s->pid_, &s->port_,
-                       &why) != Launch::kReady) {
+  if (LaunchOnFreePort(argv, "/-/ready", log_path, &s->pid_, &s->port_, &why) !=
+      Launch::kReady) {
     ADD_FAILURE() << "prometheus did not start: " << why << "\n"
                   << Tail(s->Log());
     return nullptr;
@@ -630,15 +636,16 @@ std::unique_ptr<PrometheusServer> PrometheusServer::Start(
     auto deadline = Clock::now() + kDataDeadline;
     std::string last;
     while (true) {
-      ToolResult r = HttpGet(s->url() + "/api/v1/query",
-                             {{"query", query}, {"time", std::to_string(max_ts)}});
+      ToolResult r =
+          HttpGet(s->url() + "/api/v1/query",
+                  {{"query", query}, {"time", std::to_string(max_ts)}});
       last = r.output;
       double n = -1;
       if (r.exit_code == 0 && ScalarResult(r.output, &n) &&
           n == static_cast<double>(rows.size())) {
         break;
       }
-      if (Clock::now() > deadline || Exited(s->pid_)) {
+      if (Clock::now() > deadline || Exited(&s->pid_)) {
         ADD_FAILURE() << "prometheus: backfilled data not queryable: expected "
                       << rows.size() << " samples from " << query
                       << ", last answer: " << last << "\n"
@@ -662,7 +669,7 @@ std::string VictoriaMetricsServer::Log() const {
 }
 
 VictoriaMetricsServer::~VictoriaMetricsServer() {
-  Stop(pid_);
+  Stop(&pid_);
   RemoveDir(dir_);
 }
 
@@ -693,8 +700,8 @@ std::unique_ptr<VictoriaMetricsServer> VictoriaMetricsServer::Start(
         "-search.latencyOffset=0"};
   };
   std::string why;
-  if (LaunchOnFreePort(argv, "/health", log_path, &s->pid_, &s->port_,
-                       &why) != Launch::kReady) {
+  if (LaunchOnFreePort(argv, "/health", log_path, &s->pid_, &s->port_, &why) !=
+      Launch::kReady) {
     ADD_FAILURE() << "victoria-metrics did not start: " << why << "\n"
                   << Tail(s->Log());
     return nullptr;
@@ -733,10 +740,10 @@ std::unique_ptr<VictoriaMetricsServer> VictoriaMetricsServer::Start(
                            {{"match[]", "{__name__=~\".+\"}"}});
     got = r.exit_code == 0 ? CountExportedSamples(r.output) : -1;
     if (got == expected) break;
-    if (Clock::now() > deadline || Exited(s->pid_)) {
+    if (Clock::now() > deadline || Exited(&s->pid_)) {
       ADD_FAILURE() << "victoria-metrics: imported data not searchable: "
-                    << "expected " << expected << " non-NaN samples, export has "
-                    << got << "\n"
+                    << "expected " << expected
+                    << " non-NaN samples, export has " << got << "\n"
                     << Tail(s->Log());
       return nullptr;
     }
@@ -760,8 +767,8 @@ ToolResult PromtoolCheckRules(const std::string& rules_file_path) {
 ToolResult HttpGet(
     const std::string& url,
     const std::vector<std::pair<std::string, std::string>>& params) {
-  std::vector<std::string> argv = {"curl", "-sS", "--fail-with-body",
-                                   "--max-time", "10", "-G", url};
+  std::vector<std::string> argv = {
+      "curl", "-sS", "--fail-with-body", "--max-time", "10", "-G", url};
   for (const auto& [k, v] : params) {
     argv.push_back("--data-urlencode");
     argv.push_back(k + "=" + v);

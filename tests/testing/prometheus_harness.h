@@ -125,9 +125,9 @@ ToolResult PromtoolCheckRules(const std::string& rules_file_path);
 // GET `url` with `params` URL-encoded into the query string (curl -G
 // --data-urlencode). exit_code 0 and the body on HTTP 2xx; curl's exit code
 // (22 for HTTP >= 400, body kept) otherwise.
-ToolResult HttpGet(const std::string& url,
-                   const std::vector<std::pair<std::string, std::string>>&
-                       params = {});
+ToolResult HttpGet(
+    const std::string& url,
+    const std::vector<std::pair<std::string, std::string>>& params = {});
 
 // A TCP port on 127.0.0.1 that was free a moment ago (bind :0, read, close).
 int FreeLoopbackPort();
