@@ -286,11 +286,17 @@ Judgement JudgeLiveRule(const Rule& rule, const std::vector<Observed>& current,
           s.outcome == Outcome::kPass || s.outcome == Outcome::kPending) {
         s.outcome = ApplySeverity(rule, Outcome::kFail);
       }
+      const bool has_history = rule.for_duration > absl::ZeroDuration() ||
+                               rule.keep_firing_for > absl::ZeroDuration();
       if (has_cur && (presence || ConditionHolds(rule, cur->second->value))) {
-        s.reason = absl::StrCat("firing, active for ",
-                                a.active_at <= history_start ? "at least " : "",
-                                Ago(eval_time - a.active_at), for_text, ": ",
-                                s.reason);
+        if (has_history) {
+          s.reason = absl::StrCat(
+              "firing, active for ",
+              a.active_at <= history_start ? "at least " : "",
+              Ago(eval_time - a.active_at), for_text, ": ", s.reason);
+        } else if (rule.kind == Rule::Kind::kAlert) {
+          s.reason = absl::StrCat("firing: ", s.reason);
+        }
       } else {
         s.reason = absl::StrCat(
             "firing (keep_firing_for: ",
