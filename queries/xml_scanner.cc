@@ -138,6 +138,11 @@ void AppendUtf8(uint32_t cp, std::string* out) {
   }
 }
 
+// Name equality, cheap for the usual case of different first bytes.
+inline bool SameName(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && (a.empty() || a[0] == b[0]) && a == b;
+}
+
 // Result of ScanOther meaning "scanned, nothing to report".
 constexpr XmlEvent kNothing = XmlEvent::kStartElement;
 
@@ -153,7 +158,7 @@ XmlScanner::XmlScanner(std::string_view input, Options options)
 const XmlAttribute* XmlScanner::FindAttribute(
     std::string_view attr_name) const {
   for (const XmlAttribute& a : attributes_) {
-    if (a.name == attr_name) return &a;
+    if (SameName(a.name, attr_name)) return &a;
   }
   return nullptr;
 }
@@ -362,7 +367,9 @@ XmlEvent XmlScanner::ScanStartTag(const char* lt) {
     attr.raw_value = std::string_view(v, static_cast<size_t>(p - v));
     ++p;  // closing quote
     for (const XmlAttribute& other : attributes_) {
-      if (other.name == attr.name) return Fail(an, "duplicate attribute");
+      if (SameName(other.name, attr.name)) {
+        return Fail(an, "duplicate attribute");
+      }
     }
     attributes_.push_back(attr);
   }
