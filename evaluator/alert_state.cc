@@ -89,6 +89,31 @@ AlertTracker ReplayRange(const std::vector<Series>& matrix, absl::Time start,
   return tracker;
 }
 
+bool ReplayIsSettled(const std::vector<Series>& matrix, absl::Time start,
+                     absl::Time end, absl::Duration step, absl::Duration hold,
+                     absl::Duration keep_firing_for,
+                     const std::function<bool(double)>& holds) {
+  if (step <= absl::ZeroDuration()) return true;
+  // Run lengths that prove "resolved" and "fired" whatever came before.
+  const int64_t quiet_steps = absl::Ceil(keep_firing_for, step) / step + 1;
+  const int64_t hold_steps = absl::Ceil(hold, step) / step + 1;
+  for (const Series& s : matrix) {
+    size_t next = 0;
+    int64_t quiet = 0, held = 0;
+    bool settled = false;
+    for (absl::Time ts = start; ts <= end && !settled; ts += step) {
+      while (next < s.points.size() && s.points[next].timestamp < ts) ++next;
+      bool h = next < s.points.size() && s.points[next].timestamp == ts &&
+               holds(s.points[next].value);
+      quiet = h ? 0 : quiet + 1;
+      held = h ? held + 1 : 0;
+      settled = quiet >= quiet_steps || held >= hold_steps;
+    }
+    if (!settled) return false;
+  }
+  return true;
+}
+
 absl::Duration ReplayWindow(absl::Duration hold, absl::Duration keep_firing_for,
                             absl::Duration step) {
   return hold + keep_firing_for + step;

@@ -63,10 +63,23 @@ AlertTracker ReplayRange(const std::vector<Series>& matrix, absl::Time start,
                          absl::Duration hold, absl::Duration keep_firing_for,
                          const std::function<bool(double)>& holds);
 
-// How much history a one-shot decision needs: `for` + `keep_firing_for` and
-// one step (so a condition that held through the whole window has fired).
+// The shortest history a one-shot decision can need: `for` +
+// `keep_firing_for` and one step (so a condition that held through the whole
+// window has fired).
 absl::Duration ReplayWindow(absl::Duration hold, absl::Duration keep_firing_for,
                             absl::Duration step);
+
+// Whether replaying `matrix` from `start` to `end` gives, at `end`, exactly
+// the state Prometheus (evaluating since long before `start`) has. True when
+// every series, somewhere in the window, did not hold for keep_firing_for +
+// one step (so any earlier alert is resolved, in both) or held for `for` +
+// one step (so it fires, in both): from there on both agree. When false,
+// replay from further back: with keep_firing_for, an alert can stay firing
+// across short breaks for as long as they keep coming.
+bool ReplayIsSettled(const std::vector<Series>& matrix, absl::Time start,
+                     absl::Time end, absl::Duration step, absl::Duration hold,
+                     absl::Duration keep_firing_for,
+                     const std::function<bool(double)>& holds);
 
 }  // namespace aurora
 

@@ -67,6 +67,10 @@ ClientKey KeyOf(const HttpClientOptions& o) {
           o.insecure_skip_verify};
 }
 
+// A replay that is not settled reads up to 2^6 = 64 times the shortest
+// history (e.g. 7 hours for `for: 5m` at 1m steps).
+constexpr int kMaxDoublings = 6;
+
 bool NeedsHistory(const Rule& r) {
   return r.for_duration > absl::ZeroDuration() ||
          r.keep_firing_for > absl::ZeroDuration();
@@ -147,55 +151,88 @@ void EvaluateLiveRules(const std::vector<LiveRule>& rules,
   for (auto& [key, plan] : plans) {
     auto& [options, planned] = plan;
     absl::StatusOr<std::unique_ptr<HttpClient>> client = ctx.make_client(options);
-    std::vector<absl::StatusOr<PromResult>> results;
-    if (!client.ok()) {
-      results.assign(planned.size(), client.status());
-    } else {
-      std::vector<PromQuery> queries;
-      for (const auto& p : planned) queries.push_back(p.query);
-      results = RunPromQueries(queries, **client, *ctx.clock, ctx.retry);
-    }
-    for (size_t k = 0; k < planned.size(); ++k) {
-      const LiveRule& lr = rules[planned[k].rule_index];
-      const Rule& rule = *lr.rule;
-      RuleResult* out = lr.out;
-      if (!results[k].ok()) {
-        out->outcome = Outcome::kError;
-        out->reason = std::string(results[k].status().message());
-        continue;
-      }
-      const PromResult& r = *results[k];
-      for (const auto& w : r.warnings) out->warnings.push_back("Prometheus warning: " + w);
-      for (const auto& w : r.infos) out->warnings.push_back("Prometheus info: " + w);
-      if (r.type == PromResult::Type::kString) {
-        out->outcome = Outcome::kError;
-        out->reason = "the query returned a string, expected a number or a vector";
-        continue;
-      }
-      const bool presence = rule.kind == Rule::Kind::kAlert && !rule.condition;
-      auto holds = [&rule, presence](double v) {
-        return presence || ConditionHolds(rule, v);
-      };
-      std::vector<Observed> current = CurrentValues(r, eval_time);
-      AlertTracker tracker(rule.for_duration, rule.keep_firing_for);
-      if (planned[k].query.range) {
-        std::vector<Series> matrix = r.matrix;
-        for (auto& series : matrix) series.labels = series.labels.WithoutMetricName();
-        tracker = ReplayRange(matrix, planned[k].query.start, eval_time,
-                              planned[k].query.step, rule.for_duration,
-                              rule.keep_firing_for, holds);
+    // Rounds: every query of the group at once; range queries whose replay
+    // is not settled (see ReplayIsSettled) go again with twice the history,
+    // at most kMaxDoublings times.
+    std::vector<Planned> batch = std::move(planned);
+    for (int round = 0; !batch.empty(); ++round) {
+      std::vector<absl::StatusOr<PromResult>> results;
+      if (!client.ok()) {
+        results.assign(batch.size(), client.status());
       } else {
-        std::map<Labels, double> holding;
-        for (const auto& o : current) {
-          if (holds(o.value)) holding[o.labels] = o.value;
-        }
-        tracker.Step(eval_time, holding);
+        std::vector<PromQuery> queries;
+        for (const auto& p : batch) queries.push_back(p.query);
+        results = RunPromQueries(queries, **client, *ctx.clock, ctx.retry);
       }
-      Judgement j = JudgeLiveRule(rule, current, tracker, planned[k].start,
-                                  eval_time);
-      out->outcome = j.outcome;
-      out->reason = j.reason;
-      out->series = std::move(j.series);
+      std::vector<Planned> again;
+      for (size_t k = 0; k < batch.size(); ++k) {
+        const LiveRule& lr = rules[batch[k].rule_index];
+        const Rule& rule = *lr.rule;
+        RuleResult* out = lr.out;
+        if (!results[k].ok()) {
+          out->outcome = Outcome::kError;
+          out->reason = std::string(results[k].status().message());
+          continue;
+        }
+        const PromResult& r = *results[k];
+        if (r.type == PromResult::Type::kString) {
+          out->outcome = Outcome::kError;
+          out->reason =
+              "the query returned a string, expected a number or a vector";
+          continue;
+        }
+        const bool presence =
+            rule.kind == Rule::Kind::kAlert && !rule.condition;
+        auto holds = [&rule, presence](double v) {
+          return presence || ConditionHolds(rule, v);
+        };
+        const PromQuery& q = batch[k].query;
+        std::vector<Series> matrix = r.matrix;
+        for (auto& series : matrix) {
+          series.labels = series.labels.WithoutMetricName();
+        }
+        if (q.range &&
+            !ReplayIsSettled(matrix, q.start, eval_time, q.step,
+                             rule.for_duration,
+                             rule.keep_firing_for, holds)) {
+          if (round < kMaxDoublings) {
+            Planned more = batch[k];
+            more.query.start = eval_time - 2 * (eval_time - q.start);
+            more.start = more.query.start;
+            again.push_back(more);
+            continue;
+          }
+          out->warnings.push_back(absl::StrCat(
+              "an alert may have been kept firing (keep_firing_for) since "
+              "before the ",
+              FormatPromDuration(eval_time - q.start),
+              " of history read; its state is as of that history"));
+        }
+        for (const auto& w : r.warnings) {
+          out->warnings.push_back("Prometheus warning: " + w);
+        }
+        for (const auto& w : r.infos) {
+          out->warnings.push_back("Prometheus info: " + w);
+        }
+        std::vector<Observed> current = CurrentValues(r, eval_time);
+        AlertTracker tracker(rule.for_duration, rule.keep_firing_for);
+        if (q.range) {
+          tracker = ReplayRange(matrix, q.start, eval_time, q.step,
+                                rule.for_duration, rule.keep_firing_for, holds);
+        } else {
+          std::map<Labels, double> holding;
+          for (const auto& o : current) {
+            if (holds(o.value)) holding[o.labels] = o.value;
+          }
+          tracker.Step(eval_time, holding);
+        }
+        Judgement j =
+            JudgeLiveRule(rule, current, tracker, batch[k].start, eval_time);
+        out->outcome = j.outcome;
+        out->reason = j.reason;
+        out->series = std::move(j.series);
+      }
+      batch = std::move(again);
     }
   }
 }

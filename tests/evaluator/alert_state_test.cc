@@ -124,3 +124,47 @@ TEST(AlertStateTest, ReplayWindowCoversForKeepFiringAndOneStep) {
 
 }  // namespace
 }  // namespace aurora
+
+namespace aurora {
+namespace {
+
+Series Holding(const std::string& pattern) {  // '1' holds, '0' not, '_' absent
+  Series s;
+  s.labels = Labels{{"instance", "a"}};
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (pattern[i] == '_') continue;
+    s.points.push_back({absl::UnixEpoch() + absl::Minutes(static_cast<int>(i)),
+                        pattern[i] == '1' ? 1.0 : 0.0});
+  }
+  return s;
+}
+
+bool Settled(const std::string& pattern, int for_minutes, int keep_minutes) {
+  absl::Time end = absl::UnixEpoch() + absl::Minutes(static_cast<int>(pattern.size()) - 1);
+  return ReplayIsSettled({Holding(pattern)}, absl::UnixEpoch(), end,
+                         absl::Minutes(1), absl::Minutes(for_minutes),
+                         absl::Minutes(keep_minutes),
+                         [](double v) { return v > 0.5; });
+}
+
+TEST(ReplayIsSettledTest, WithoutKeepFiringForOneQuietStepSettles) {
+  EXPECT_TRUE(Settled("0000", 5, 0));
+  EXPECT_TRUE(Settled("1111111", 5, 0));  // held for `for`: fires in both
+  // Held at the start, then one step without: any earlier pending or
+  // firing alert is gone in both.
+  EXPECT_TRUE(Settled("1100000", 5, 0));
+  EXPECT_FALSE(Settled("11111", 5, 0)) << "held, but not yet for `for`";
+}
+
+TEST(ReplayIsSettledTest, KeepFiringForNeedsAQuietStretchOrAFullHold) {
+  // keep_firing_for 2m: 3 quiet steps prove any earlier alert resolved.
+  EXPECT_TRUE(Settled("0001111", 3, 2));
+  EXPECT_TRUE(Settled("___1111", 3, 2));  // absent counts as not holding
+  EXPECT_TRUE(Settled("1111000", 3, 2));  // held for `for` + 1 step
+  EXPECT_TRUE(Settled("0100011", 3, 2));  // the quiet stretch comes later
+  EXPECT_FALSE(Settled("1110100", 3, 2));  // the case promtool caught:
+                                           // breaks too short, holds too short
+}
+
+}  // namespace
+}  // namespace aurora

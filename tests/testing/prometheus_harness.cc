@@ -629,26 +629,36 @@ std::unique_ptr<PrometheusServer> PrometheusServer::Start(
     return nullptr;
   }
 
-  // Wait until every backfilled sample is queryable (counts NaN too).
+  // Wait until every backfilled sample is queryable (counts NaN too). One
+  // count per metric name: count_over_time drops __name__, so counting all
+  // names at once collides when two metrics share their other labels.
   if (!rows.empty()) {
-    const std::string query = "sum(count_over_time({__name__=~\".+\"}[" +
-                              std::to_string(max_ts - min_ts + 1) + "s]))";
+    std::set<std::string> names;
+    for (const Row& r : rows) names.insert(r.series.substr(0, r.series.find('{')));
+    const std::string span = std::to_string(max_ts - min_ts + 1) + "s";
     auto deadline = Clock::now() + kDataDeadline;
-    std::string last;
+    std::string last, query;
     while (true) {
-      ToolResult r =
-          HttpGet(s->url() + "/api/v1/query",
-                  {{"query", query}, {"time", std::to_string(max_ts)}});
-      last = r.output;
-      double n = -1;
-      if (r.exit_code == 0 && ScalarResult(r.output, &n) &&
-          n == static_cast<double>(rows.size())) {
-        break;
+      double total = 0;
+      bool ok = true;
+      for (const std::string& name : names) {
+        query = "sum(count_over_time(" + name + "[" + span + "]))";
+        ToolResult r =
+            HttpGet(s->url() + "/api/v1/query",
+                    {{"query", query}, {"time", std::to_string(max_ts)}});
+        last = r.output;
+        double n = -1;
+        if (r.exit_code != 0 || !ScalarResult(r.output, &n)) {
+          ok = false;
+          break;
+        }
+        total += n;
       }
+      if (ok && total == static_cast<double>(rows.size())) break;
       if (Clock::now() > deadline || Exited(&s->pid_)) {
         ADD_FAILURE() << "prometheus: backfilled data not queryable: expected "
-                      << rows.size() << " samples from " << query
-                      << ", last answer: " << last << "\n"
+                      << rows.size() << " samples (last query " << query
+                      << "), last answer: " << last << "\n"
                       << Tail(s->Log());
         return nullptr;
       }
