@@ -137,9 +137,7 @@ int RunCheck(const CheckOptions& options, const CommandEnv& env) {
   live.files = env.files;
   live.max_concurrency = options.max_concurrency;
   live.default_url = options.prometheus_url;
-  for (const GateFile& g : gates) {
-    run.gates.push_back(RunGate(g, cache, &live, run.eval_time));
-  }
+  run.gates = RunGates(gates, cache, &live, run.eval_time);
   run.verdict = RunVerdict(run.gates);
   run.duration_seconds = absl::ToDoubleSeconds(env.clock->Now() - run.started);
 

@@ -114,38 +114,45 @@ void EvaluateArtifactRule(const Rule& rule, const SourceSpec& source,
 
 }  // namespace
 
-GateResult RunGate(const GateFile& gate, SourceCache& sources,
-                   const LiveContext* live, absl::Time eval_time) {
-  GateResult g;
-  g.name = gate.name;
-  g.title = gate.title;
-  g.file = gate.path;
-  g.file_sha256 = gate.sha256;
+std::vector<GateResult> RunGates(const std::vector<GateFile>& gates,
+                                 SourceCache& sources, const LiveContext* live,
+                                 absl::Time eval_time) {
+  std::vector<GateResult> results(gates.size());
   std::vector<LiveRule> live_rules;
-  absl::Time live_start = absl::Now();
-  for (const RuleGroup& group : gate.groups) {
-    absl::Duration step = group.interval > absl::ZeroDuration()
-                              ? group.interval
-                              : gate.evaluation_interval;
-    for (const Rule& rule : group.rules) {
-      if (rule.kind == Rule::Kind::kRecord) continue;
-      const SourceSpec& source = gate.sources.at(rule.source);
-      g.rules.push_back(Skeleton(rule, source));
-      RuleResult& r = g.rules.back();
-      if (source.is_artifact()) {
-        absl::Time start = absl::Now();
-        EvaluateArtifactRule(rule, source, sources, &r);
-        r.duration_seconds = absl::ToDoubleSeconds(absl::Now() - start);
-      } else {
-        live_rules.push_back({&rule, &source, step, nullptr});
+  for (size_t i = 0; i < gates.size(); ++i) {
+    const GateFile& gate = gates[i];
+    GateResult& g = results[i];
+    g.name = gate.name;
+    g.title = gate.title;
+    g.file = gate.path;
+    g.file_sha256 = gate.sha256;
+    for (const RuleGroup& group : gate.groups) {
+      absl::Duration step = group.interval > absl::ZeroDuration()
+                                ? group.interval
+                                : gate.evaluation_interval;
+      for (const Rule& rule : group.rules) {
+        if (rule.kind == Rule::Kind::kRecord) continue;
+        const SourceSpec& source = gate.sources.at(rule.source);
+        g.rules.push_back(Skeleton(rule, source));
+        RuleResult& r = g.rules.back();
+        if (source.is_artifact()) {
+          absl::Time start = absl::Now();
+          EvaluateArtifactRule(rule, source, sources, &r);
+          r.duration_seconds = absl::ToDoubleSeconds(absl::Now() - start);
+        } else {
+          live_rules.push_back({&rule, &source, step, nullptr});
+        }
       }
     }
   }
-  // Pointers into g.rules are taken after it stops growing.
+  // Pointers into the rule lists are taken once they stop growing, in the
+  // order the live rules were collected.
   if (!live_rules.empty()) {
     size_t k = 0;
-    for (RuleResult& r : g.rules) {
-      if (r.source_type == "prometheus") live_rules[k++].out = &r;
+    for (GateResult& g : results) {
+      for (RuleResult& r : g.rules) {
+        if (r.source_type == "prometheus") live_rules[k++].out = &r;
+      }
     }
     if (live == nullptr) {
       for (auto& lr : live_rules) {
@@ -153,15 +160,24 @@ GateResult RunGate(const GateFile& gate, SourceCache& sources,
         lr.out->reason = "no Prometheus client in this run";
       }
     } else {
+      absl::Time live_start = absl::Now();
       EvaluateLiveRules(live_rules, *live, eval_time);
+      // Queries run together: each rule's time is the batch's.
       double took = absl::ToDoubleSeconds(absl::Now() - live_start);
       for (auto& lr : live_rules) lr.out->duration_seconds = took;
     }
   }
-  for (const RuleResult& r : g.rules) {
-    if (!r.dry_run) g.verdict = Worst(g.verdict, r.outcome);
+  for (GateResult& g : results) {
+    for (const RuleResult& r : g.rules) {
+      if (!r.dry_run) g.verdict = Worst(g.verdict, r.outcome);
+    }
   }
-  return g;
+  return results;
+}
+
+GateResult RunGate(const GateFile& gate, SourceCache& sources,
+                   const LiveContext* live, absl::Time eval_time) {
+  return RunGates({gate}, sources, live, eval_time).front();
 }
 
 Outcome RunVerdict(const std::vector<GateResult>& gates) {

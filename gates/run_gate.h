@@ -23,6 +23,12 @@ namespace aurora {
 GateResult RunGate(const GateFile& gate, SourceCache& sources,
                    const LiveContext* live, absl::Time eval_time);
 
+// RunGate for several gates at once: the live queries of all of them are in
+// flight together. One result per gate, in order.
+std::vector<GateResult> RunGates(const std::vector<GateFile>& gates,
+                                 SourceCache& sources, const LiveContext* live,
+                                 absl::Time eval_time);
+
 // The run's verdict: worst of the gates.
 Outcome RunVerdict(const std::vector<GateResult>& gates);
 

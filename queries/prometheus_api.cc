@@ -1,5 +1,7 @@
 #include "queries/prometheus_api.h"
 
+#include <algorithm>
+
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -55,7 +57,7 @@ HttpRequest BuildPost(const PromEndpoint& endpoint, std::string_view path,
   if (endpoint.timeout > absl::ZeroDuration() &&
       endpoint.timeout != absl::InfiniteDuration()) {
     form.emplace_back("timeout", DecimalSeconds(endpoint.timeout));
-    req.timeout = endpoint.timeout + kPromHttpTimeoutGrace;
+    req.timeout = endpoint.timeout + std::min(endpoint.timeout, kPromHttpTimeoutGrace);
   }
   req.body = FormEncode(form);
   return req;

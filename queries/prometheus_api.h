@@ -26,9 +26,9 @@ struct PromEndpoint {
   // Sent with every request, e.g. Authorization, X-Scope-OrgID.
   std::vector<HttpHeader> headers;
   // Sent as the server-side `timeout` parameter; the HTTP timeout is this
-  // plus kPromHttpTimeoutGrace, so the server's own "timeout" error (which
-  // names the query) arrives before the client gives up. Zero or infinite:
-  // no `timeout` parameter and the HttpRequest default.
+  // plus a grace of min(timeout, kPromHttpTimeoutGrace), so the server's own
+  // "timeout" error (which names the query) arrives before the client gives
+  // up. Zero or infinite: no `timeout` parameter and the HttpRequest default.
   absl::Duration timeout = absl::Seconds(30);
 };
 
