@@ -48,6 +48,9 @@ struct RuleResult {
   std::map<std::string, std::string> labels;
   std::map<std::string, std::string> annotations;
   int line = 0;                        // where the rule starts in its gate file
+  // Set when the server rejected the rule's query (HTTP 400/422): the
+  // gate-file error "FILE:LINE:COL: ...", placed in the expression.
+  std::string gate_file_error;
   double duration_seconds = 0;         // time spent collecting and evaluating
 };
 

@@ -166,37 +166,19 @@ int RunCheck(const CheckOptions& options, const CommandEnv& env) {
     *env.err << "aurora-gate: dry run: no actions were fired\n";
   }
   int code = ExitCode(run);
+  // A query the server rejected is a gate-file error (exit 2), reported like
+  // lint's, after the reports that show it.
+  bool rejected = false;
+  for (const GateResult& g : run.gates) {
+    for (const RuleResult& r : g.rules) {
+      if (r.gate_file_error.empty()) continue;
+      *env.err << r.gate_file_error << "\n";
+      rejected = true;
+    }
+  }
+  if (rejected) code = kExitUsage;
   if (!io_ok && code == kExitPass) code = kExitUndecided;
   return code;
-}
-
-FilePos ServerErrorPosition(const Rule& rule, std::string_view message) {
-  // Prometheus writes parse errors as "<line>:<col>: parse error: ...",
-  // possibly after a prefix such as `invalid parameter "query": `.
-  for (size_t i = 0; i < message.size(); ++i) {
-    if (!absl::ascii_isdigit(static_cast<unsigned char>(message[i])) ||
-        (i > 0 && absl::ascii_isdigit(static_cast<unsigned char>(message[i - 1])))) {
-      continue;
-    }
-    int line = 0, col = 0;
-    size_t j = i;
-    while (j < message.size() && absl::ascii_isdigit(static_cast<unsigned char>(message[j]))) {
-      line = line * 10 + (message[j++] - '0');
-    }
-    if (j >= message.size() || message[j] != ':') continue;
-    size_t k = ++j;
-    while (j < message.size() && absl::ascii_isdigit(static_cast<unsigned char>(message[j]))) {
-      col = col * 10 + (message[j++] - '0');
-    }
-    if (j == k || j >= message.size() || message[j] != ':' || line < 1 || col < 1) {
-      continue;
-    }
-    if (rule.expr_pos.line <= 0) return rule.pos;
-    if (line == 1) return {rule.expr_pos.line, rule.expr_pos.column + col - 1};
-    return {rule.expr_pos.line + line - 1,
-            rule.expr_block ? rule.expr_indent + col : col};
-  }
-  return rule.expr_pos.line > 0 ? rule.expr_pos : rule.pos;
 }
 
 namespace {

@@ -57,10 +57,6 @@ int RunLint(const std::vector<std::string>& gate_files,
             const std::string& prometheus_url, bool check_server,
             const CommandEnv& env);
 
-// Where a server's PromQL error ("1:5: parse error: ...", line and column in
-// the expression) falls in the gate file; the rule's position when the
-// message carries none.
-FilePos ServerErrorPosition(const Rule& rule, std::string_view message);
 
 // Parses --at: RFC 3339 ("2026-11-27T08:00:00Z") or unix seconds.
 std::optional<absl::Time> ParseEvalTime(const std::string& text);

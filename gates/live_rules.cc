@@ -4,6 +4,7 @@
 #include <tuple>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "base/strings.h"
@@ -108,6 +109,35 @@ std::vector<Observed> CurrentValues(const PromResult& r, absl::Time eval_time) {
 
 }  // namespace
 
+FilePos ServerErrorPosition(const Rule& rule, std::string_view message) {
+  // Prometheus writes parse errors as "<line>:<col>: parse error: ...",
+  // possibly after a prefix such as `invalid parameter "query": `.
+  for (size_t i = 0; i < message.size(); ++i) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(message[i])) ||
+        (i > 0 && absl::ascii_isdigit(static_cast<unsigned char>(message[i - 1])))) {
+      continue;
+    }
+    int line = 0, col = 0;
+    size_t j = i;
+    while (j < message.size() && absl::ascii_isdigit(static_cast<unsigned char>(message[j]))) {
+      line = line * 10 + (message[j++] - '0');
+    }
+    if (j >= message.size() || message[j] != ':') continue;
+    size_t k = ++j;
+    while (j < message.size() && absl::ascii_isdigit(static_cast<unsigned char>(message[j]))) {
+      col = col * 10 + (message[j++] - '0');
+    }
+    if (j == k || j >= message.size() || message[j] != ':' || line < 1 || col < 1) {
+      continue;
+    }
+    if (rule.expr_pos.line <= 0) return rule.pos;
+    if (line == 1) return {rule.expr_pos.line, rule.expr_pos.column + col - 1};
+    return {rule.expr_pos.line + line - 1,
+            rule.expr_block ? rule.expr_indent + col : col};
+  }
+  return rule.expr_pos.line > 0 ? rule.expr_pos : rule.pos;
+}
+
 void EvaluateLiveRules(const std::vector<LiveRule>& rules,
                        const LiveContext& ctx, absl::Time eval_time) {
   eval_time = ToMillis(eval_time);
@@ -170,8 +200,16 @@ void EvaluateLiveRules(const std::vector<LiveRule>& rules,
         const Rule& rule = *lr.rule;
         RuleResult* out = lr.out;
         if (!results[k].ok()) {
+          const absl::Status& st = results[k].status();
           out->outcome = Outcome::kError;
-          out->reason = std::string(results[k].status().message());
+          out->reason = std::string(st.message());
+          if (absl::IsInvalidArgument(st) && lr.file != nullptr) {
+            FilePos pos = ServerErrorPosition(rule, Sv(st.message()));
+            out->gate_file_error = absl::StrCat(
+                *lr.file, ":", pos.line, ":", pos.column, ": group \"",
+                rule.group, "\": rule \"", rule.name, "\": expr: ",
+                st.message());
+          }
           continue;
         }
         const PromResult& r = *results[k];

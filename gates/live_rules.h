@@ -41,7 +41,13 @@ struct LiveRule {
   const SourceSpec* source;
   absl::Duration step;  // the group's (or gate's) evaluation interval
   RuleResult* out;      // filled with outcome, reason, series, warnings
+  const std::string* file;  // the gate file's path, for gate_file_error
 };
+
+// Where a server's PromQL error ("1:5: parse error: ...", line and column in
+// the expression) falls in the gate file; the expression's (or the rule's)
+// position when the message carries none.
+FilePos ServerErrorPosition(const Rule& rule, std::string_view message);
 
 // Evaluates `rules` at `eval_time`; never fails as a whole: a rule whose
 // query cannot be answered is `error` with the reason.

@@ -140,7 +140,7 @@ std::vector<GateResult> RunGates(const std::vector<GateFile>& gates,
           EvaluateArtifactRule(rule, source, sources, &r);
           r.duration_seconds = absl::ToDoubleSeconds(absl::Now() - start);
         } else {
-          live_rules.push_back({&rule, &source, step, nullptr});
+          live_rules.push_back({&rule, &source, step, nullptr, &gate.path});
         }
       }
     }

@@ -152,8 +152,14 @@ TEST_F(PrometheusFaultsTest, BadQueryIsAnErrorWithTheServersMessage) {
   });
   WriteGate(server->url(""), "5s");
   auto r = Check();
-  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  // A rejected query is a gate-file error (exit 2), placed in the file at
+  // the server's line:col inside the expression.
+  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
   EXPECT_THAT(r.out, HasSubstr("rejected the query"));
+  EXPECT_THAT(r.err, HasSubstr(gate_ + ":6:44: group \"live\": rule \"error-rate\": "
+                               "expr: Prometheus rejected the query: bad_data: invalid "
+                               "parameter \"query\": 1:9: parse error: unexpected end "
+                               "of input"));
   EXPECT_EQ(calls.load(), 1);  // not retried
 }
 
