@@ -23,22 +23,41 @@ absl::StatusOr<std::string> RealFileReader::ReadFile(const std::string& path) {
         absl::StrCat(path, ": cannot open: ", std::strerror(err)));
   }
   struct stat st;
-  if (::fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+  const bool stat_ok = ::fstat(fd, &st) == 0;
+  if (stat_ok && S_ISDIR(st.st_mode)) {
     ::close(fd);
     return absl::FailedPreconditionError(
         absl::StrCat(path, ": is a directory, expected a file"));
   }
+  auto read_failed = [&path, fd](int err) {
+    ::close(fd);
+    return absl::UnavailableError(
+        absl::StrCat(path, ": read failed: ", std::strerror(err)));
+  };
   std::string out;
-  if (st.st_size > 0) out.reserve(static_cast<size_t>(st.st_size));
+  // A regular file: one buffer of its size, read into directly. The loop
+  // below then reads whatever is left (a file that grew; a pipe or /proc
+  // file, whose st_size is 0 or meaningless).
+  if (stat_ok && S_ISREG(st.st_mode) && st.st_size > 0) {
+    out.resize(static_cast<size_t>(st.st_size));
+    size_t got = 0;
+    while (got < out.size()) {
+      ssize_t n = ::read(fd, out.data() + got, out.size() - got);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return read_failed(errno);
+      }
+      if (n == 0) break;  // the file shrank
+      got += static_cast<size_t>(n);
+    }
+    out.resize(got);
+  }
   char buf[1 << 16];
   for (;;) {
     ssize_t n = ::read(fd, buf, sizeof buf);
     if (n < 0) {
       if (errno == EINTR) continue;
-      int err = errno;
-      ::close(fd);
-      return absl::UnavailableError(
-          absl::StrCat(path, ": read failed: ", std::strerror(err)));
+      return read_failed(errno);
     }
     if (n == 0) break;
     out.append(buf, static_cast<size_t>(n));

@@ -37,6 +37,38 @@ double StrToD(std::string_view text) {
   return std::strtod(s.c_str(), nullptr);
 }
 
+// JenkinsTimeSeconds for the common plain decimal ("0.677", "12", "3."),
+// without strtod: `s` is [digits][.digits] with at least one digit, the
+// digits read as an integer N <= 2^53 with k <= 22 of them after the '.'.
+// Then N and 10^k are exact doubles and their IEEE quotient is the
+// correctly rounded value of N / 10^k, which is what strtod returns (glibc
+// rounds correctly; Clinger's fast path). nullopt for anything else.
+std::optional<double> PlainDecimalSeconds(std::string_view s) {
+  static constexpr double kPow10[] = {
+      1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+      1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  uint64_t n = 0;
+  size_t digits = 0;
+  size_t i = 0;
+  for (; i < s.size() && IsDigit(s[i]); ++i, ++digits) {
+    if (digits == 19) return std::nullopt;  // N could overflow
+    n = n * 10 + static_cast<uint64_t>(s[i] - '0');
+  }
+  size_t fraction = 0;
+  if (i < s.size() && s[i] == '.') {
+    for (++i; i < s.size() && IsDigit(s[i]); ++i, ++digits, ++fraction) {
+      if (digits == 19) return std::nullopt;
+      n = n * 10 + static_cast<uint64_t>(s[i] - '0');
+    }
+  }
+  if (i != s.size() || digits == 0 || fraction > 22 ||
+      n > (uint64_t{1} << 53)) {
+    return std::nullopt;
+  }
+  const double v = static_cast<double>(n) / kPow10[fraction];
+  return std::min(kMaxDurationSeconds, v);  // v >= 0: no lower clamp
+}
+
 // Java's Float.parseFloat grammar (FloatingDecimal.readJavaFormatString):
 // trimmed of chars <= ' ', optional sign, then NaN, Infinity, a decimal with
 // optional exponent, or a hex float with a binary exponent; an optional
@@ -330,6 +362,18 @@ std::string StreamValue(const XmlAttribute& a) {
   return out;
 }
 
+// JenkinsTimeSeconds of an attribute (0 when absent), without copying a
+// plain decimal value.
+double AttributeSeconds(const XmlAttribute* a) {
+  if (a == nullptr) return JenkinsTimeSeconds(nullptr);
+  if (a->plain) {
+    if (std::optional<double> fast = PlainDecimalSeconds(a->raw_value)) {
+      return *fast;
+    }
+  }
+  return JenkinsTimeSeconds(StreamValue(*a).c_str());
+}
+
 // ParseOne without a DOM (queries/xml_scanner.h), for the well-formed
 // common case; nullopt on anything else, errors included (the DOM path
 // then runs). Mirrors CollectSuites / ParseSuiteElement / ClassifyCase /
@@ -403,7 +447,7 @@ std::optional<ParsedFile> ParseOneStreaming(std::string_view content,
   // The first <failure>/<error> child decides (kPassed: none yet).
   Result case_failure = Result::kPassed;
   std::string case_status, case_result;
-  std::optional<std::string> case_time;
+  double case_duration = 0;  // JenkinsTimeSeconds of its `time`
 
   auto close_suite = [&chain, &out] {
     Frame& f = chain.back();
@@ -446,8 +490,7 @@ std::optional<ParsedFile> ParseOneStreaming(std::string_view content,
           flaky = case_flaky;
         }
         chain.back().suite.counts.Add(r, flaky);
-        chain.back().case_seconds.push_back(
-            JenkinsTimeSeconds(case_time ? case_time->c_str() : nullptr));
+        chain.back().case_seconds.push_back(case_duration);
       } else if (!in_case && depth == chain.size()) {
         close_suite();
       }
@@ -503,9 +546,7 @@ std::optional<ParsedFile> ParseOneStreaming(std::string_view content,
       case_status = a ? StreamValue(*a) : "";
       a = scanner.FindAttribute("result");
       case_result = a ? StreamValue(*a) : "";
-      a = scanner.FindAttribute("time");
-      case_time.reset();
-      if (a != nullptr) case_time = StreamValue(*a);
+      case_duration = AttributeSeconds(scanner.FindAttribute("time"));
     } else if (tag == "error") {
       chain.back().has_error = true;
     }
@@ -627,6 +668,7 @@ std::string NoTestcasesWarning(std::string_view name) {
 
 double JenkinsTimeSeconds(const char* text) {
   if (text == nullptr) return 0;
+  if (std::optional<double> fast = PlainDecimalSeconds(text)) return *fast;
   std::string s;
   for (const char* p = text; *p; ++p) {
     if (*p != ',') s += *p;

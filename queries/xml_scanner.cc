@@ -38,6 +38,41 @@ inline bool Is(char c, uint8_t cls) {
   return (kClasses[static_cast<uint8_t>(c)] & cls) != 0;
 }
 
+// Marks (0x80 in the byte) the bytes among the 8 at `p` that are a quote,
+// '<', '&' or below 0x20 (which includes tab, CR and LF): a superset of
+// kAttrSpecial. Zero exactly when there is none; the lowest marked byte is
+// always a real match (a borrow only marks bytes above a real match).
+inline uint64_t AttrCandidates8(const char* p) {
+  constexpr uint64_t kOnes = 0x0101010101010101ULL;
+  constexpr uint64_t kHigh = 0x8080808080808080ULL;
+  uint64_t w;
+  std::memcpy(&w, p, sizeof w);
+  auto has_zero = [](uint64_t x) { return (x - kOnes) & ~x & kHigh; };
+  return has_zero(w ^ (kOnes * '"')) | has_zero(w ^ (kOnes * '\'')) |
+         has_zero(w ^ (kOnes * '<')) | has_zero(w ^ (kOnes * '&')) |
+         ((w - kOnes * 0x20) & ~w & kHigh);  // a byte below 0x20
+}
+
+// The first byte in [p, end) of class kAttrSpecial, or `end`.
+inline const char* SkipAttrPlain(const char* p, const char* end) {
+  while (end - p >= 8) {
+    const uint64_t m = AttrCandidates8(p);
+    if (m == 0) {
+      p += 8;
+      continue;
+    }
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    p += __builtin_ctzll(m) / 8;  // the first candidate (lowest address)
+    if (Is(*p, kAttrSpecial)) return p;
+    ++p;  // another byte below 0x20
+#else
+    break;
+#endif
+  }
+  while (p < end && !Is(*p, kAttrSpecial)) ++p;
+  return p;
+}
+
 inline const char* SkipSpace(const char* p, const char* end) {
   while (p < end && Is(*p, kSpace)) ++p;
   return p;
@@ -344,7 +379,7 @@ XmlEvent XmlScanner::ScanStartTag(const char* lt) {
     const char quote = *p++;
     const char* v = p;
     for (;;) {
-      while (p < end_ && !Is(*p, kAttrSpecial)) ++p;
+      p = SkipAttrPlain(p, end_);
       if (p >= end_) return Fail(v - 1, "unterminated attribute value");
       const char c = *p;
       if (c == quote) break;
