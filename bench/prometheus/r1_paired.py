@@ -1,0 +1,79 @@
+#!/usr/bin/python3
+"""Requirement R1 with the machine's load shared fairly: ROUNDS rounds, each round in a
+rotating order of
+  alone     every request aurora-gate sent (logged by logproxy.py) with a new curl, one
+            at a time (-w %{time_total});
+  parallel  all of them at once from ONE curl process (--parallel --parallel-immediate,
+            --parallel-max = aurora-gate's --max-concurrency): what a client that only
+            sends and receives would pay for the same requests concurrently;
+  gate      `aurora-gate check RULES --prometheus URL` (wall, fork to wait4).
+Per round: slowest alone, gate wall, parallel wall; the ratios are per round, then medians.
+usage: r1_paired.py LOG PROM_URL ROUNDS MAXCONC -- GATE_CMD...   Prints JSON."""
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+log, url, rounds, conc = sys.argv[1], sys.argv[2].rstrip("/"), int(sys.argv[3]), int(sys.argv[4])
+gate = sys.argv[sys.argv.index("--") + 1:]
+reqs = [json.loads(l) for l in open(log) if l.strip()]
+tmp = tempfile.mkdtemp(prefix="r1paired")
+files = []
+for i, r in enumerate(reqs):
+    p = os.path.join(tmp, "body%d" % i)
+    open(p, "w").write(r["body"])
+    files.append(p)
+
+
+def curl_args(i, r):
+    a = ["-X", r["method"], url + r["path"], "-o", "/dev/null"]
+    for k in ("content-type", "accept-encoding"):
+        if k in r["headers"]:
+            a += ["-H", "%s: %s" % (k, r["headers"][k])]
+    return a + (["--data-binary", "@" + files[i]] if r["body"] else [])
+
+
+def alone():
+    ts = []
+    for i, r in enumerate(reqs):
+        p = subprocess.run(["curl", "-s", "-w", "%{time_total}"] + curl_args(i, r), capture_output=True, text=True, check=True)
+        ts.append(float(p.stdout))
+    return ts
+
+
+def parallel():
+    cmd = ["curl", "-s", "--parallel", "--parallel-immediate", "--parallel-max", str(conc)]
+    for i, r in enumerate(reqs):
+        if i:
+            cmd.append("--next")
+        cmd += curl_args(i, r)
+    t0 = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t0
+
+
+def run_gate():
+    t0 = time.perf_counter()
+    subprocess.run(gate, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t0
+
+
+run_gate(); alone(); parallel()  # warm-up
+rows = []
+order = [("alone", "gate", "parallel"), ("gate", "parallel", "alone"), ("parallel", "alone", "gate")]
+for k in range(rounds):
+    row = {}
+    for what in order[k % 3]:
+        row[what] = {"alone": alone, "gate": run_gate, "parallel": parallel}[what]()
+    row["slowest_alone"] = max(row["alone"])
+    row["gate_over_slowest"] = row["gate"] / row["slowest_alone"]
+    row["parallel_over_slowest"] = row["parallel"] / row["slowest_alone"]
+    rows.append(row)
+med = lambda k: statistics.median(r[k] for r in rows)
+print(json.dumps({"rounds": rows, "n_requests": len(reqs), "max_concurrency": conc,
+                  "median": {k: med(k) for k in ("slowest_alone", "gate", "parallel", "gate_over_slowest", "parallel_over_slowest")},
+                  "median_alone_per_request": [statistics.median(r["alone"][i] for r in rows) for i in range(len(reqs))],
+                  "loadavg": open("/proc/loadavg").read().split()[:3]}, indent=1))
