@@ -6,6 +6,10 @@
 #include <string>
 #include <utility>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 #include "absl/strings/str_cat.h"
 #include "base/utf8.h"
 
@@ -38,38 +42,65 @@ inline bool Is(char c, uint8_t cls) {
   return (kClasses[static_cast<uint8_t>(c)] & cls) != 0;
 }
 
-// Marks (0x80 in the byte) the bytes among the 8 at `p` that are a quote,
-// '<', '&' or below 0x20 (which includes tab, CR and LF): a superset of
-// kAttrSpecial. Zero exactly when there is none; the lowest marked byte is
-// always a real match (a borrow only marks bytes above a real match).
-inline uint64_t AttrCandidates8(const char* p) {
+inline char OtherQuote(char quote) { return quote == '"' ? '\'' : '"'; }
+
+// Marks (0x80 in the byte) the bytes among the 8 at `p` that are `quote`,
+// '<', '&' or below 0x20 (which includes tab, CR and LF). Zero exactly when
+// there is none; the lowest marked byte is always a real match (a borrow
+// only marks bytes above a real match).
+inline uint64_t AttrCandidates8(const char* p, char quote) {
   constexpr uint64_t kOnes = 0x0101010101010101ULL;
   constexpr uint64_t kHigh = 0x8080808080808080ULL;
   uint64_t w;
   std::memcpy(&w, p, sizeof w);
   auto has_zero = [](uint64_t x) { return (x - kOnes) & ~x & kHigh; };
-  return has_zero(w ^ (kOnes * '"')) | has_zero(w ^ (kOnes * '\'')) |
+  return has_zero(w ^ (kOnes * static_cast<uint8_t>(quote))) |
          has_zero(w ^ (kOnes * '<')) | has_zero(w ^ (kOnes * '&')) |
          ((w - kOnes * 0x20) & ~w & kHigh);  // a byte below 0x20
 }
 
-// The first byte in [p, end) of class kAttrSpecial, or `end`.
-inline const char* SkipAttrPlain(const char* p, const char* end) {
+// The first byte in [p, end) that ends the plain run of a value quoted with
+// `quote`: the quote itself, '<', '&', tab, CR or LF (the other quote
+// character does not), or `end`. Bytes below 0x20 are candidates so that
+// one comparison covers tab/CR/LF; the others are stepped over.
+inline const char* SkipAttrPlain(const char* p, const char* end, char quote) {
+#if defined(__SSE2__)
+  const __m128i q = _mm_set1_epi8(quote);
+  const __m128i lt = _mm_set1_epi8('<');
+  const __m128i amp = _mm_set1_epi8('&');
+  const __m128i ctl = _mm_set1_epi8(0x1F);
+  while (end - p >= 16) {
+    const __m128i x = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+    const __m128i hit = _mm_or_si128(
+        _mm_or_si128(_mm_cmpeq_epi8(x, q), _mm_cmpeq_epi8(x, lt)),
+        _mm_or_si128(_mm_cmpeq_epi8(x, amp),
+                     // x <= 0x1F, unsigned
+                     _mm_cmpeq_epi8(_mm_min_epu8(x, ctl), x)));
+    const unsigned m = static_cast<unsigned>(_mm_movemask_epi8(hit));
+    if (m == 0) {
+      p += 16;
+      continue;
+    }
+    p += __builtin_ctz(m);  // the first candidate
+    if (Is(*p, kAttrSpecial) && *p != OtherQuote(quote)) return p;
+    ++p;  // another byte below 0x20
+  }
+#endif
   while (end - p >= 8) {
-    const uint64_t m = AttrCandidates8(p);
+    const uint64_t m = AttrCandidates8(p, quote);
     if (m == 0) {
       p += 8;
       continue;
     }
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     p += __builtin_ctzll(m) / 8;  // the first candidate (lowest address)
-    if (Is(*p, kAttrSpecial)) return p;
+    if (Is(*p, kAttrSpecial) && *p != OtherQuote(quote)) return p;
     ++p;  // another byte below 0x20
 #else
     break;
 #endif
   }
-  while (p < end && !Is(*p, kAttrSpecial)) ++p;
+  while (p < end && (!Is(*p, kAttrSpecial) || *p == OtherQuote(quote))) ++p;
   return p;
 }
 
@@ -379,7 +410,7 @@ XmlEvent XmlScanner::ScanStartTag(const char* lt) {
     const char quote = *p++;
     const char* v = p;
     for (;;) {
-      p = SkipAttrPlain(p, end_);
+      p = SkipAttrPlain(p, end_, quote);
       if (p >= end_) return Fail(v - 1, "unterminated attribute value");
       const char c = *p;
       if (c == quote) break;

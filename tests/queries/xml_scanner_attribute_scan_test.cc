@@ -1,9 +1,9 @@
-// The scanner skips the plain run of an attribute value 8 bytes at a time
-// (queries/xml_scanner.cc, SkipAttrPlain). These tests put each byte that
-// ends or changes that run at every position of values up to 40 bytes long,
-// so every alignment against the 8-byte words is covered, and check the
-// value, `plain` and the error offsets are exactly those of a byte-by-byte
-// scan.
+// The scanner skips the plain run of an attribute value 16 (SSE2) or 8
+// bytes at a time (queries/xml_scanner.cc, SkipAttrPlain). These tests put
+// each byte that ends or changes that run at every position of values up to
+// 48 bytes long, so every alignment against the 16- and 8-byte blocks is
+// covered, and check the value, `plain` and the error offsets are exactly
+// those of a byte-by-byte scan.
 #include <string>
 #include <string_view>
 
@@ -50,8 +50,9 @@ Scanned Scan(const std::string& value, char quote = '"') {
 constexpr size_t kValueStart = 6;  // offset of the value in `<a x="`
 
 TEST(XmlScannerAttributeScanTest, EveryPositionOfEverySpecialByte) {
-  const std::string filler = "abcdefghij-klmnopqrstuv.0123456789:_ABCDEFGHIJ";
-  for (size_t len = 0; len <= 40; ++len) {
+  const std::string filler =
+      "abcdefghij-klmnopqrstuv.0123456789:_ABCDEFGHIJKLMNOP";
+  for (size_t len = 0; len <= 48; ++len) {
     for (size_t at = 0; at <= len; ++at) {
       SCOPED_TRACE(::testing::Message() << "len " << len << " at " << at);
       const std::string before = filler.substr(0, at);
@@ -97,8 +98,9 @@ TEST(XmlScannerAttributeScanTest, EveryPositionOfEverySpecialByte) {
 }
 
 TEST(XmlScannerAttributeScanTest, UnterminatedValuesAtTheEndOfTheInput) {
-  const std::string filler = "abcdefghijklmnopqrstuvwxyz0123456789ABCD";
-  for (size_t len = 0; len <= 40; ++len) {
+  const std::string filler =
+      "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKL";
+  for (size_t len = 0; len <= 48; ++len) {
     SCOPED_TRACE(len);
     const std::string xml = "<a x=\"" + filler.substr(0, len);
     XmlScanner s(xml);
