@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "base/strings.h"
+#include "gates/command_support.h"
 #include "gates/run_gate.h"
 #include "gates/version.h"
 #include "queries/prometheus_querier.h"
@@ -21,83 +22,6 @@
 #include "rules/gate_loader.h"
 
 namespace aurora {
-namespace {
-
-VarLookup SettingsThenEnvironment(
-    const std::map<std::string, std::string>& settings) {
-  VarLookup env = EnvironmentLookup();
-  return [settings, env](const std::string& name) -> std::optional<std::string> {
-    auto it = settings.find(name);
-    if (it != settings.end()) return it->second;
-    return env(name);
-  };
-}
-
-// Settings whose names suggest a secret are not shown in reports.
-bool LooksSecret(const std::string& name) {
-  std::string l = absl::AsciiStrToLower(name);
-  for (const char* word : {"token", "secret", "password", "passwd", "key",
-                           "auth", "webhook", "credential", "cookie"}) {
-    if (absl::StrContains(l, word)) return true;
-  }
-  return false;
-}
-
-// Writes `content` to `path` via a temporary file and rename, so a reader
-// never sees half a report.
-bool WriteFileAtomically(const std::string& path, const std::string& content,
-                         std::string* error) {
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) {
-      *error = absl::StrCat(path, ": cannot write report");
-      return false;
-    }
-    f << content;
-    f.flush();
-    if (!f) {
-      *error = absl::StrCat(path, ": write failed");
-      return false;
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    *error = absl::StrCat(path, ": cannot write report (rename failed)");
-    return false;
-  }
-  return true;
-}
-
-bool AppendFile(const std::string& path, const std::string& content,
-                std::string* error) {
-  std::ofstream f(path, std::ios::binary | std::ios::app);
-  if (!f) {
-    *error = absl::StrCat(path, ": cannot append the step summary");
-    return false;
-  }
-  f << content << "\n";
-  return static_cast<bool>(f);
-}
-
-// Loads every gate file; prints all errors. Returns false when any failed.
-bool LoadAll(const std::vector<std::string>& paths, const VarLookup& vars,
-             const CommandEnv& env, std::vector<GateFile>* out) {
-  bool ok = true;
-  for (const auto& p : paths) {
-    LoadedGate loaded = LoadGateFile(p, *env.files, vars);
-    for (const auto& e : loaded.errors) *env.err << e.ToString() << "\n";
-    if (!loaded.ok()) {
-      ok = false;
-      continue;
-    }
-    out->push_back(std::move(loaded.gate));
-  }
-  return ok;
-}
-
-}  // namespace
-
 std::optional<absl::Time> ParseEvalTime(const std::string& text) {
   double secs = 0;
   if (absl::SimpleAtod(text, &secs) && text.find_first_not_of("0123456789.") == std::string::npos) {
@@ -127,9 +51,7 @@ int RunCheck(const CheckOptions& options, const CommandEnv& env) {
   run.strict = options.strict;
   run.tool_version = kVersion;
   run.tool_commit = kGitCommit;
-  for (const auto& [k, v] : options.settings) {
-    run.settings[k] = LooksSecret(k) ? "(hidden)" : v;
-  }
+  run.settings = VisibleSettings(options.settings);
   SourceCache cache(*env.files);
   LiveContext live;
   live.make_client = env.make_http_client;
@@ -142,26 +64,11 @@ int RunCheck(const CheckOptions& options, const CommandEnv& env) {
   run.duration_seconds = absl::ToDoubleSeconds(env.clock->Now() - run.started);
 
   *env.out << RenderTerminal(run, options.color);
-  bool io_ok = true;
-  std::string error;
-  auto write = [&](const std::string& path, const std::string& content) {
-    if (path.empty()) return;
-    if (!WriteFileAtomically(path, content, &error)) {
-      *env.err << "aurora-gate: " << error << "\n";
-      io_ok = false;
-    }
-  };
-  write(options.junit_path, RenderJunit(run));
-  write(options.json_path, RenderJson(run));
-  if (!options.markdown_path.empty() || !options.github_step_summary.empty()) {
-    std::string md = RenderMarkdown(run, MarkdownOptions{});
-    write(options.markdown_path, md);
-    if (!options.github_step_summary.empty() &&
-        !AppendFile(options.github_step_summary, md, &error)) {
-      *env.err << "aurora-gate: " << error << "\n";
-      io_ok = false;
-    }
-  }
+  bool io_ok = WriteReports(run,
+                            ReportPaths{options.junit_path, options.json_path,
+                                        options.markdown_path,
+                                        options.github_step_summary},
+                            env);
   if (options.dry_run) {
     *env.err << "aurora-gate: dry run: no actions were fired\n";
   }

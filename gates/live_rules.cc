@@ -161,7 +161,8 @@ void EvaluateLiveRules(const std::vector<LiveRule>& rules,
     q.endpoint = *endpoint;
     q.promql = lr.rule->query;
     absl::Time start = eval_time;
-    if (NeedsHistory(*lr.rule)) {
+    const bool carried = lr.state != nullptr && lr.state->has_value();
+    if (NeedsHistory(*lr.rule) && !carried) {
       absl::Duration window = ReplayWindow(lr.rule->for_duration,
                                            lr.rule->keep_firing_for, lr.step);
       int64_t steps = absl::Ceil(window, lr.step) / lr.step;
@@ -253,7 +254,10 @@ void EvaluateLiveRules(const std::vector<LiveRule>& rules,
           out->warnings.push_back("Prometheus info: " + w);
         }
         std::vector<Observed> current = CurrentValues(r, eval_time);
-        AlertTracker tracker(rule.for_duration, rule.keep_firing_for);
+        AlertTracker fresh(rule.for_duration, rule.keep_firing_for);
+        AlertTracker& tracker =
+            lr.state != nullptr && lr.state->has_value() ? **lr.state : fresh;
+        tracker.SetDurations(rule.for_duration, rule.keep_firing_for);
         if (q.range) {
           tracker = ReplayRange(matrix, q.start, eval_time, q.step,
                                 rule.for_duration, rule.keep_firing_for, holds);
@@ -264,6 +268,7 @@ void EvaluateLiveRules(const std::vector<LiveRule>& rules,
           }
           tracker.Step(eval_time, holding);
         }
+        if (lr.state != nullptr && !lr.state->has_value()) *lr.state = tracker;
         Judgement j =
             JudgeLiveRule(rule, current, tracker, batch[k].start, eval_time);
         out->outcome = j.outcome;

@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include "base/clock.h"
 #include "base/file_reader.h"
 #include "base/http_client.h"
+#include "evaluator/alert_state.h"
 #include "evaluator/result.h"
 #include "queries/prometheus_querier.h"
 #include "rules/gate.h"
@@ -42,6 +44,11 @@ struct LiveRule {
   absl::Duration step;  // the group's (or gate's) evaluation interval
   RuleResult* out;      // filled with outcome, reason, series, warnings
   const std::string* file;  // the gate file's path, for gate_file_error
+  // Watch mode: the rule's alert state carried between cycles (null in a
+  // one-shot check). Empty on the first cycle: it is restored from history
+  // (the same range replay `check` does); afterwards one instant query per
+  // cycle steps it, as Prometheus' rule manager does.
+  std::optional<AlertTracker>* state = nullptr;
 };
 
 // Where a server's PromQL error ("1:5: parse error: ...", line and column in

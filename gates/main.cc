@@ -1,8 +1,10 @@
 // aurora-gate: command-line entry point. Parses options (Boost.Program_options)
 // and hands over to the commands; every exception stops here.
+#include <signal.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -12,6 +14,8 @@
 #include "base/file_reader.h"
 #include "boost/program_options.hpp"
 #include "gates/check_command.h"
+#include "gates/watch_command.h"
+#include "rules/duration.h"
 #include "gates/version.h"
 
 namespace po = boost::program_options;
@@ -28,7 +32,8 @@ Commands:
   check GATE...     evaluate once and exit 0 pass / 1 fail / 2 gate-file or
                     usage error / 3 could not decide
   lint GATE...      validate gate files; every problem as file:line:col
-  watch GATE...     (planned) evaluate every interval after a deploy
+  watch GATE...     evaluate every interval after a deploy; exit 1 when a
+                    stop condition trips, 0 when the duration passes
   report GATE...    (planned) write the go-live report
   baseline update   (planned) refresh baselines from current artifacts
 
@@ -155,6 +160,111 @@ int CheckMain(const std::vector<std::string>& args) {
                                 NewCurlHttpClient});
 }
 
+WatchSignals* g_signals = nullptr;
+
+extern "C" void OnSignal(int sig) {
+  if (g_signals == nullptr) return;
+  if (sig == SIGHUP) {
+    g_signals->reload.store(true);
+  } else {
+    g_signals->stop.store(true);
+  }
+}
+
+int WatchMain(const std::vector<std::string>& args) {
+  po::options_description d = CommonOptions();
+  d.add_options()
+      ("interval", po::value<std::string>()->default_value("15s"),
+       "DURATION: time between evaluations (Prometheus duration: 15s, 1m)")
+      ("duration", po::value<std::string>()->default_value("30m"),
+       "DURATION: how long to watch; exit 0 when it passes with no stop "
+       "condition tripped")
+      ("listen", po::value<std::string>(), "HOST:PORT: serve /metrics and "
+       "/healthz (port 0 picks a free one)")
+      ("keep-running", "keep watching after a stop condition trips (exit 1 "
+       "at the end)")
+      ("junit", po::value<std::string>(), "FILE: JUnit report at the end")
+      ("json", po::value<std::string>(), "FILE: JSON report at the end")
+      ("markdown", po::value<std::string>(), "FILE: Markdown report at the end")
+      ("dry-run", "evaluate and report, fire no actions")
+      ("log-format", po::value<std::string>()->default_value("text"),
+       "text|json: one line per transition, for people or log shippers")
+      ("prometheus", po::value<std::string>(), "URL: server for prometheus "
+       "sources without a url (default: $PROMETHEUS_URL)")
+      ("max-concurrency", po::value<int>()->default_value(8),
+       "N: queries in flight at once")
+      ("gate", po::value<std::vector<std::string>>(), "gate file (positional)");
+  po::positional_options_description pos;
+  pos.add("gate", -1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(d).positional(pos).run(), vm);
+  po::notify(vm);
+  if (vm.count("help")) {
+    std::cout << "Usage: aurora-gate watch GATE... --interval 15s --duration "
+                 "30m [OPTIONS]\n\n"
+                 "Evaluates the gates every interval after a deploy. Exit 1 when "
+                 "a stop condition trips\n(count limits: failure_limit, "
+                 "consecutive_failure_limit, consecutive_error_limit),\n0 when "
+                 "the duration passes, 3 when it is stopped (SIGTERM, SIGINT) or "
+                 "cannot evaluate.\nSIGHUP reloads the gate files; a broken "
+                 "file is rejected and the old rules keep running.\n\n"
+              << d;
+    return kExitPass;
+  }
+  WatchOptions o;
+  if (vm.count("gate")) o.gate_files = vm["gate"].as<std::vector<std::string>>();
+  if (vm.count("set") &&
+      !ParseSettings(vm["set"].as<std::vector<std::string>>(), &o.settings)) {
+    return kExitUsage;
+  }
+  for (const char* key : {"interval", "duration"}) {
+    absl::StatusOr<absl::Duration> dur =
+        ParsePromDuration(vm[key].as<std::string>());
+    if (!dur.ok() || *dur <= absl::ZeroDuration()) {
+      std::cerr << "aurora-gate: --" << key << ": "
+                << (dur.ok() ? "expected a positive duration"
+                             : std::string(dur.status().message()))
+                << "\n";
+      return kExitUsage;
+    }
+    (std::string(key) == "interval" ? o.interval : o.duration) = *dur;
+  }
+  if (vm.count("listen")) o.listen = vm["listen"].as<std::string>();
+  o.keep_running = vm.count("keep-running") > 0;
+  if (vm.count("junit")) o.junit_path = vm["junit"].as<std::string>();
+  if (vm.count("json")) o.json_path = vm["json"].as<std::string>();
+  if (vm.count("markdown")) o.markdown_path = vm["markdown"].as<std::string>();
+  o.dry_run = vm.count("dry-run") > 0;
+  std::string log_format = vm["log-format"].as<std::string>();
+  if (log_format != "text" && log_format != "json") {
+    std::cerr << "aurora-gate: --log-format expects text or json\n";
+    return kExitUsage;
+  }
+  o.json_log = log_format == "json";
+  if (vm.count("prometheus")) {
+    o.prometheus_url = vm["prometheus"].as<std::string>();
+  } else if (const char* p = std::getenv("PROMETHEUS_URL"); p && *p) {
+    o.prometheus_url = p;
+  }
+  o.max_concurrency = vm["max-concurrency"].as<int>();
+  if (o.max_concurrency < 1 || o.max_concurrency > 1024) {
+    std::cerr << "aurora-gate: --max-concurrency expects 1..1024\n";
+    return kExitUsage;
+  }
+  static WatchSignals signals;
+  g_signals = &signals;
+  struct sigaction sa;
+  std::memset(&sa, 0, sizeof sa);
+  sa.sa_handler = OnSignal;
+  sigemptyset(&sa.sa_mask);
+  for (int sig : {SIGTERM, SIGINT, SIGHUP}) sigaction(sig, &sa, nullptr);
+  RealFileReader files;
+  RealClock clock;
+  return RunWatch(o, CommandEnv{&files, &clock, &std::cout, &std::cerr,
+                                NewCurlHttpClient},
+                  signals);
+}
+
 int LintMain(const std::vector<std::string>& args) {
   po::options_description d = CommonOptions();
   d.add_options()
@@ -217,7 +327,8 @@ int Main(int argc, char** argv) {
   try {
     if (cmd == "check") return CheckMain(rest);
     if (cmd == "lint") return LintMain(rest);
-    if (cmd == "watch" || cmd == "report" || cmd == "baseline") {
+    if (cmd == "watch") return WatchMain(rest);
+    if (cmd == "report" || cmd == "baseline") {
       std::cerr << "aurora-gate: \"" << cmd
                 << "\" is planned but not available in this version\n";
       return kExitUsage;

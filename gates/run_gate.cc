@@ -114,9 +114,14 @@ void EvaluateArtifactRule(const Rule& rule, const SourceSpec& source,
 
 }  // namespace
 
+std::string RuleKey(const GateFile& gate, const Rule& rule) {
+  return absl::StrCat(gate.path, "\x1f", rule.group, "\x1f", rule.name, "\x1f",
+                      rule.expr);
+}
+
 std::vector<GateResult> RunGates(const std::vector<GateFile>& gates,
                                  SourceCache& sources, const LiveContext* live,
-                                 absl::Time eval_time) {
+                                 absl::Time eval_time, LiveStates* states) {
   std::vector<GateResult> results(gates.size());
   std::vector<LiveRule> live_rules;
   for (size_t i = 0; i < gates.size(); ++i) {
@@ -140,7 +145,9 @@ std::vector<GateResult> RunGates(const std::vector<GateFile>& gates,
           EvaluateArtifactRule(rule, source, sources, &r);
           r.duration_seconds = absl::ToDoubleSeconds(absl::Now() - start);
         } else {
-          live_rules.push_back({&rule, &source, step, nullptr, &gate.path});
+          live_rules.push_back({&rule, &source, step, nullptr, &gate.path,
+                                states != nullptr ? &(*states)[RuleKey(gate, rule)]
+                                                  : nullptr});
         }
       }
     }

@@ -4,6 +4,9 @@
 #ifndef AURORA_GATES_RUN_GATE_H_
 #define AURORA_GATES_RUN_GATE_H_
 
+#include <map>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "absl/time/time.h"
@@ -23,11 +26,20 @@ namespace aurora {
 GateResult RunGate(const GateFile& gate, SourceCache& sources,
                    const LiveContext* live, absl::Time eval_time);
 
+// Alert state of live rules carried between evaluations (watch mode), by
+// RuleKey. A rule whose key changes (an edited expression) starts over.
+using LiveStates = std::map<std::string, std::optional<AlertTracker>>;
+
+// Identity of a rule across reloads: file, group, name and expression.
+std::string RuleKey(const GateFile& gate, const Rule& rule);
+
 // RunGate for several gates at once: the live queries of all of them are in
-// flight together. One result per gate, in order.
+// flight together. One result per gate, in order. With `states`, live rules
+// keep their alert state between calls (see LiveRule::state).
 std::vector<GateResult> RunGates(const std::vector<GateFile>& gates,
                                  SourceCache& sources, const LiveContext* live,
-                                 absl::Time eval_time);
+                                 absl::Time eval_time,
+                                 LiveStates* states = nullptr);
 
 // The run's verdict: worst of the gates.
 Outcome RunVerdict(const std::vector<GateResult>& gates);

@@ -1,0 +1,45 @@
+// File: gates/command_support.h
+// What `check`, `lint` and `watch` share: variable lookup, loading every
+// gate file with all its errors, settings shown in reports, and writing
+// report files atomically.
+#ifndef AURORA_GATES_COMMAND_SUPPORT_H_
+#define AURORA_GATES_COMMAND_SUPPORT_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "evaluator/result.h"
+#include "gates/check_command.h"
+#include "rules/gate.h"
+#include "rules/interpolate.h"
+
+namespace aurora {
+
+// --set values first, then the environment.
+VarLookup SettingsThenEnvironment(
+    const std::map<std::string, std::string>& settings);
+
+// --set values as reports show them: values of names that suggest a secret
+// (token, key, password, webhook, ...) are replaced by "(hidden)".
+std::map<std::string, std::string> VisibleSettings(
+    const std::map<std::string, std::string>& settings);
+
+// Loads every gate file, printing every error to env.err. False when any
+// file has errors (`out` then holds only the good ones).
+bool LoadAll(const std::vector<std::string>& paths, const VarLookup& vars,
+             const CommandEnv& env, std::vector<GateFile>* out);
+
+struct ReportPaths {
+  std::string junit, json, markdown;
+  std::string github_step_summary;  // appended to, when set
+};
+
+// Renders and writes the requested reports (each via a temporary file and
+// rename). Prints what failed to env.err; false when anything failed.
+bool WriteReports(const RunResult& run, const ReportPaths& paths,
+                  const CommandEnv& env);
+
+}  // namespace aurora
+
+#endif  // AURORA_GATES_COMMAND_SUPPORT_H_

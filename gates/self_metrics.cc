@@ -1,0 +1,160 @@
+#include "gates/self_metrics.h"
+
+#include <cmath>
+#include <exception>
+#include <map>
+
+#include "absl/strings/str_cat.h"
+#include "prometheus/counter.h"
+#include "prometheus/exposer.h"
+#include "prometheus/gauge.h"
+#include "prometheus/histogram.h"
+#include "prometheus/registry.h"
+
+namespace aurora {
+
+struct SelfMetrics::Impl {
+  std::unique_ptr<prometheus::Exposer> exposer;
+  std::shared_ptr<prometheus::Registry> registry =
+      std::make_shared<prometheus::Registry>();
+  std::shared_ptr<prometheus::Registry> health =
+      std::make_shared<prometheus::Registry>();
+  prometheus::Family<prometheus::Gauge>* rule_outcome = nullptr;
+  prometheus::Family<prometheus::Gauge>* rule_value = nullptr;
+  prometheus::Family<prometheus::Gauge>* rule_no_data = nullptr;
+  prometheus::Counter* evaluations = nullptr;
+  prometheus::Counter* evaluation_errors = nullptr;
+  prometheus::Counter* missed_cycles = nullptr;
+  prometheus::Gauge* cycle_seconds = nullptr;
+  prometheus::Histogram* query_latency = nullptr;
+  prometheus::Gauge* reload_ok = nullptr;
+  prometheus::Gauge* reload_time = nullptr;
+  prometheus::Counter* reloads_failed = nullptr;
+  prometheus::Family<prometheus::Counter>* deliveries = nullptr;
+  prometheus::Gauge* up = nullptr;
+};
+
+SelfMetrics::SelfMetrics(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+SelfMetrics::~SelfMetrics() = default;
+
+absl::StatusOr<std::unique_ptr<SelfMetrics>> SelfMetrics::Start(
+    const std::string& listen) {
+  auto impl = std::make_unique<Impl>();
+  try {
+    auto& r = *impl->registry;
+    impl->rule_outcome = &prometheus::BuildGauge()
+                              .Name("aurora_gate_rule_outcome")
+                              .Help("Outcome of the rule's last evaluation: 0 pass, 1 warn, 2 pending, 3 inconclusive, 4 error, 5 fail")
+                              .Register(r);
+    impl->rule_value = &prometheus::BuildGauge()
+                            .Name("aurora_gate_rule_value")
+                            .Help("Observed value of the rule's first series at its last evaluation")
+                            .Register(r);
+    impl->rule_no_data = &prometheus::BuildGauge()
+                              .Name("aurora_gate_rule_no_data")
+                              .Help("1 when the rule's query matched no series at its last evaluation")
+                              .Register(r);
+    impl->evaluations = &prometheus::BuildCounter()
+                             .Name("aurora_gate_evaluations_total")
+                             .Help("Evaluation cycles run")
+                             .Register(r)
+                             .Add({});
+    impl->evaluation_errors = &prometheus::BuildCounter()
+                                   .Name("aurora_gate_evaluation_errors_total")
+                                   .Help("Rule evaluations that ended in error")
+                                   .Register(r)
+                                   .Add({});
+    impl->missed_cycles = &prometheus::BuildCounter()
+                               .Name("aurora_gate_missed_cycles_total")
+                               .Help("Evaluation slots skipped because a cycle overran the interval")
+                               .Register(r)
+                               .Add({});
+    impl->cycle_seconds = &prometheus::BuildGauge()
+                               .Name("aurora_gate_cycle_duration_seconds")
+                               .Help("Duration of the last evaluation cycle")
+                               .Register(r)
+                               .Add({});
+    impl->query_latency =
+        &prometheus::BuildHistogram()
+             .Name("aurora_gate_query_duration_seconds")
+             .Help("Latency of the queries of a cycle (sent together)")
+             .Register(r)
+             .Add({}, prometheus::Histogram::BucketBoundaries{
+                          0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10});
+    impl->reload_ok = &prometheus::BuildGauge()
+                           .Name("aurora_gate_config_last_reload_successful")
+                           .Help("1 when the last gate-file (re)load succeeded")
+                           .Register(r)
+                           .Add({});
+    impl->reload_time = &prometheus::BuildGauge()
+                             .Name("aurora_gate_config_last_reload_success_timestamp_seconds")
+                             .Help("When the gate files were last loaded successfully")
+                             .Register(r)
+                             .Add({});
+    impl->reloads_failed = &prometheus::BuildCounter()
+                                .Name("aurora_gate_config_reloads_failed_total")
+                                .Help("Gate-file reloads rejected (the old rules kept running)")
+                                .Register(r)
+                                .Add({});
+    impl->deliveries = &prometheus::BuildCounter()
+                            .Name("aurora_gate_action_deliveries_total")
+                            .Help("Action delivery attempts by outcome")
+                            .Register(r);
+    impl->up = &prometheus::BuildGauge()
+                    .Name("aurora_gate_up")
+                    .Help("1 while the watcher runs")
+                    .Register(*impl->health)
+                    .Add({});
+    impl->up->Set(1);
+    impl->exposer = std::make_unique<prometheus::Exposer>(listen, 1);
+    impl->exposer->RegisterCollectable(impl->registry, "/metrics");
+    impl->exposer->RegisterCollectable(impl->health, "/healthz");
+  } catch (const std::exception& e) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot serve metrics on ", listen, ": ", e.what()));
+  }
+  return std::unique_ptr<SelfMetrics>(new SelfMetrics(std::move(impl)));
+}
+
+int SelfMetrics::port() const {
+  std::vector<int> ports = impl_->exposer->GetListeningPorts();
+  return ports.empty() ? 0 : ports.front();
+}
+
+void SelfMetrics::RecordCycle(const RunResult& run, double cycle_seconds) {
+  impl_->evaluations->Increment();
+  impl_->cycle_seconds->Set(cycle_seconds);
+  for (const GateResult& g : run.gates) {
+    for (const RuleResult& r : g.rules) {
+      std::map<std::string, std::string> labels = {
+          {"gate", g.name}, {"group", r.group}, {"rule", r.name}};
+      impl_->rule_outcome->Add(labels).Set(static_cast<double>(r.outcome));
+      impl_->rule_no_data->Add(labels).Set(r.series.empty() ? 1 : 0);
+      if (!r.series.empty()) impl_->rule_value->Add(labels).Set(r.series.front().value);
+      if (r.outcome == Outcome::kError) impl_->evaluation_errors->Increment();
+    }
+  }
+}
+
+void SelfMetrics::RecordQueryLatency(double seconds) {
+  impl_->query_latency->Observe(seconds);
+}
+
+void SelfMetrics::RecordMissedCycles(int n) {
+  if (n > 0) impl_->missed_cycles->Increment(n);
+}
+
+void SelfMetrics::RecordReload(bool ok, double unix_seconds) {
+  impl_->reload_ok->Set(ok ? 1 : 0);
+  if (ok) {
+    impl_->reload_time->Set(unix_seconds);
+  } else {
+    impl_->reloads_failed->Increment();
+  }
+}
+
+void SelfMetrics::RecordDelivery(const std::string& outcome) {
+  impl_->deliveries->Add({{"outcome", outcome}}).Increment();
+}
+
+}  // namespace aurora

@@ -1,0 +1,44 @@
+// File: gates/self_metrics.h
+// The watcher's own metrics, served on /metrics (prometheus-cpp exposer) with
+// /healthz beside it. The only file that uses prometheus-cpp; its exceptions
+// stop here. Thread-safe (prometheus-cpp metrics are).
+#ifndef AURORA_GATES_SELF_METRICS_H_
+#define AURORA_GATES_SELF_METRICS_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "evaluator/result.h"
+
+namespace aurora {
+
+class SelfMetrics {
+ public:
+  // Serves on `listen` ("127.0.0.1:9464"; port 0 picks a free one). Returns
+  // Unavailable when the address cannot be bound.
+  static absl::StatusOr<std::unique_ptr<SelfMetrics>> Start(
+      const std::string& listen);
+  ~SelfMetrics();
+
+  int port() const;
+
+  // After each evaluation cycle: per-rule outcome (0 pass .. 5 fail, the
+  // order of rules/outcome.h) and last value (first series), rules without
+  // data, evaluations, evaluation errors, cycle duration.
+  void RecordCycle(const RunResult& run, double cycle_seconds);
+  void RecordQueryLatency(double seconds);
+  void RecordMissedCycles(int n);
+  void RecordReload(bool ok, double unix_seconds);
+  // outcome: "delivered", "retry", "failed", "dry_run".
+  void RecordDelivery(const std::string& outcome);
+
+ private:
+  struct Impl;
+  explicit SelfMetrics(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace aurora
+
+#endif  // AURORA_GATES_SELF_METRICS_H_

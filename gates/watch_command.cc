@@ -1,0 +1,363 @@
+#include "gates/watch_command.h"
+
+#include <algorithm>
+#include <map>
+#include <memory>
+#include <optional>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "base/number_format.h"
+#include "base/strings.h"
+#include "gates/command_support.h"
+#include "gates/run_gate.h"
+#include "gates/self_metrics.h"
+#include "gates/version.h"
+#include "reports/run_summary.h"
+#include "reports/terminal_report.h"
+
+namespace aurora {
+namespace {
+
+// One log line: human-readable ("2026-11-27T08:00:00Z INFO msg k=v ...") or
+// a JSON object per line. Values never hold secrets: callers pass rule
+// names, outcomes, values and redacted URLs only.
+class Logger {
+ public:
+  Logger(std::ostream& out, Clock& clock, bool json)
+      : out_(out), clock_(clock), json_(json) {}
+
+  void Log(std::string_view level, std::string_view msg,
+           const std::vector<std::pair<std::string, std::string>>& fields = {}) {
+    std::string ts = absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", clock_.Now(),
+                                      absl::UTCTimeZone());
+    if (json_) {
+      std::string line = absl::StrCat("{\"ts\":\"", ts, "\",\"level\":\"",
+                                      Sv(level), "\",\"msg\":", Quote(msg));
+      for (const auto& [k, v] : fields) {
+        absl::StrAppend(&line, ",", Quote(k), ":", Quote(v));
+      }
+      out_ << line << "}\n";
+    } else {
+      std::string line = absl::StrCat(ts, " ", Upper(level), " ", Sv(msg));
+      for (const auto& [k, v] : fields) {
+        bool plain = v.find_first_of(" \"=") == std::string::npos && !v.empty();
+        absl::StrAppend(&line, " ", k, "=", plain ? v : Quote(v));
+      }
+      out_ << line << "\n";
+    }
+    out_.flush();
+  }
+
+ private:
+  static std::string Upper(std::string_view s) {
+    std::string out(s);
+    for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+    return out;
+  }
+  static std::string Quote(std::string_view s) {
+    std::string out = "\"";
+    for (char c : s) {
+      switch (c) {
+        case '"': out += "\\\""; break;
+        case '\\': out += "\\\\"; break;
+        case '\n': out += "\\n"; break;
+        case '\t': out += "\\t"; break;
+        default:
+          if (static_cast<unsigned char>(c) < 0x20) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", c);
+            out += buf;
+          } else {
+            out += c;
+          }
+      }
+    }
+    return out + "\"";
+  }
+  std::ostream& out_;
+  Clock& clock_;
+  bool json_;
+};
+
+// Per-rule counts over the watch (Argo Rollouts analysis vocabulary).
+struct RuleCounts {
+  Outcome last = Outcome::kPass;
+  bool seen = false;
+  int failures = 0;
+  int consecutive_failures = 0;
+  int consecutive_errors = 0;
+};
+
+struct Tripped {
+  bool fail = false;
+  bool error = false;
+  std::string why;
+};
+
+const Rule* FindRule(const std::vector<GateFile>& gates, const GateResult& g,
+                     const RuleResult& r, const GateFile** gate_out) {
+  for (const GateFile& gate : gates) {
+    if (gate.path != g.file) continue;
+    for (const auto& group : gate.groups) {
+      if (group.name != r.group) continue;
+      for (const auto& rule : group.rules) {
+        if (rule.name == r.name) {
+          *gate_out = &gate;
+          return &rule;
+        }
+      }
+    }
+  }
+  return nullptr;
+}
+
+std::string FirstValue(const RuleResult& r) {
+  return r.series.empty() ? "" : FormatNumberShort(r.series.front().value);
+}
+
+// Sleeps until `deadline` in short slices, so signals are noticed quickly.
+void SleepUntilOrSignal(Clock& clock, absl::Time deadline,
+                        const WatchSignals& signals) {
+  while (!signals.stop.load() && !signals.reload.load()) {
+    absl::Time now = clock.Now();
+    if (now >= deadline) return;
+    clock.SleepUntil(std::min(deadline, now + absl::Milliseconds(100)));
+  }
+}
+
+}  // namespace
+
+int RunWatch(const WatchOptions& options, const CommandEnv& env,
+             WatchSignals& signals) {
+  if (options.gate_files.empty()) {
+    *env.err << "aurora-gate watch: no gate file given (see aurora-gate "
+                "watch --help)\n";
+    return kExitUsage;
+  }
+  if (options.interval <= absl::ZeroDuration() ||
+      options.duration <= absl::ZeroDuration()) {
+    *env.err << "aurora-gate watch: --interval and --duration must be "
+                "positive\n";
+    return kExitUsage;
+  }
+  Logger log(*env.err, *env.clock, options.json_log);
+  VarLookup vars = SettingsThenEnvironment(options.settings);
+  std::vector<GateFile> gates;
+  if (!LoadAll(options.gate_files, vars, env, &gates)) {
+    *env.err << "aurora-gate: gate file errors; nothing was evaluated\n";
+    return kExitUsage;
+  }
+  std::unique_ptr<SelfMetrics> metrics;
+  if (!options.listen.empty()) {
+    absl::StatusOr<std::unique_ptr<SelfMetrics>> m =
+        SelfMetrics::Start(options.listen);
+    if (!m.ok()) {
+      *env.err << "aurora-gate: " << m.status().message() << "\n";
+      return kExitUsage;
+    }
+    metrics = *std::move(m);
+    log.Log("info", "serving /metrics and /healthz",
+            {{"address", absl::StrCat(options.listen.substr(
+                                          0, options.listen.rfind(':')),
+                                      ":", metrics->port())}});
+    metrics->RecordReload(true, absl::ToDoubleSeconds(env.clock->Now() -
+                                                      absl::UnixEpoch()));
+  }
+  size_t rule_count = 0;
+  for (const auto& g : gates) {
+    for (const auto& grp : g.groups) rule_count += grp.rules.size();
+  }
+  log.Log("info", "watch started",
+          {{"gates", std::to_string(gates.size())},
+           {"rules", std::to_string(rule_count)},
+           {"interval", absl::FormatDuration(options.interval)},
+           {"duration", absl::FormatDuration(options.duration)},
+           {"version", kVersion}});
+
+  LiveContext live;
+  live.make_client = env.make_http_client;
+  live.clock = env.clock;
+  live.files = env.files;
+  live.max_concurrency = options.max_concurrency;
+  live.default_url = options.prometheus_url;
+
+  LiveStates states;
+  std::map<std::string, RuleCounts> counts;
+  const absl::Time started = env.clock->Now();
+  const absl::Time deadline = started + options.duration;
+  absl::Time next_tick = started;
+  RunResult last;
+  Tripped tripped;
+  bool interrupted = false;
+  int cycles = 0;
+
+  while (true) {
+    if (signals.reload.exchange(false)) {
+      std::vector<GateFile> reloaded;
+      std::ostringstream errors;
+      CommandEnv quiet = env;
+      quiet.err = &errors;
+      if (LoadAll(options.gate_files, vars, quiet, &reloaded)) {
+        gates = std::move(reloaded);
+        // State of rules whose identity (file, group, name, expr) survived
+        // is kept; the others start over.
+        log.Log("info", "gate files reloaded");
+        if (metrics) {
+          metrics->RecordReload(true, absl::ToDoubleSeconds(
+                                          env.clock->Now() - absl::UnixEpoch()));
+        }
+      } else {
+        std::string text = errors.str();
+        for (const auto& line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
+          log.Log("error", "reload rejected; the previous rules keep running",
+                  {{"error", std::string(line)}});
+        }
+        if (metrics) metrics->RecordReload(false, 0);
+      }
+    }
+    if (signals.stop.load()) {
+      interrupted = true;
+      break;
+    }
+    const absl::Time cycle_start = env.clock->Now();
+    RunResult run;
+    run.started = cycle_start;
+    run.eval_time = cycle_start;
+    run.tool_version = kVersion;
+    run.tool_commit = kGitCommit;
+    run.settings = VisibleSettings(options.settings);
+    SourceCache cache(*env.files);  // artifacts are re-read every cycle
+    run.gates = RunGates(gates, cache, &live, cycle_start, &states);
+    run.verdict = RunVerdict(run.gates);
+    const absl::Time cycle_end = env.clock->Now();
+    run.duration_seconds = absl::ToDoubleSeconds(cycle_end - cycle_start);
+    ++cycles;
+    if (metrics) {
+      metrics->RecordCycle(run, run.duration_seconds);
+      metrics->RecordQueryLatency(run.duration_seconds);
+    }
+
+    // Transitions and count limits.
+    for (const GateResult& g : run.gates) {
+      for (const RuleResult& r : g.rules) {
+        const GateFile* gate = nullptr;
+        const Rule* rule = FindRule(gates, g, r, &gate);
+        if (rule == nullptr) continue;
+        RuleCounts& c = counts[RuleKey(*gate, *rule)];
+        if (!c.seen || c.last != r.outcome) {
+          log.Log(r.outcome == Outcome::kFail || r.outcome == Outcome::kError
+                      ? "warn"
+                      : "info",
+                  "rule transition",
+                  {{"gate", g.name},
+                   {"rule", absl::StrCat(r.group, "/", r.name)},
+                   {"from", c.seen ? std::string(OutcomeName(c.last)) : "none"},
+                   {"to", std::string(OutcomeName(r.outcome))},
+                   {"value", FirstValue(r)},
+                   {"reason", r.reason}});
+        }
+        c.seen = true;
+        c.last = r.outcome;
+        if (r.outcome == Outcome::kFail) {
+          ++c.failures;
+          ++c.consecutive_failures;
+        } else {
+          c.consecutive_failures = 0;
+        }
+        c.consecutive_errors = r.outcome == Outcome::kError ? c.consecutive_errors + 1 : 0;
+        if (r.dry_run || tripped.fail || tripped.error) continue;
+        const int failure_limit =
+            rule->failure_limit >= 0
+                ? rule->failure_limit
+                : (rule->consecutive_failure_limit >= 0 ? -1 : 0);
+        const int error_limit = rule->consecutive_error_limit >= 0
+                                    ? rule->consecutive_error_limit
+                                    : kDefaultConsecutiveErrorLimit;
+        std::string name = absl::StrCat(g.name, "/", r.group, "/", r.name);
+        if (failure_limit >= 0 && c.failures > failure_limit) {
+          tripped.fail = true;
+          tripped.why = absl::StrCat(name, " failed ", c.failures,
+                                     c.failures == 1 ? " time" : " times",
+                                     " (failure_limit ", failure_limit, "): ",
+                                     r.reason);
+        } else if (rule->consecutive_failure_limit >= 0 &&
+                   c.consecutive_failures > rule->consecutive_failure_limit) {
+          tripped.fail = true;
+          tripped.why = absl::StrCat(name, " failed ", c.consecutive_failures,
+                                     " times in a row (consecutive_failure_limit ",
+                                     rule->consecutive_failure_limit, "): ", r.reason);
+        } else if (c.consecutive_errors > error_limit) {
+          tripped.error = true;
+          tripped.why = absl::StrCat(name, " could not be evaluated ",
+                                     c.consecutive_errors,
+                                     " times in a row (consecutive_error_limit ",
+                                     error_limit, "): ", r.reason);
+        }
+      }
+    }
+    last = std::move(run);
+    if (tripped.fail || tripped.error) {
+      log.Log("error", "stop condition tripped",
+              {{"verdict", tripped.fail ? "fail" : "error"}, {"why", tripped.why}});
+      if (!options.keep_running) break;
+    }
+    // Next slot on the interval grid; slots a slow cycle overran are missed.
+    next_tick += options.interval;
+    absl::Time now = env.clock->Now();
+    if (now > next_tick) {
+      int missed = static_cast<int>((now - next_tick) / options.interval) + 1;
+      next_tick += missed * options.interval;
+      log.Log("warn", "evaluation cycle overran the interval",
+              {{"missed_cycles", std::to_string(missed)},
+               {"cycle_seconds", FormatNumberShort(last.duration_seconds)}});
+      if (metrics) metrics->RecordMissedCycles(missed);
+    }
+    if (next_tick >= deadline) {
+      SleepUntilOrSignal(*env.clock, deadline, signals);
+      if (signals.stop.load()) interrupted = true;
+      break;
+    }
+    SleepUntilOrSignal(*env.clock, next_tick, signals);
+  }
+
+  // The verdict of the watch: a tripped stop condition decides; otherwise
+  // a completed duration passes, an interruption is undecided.
+  if (tripped.fail) {
+    last.verdict = Outcome::kFail;
+  } else if (tripped.error) {
+    last.verdict = Worst(last.verdict, Outcome::kError);
+  }
+  int code;
+  if (tripped.fail) {
+    code = kExitFail;
+  } else if (tripped.error) {
+    code = kExitUndecided;
+  } else if (interrupted) {
+    code = kExitUndecided;
+  } else {
+    // The duration passed with no stop condition tripped: the last cycle
+    // decides whether that is a pass (pass, warn, pending) or undecided (its
+    // rules had no data or could not be evaluated).
+    last.strict = false;
+    code = ExitCode(last) == kExitFail ? kExitPass : ExitCode(last);
+  }
+  bool io_ok = true;
+  if (cycles > 0) {
+    *env.out << RenderTerminal(last, false);
+    io_ok = WriteReports(last,
+                         ReportPaths{options.junit_path, options.json_path,
+                                     options.markdown_path, ""},
+                         env);
+  }
+  log.Log(code == kExitPass ? "info" : "warn", "watch finished",
+          {{"cycles", std::to_string(cycles)},
+           {"exit_code", std::to_string(code)},
+           {"interrupted", interrupted ? "true" : "false"}});
+  if (!io_ok && code == kExitPass) code = kExitUndecided;
+  return code;
+}
+
+}  // namespace aurora

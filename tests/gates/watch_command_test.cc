@@ -1,0 +1,228 @@
+// The watch loop, driven by a FakeClock (no real waiting) and a scripted
+// Prometheus (FakeHttpClient): durations, stop conditions and their count
+// limits, errors, reloads, signals, and state carried between cycles.
+#include "gates/watch_command.h"
+
+#include <atomic>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/fake_clock.h"
+#include "tests/testing/fake_file_reader.h"
+#include "tests/testing/fake_http_client.h"
+
+namespace aurora {
+namespace {
+
+using ::testing::HasSubstr;
+using testing::MakeHttpResponse;
+
+constexpr char kUrl[] = "http://prom.test:9090";
+
+std::string Vector(double v) {
+  return absl::StrCat(R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1764230400,")",
+                      v, R"("]}]}})");
+}
+
+// A Prometheus whose answer is chosen per call by `script` (call number from
+// 1); can raise a signal after a number of calls.
+class ScriptedPrometheus : public HttpClient {
+ public:
+  std::function<absl::StatusOr<HttpResponse>(int call, const HttpRequest&)> script;
+  std::vector<HttpRequest> requests;
+  std::function<void(int call)> after;
+  std::vector<absl::StatusOr<HttpResponse>> SendAll(
+      const std::vector<HttpRequest>& rs) override {
+    std::vector<absl::StatusOr<HttpResponse>> out;
+    for (const auto& r : rs) {
+      requests.push_back(r);
+      int n = static_cast<int>(requests.size());
+      out.push_back(script(n, r));
+      if (after) after(n);
+    }
+    return out;
+  }
+};
+
+struct Fixture {
+  testing::FakeFileReader files;
+  testing::FakeClock clock;
+  std::shared_ptr<ScriptedPrometheus> prom = std::make_shared<ScriptedPrometheus>();
+  std::ostringstream out, err;
+  WatchSignals signals;
+
+  void Gate(const std::string& rules) {
+    files.Add("watch.yaml", absl::StrCat("sources:\n  prom: { type: prometheus, url: \"", kUrl,
+                                         "\" }\ngroups:\n  - name: live\n    rules:\n", rules));
+  }
+  int Run(WatchOptions o) {
+    o.gate_files = {"watch.yaml"};
+    auto p = prom;
+    CommandEnv env{&files, &clock, &out, &err,
+                   [p](const HttpClientOptions&) -> absl::StatusOr<std::unique_ptr<HttpClient>> {
+                     struct Fwd : HttpClient {
+                       std::shared_ptr<ScriptedPrometheus> to;
+                       std::vector<absl::StatusOr<HttpResponse>> SendAll(
+                           const std::vector<HttpRequest>& r) override {
+                         return to->SendAll(r);
+                       }
+                     };
+                     auto f = std::make_unique<Fwd>();
+                     f->to = p;
+                     return std::unique_ptr<HttpClient>(std::move(f));
+                   }};
+    return RunWatch(o, env, signals);
+  }
+};
+
+WatchOptions Every(int interval_s, int duration_s) {
+  WatchOptions o;
+  o.interval = absl::Seconds(interval_s);
+  o.duration = absl::Seconds(duration_s);
+  return o;
+}
+
+constexpr char kStop[] = "      - { name: error-rate, expr: error_ratio, fail: \"> 0.05\" }\n";
+
+TEST(WatchTest, DurationPassesWithNoStopConditionTrippedExitsZero) {
+  Fixture f;
+  f.Gate(kStop);
+  f.prom->script = [](int, const HttpRequest&) { return MakeHttpResponse(200, Vector(0.01)); };
+  EXPECT_EQ(f.Run(Every(15, 60)), 0) << f.err.str();
+  EXPECT_EQ(f.prom->requests.size(), 4u);  // at 0, 15, 30, 45 s
+  EXPECT_THAT(f.err.str(), HasSubstr("watch finished cycles=4 exit_code=0"));
+}
+
+TEST(WatchTest, AFailingStopConditionExitsOneAtOnce) {
+  Fixture f;
+  f.Gate(kStop);
+  f.prom->script = [](int call, const HttpRequest&) {
+    return MakeHttpResponse(200, Vector(call >= 3 ? 0.07 : 0.01));
+  };
+  EXPECT_EQ(f.Run(Every(15, 600)), 1);
+  EXPECT_EQ(f.prom->requests.size(), 3u);
+  EXPECT_THAT(f.err.str(), HasSubstr("rule transition gate=watch rule=live/error-rate from=pass to=fail"));
+  EXPECT_THAT(f.err.str(), HasSubstr("stop condition tripped verdict=fail"));
+  EXPECT_THAT(f.out.str(), HasSubstr("Verdict: FAIL"));
+}
+
+TEST(WatchTest, FailureLimitAllowsThatManyFailures) {
+  Fixture f;
+  f.Gate("      - { name: error-rate, expr: error_ratio, fail: \"> 0.05\", failure_limit: 2 }\n");
+  f.prom->script = [](int call, const HttpRequest&) {
+    return MakeHttpResponse(200, Vector(call % 2 == 0 ? 0.07 : 0.01));  // every other fails
+  };
+  EXPECT_EQ(f.Run(Every(15, 600)), 1);
+  EXPECT_EQ(f.prom->requests.size(), 6u);  // the third failure, at call 6
+  EXPECT_THAT(f.err.str(), HasSubstr("failed 3 times (failure_limit 2)"));
+}
+
+TEST(WatchTest, ConsecutiveFailureLimitCountsOnlyRuns) {
+  Fixture f;
+  f.Gate("      - { name: error-rate, expr: error_ratio, fail: \"> 0.05\", consecutive_failure_limit: 1 }\n");
+  // fail, pass, fail, fail -> trips on the second in a row (call 4).
+  f.prom->script = [](int call, const HttpRequest&) {
+    return MakeHttpResponse(200, Vector(call == 2 ? 0.01 : 0.07));
+  };
+  EXPECT_EQ(f.Run(Every(15, 600)), 1);
+  EXPECT_EQ(f.prom->requests.size(), 4u);
+  EXPECT_THAT(f.err.str(), HasSubstr("failed 2 times in a row (consecutive_failure_limit 1)"));
+}
+
+TEST(WatchTest, AnUnreachablePrometheusTripsTheErrorLimitNeverPasses) {
+  Fixture f;
+  f.Gate(kStop);
+  f.prom->script = [](int, const HttpRequest&) -> absl::StatusOr<HttpResponse> {
+    return absl::UnavailableError("POST http://prom.test:9090/api/v1/query: Connection refused");
+  };
+  EXPECT_EQ(f.Run(Every(15, 3600)), 3);
+  // Default consecutive_error_limit 4: the fifth errored cycle trips; each
+  // cycle tries 3 times.
+  EXPECT_EQ(f.prom->requests.size(), 15u);
+  EXPECT_THAT(f.err.str(), HasSubstr("could not be evaluated 5 times in a row (consecutive_error_limit 4)"));
+}
+
+TEST(WatchTest, SigtermFinishesTheCycleWritesReportsAndIsUndecided) {
+  Fixture f;
+  f.Gate(kStop);
+  f.prom->script = [](int, const HttpRequest&) { return MakeHttpResponse(200, Vector(0.01)); };
+  f.prom->after = [&f](int call) {
+    if (call == 2) f.signals.stop.store(true);
+  };
+  std::string json = ::testing::TempDir() + "/watch-report.json";
+  WatchOptions o = Every(15, 600);
+  o.json_path = json;
+  EXPECT_EQ(f.Run(o), 3);
+  EXPECT_EQ(f.prom->requests.size(), 2u);
+  std::ifstream in(json);
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_THAT(text.str(), HasSubstr("\"verdict\": \"pass\""));
+  EXPECT_THAT(f.err.str(), HasSubstr("interrupted=true"));
+}
+
+TEST(WatchTest, ReloadAppliesGoodFilesAndRejectsBrokenOnes) {
+  Fixture f;
+  f.Gate(kStop);
+  f.prom->script = [](int, const HttpRequest&) { return MakeHttpResponse(200, Vector(0.03)); };
+  f.prom->after = [&f](int call) {
+    if (call == 1) {  // a broken edit: rejected, the old rule keeps running
+      f.files.Add("watch.yaml", "groups: [\n");
+      f.signals.reload.store(true);
+    }
+    if (call == 2) {  // a good edit with a stricter threshold: applied
+      f.Gate("      - { name: error-rate, expr: error_ratio, fail: \"> 0.02\" }\n");
+      f.signals.reload.store(true);
+    }
+  };
+  EXPECT_EQ(f.Run(Every(15, 600)), 1);
+  EXPECT_EQ(f.prom->requests.size(), 3u);
+  EXPECT_THAT(f.err.str(), HasSubstr("reload rejected; the previous rules keep running"));
+  EXPECT_THAT(f.err.str(), HasSubstr("gate files reloaded"));
+}
+
+TEST(WatchTest, ForStateIsRestoredFromHistoryOnceThenCarried) {
+  Fixture f;
+  f.Gate("      - { alert: HighErrorRate, expr: error_ratio > 0.05, for: 1m, labels: { severity: critical } }\n");
+  absl::Time t0 = f.clock.Now();
+  f.prom->script = [t0](int call, const HttpRequest& r) {
+    if (r.url.find("query_range") != std::string::npos) {
+      // History: the condition held over the whole window -> firing.
+      return MakeHttpResponse(200, absl::StrCat(
+          R"({"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[)",
+          "[", absl::ToUnixSeconds(t0) - 75, ",\"0.07\"],[", absl::ToUnixSeconds(t0) - 60,
+          ",\"0.07\"],[", absl::ToUnixSeconds(t0) - 45, ",\"0.07\"],[", absl::ToUnixSeconds(t0) - 30,
+          ",\"0.07\"],[", absl::ToUnixSeconds(t0) - 15, ",\"0.07\"],[", absl::ToUnixSeconds(t0),
+          ",\"0.07\"]]}]}}"));
+    }
+    (void)call;
+    return MakeHttpResponse(200, Vector(0.07));
+  };
+  EXPECT_EQ(f.Run(Every(15, 600)), 1) << f.err.str();
+  ASSERT_GE(f.prom->requests.size(), 1u);
+  EXPECT_THAT(f.prom->requests[0].url, HasSubstr("query_range"));  // restored at start
+  // Keep running: later cycles step the carried state with instant queries.
+  f.prom->requests.clear();
+  WatchOptions o = Every(15, 45);
+  o.keep_running = true;
+  EXPECT_EQ(f.Run(o), 1);
+  ASSERT_EQ(f.prom->requests.size(), 3u);
+  EXPECT_THAT(f.prom->requests[0].url, HasSubstr("query_range"));
+  EXPECT_THAT(f.prom->requests[1].url, ::testing::EndsWith("/api/v1/query"));
+  EXPECT_THAT(f.prom->requests[2].url, ::testing::EndsWith("/api/v1/query"));
+}
+
+TEST(WatchTest, BadArgumentsAndGateFilesExitTwo) {
+  Fixture f;
+  f.files.Add("watch.yaml", "groups: 3\n");
+  EXPECT_EQ(f.Run(Every(15, 60)), 2);
+  Fixture g;
+  g.Gate(kStop);
+  EXPECT_EQ(g.Run(Every(0, 60)), 2);
+}
+
+}  // namespace
+}  // namespace aurora
