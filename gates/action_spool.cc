@@ -1,0 +1,409 @@
+#include "gates/action_spool.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <filesystem>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "base/strings.h"
+#include "rapidjson/document.h"
+#include "rapidjson/stringbuffer.h"
+#include "rapidjson/writer.h"
+
+namespace aurora {
+namespace {
+
+constexpr std::string_view kSuffix = ".action";
+constexpr std::string_view kTempSuffix = ".tmp";
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void Key(Writer& w, std::string_view k) {
+  w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
+}
+void Str(Writer& w, std::string_view s) {
+  w.String(s.data(), static_cast<rapidjson::SizeType>(s.size()));
+}
+void KeyStr(Writer& w, std::string_view k, std::string_view s) {
+  Key(w, k);
+  Str(w, s);
+}
+void KeyInt(Writer& w, std::string_view k, int64_t v) {
+  Key(w, k);
+  w.Int64(v);
+}
+int64_t Nanos(absl::Time t) { return absl::ToUnixNanos(t); }
+int64_t Millis(absl::Duration d) { return absl::ToInt64Milliseconds(d); }
+
+std::string Errno(std::string_view what, std::string_view path) {
+  return absl::StrCat(Sv(what), " ", Sv(path), ": ", std::strerror(errno));
+}
+
+bool ValidId(std::string_view id) {
+  return !id.empty() && id.size() <= 128 &&
+         std::all_of(id.begin(), id.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+         });
+}
+
+absl::Status SyncDir(const std::string& dir) {
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0) return absl::UnavailableError(Errno("cannot open spool", dir));
+  int rc = ::fsync(fd);
+  ::close(fd);
+  if (rc != 0) return absl::UnavailableError(Errno("cannot fsync spool", dir));
+  return absl::OkStatus();
+}
+
+// Field readers for ParseSpoolRecord: false (and *why set) when missing or
+// of the wrong type.
+struct Reader {
+  const rapidjson::Value& obj;
+  std::string why;
+  const rapidjson::Value* Get(const char* name) {
+    auto it = obj.FindMember(name);
+    if (it == obj.MemberEnd()) {
+      if (why.empty()) why = absl::StrCat("missing field \"", name, "\"");
+      return nullptr;
+    }
+    return &it->value;
+  }
+  std::string String(const char* name) {
+    const rapidjson::Value* v = Get(name);
+    if (v == nullptr) return "";
+    if (!v->IsString()) {
+      if (why.empty()) why = absl::StrCat("field \"", name, "\": not a string");
+      return "";
+    }
+    return std::string(v->GetString(), v->GetStringLength());
+  }
+  int64_t Int(const char* name) {
+    const rapidjson::Value* v = Get(name);
+    if (v == nullptr) return 0;
+    if (!v->IsInt64()) {
+      if (why.empty()) why = absl::StrCat("field \"", name, "\": not an integer");
+      return 0;
+    }
+    return v->GetInt64();
+  }
+};
+
+}  // namespace
+
+std::string SerializeSpoolRecord(const SpoolRecord& r) {
+  rapidjson::StringBuffer buffer;
+  Writer w(buffer);
+  w.StartObject();
+  KeyStr(w, "id", r.id);
+  KeyStr(w, "action", r.action);
+  KeyStr(w, "idempotency_key", r.idempotency_key);
+  KeyStr(w, "kind", r.kind);
+  Key(w, "request");
+  w.StartObject();
+  KeyStr(w, "method", r.request.method);
+  KeyStr(w, "url", r.request.url);
+  Key(w, "headers");
+  w.StartArray();
+  for (const HttpHeader& h : r.request.headers) {
+    w.StartArray();
+    Str(w, h.name);
+    Str(w, h.value);
+    w.EndArray();
+  }
+  w.EndArray();
+  KeyStr(w, "body", r.request.body);
+  KeyInt(w, "timeout_ms", Millis(r.request.timeout));
+  KeyInt(w, "connect_timeout_ms", Millis(r.request.connect_timeout));
+  w.EndObject();
+  Key(w, "argv");
+  w.StartArray();
+  for (const std::string& a : r.argv) Str(w, a);
+  w.EndArray();
+  Key(w, "env");
+  w.StartObject();
+  for (const auto& [k, v] : r.env) KeyStr(w, k, v);
+  w.EndObject();
+  KeyStr(w, "stdin", r.stdin_data);
+  KeyInt(w, "exec_timeout_ms", Millis(r.exec_timeout));
+  KeyInt(w, "attempts", r.attempts);
+  KeyInt(w, "max_attempts", r.max_attempts);
+  KeyInt(w, "created", Nanos(r.created));
+  KeyInt(w, "deadline", Nanos(r.deadline));
+  KeyInt(w, "next_attempt", Nanos(r.next_attempt));
+  KeyStr(w, "state",
+         r.state == SpoolRecord::State::kPending ? "pending" : "failed");
+  KeyStr(w, "last_error", r.last_error);
+  w.EndObject();
+  return absl::StrCat(Sv(kSpoolHeader), "\n", buffer.GetString(), "\n");
+}
+
+absl::StatusOr<SpoolRecord> ParseSpoolRecord(std::string_view text) {
+  size_t eol = text.find('\n');
+  std::string_view header = text.substr(0, eol);
+  if (header != kSpoolHeader) {
+    if (absl::StartsWith(Sv(header), "aurora-gate spool v")) {
+      return absl::DataLossError(
+          absl::StrCat("unsupported spool record version \"", Sv(header),
+                       "\" (this build reads \"", Sv(kSpoolHeader), "\")"));
+    }
+    return absl::DataLossError(
+        absl::StrCat("not a spool record (first line is not \"",
+                     Sv(kSpoolHeader), "\")"));
+  }
+  if (eol == std::string_view::npos) {
+    return absl::DataLossError("truncated spool record: no JSON after the header");
+  }
+  std::string json(text.substr(eol + 1));
+  rapidjson::Document doc;
+  doc.Parse(json.c_str(), json.size());
+  if (doc.HasParseError() || !doc.IsObject()) {
+    return absl::DataLossError(absl::StrCat(
+        "corrupt spool record: invalid JSON at offset ", doc.GetErrorOffset()));
+  }
+  SpoolRecord r;
+  Reader rd{doc, ""};
+  r.id = rd.String("id");
+  r.action = rd.String("action");
+  r.idempotency_key = rd.String("idempotency_key");
+  r.kind = rd.String("kind");
+  if (const rapidjson::Value* req = rd.Get("request");
+      req != nullptr && req->IsObject()) {
+    Reader q{*req, ""};
+    r.request.method = q.String("method");
+    r.request.url = q.String("url");
+    if (const rapidjson::Value* hs = q.Get("headers");
+        hs != nullptr && hs->IsArray()) {
+      for (const auto& h : hs->GetArray()) {
+        if (!h.IsArray() || h.Size() != 2 || !h[0].IsString() ||
+            !h[1].IsString()) {
+          q.why = "field \"headers\": expected [name, value] pairs";
+          break;
+        }
+        r.request.headers.push_back({h[0].GetString(), h[1].GetString()});
+      }
+    }
+    r.request.body = q.String("body");
+    r.request.timeout = absl::Milliseconds(q.Int("timeout_ms"));
+    r.request.connect_timeout = absl::Milliseconds(q.Int("connect_timeout_ms"));
+    if (!q.why.empty() && rd.why.empty()) rd.why = "request: " + q.why;
+  } else if (rd.why.empty()) {
+    rd.why = "field \"request\": not an object";
+  }
+  if (const rapidjson::Value* a = rd.Get("argv"); a != nullptr && a->IsArray()) {
+    for (const auto& v : a->GetArray()) {
+      if (v.IsString()) r.argv.push_back(v.GetString());
+    }
+  }
+  if (const rapidjson::Value* e = rd.Get("env"); e != nullptr && e->IsObject()) {
+    for (const auto& m : e->GetObject()) {
+      if (m.value.IsString()) r.env[m.name.GetString()] = m.value.GetString();
+    }
+  }
+  r.stdin_data = rd.String("stdin");
+  r.exec_timeout = absl::Milliseconds(rd.Int("exec_timeout_ms"));
+  r.attempts = static_cast<int>(rd.Int("attempts"));
+  r.max_attempts = static_cast<int>(rd.Int("max_attempts"));
+  r.created = absl::FromUnixNanos(rd.Int("created"));
+  r.deadline = absl::FromUnixNanos(rd.Int("deadline"));
+  r.next_attempt = absl::FromUnixNanos(rd.Int("next_attempt"));
+  const std::string state = rd.String("state");
+  r.last_error = rd.String("last_error");
+  if (rd.why.empty()) {
+    if (state == "pending") {
+      r.state = SpoolRecord::State::kPending;
+    } else if (state == "failed") {
+      r.state = SpoolRecord::State::kFailed;
+    } else {
+      rd.why = absl::StrCat("field \"state\": expected pending or failed, got \"",
+                            state, "\"");
+    }
+  }
+  if (rd.why.empty() && !ValidId(r.id)) rd.why = "field \"id\": not a hex id";
+  if (rd.why.empty() && r.kind != "http" && r.kind != "exec") {
+    rd.why = absl::StrCat("field \"kind\": expected http or exec, got \"",
+                          r.kind, "\"");
+  }
+  if (!rd.why.empty()) {
+    return absl::DataLossError(absl::StrCat("corrupt spool record: ", rd.why));
+  }
+  return r;
+}
+
+absl::StatusOr<Spool> Spool::Open(std::string dir) {
+  std::error_code ec;
+  if (!std::filesystem::exists(dir, ec)) {
+    std::filesystem::create_directories(dir, ec);
+    if (ec) {
+      return absl::UnavailableError(absl::StrCat(
+          "cannot create spool directory ", dir, ": ", ec.message()));
+    }
+  }
+  struct stat st;
+  if (::stat(dir.c_str(), &st) != 0) {
+    return absl::UnavailableError(Errno("cannot stat spool directory", dir));
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("spool directory ", dir, " is not a directory"));
+  }
+  if ((st.st_mode & 07777) != 0700) {
+    if (st.st_uid != ::geteuid() || ::chmod(dir.c_str(), 0700) != 0) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "spool directory ", dir, " has mode ",
+          absl::StrFormat("%04o", st.st_mode & 07777),
+          " and cannot be narrowed to 0700 (it may hold secrets)"));
+    }
+  }
+  // Temp files are from writes a crash interrupted: never renamed, so never
+  // part of the spool.
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) {
+    return absl::UnavailableError(Errno("cannot read spool directory", dir));
+  }
+  bool removed = false;
+  while (dirent* e = ::readdir(d)) {
+    std::string_view name = e->d_name;
+    if (absl::EndsWith(Sv(name), Sv(kTempSuffix))) {
+      ::unlink(absl::StrCat(dir, "/", Sv(name)).c_str());
+      removed = true;
+    }
+  }
+  ::closedir(d);
+  if (removed) {
+    if (absl::Status s = SyncDir(dir); !s.ok()) return s;
+  }
+  return Spool(std::move(dir));
+}
+
+std::string Spool::PathOf(std::string_view id) const {
+  return absl::StrCat(dir_, "/", Sv(id), Sv(kSuffix));
+}
+
+absl::StatusOr<bool> Spool::Add(const SpoolRecord& record) {
+  if (!ValidId(record.id)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("spool record id \"", record.id, "\" is not hex"));
+  }
+  struct stat st;
+  if (::stat(PathOf(record.id).c_str(), &st) == 0) return false;
+  if (absl::Status s = Put(record); !s.ok()) return s;
+  return true;
+}
+
+absl::Status Spool::Put(const SpoolRecord& record) {
+  if (!ValidId(record.id)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("spool record id \"", record.id, "\" is not hex"));
+  }
+  const std::string path = PathOf(record.id);
+  const std::string tmp = absl::StrCat(path, ".", ::getpid(), Sv(kTempSuffix));
+  const std::string data = SerializeSpoolRecord(record);
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return absl::UnavailableError(Errno("cannot create", tmp));
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      std::string msg = Errno("cannot write", tmp);
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return absl::UnavailableError(msg);
+    }
+    done += static_cast<size_t>(n);
+  }
+  if (::fsync(fd) != 0) {
+    std::string msg = Errno("cannot fsync", tmp);
+    ::close(fd);
+    ::unlink(tmp.c_str());
+    return absl::UnavailableError(msg);
+  }
+  ::close(fd);
+  if (::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::string msg = Errno("cannot rename into", path);
+    ::unlink(tmp.c_str());
+    return absl::UnavailableError(msg);
+  }
+  return SyncDir(dir_);
+}
+
+absl::Status Spool::Remove(std::string_view id) {
+  const std::string path = PathOf(id);
+  if (::unlink(path.c_str()) != 0) {
+    if (errno == ENOENT) return absl::OkStatus();
+    return absl::UnavailableError(Errno("cannot remove", path));
+  }
+  return SyncDir(dir_);
+}
+
+absl::StatusOr<std::vector<SpoolRecord>> Spool::LoadPending(
+    std::vector<std::string>* problems) const {
+  return Load(SpoolRecord::State::kPending, problems);
+}
+
+absl::StatusOr<std::vector<SpoolRecord>> Spool::LoadFailed(
+    std::vector<std::string>* problems) const {
+  return Load(SpoolRecord::State::kFailed, problems);
+}
+
+absl::StatusOr<std::vector<SpoolRecord>> Spool::Load(
+    SpoolRecord::State state, std::vector<std::string>* problems) const {
+  DIR* d = ::opendir(dir_.c_str());
+  if (d == nullptr) {
+    return absl::UnavailableError(Errno("cannot read spool directory", dir_));
+  }
+  std::vector<std::string> names;
+  while (dirent* e = ::readdir(d)) {
+    std::string_view name = e->d_name;
+    if (absl::EndsWith(Sv(name), Sv(kSuffix))) names.emplace_back(name);
+  }
+  ::closedir(d);
+  std::sort(names.begin(), names.end());
+  std::vector<SpoolRecord> out;
+  for (const std::string& name : names) {
+    const std::string path = absl::StrCat(dir_, "/", name);
+    auto problem = [&](std::string_view why) {
+      if (problems != nullptr) {
+        problems->push_back(absl::StrCat(path, ": ", Sv(why)));
+      }
+    };
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      if (errno != ENOENT) problem(std::strerror(errno));
+      continue;
+    }
+    std::string text;
+    char buf[65536];
+    ssize_t n;
+    while ((n = ::read(fd, buf, sizeof(buf))) > 0) {
+      text.append(buf, static_cast<size_t>(n));
+    }
+    ::close(fd);
+    absl::StatusOr<SpoolRecord> r = ParseSpoolRecord(text);
+    if (!r.ok()) {
+      problem(Sv(r.status().message()));
+      continue;
+    }
+    if (name != absl::StrCat(r->id, Sv(kSuffix))) {
+      problem(absl::StrCat("record id \"", r->id,
+                           "\" does not match the file name"));
+      continue;
+    }
+    if (r->state == state) out.push_back(*std::move(r));
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const SpoolRecord& a, const SpoolRecord& b) {
+                     return a.created < b.created;
+                   });
+  return out;
+}
+
+}  // namespace aurora

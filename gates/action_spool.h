@@ -1,0 +1,91 @@
+// File: gates/action_spool.h
+// The crash-safe action spool: every action is written here before it is
+// attempted and removed only after it succeeded, so a later run delivers
+// what a crash interrupted. One file per action, replaced atomically (temp
+// file, fsync, rename, fsync of the directory); directory 0700, files 0600
+// (requests may hold secrets). Record format: docs in SerializeSpoolRecord.
+#ifndef AURORA_GATES_ACTION_SPOOL_H_
+#define AURORA_GATES_ACTION_SPOOL_H_
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "base/http_client.h"
+
+namespace aurora {
+
+// The first line of every spool file; the number is the format version.
+inline constexpr std::string_view kSpoolHeader = "aurora-gate spool v1";
+
+struct SpoolRecord {
+  enum class State { kPending, kFailed };
+  std::string id;      // file stem: [0-9a-f]+ (see ActionRecordId)
+  std::string action;  // display name, never a secret
+  std::string idempotency_key;
+  std::string kind;    // "http" or "exec"
+  HttpRequest request;                     // kind http
+  std::vector<std::string> argv;           // kind exec
+  std::map<std::string, std::string> env;  // kind exec: added variables
+  std::string stdin_data;                  // kind exec
+  absl::Duration exec_timeout = absl::Minutes(5);
+  int attempts = 0;  // made so far
+  int max_attempts = 1;
+  absl::Time created;       // when it was spooled
+  absl::Time deadline;      // no attempt starts after this
+  absl::Time next_attempt;  // not before this
+  State state = State::kPending;
+  std::string last_error;  // why the last attempt failed (redacted)
+};
+
+// "aurora-gate spool v1\n" then one JSON object: id, action,
+// idempotency_key, kind, request {method, url, headers [[name, value]...],
+// body, timeout_ms, connect_timeout_ms}, argv, env, stdin, exec_timeout_ms,
+// attempts, max_attempts, created/deadline/next_attempt (Unix ns), state
+// ("pending" | "failed"), last_error; then "\n".
+std::string SerializeSpoolRecord(const SpoolRecord& record);
+// kDataLoss naming what is wrong (unknown version, bad JSON, missing field).
+absl::StatusOr<SpoolRecord> ParseSpoolRecord(std::string_view text);
+
+class Spool {
+ public:
+  // Opens `dir`, creating it (and missing parents) with mode 0700; an
+  // existing directory we own is narrowed to 0700. Deletes temp files left
+  // by an interrupted write. Errors name the directory.
+  static absl::StatusOr<Spool> Open(std::string dir);
+
+  // Writes `record` unless a record with its id is already spooled (pending
+  // or failed): true when written, false when it was already there (the
+  // same action of the same incident is never spooled twice).
+  absl::StatusOr<bool> Add(const SpoolRecord& record);
+  // Atomically replaces (or creates) the record's file.
+  absl::Status Put(const SpoolRecord& record);
+  // Deletes the record's file (and syncs the directory); OK when absent.
+  absl::Status Remove(std::string_view id);
+
+  // Records a later run must deliver (state pending), oldest first. A file
+  // that cannot be read or parsed is left in place and described in
+  // `*problems` ("FILE: why") when given.
+  absl::StatusOr<std::vector<SpoolRecord>> LoadPending(
+      std::vector<std::string>* problems = nullptr) const;
+  // Records whose delivery gave up (state failed), oldest first.
+  absl::StatusOr<std::vector<SpoolRecord>> LoadFailed(
+      std::vector<std::string>* problems = nullptr) const;
+
+  const std::string& dir() const { return dir_; }
+  std::string PathOf(std::string_view id) const;
+
+ private:
+  explicit Spool(std::string dir) : dir_(std::move(dir)) {}
+  absl::StatusOr<std::vector<SpoolRecord>> Load(
+      SpoolRecord::State state, std::vector<std::string>* problems) const;
+
+  std::string dir_;
+};
+
+}  // namespace aurora
+
+#endif  // AURORA_GATES_ACTION_SPOOL_H_
