@@ -1,0 +1,155 @@
+// `aurora-gate watch` in real time: a real Prometheus scrapes a test
+// exporter whose value the test sets, and scrapes the watcher's own
+// /metrics; the watcher's rule moves inactive -> pending -> firing ->
+// resolved as the value moves, and SIGTERM ends it with its reports.
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <string>
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/http_test_server.h"
+#include "tests/testing/prometheus_harness.h"
+#include "tests/testing/subprocess.h"
+
+extern char** environ;
+
+namespace aurora {
+namespace {
+
+using ::testing::HasSubstr;
+
+// A child process whose stderr goes to a file; stopped with a signal.
+class Background {
+ public:
+  Background(const std::vector<std::string>& argv, const std::string& log) : log_(log) {
+    posix_spawn_file_actions_t fa;
+    posix_spawn_file_actions_init(&fa);
+    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, 1, (log + ".out").c_str(),
+                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&fa, 2, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    std::vector<std::string> copy = argv;
+    std::vector<char*> args;
+    for (auto& a : copy) args.push_back(a.data());
+    args.push_back(nullptr);
+    if (posix_spawn(&pid_, args[0], &fa, nullptr, args.data(), environ) != 0) pid_ = 0;
+    posix_spawn_file_actions_destroy(&fa);
+  }
+  ~Background() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+  }
+  // SIGTERM, then the exit code (waits at most `limit`).
+  int Stop(std::chrono::seconds limit) {
+    if (pid_ <= 0) return -1;
+    ::kill(pid_, SIGTERM);
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    int status = 0;
+    while (std::chrono::steady_clock::now() < deadline) {
+      pid_t r = ::waitpid(pid_, &status, WNOHANG);
+      if (r == pid_) {
+        pid_ = 0;
+        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    return -2;
+  }
+  std::string Log() const { return testing::ReadWholeFile(log_); }
+  // Waits until the log contains `text` (or the deadline passes).
+  bool WaitForLog(const std::string& text, std::chrono::seconds limit) const {
+    auto deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (Log().find(text) != std::string::npos) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+
+ private:
+  pid_t pid_ = 0;
+  std::string log_;
+};
+
+TEST(WatchE2ETest, RuleMovesThroughPendingFiringResolvedInRealTime) {
+  std::atomic<int> value{0};
+  auto exporter = testing::HttpTestServer::Start([&value](const testing::TestHttpRequest&) {
+    testing::TestHttpResponse r;
+    r.headers.push_back({"Content-Type", "text/plain; version=0.0.4"});
+    r.body = absl::StrCat("# TYPE test_errors gauge\ntest_errors ", value.load(), "\n");
+    return r;
+  });
+  ASSERT_TRUE(exporter.ok());
+  const int watcher_port = testing::UnusedPort();
+  std::string config = absl::StrCat(
+      "scrape_configs:\n"
+      "  - job_name: exporter\n    scrape_interval: 1s\n"
+      "    static_configs: [{targets: ['127.0.0.1:", (*exporter)->port(), "']}]\n"
+      "  - job_name: watcher\n    scrape_interval: 1s\n"
+      "    static_configs: [{targets: ['127.0.0.1:", watcher_port, "']}]\n");
+  auto prom = testing::PrometheusServer::Start({}, config);
+  ASSERT_NE(prom, nullptr);
+
+  std::string dir = testing::MakeTempDir();
+  std::string gate = dir + "/gate.yaml";
+  {
+    std::FILE* f = std::fopen(gate.c_str(), "w");
+    std::fprintf(f,
+                 "evaluation_interval: 1s\n"
+                 "groups:\n  - name: live\n    rules:\n"
+                 "      - alert: TestErrors\n"
+                 "        expr: test_errors{job=\"exporter\"} > 5\n"
+                 "        for: 3s\n"
+                 "        labels: { severity: critical }\n");
+    std::fclose(f);
+  }
+  Background watch({AURORA_GATE_BIN, "watch", gate, "--prometheus", prom->url(),
+                    "--interval", "1s", "--duration", "2m", "--keep-running",
+                    "--listen", absl::StrCat("127.0.0.1:", watcher_port), "--json",
+                    dir + "/report.json"},
+                   dir + "/watch.log");
+  const auto kWait = std::chrono::seconds(30);
+  // Before the first scrape the query has no data (inconclusive); once 0 is
+  // scraped the alert is inactive (pass).
+  ASSERT_TRUE(watch.WaitForLog("to=pass value=0", kWait)) << watch.Log();
+  value = 10;
+  ASSERT_TRUE(watch.WaitForLog("from=pass to=pending", kWait)) << watch.Log();
+  ASSERT_TRUE(watch.WaitForLog("from=pending to=fail", kWait)) << watch.Log();
+  EXPECT_TRUE(watch.WaitForLog("stop condition tripped verdict=fail", kWait)) << watch.Log();
+  value = 0;
+  ASSERT_TRUE(watch.WaitForLog("from=fail to=pass", kWait)) << watch.Log();
+  // Prometheus scrapes the watcher's own metrics.
+  bool scraped = false;
+  auto deadline = std::chrono::steady_clock::now() + kWait;
+  while (!scraped && std::chrono::steady_clock::now() < deadline) {
+    testing::ToolResult r = testing::HttpGet(
+        prom->url() + "/api/v1/query",
+        {{"query", "aurora_gate_evaluations_total{job=\"watcher\"} > 3"}});
+    scraped = r.exit_code == 0 && r.output.find("\"result\":[{") != std::string::npos;
+    if (!scraped) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  EXPECT_TRUE(scraped);
+  auto health = testing::HttpGet(absl::StrCat("http://127.0.0.1:", watcher_port, "/healthz"), {});
+  EXPECT_EQ(health.exit_code, 0);
+  EXPECT_THAT(health.output, HasSubstr("aurora_gate_up 1"));
+  // SIGTERM: the current cycle finishes, the report is written; a stop
+  // condition tripped during the watch, so the exit code is 1.
+  EXPECT_EQ(watch.Stop(std::chrono::seconds(20)), 1) << watch.Log();
+  EXPECT_THAT(testing::ReadWholeFile(dir + "/report.json"), HasSubstr("\"verdict\": \"fail\""));
+  EXPECT_THAT(watch.Log(), HasSubstr("watch finished"));
+  ASSERT_EQ(std::system(("rm -rf '" + dir + "'").c_str()), 0);
+}
+
+}  // namespace
+}  // namespace aurora
