@@ -5,6 +5,8 @@
 #include <utility>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/digest.h"
@@ -61,6 +63,19 @@ const std::vector<std::string> kRuleKeys = {
     "consecutive_error_limit"};
 const std::vector<std::string> kActionKeys = {"on", "webhook", "alertmanager",
                                               "exec"};
+// Options of each action kind (rules/gate.h ActionSpec::settings).
+const std::vector<std::string> kWebhookKeys = {
+    "url",           "format",        "text",          "receiver",
+    "external_url",  "generator_url", "headers",       "timeout",
+    "max_attempts",  "max_duration",  "signing_key_env", "signing_key_file",
+    "name"};
+const std::vector<std::string> kAlertmanagerKeys = {
+    "url",          "generator_url",   "headers",         "timeout",
+    "max_attempts", "max_duration",    "signing_key_env", "signing_key_file",
+    "name"};
+const std::vector<std::string> kExecKeys = {"command", "timeout",
+                                            "max_attempts", "max_duration",
+                                            "name"};
 const std::vector<std::string> kActionOn = {"fail", "error",    "warn",
                                             "pass", "resolved", "start"};
 
@@ -951,6 +966,153 @@ class Loader {
     return nullptr;
   }
 
+  // exec as a list, or as a mapping with `command:` and options.
+  void LoadExecArgv(const YAML::Node& body, ActionSpec& a) {
+    if (!body.IsSequence() || body.size() == 0) {
+      AddError(Pos(body), "exec: expected a command as a list of "
+                          "arguments, e.g. [\"aws\", \"ecs\", ...]");
+      return;
+    }
+    for (size_t j = 0; j < body.size(); ++j) {
+      if (auto s = Str(body[j], "exec argument")) a.argv.push_back(*s);
+    }
+  }
+
+  // The options of webhook, alertmanager and exec (mapping form), validated
+  // here so a bad value is reported at its file:line:col; stored flattened
+  // in ActionSpec::settings (`headers: {X: y}` as "headers.X").
+  void LoadActionBody(const YAML::Node& body, ActionSpec& a) {
+    const std::string& k = a.kind;
+    if (k == "exec" && !body.IsMap()) {
+      LoadExecArgv(body, a);
+      return;
+    }
+    if (!body.IsMap()) {
+      AddError(Pos(body), absl::StrCat(k, ": expected a mapping such as "
+                                       "{ url: ... }"));
+      return;
+    }
+    const std::vector<std::string>& allowed =
+        k == "webhook" ? kWebhookKeys
+                       : k == "alertmanager" ? kAlertmanagerKeys : kExecKeys;
+    CheckKeys(body, absl::StrCat("a ", k, " action"), allowed);
+    for (auto it = body.begin(); it != body.end(); ++it) {
+      const YAML::Node key = it->first;
+      const YAML::Node value = it->second;
+      if (!key.IsScalar()) continue;
+      const std::string& name = key.Scalar();
+      if (std::find(allowed.begin(), allowed.end(), name) == allowed.end()) {
+        continue;  // reported by CheckKeys
+      }
+      if (name == "command") {
+        LoadExecArgv(value, a);
+      } else if (name == "headers") {
+        if (!value.IsMap()) {
+          AddError(Pos(value), "headers: expected a mapping of header names "
+                               "to values, got a " + KindName(value));
+          continue;
+        }
+        for (auto h = value.begin(); h != value.end(); ++h) {
+          const YAML::Node hk = h->first;
+          if (!hk.IsScalar() || !IsHeaderName(hk.Scalar())) {
+            AddError(Pos(hk), absl::StrCat(
+                "headers: invalid header name ",
+                Quoted(hk.IsScalar() ? hk.Scalar() : std::string("?")),
+                " (letters, digits and !#$%&'*+-.^_`|~ only)"));
+            continue;
+          }
+          if (auto v = Str(h->second, "header value")) {
+            if (v->find_first_of("\r\n") != std::string::npos) {
+              AddError(Pos(h->second), absl::StrCat(
+                  "headers: the value of ", Quoted(hk.Scalar()),
+                  " contains a line break"));
+              continue;
+            }
+            a.settings["headers." + hk.Scalar()] = *v;
+          }
+        }
+      } else if (auto v = Str(value, name)) {
+        if (ValidActionOption(name, *v, Pos(value))) a.settings[name] = *v;
+      }
+    }
+    if (k == "exec") {
+      if (!body["command"]) {
+        AddError(Pos(body), "exec: missing key \"command\" (the command as a "
+                            "list of arguments)");
+      }
+      return;
+    }
+    if (!body["url"]) {
+      AddError(Pos(body), absl::StrCat(k, ": missing key \"url\""));
+    }
+    if (body["signing_key_env"] && body["signing_key_file"]) {
+      AddError(Pos(body["signing_key_file"]),
+               "signing_key_env and signing_key_file: give one, not both");
+    }
+  }
+
+  static bool IsHeaderName(const std::string& s) {
+    if (s.empty()) return false;
+    for (char c : s) {
+      if (!absl::ascii_isalnum(static_cast<unsigned char>(c)) &&
+          std::string_view("!#$%&'*+-.^_`|~").find(c) ==
+              std::string_view::npos) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // Checks one scalar option; reports at `pos` and returns false when bad.
+  // Values are never quoted back for url (it may hold a token).
+  bool ValidActionOption(const std::string& name, const std::string& v,
+                         FilePos pos) {
+    if (name == "url") {
+      if (!absl::StartsWith(v, "http://") && !absl::StartsWith(v, "https://")) {
+        AddError(pos, "url: expected an http:// or https:// URL");
+        return false;
+      }
+    } else if (name == "format") {
+      if (v != "json" && v != "slack" && v != "alertmanager") {
+        AddError(pos, absl::StrCat("format: expected one of json, slack, "
+                                   "alertmanager, got ", Quoted(v)));
+        return false;
+      }
+    } else if (name == "timeout" || name == "max_duration") {
+      absl::StatusOr<absl::Duration> d = ParsePromDuration(v);
+      if (!d.ok()) {
+        AddError(pos, absl::StrCat(name, ": ", d.status().message()));
+        return false;
+      }
+      if (*d <= absl::ZeroDuration()) {
+        AddError(pos, absl::StrCat(name, ": must be greater than 0"));
+        return false;
+      }
+    } else if (name == "max_attempts") {
+      int n = 0;
+      if (!absl::SimpleAtoi(v, &n) || n < 1 || n > 100) {
+        AddError(pos, absl::StrCat("max_attempts: expected an integer from 1 "
+                                   "to 100, got ", Quoted(v)));
+        return false;
+      }
+    } else if (name == "signing_key_env") {
+      if (v.empty() || !std::all_of(v.begin(), v.end(), [](char c) {
+            return absl::ascii_isalnum(static_cast<unsigned char>(c)) ||
+                   c == '_';
+          })) {
+        AddError(pos, absl::StrCat("signing_key_env: expected the name of an "
+                                   "environment variable, got ", Quoted(v)));
+        return false;
+      }
+    } else if (name == "signing_key_file" || name == "name") {
+      if (v.empty()) {
+        AddError(pos, absl::StrCat(name, ": must not be empty"));
+        return false;
+      }
+    }
+    return true;
+  }
+
   void LoadActions(const YAML::Node& n) {
     if (!n.IsSequence()) {
       AddError(Pos(n), "actions: expected a list of actions (- on: fail ...), "
@@ -987,29 +1149,7 @@ class Loader {
         if (!an[k]) continue;
         ++kinds;
         a.kind = k;
-        const YAML::Node& body = an[k];
-        if (a.kind == "exec") {
-          if (!body.IsSequence() || body.size() == 0) {
-            AddError(Pos(body), "exec: expected a command as a list of "
-                                "arguments, e.g. [\"aws\", \"ecs\", ...]");
-          } else {
-            for (size_t j = 0; j < body.size(); ++j) {
-              if (auto s = Str(body[j], "exec argument")) a.argv.push_back(*s);
-            }
-          }
-        } else if (!body.IsMap()) {
-          AddError(Pos(body), absl::StrCat(k, ": expected a mapping such as "
-                                           "{ url: ... }"));
-        } else {
-          for (auto it = body.begin(); it != body.end(); ++it) {
-            if (!it->first.IsScalar()) continue;
-            if (it->second.IsScalar()) {
-              if (auto s = Str(it->second, it->first.Scalar())) {
-                a.settings[it->first.Scalar()] = *s;
-              }
-            }
-          }
-        }
+        LoadActionBody(an[k], a);
       }
       if (kinds != 1) {
         AddError(a.pos, "an action has exactly one of webhook, alertmanager, "
