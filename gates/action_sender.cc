@@ -36,8 +36,8 @@ bool LooksLikeUrl(std::string_view s) {
 // path (and so a webhook token): rewrite it to DisplayUrl.
 std::string Scrub(std::string_view message, const std::string& url) {
   const std::string display = DisplayUrl(url);
-  return absl::StrReplaceAll(
-      Sv(message), {{url, display}, {RedactUrl(url), display}});
+  return absl::StrReplaceAll(Sv(message),
+                             {{url, display}, {RedactUrl(url), display}});
 }
 
 }  // namespace
@@ -56,11 +56,11 @@ std::string DisplayUrl(std::string_view url) {
 std::string ActionDisplayName(const ActionSpec& spec, int index,
                               std::string_view gate) {
   std::string name = SettingOr(spec, "name");
-  std::string out =
-      name.empty() ? absl::StrCat(Sv(gate), " action ", index + 1, " (",
-                                  spec.kind, " on ", spec.on, ")")
-                   : absl::StrCat(Sv(gate), " action \"", name, "\" (",
-                                  spec.kind, " on ", spec.on, ")");
+  std::string out = name.empty()
+                        ? absl::StrCat(Sv(gate), " action ", index + 1, " (",
+                                       spec.kind, " on ", spec.on, ")")
+                        : absl::StrCat(Sv(gate), " action \"", name, "\" (",
+                                       spec.kind, " on ", spec.on, ")");
   if (spec.kind == "exec") {
     if (!spec.argv.empty()) absl::StrAppend(&out, " exec ", spec.argv[0]);
   } else {
@@ -96,13 +96,16 @@ absl::StatusOr<SpoolRecord> BuildActionRecord(
   absl::Duration max_duration = policy.max_duration;
   if (std::string v = SettingOr(spec, "max_attempts"); !v.empty()) {
     if (!absl::SimpleAtoi(v, &r.max_attempts) || r.max_attempts < 1) {
-      return error(absl::StrCat("max_attempts: expected a positive integer, "
-                                "got \"", v, "\""));
+      return error(
+          absl::StrCat("max_attempts: expected a positive integer, "
+                       "got \"",
+                       v, "\""));
     }
   }
   if (std::string v = SettingOr(spec, "max_duration"); !v.empty()) {
     absl::StatusOr<absl::Duration> d = ParsePromDuration(v);
-    if (!d.ok()) return error(absl::StrCat("max_duration: ", d.status().message()));
+    if (!d.ok())
+      return error(absl::StrCat("max_duration: ", d.status().message()));
     max_duration = *d;
   }
   r.deadline = now + max_duration;
@@ -147,7 +150,8 @@ absl::StatusOr<SpoolRecord> BuildActionRecord(
   options.generator_url = SettingOr(spec, "generator_url");
   if (spec.kind == "alertmanager") {
     while (absl::EndsWith(url, "/")) url.pop_back();
-    if (!absl::EndsWith(url, Sv(kAlertsPath))) absl::StrAppend(&url, Sv(kAlertsPath));
+    if (!absl::EndsWith(url, Sv(kAlertsPath)))
+      absl::StrAppend(&url, Sv(kAlertsPath));
     r.request.body =
         AlertmanagerApiPayload(event, gate, options, r.idempotency_key);
   } else {
@@ -160,8 +164,10 @@ absl::StatusOr<SpoolRecord> BuildActionRecord(
       r.request.body =
           AlertmanagerWebhookPayload(event, gate, options, r.idempotency_key);
     } else {
-      return error(absl::StrCat("format: expected json, slack or alertmanager, "
-                                "got \"", format, "\""));
+      return error(
+          absl::StrCat("format: expected json, slack or alertmanager, "
+                       "got \"",
+                       format, "\""));
     }
   }
   r.action = ActionDisplayName(spec, index, gate.name);
@@ -187,18 +193,21 @@ absl::StatusOr<SpoolRecord> BuildActionRecord(
         secrets.env ? secrets.env(key_env) : std::nullopt;
     if (!v.has_value() || v->empty()) {
       return absl::FailedPreconditionError(
-          absl::StrCat("action ", display, ": signing_key_env: environment "
-                       "variable ", key_env, " is not set or empty"));
+          absl::StrCat("action ", display,
+                       ": signing_key_env: environment "
+                       "variable ",
+                       key_env, " is not set or empty"));
     }
     key = *v;
   } else if (!key_file.empty()) {
-    if (secrets.files == nullptr) return error("signing_key_file: no file reader");
+    if (secrets.files == nullptr)
+      return error("signing_key_file: no file reader");
     absl::StatusOr<std::string> v = secrets.files->ReadFile(key_file);
     if (!v.ok()) {
-      return absl::Status(v.status().code(),
-                          absl::StrCat("action ", display,
-                                       ": signing_key_file: ",
-                                       v.status().message()));
+      return absl::Status(
+          v.status().code(),
+          absl::StrCat("action ", display,
+                       ": signing_key_file: ", v.status().message()));
     }
     key = *v;
     while (!key.empty() && (key.back() == '\n' || key.back() == '\r')) {
@@ -255,9 +264,9 @@ std::optional<absl::Duration> ParseRetryAfter(std::string_view value,
     return absl::Seconds(seconds);
   }
   // RFC 9110 §5.6.7: IMF-fixdate, then the obsolete RFC 850 and asctime.
-  for (const char* format : {"%a, %d %b %Y %H:%M:%S GMT",
-                             "%A, %d-%b-%y %H:%M:%S GMT",
-                             "%a %b %e %H:%M:%S %Y"}) {
+  for (const char* format :
+       {"%a, %d %b %Y %H:%M:%S GMT", "%A, %d-%b-%y %H:%M:%S GMT",
+        "%a %b %e %H:%M:%S %Y"}) {
     absl::Time t;
     std::string err;
     if (absl::ParseTime(format, v, absl::UTCTimeZone(), &t, &err)) {
@@ -311,9 +320,9 @@ bool ActionSender::Settle(SpoolRecord& r, bool success, bool final,
                           std::vector<std::string>& failures) {
   ++r.attempts;
   const absl::Time now = clock_.Now();
-  DeliveryAttempt a{r.id, r.action, r.attempts,
-                    DeliveryAttempt::Result::kDelivered, detail,
-                    absl::ZeroDuration()};
+  DeliveryAttempt a{r.id,       r.action,
+                    r.attempts, DeliveryAttempt::Result::kDelivered,
+                    detail,     absl::ZeroDuration()};
   if (success) {
     absl::Status removed = spool_.Remove(r.id);
     if (!removed.ok()) {
@@ -360,11 +369,11 @@ bool ActionSender::Settle(SpoolRecord& r, bool success, bool final,
   absl::Status put = spool_.Put(r);
   std::string msg = absl::StrCat("action ", r.action, ": ", why);
   if (put.ok()) {
-    absl::StrAppend(&msg, "; kept in the spool as failed: ",
-                    spool_.PathOf(r.id));
+    absl::StrAppend(&msg,
+                    "; kept in the spool as failed: ", spool_.PathOf(r.id));
   } else {
-    absl::StrAppend(&msg, "; and marking it failed in the spool failed: ",
-                    put.message());
+    absl::StrAppend(
+        &msg, "; and marking it failed in the spool failed: ", put.message());
   }
   failures.push_back(msg);
   a.result = DeliveryAttempt::Result::kFailed;
@@ -406,9 +415,9 @@ absl::Status ActionSender::Deliver(std::vector<SpoolRecord> records) {
         if (!res.ok()) {
           const bool final =
               res.status().code() == absl::StatusCode::kInvalidArgument;
-          done[due_http[j]] =
-              Settle(r, false, final, Scrub(Sv(res.status().message()), r.request.url),
-                     std::nullopt, failures);
+          done[due_http[j]] = Settle(
+              r, false, final, Scrub(Sv(res.status().message()), r.request.url),
+              std::nullopt, failures);
           continue;
         }
         const int code = res->status;
@@ -416,7 +425,8 @@ absl::Status ActionSender::Deliver(std::vector<SpoolRecord> records) {
         const bool retryable = code == 408 || code == 429 || code >= 500;
         std::optional<absl::Duration> retry_after;
         if (code == 429 || code == 503) {
-          retry_after = ParseRetryAfter(res->Header("retry-after"), clock_.Now());
+          retry_after =
+              ParseRetryAfter(res->Header("retry-after"), clock_.Now());
         }
         done[due_http[j]] =
             Settle(r, success, !success && !retryable,

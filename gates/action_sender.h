@@ -35,8 +35,8 @@ struct DeliveryPolicy {
   absl::Duration max_duration = absl::Minutes(5);  // spooled → last attempt
   absl::Duration initial_backoff = absl::Seconds(1);
   absl::Duration max_backoff = absl::Minutes(1);
-  absl::Duration timeout = absl::Seconds(10);       // per HTTP attempt
-  absl::Duration exec_timeout = absl::Minutes(5);   // per exec attempt
+  absl::Duration timeout = absl::Seconds(10);      // per HTTP attempt
+  absl::Duration exec_timeout = absl::Minutes(5);  // per exec attempt
 };
 
 // A URL fit for messages: RedactUrl (no userinfo, query, fragment), then
@@ -99,7 +99,7 @@ struct DeliveryAttempt {
   std::string action;  // display name
   int attempt = 0;     // 1-based
   enum class Result { kDelivered, kRetry, kFailed } result;
-  std::string detail;  // "HTTP 503", "exit code 2", a transport error
+  std::string detail;       // "HTTP 503", "exit code 2", a transport error
   absl::Duration retry_in;  // kRetry: the wait before the next attempt
 };
 

@@ -89,7 +89,8 @@ struct Reader {
     const rapidjson::Value* v = Get(name);
     if (v == nullptr) return 0;
     if (!v->IsInt64()) {
-      if (why.empty()) why = absl::StrCat("field \"", name, "\": not an integer");
+      if (why.empty())
+        why = absl::StrCat("field \"", name, "\": not an integer");
       return 0;
     }
     return v->GetInt64();
@@ -154,12 +155,12 @@ absl::StatusOr<SpoolRecord> ParseSpoolRecord(std::string_view text) {
           absl::StrCat("unsupported spool record version \"", Sv(header),
                        "\" (this build reads \"", Sv(kSpoolHeader), "\")"));
     }
-    return absl::DataLossError(
-        absl::StrCat("not a spool record (first line is not \"",
-                     Sv(kSpoolHeader), "\")"));
+    return absl::DataLossError(absl::StrCat(
+        "not a spool record (first line is not \"", Sv(kSpoolHeader), "\")"));
   }
   if (eol == std::string_view::npos) {
-    return absl::DataLossError("truncated spool record: no JSON after the header");
+    return absl::DataLossError(
+        "truncated spool record: no JSON after the header");
   }
   std::string json(text.substr(eol + 1));
   rapidjson::Document doc;
@@ -197,12 +198,14 @@ absl::StatusOr<SpoolRecord> ParseSpoolRecord(std::string_view text) {
   } else if (rd.why.empty()) {
     rd.why = "field \"request\": not an object";
   }
-  if (const rapidjson::Value* a = rd.Get("argv"); a != nullptr && a->IsArray()) {
+  if (const rapidjson::Value* a = rd.Get("argv");
+      a != nullptr && a->IsArray()) {
     for (const auto& v : a->GetArray()) {
       if (v.IsString()) r.argv.push_back(v.GetString());
     }
   }
-  if (const rapidjson::Value* e = rd.Get("env"); e != nullptr && e->IsObject()) {
+  if (const rapidjson::Value* e = rd.Get("env");
+      e != nullptr && e->IsObject()) {
     for (const auto& m : e->GetObject()) {
       if (m.value.IsString()) r.env[m.name.GetString()] = m.value.GetString();
     }
@@ -222,8 +225,8 @@ absl::StatusOr<SpoolRecord> ParseSpoolRecord(std::string_view text) {
     } else if (state == "failed") {
       r.state = SpoolRecord::State::kFailed;
     } else {
-      rd.why = absl::StrCat("field \"state\": expected pending or failed, got \"",
-                            state, "\"");
+      rd.why = absl::StrCat(
+          "field \"state\": expected pending or failed, got \"", state, "\"");
     }
   }
   if (rd.why.empty() && !ValidId(r.id)) rd.why = "field \"id\": not a hex id";

@@ -26,7 +26,7 @@ struct SpoolRecord {
   std::string id;      // file stem: [0-9a-f]+ (see ActionRecordId)
   std::string action;  // display name, never a secret
   std::string idempotency_key;
-  std::string kind;    // "http" or "exec"
+  std::string kind;                        // "http" or "exec"
   HttpRequest request;                     // kind http
   std::vector<std::string> argv;           // kind exec
   std::map<std::string, std::string> env;  // kind exec: added variables

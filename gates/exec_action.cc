@@ -2,12 +2,11 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#include <pthread.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -37,8 +36,9 @@ absl::Time MonotonicNow() {
 std::string ExecResult::Describe() const {
   if (timed_out) {
     return absl::StrCat("timed out after ", absl::FormatDuration(elapsed),
-                        signal != 0 ? absl::StrCat(" (killed by signal ", signal, ")")
-                                    : std::string());
+                        signal != 0
+                            ? absl::StrCat(" (killed by signal ", signal, ")")
+                            : std::string());
   }
   if (signal != 0) return absl::StrCat("killed by signal ", signal);
   return absl::StrCat("exit code ", exit_code);
@@ -66,14 +66,14 @@ absl::StatusOr<ExecResult> RunExec(const ExecRequest& request) {
 
   int in[2], out[2];
   if (::pipe2(in, O_CLOEXEC) != 0) {
-    return absl::InternalError(absl::StrCat("exec ", prog, ": pipe: ",
-                                            std::strerror(errno)));
+    return absl::InternalError(
+        absl::StrCat("exec ", prog, ": pipe: ", std::strerror(errno)));
   }
   if (::pipe2(out, O_CLOEXEC) != 0) {
     ::close(in[0]);
     ::close(in[1]);
-    return absl::InternalError(absl::StrCat("exec ", prog, ": pipe: ",
-                                            std::strerror(errno)));
+    return absl::InternalError(
+        absl::StrCat("exec ", prog, ": pipe: ", std::strerror(errno)));
   }
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
@@ -101,8 +101,8 @@ absl::StatusOr<ExecResult> RunExec(const ExecRequest& request) {
   ::pthread_sigmask(SIG_BLOCK, &pipe_set, &old_mask);
   const absl::Time start = MonotonicNow();
   pid_t pid = 0;
-  int rc = ::posix_spawnp(&pid, prog.c_str(), &fa, &attr, args.data(),
-                          envp.data());
+  int rc =
+      ::posix_spawnp(&pid, prog.c_str(), &fa, &attr, args.data(), envp.data());
   posix_spawn_file_actions_destroy(&fa);
   posix_spawnattr_destroy(&attr);
   ::close(in[0]);
@@ -152,8 +152,9 @@ absl::StatusOr<ExecResult> RunExec(const ExecRequest& request) {
     int wait_ms = 50;  // also how often we look for the exit
     if (deadline != absl::InfiniteFuture()) {
       wait_ms = std::min<int64_t>(
-          wait_ms, std::max<int64_t>(0, absl::ToInt64Milliseconds(
-                                            deadline - MonotonicNow()) + 1));
+          wait_ms,
+          std::max<int64_t>(
+              0, absl::ToInt64Milliseconds(deadline - MonotonicNow()) + 1));
     }
     if (nfds > 0) {
       ::poll(fds, static_cast<nfds_t>(nfds), wait_ms);
@@ -163,7 +164,8 @@ absl::StatusOr<ExecResult> RunExec(const ExecRequest& request) {
           char buf[8192];
           ssize_t n = ::read(out_fd, buf, sizeof(buf));
           if (n > 0) {
-            size_t room = kMaxOutput - std::min(kMaxOutput, result.output.size());
+            size_t room =
+                kMaxOutput - std::min(kMaxOutput, result.output.size());
             result.output.append(buf, std::min(room, static_cast<size_t>(n)));
           } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
             ::close(out_fd);

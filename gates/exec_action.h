@@ -26,10 +26,10 @@ struct ExecRequest {
 };
 
 struct ExecResult {
-  int exit_code = -1;   // -1 when killed by a signal
-  int signal = 0;       // the terminating signal, 0 when it exited
+  int exit_code = -1;  // -1 when killed by a signal
+  int signal = 0;      // the terminating signal, 0 when it exited
   bool timed_out = false;
-  std::string output;   // stdout and stderr interleaved, at most 64 KiB
+  std::string output;  // stdout and stderr interleaved, at most 64 KiB
   absl::Duration elapsed;
   bool ok() const { return exit_code == 0 && !timed_out; }
   // "exit code 3", "killed by signal 9", "timed out after 2s (killed ...)".

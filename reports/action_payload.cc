@@ -52,11 +52,11 @@ const RuleResult* FindRule(const GateResult& gate, std::string_view name) {
 }
 
 std::string_view Emoji(std::string_view on) {
-  if (on == "fail") return "\xF0\x9F\x9A\xA8";              // 🚨
-  if (on == "error") return "\xE2\x9D\x97";                 // ❗
-  if (on == "warn") return "\xE2\x9A\xA0\xEF\xB8\x8F";      // ⚠️
-  if (on == "start") return "\xF0\x9F\x9A\x80";             // 🚀
-  return "\xE2\x9C\x85";                                    // ✅ pass, resolved
+  if (on == "fail") return "\xF0\x9F\x9A\xA8";          // 🚨
+  if (on == "error") return "\xE2\x9D\x97";             // ❗
+  if (on == "warn") return "\xE2\x9A\xA0\xEF\xB8\x8F";  // ⚠️
+  if (on == "start") return "\xF0\x9F\x9A\x80";         // 🚀
+  return "\xE2\x9C\x85";                                // ✅ pass, resolved
 }
 
 // Slack mrkdwn treats &, < and > specially.
@@ -95,12 +95,13 @@ void Section(Writer& w, std::string_view mrkdwn) {
 }
 
 std::string RuleText(const RuleResult& rule) {
-  std::string text =
-      absl::StrCat("*", SlackEscape(rule.name), "* ",
-                   Sv(OutcomeName(rule.outcome)), ": ", SlackEscape(rule.reason));
+  std::string text = absl::StrCat("*", SlackEscape(rule.name), "* ",
+                                  Sv(OutcomeName(rule.outcome)), ": ",
+                                  SlackEscape(rule.reason));
   std::vector<const SeriesResult*> series = SeriesWorstFirst(rule);
   for (size_t i = 0; i < series.size() && i < kMaxSeriesPerRule; ++i) {
-    absl::StrAppend(&text, "\n\xE2\x80\xA2 ", SlackEscape(SeriesText(*series[i])));
+    absl::StrAppend(&text, "\n\xE2\x80\xA2 ",
+                    SlackEscape(SeriesText(*series[i])));
   }
   if (series.size() > kMaxSeriesPerRule) {
     absl::StrAppend(&text, "\n\xE2\x80\xA6 and ",
@@ -188,10 +189,10 @@ ActionEvent MakeActionEvent(std::string_view on, const GateResult& gate,
 }
 
 std::string IdempotencyKey(const ActionEvent& event) {
-  return Sha256Hex(absl::StrCat(
-      "aurora-gate/idempotency/v1\n", event.gate, "\n", event.on, "\n",
-      absl::StrJoin(event.rules, ","), "\n",
-      absl::ToUnixNanos(event.incident_start)));
+  return Sha256Hex(absl::StrCat("aurora-gate/idempotency/v1\n", event.gate,
+                                "\n", event.on, "\n",
+                                absl::StrJoin(event.rules, ","), "\n",
+                                absl::ToUnixNanos(event.incident_start)));
 }
 
 std::string_view AlertStatus(std::string_view on) {
@@ -222,9 +223,9 @@ std::string SlackPayload(const ActionEvent& event, const GateResult& gate,
   const std::string text =
       !options.text.empty()
           ? options.text
-          : absl::StrCat(Sv(Emoji(event.on)), " aurora-gate ", event.gate,
-                         ": ", event.on, " (verdict ",
-                         Sv(OutcomeName(gate.verdict)), ")");
+          : absl::StrCat(Sv(Emoji(event.on)), " aurora-gate ", event.gate, ": ",
+                         event.on, " (verdict ", Sv(OutcomeName(gate.verdict)),
+                         ")");
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
   w.StartObject();
@@ -371,9 +372,9 @@ std::string JsonVerdictPayload(const ActionEvent& event, const RunResult& run,
   };
   // RenderJson writes "{\n  \"schema\": ...": our members go in front, in
   // its layout.
-  return absl::StrCat(doc.substr(0, 2), "  \"idempotency_key\": ",
-                      quoted(idempotency_key), ",\n  \"transition\": ",
-                      quoted(event.on), ",\n", doc.substr(2));
+  return absl::StrCat(
+      doc.substr(0, 2), "  \"idempotency_key\": ", quoted(idempotency_key),
+      ",\n  \"transition\": ", quoted(event.on), ",\n", doc.substr(2));
 }
 
 }  // namespace aurora

@@ -52,9 +52,9 @@ std::string LabelsFingerprint(const std::map<std::string, std::string>& labels);
 
 // Options of the formats (from the action's settings); all optional.
 struct PayloadOptions {
-  std::string text;           // slack: replaces the summary line
+  std::string text;                      // slack: replaces the summary line
   std::string receiver = "aurora-gate";  // alertmanager webhook body
-  std::string external_url;   // alertmanager: externalURL
+  std::string external_url;              // alertmanager: externalURL
   std::string generator_url;  // alertmanager: each alert's generatorURL
 };
 

@@ -75,7 +75,8 @@ TEST_F(ExecActionTest, VerdictJsonArrivesOnStdin) {
 }
 
 TEST_F(ExecActionTest, CommandIgnoringStdinDoesNotBreakUs) {
-  const std::string script = Script("quiet.sh", "#!/bin/sh\nexec 0<&-\nexit 0\n");
+  const std::string script =
+      Script("quiet.sh", "#!/bin/sh\nexec 0<&-\nexit 0\n");
   ExecRequest q;
   q.argv = {script};
   q.stdin_data = std::string(1 << 20, 'y');
@@ -84,7 +85,8 @@ TEST_F(ExecActionTest, CommandIgnoringStdinDoesNotBreakUs) {
 }
 
 TEST_F(ExecActionTest, ReportsTheExitCode) {
-  const std::string script = Script("fail.sh", "#!/bin/sh\necho nope >&2\nexit 3\n");
+  const std::string script =
+      Script("fail.sh", "#!/bin/sh\necho nope >&2\nexit 3\n");
   ExecRequest q;
   q.argv = {script};
   ASSERT_OK_AND_ASSIGN(ExecResult r, RunExec(q));
@@ -118,9 +120,9 @@ TEST_F(ExecActionTest, MissingCommandIsNotFoundNamingOnlyArgvZero) {
   EXPECT_THAT(r, StatusIs(absl::StatusCode::kNotFound,
                           "exec aurora-no-such-command: cannot start: No such "
                           "file or directory"));
-  EXPECT_THAT(RunExec(ExecRequest{}),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       "exec: empty command"));
+  EXPECT_THAT(
+      RunExec(ExecRequest{}),
+      StatusIs(absl::StatusCode::kInvalidArgument, "exec: empty command"));
 }
 
 }  // namespace

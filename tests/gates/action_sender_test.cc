@@ -58,7 +58,8 @@ RunResult VerdictRun() {
   return run;
 }
 
-ActionSpec Webhook(std::string url, std::map<std::string, std::string> more = {}) {
+ActionSpec Webhook(std::string url,
+                   std::map<std::string, std::string> more = {}) {
   ActionSpec s;
   s.on = "fail";
   s.kind = "webhook";
@@ -134,9 +135,8 @@ TEST_F(ActionSenderTest, FailsNTimesThenSucceedsWithOneKeyAndBackoff) {
     EXPECT_EQ(q.target, kSecretPath);
   }
   // Equal jitter with jitter() = 0: half of 1s, 2s, 4s.
-  EXPECT_THAT(clock_.sleeps(),
-              ElementsAre(absl::Milliseconds(500), absl::Seconds(1),
-                          absl::Seconds(2)));
+  EXPECT_THAT(clock_.sleeps(), ElementsAre(absl::Milliseconds(500),
+                                           absl::Seconds(1), absl::Seconds(2)));
   ASSERT_THAT(log, SizeIs(4));
   EXPECT_EQ(log[0].result, DeliveryAttempt::Result::kRetry);
   EXPECT_EQ(log[0].detail, "HTTP 503");
@@ -152,8 +152,7 @@ TEST_F(ActionSenderTest, JitterSpreadsTheWaitUpToTheFullBackoff) {
   TestHttpResponse unavailable;
   unavailable.status = 502;
   auto server = Receiver(2, unavailable);
-  ActionSender sender(*spool_, *http_, clock_, {}, nullptr,
-                      [] { return 0.5; });
+  ActionSender sender(*spool_, *http_, clock_, {}, nullptr, [] { return 0.5; });
   ASSERT_OK(sender.Fire({Build(Webhook(server->url("/hook")))}));
   EXPECT_THAT(clock_.sleeps(),
               ElementsAre(absl::Milliseconds(750), absl::Milliseconds(1500)));
@@ -285,7 +284,8 @@ TEST_F(ActionSenderTest, ALaterRunDeliversWhatACrashLeftExactlyOnce) {
   ASSERT_TRUE(added);
   // The next run starts: a new Spool on the same directory.
   ASSERT_OK_AND_ASSIGN(Spool reopened, Spool::Open(spool_->dir()));
-  ActionSender sender(reopened, *http_, clock_, {}, nullptr, [] { return 0.0; });
+  ActionSender sender(reopened, *http_, clock_, {}, nullptr,
+                      [] { return 0.0; });
   ASSERT_OK(sender.DeliverPending());
   ASSERT_THAT(server->requests(), SizeIs(1));
   EXPECT_EQ(server->requests()[0].Header("idempotency-key"), r.idempotency_key);
@@ -303,10 +303,10 @@ TEST_F(ActionSenderTest, SameIncidentInALaterCycleKeepsItsKeyAndRecord) {
   ActionEvent first = MakeActionEvent("fail", gate, start, start);
   ActionEvent later =
       MakeActionEvent("fail", gate, start, start + absl::Minutes(3));
-  auto a = BuildActionRecord(Webhook("http://h/x"), 0, first, VerdictRun(), gate,
-                             first.now, {}, {});
-  auto b = BuildActionRecord(Webhook("http://h/x"), 0, later, VerdictRun(), gate,
-                             later.now, {}, {});
+  auto a = BuildActionRecord(Webhook("http://h/x"), 0, first, VerdictRun(),
+                             gate, first.now, {}, {});
+  auto b = BuildActionRecord(Webhook("http://h/x"), 0, later, VerdictRun(),
+                             gate, later.now, {}, {});
   ASSERT_OK(a.status());
   ASSERT_OK(b.status());
   EXPECT_EQ(a->idempotency_key, b->idempotency_key);
@@ -324,10 +324,10 @@ TEST_F(ActionSenderTest, SignatureIsHmacOfTheBodyAsOpensslComputesIt) {
     if (name == "AURORA_HOOK_KEY") return "k3y-not-logged";
     return std::nullopt;
   };
-  SpoolRecord r =
-      Build(Webhook(server->url("/hook"), {{"signing_key_env", "AURORA_HOOK_KEY"},
-                                           {"format", "slack"}}),
-            {}, secrets);
+  SpoolRecord r = Build(
+      Webhook(server->url("/hook"),
+              {{"signing_key_env", "AURORA_HOOK_KEY"}, {"format", "slack"}}),
+      {}, secrets);
   ASSERT_OK(Sender().Fire({r}));
   ASSERT_THAT(server->requests(), SizeIs(1));
   const TestHttpRequest got = server->requests()[0];
@@ -360,13 +360,14 @@ TEST_F(ActionSenderTest, SigningKeyFromFileAndErrorsNeverShowTheKey) {
             "sha256=" + HmacSha256Hex("filek3y", r.request.body));
 
   const GateResult gate = Gate();
-  const ActionEvent e = MakeActionEvent("fail", gate, absl::Time(), absl::Time());
+  const ActionEvent e =
+      MakeActionEvent("fail", gate, absl::Time(), absl::Time());
   SecretSource none;
   none.env = [](const std::string&) { return std::nullopt; };
   EXPECT_THAT(
-      BuildActionRecord(Webhook("https://h/a/b/c?token=t",
-                                {{"signing_key_env", "HOOK_KEY"}}),
-                        1, e, VerdictRun(), gate, absl::Time(), {}, none),
+      BuildActionRecord(
+          Webhook("https://h/a/b/c?token=t", {{"signing_key_env", "HOOK_KEY"}}),
+          1, e, VerdictRun(), gate, absl::Time(), {}, none),
       StatusIs(absl::StatusCode::kFailedPrecondition,
                "action stop-conditions action 2 (webhook on fail) POST "
                "https://h/a/***: signing_key_env: environment variable "
@@ -388,26 +389,26 @@ TEST_F(ActionSenderTest, DryRunShowsTheRequestWithSecretsMasked) {
   secrets.env = [](const std::string&) -> std::optional<std::string> {
     return "hmac-k3y";
   };
-  SpoolRecord r = Build(
-      Webhook(absl::StrCat("https://hooks.slack.com", kSecretPath),
-              {{"signing_key_env", "K"},
-               {"format", "slack"},
-               {"text", "rollback"},
-               {"headers.Authorization", "Bearer t0ken"}}),
-      {}, secrets);
+  SpoolRecord r =
+      Build(Webhook(absl::StrCat("https://hooks.slack.com", kSecretPath),
+                    {{"signing_key_env", "K"},
+                     {"format", "slack"},
+                     {"text", "rollback"},
+                     {"headers.Authorization", "Bearer t0ken"}}),
+            {}, secrets);
   const std::string text = DescribeDryRun(r);
-  EXPECT_EQ(text,
-            absl::StrCat(
-                "would send stop-conditions action 1 (webhook on fail) POST "
-                "https://hooks.slack.com/services/***:\n"
-                "  POST https://hooks.slack.com/services/***\n"
-                "  Content-Type: application/json\n"
-                "  Idempotency-Key: ",
-                r.idempotency_key,
-                "\n"
-                "  Authorization: ***\n"
-                "  X-Aurora-Signature: ***\n\n",
-                r.request.body, "\n"));
+  EXPECT_EQ(
+      text,
+      absl::StrCat("would send stop-conditions action 1 (webhook on fail) POST "
+                   "https://hooks.slack.com/services/***:\n"
+                   "  POST https://hooks.slack.com/services/***\n"
+                   "  Content-Type: application/json\n"
+                   "  Idempotency-Key: ",
+                   r.idempotency_key,
+                   "\n"
+                   "  Authorization: ***\n"
+                   "  X-Aurora-Signature: ***\n\n",
+                   r.request.body, "\n"));
   EXPECT_THAT(text, Not(HasSubstr("s3cr3t")));
   EXPECT_THAT(text, Not(HasSubstr("t0ken")));
   EXPECT_THAT(text, Not(HasSubstr("hmac-k3y")));
@@ -418,21 +419,26 @@ TEST(DisplayUrlTest, DropsUserinfoQueryAndPathTokens) {
             "https://hooks.slack.com/services/T/B/X");
   EXPECT_EQ(DisplayUrl("https://u:pw@hooks.slack.com/services/T/B/X?t=1#f"),
             "https://hooks.slack.com/services/***");
-  EXPECT_EQ(DisplayUrl("http://am:9093/api/v2/alerts"), "http://am:9093/api/***");
-  EXPECT_EQ(DisplayUrl("http://127.0.0.1:8080/hook"), "http://127.0.0.1:8080/hook");
-  EXPECT_EQ(DisplayUrl("http://127.0.0.1:8080/hook/"), "http://127.0.0.1:8080/hook/");
+  EXPECT_EQ(DisplayUrl("http://am:9093/api/v2/alerts"),
+            "http://am:9093/api/***");
+  EXPECT_EQ(DisplayUrl("http://127.0.0.1:8080/hook"),
+            "http://127.0.0.1:8080/hook");
+  EXPECT_EQ(DisplayUrl("http://127.0.0.1:8080/hook/"),
+            "http://127.0.0.1:8080/hook/");
   EXPECT_EQ(DisplayUrl("http://h?token=x"), "http://h");
 }
 
 TEST(ParseRetryAfterTest, SecondsAndHttpDates) {
-  const absl::Time now = absl::FromUnixSeconds(784111777);  // Sun, 06 Nov 1994 08:49:37
+  const absl::Time now =
+      absl::FromUnixSeconds(784111777);  // Sun, 06 Nov 1994 08:49:37
   EXPECT_EQ(ParseRetryAfter("120", now), absl::Seconds(120));
   EXPECT_EQ(ParseRetryAfter(" 0 ", now), absl::ZeroDuration());
   EXPECT_EQ(ParseRetryAfter("Sun, 06 Nov 1994 08:50:37 GMT", now),
             absl::Seconds(60));
   EXPECT_EQ(ParseRetryAfter("Sunday, 06-Nov-94 08:49:47 GMT", now),
             absl::Seconds(10));
-  EXPECT_EQ(ParseRetryAfter("Sun Nov  6 08:49:57 1994", now), absl::Seconds(20));
+  EXPECT_EQ(ParseRetryAfter("Sun Nov  6 08:49:57 1994", now),
+            absl::Seconds(20));
   EXPECT_EQ(ParseRetryAfter("Sat, 05 Nov 1994 08:49:37 GMT", now),
             absl::ZeroDuration());
   EXPECT_EQ(ParseRetryAfter("soon", now), std::nullopt);
@@ -465,9 +471,9 @@ TEST(ActionSenderExecTest, ExecActionGetsTheVerdictAndRetriesNonZeroExit) {
   const GateResult gate = Gate();
   const ActionEvent e = MakeActionEvent(
       "fail", gate, absl::FromUnixSeconds(1764230000), clock.Now());
-  ASSERT_OK_AND_ASSIGN(SpoolRecord r,
-                       BuildActionRecord(s, 0, e, VerdictRun(), gate, clock.Now(), {},
-                                         {}));
+  ASSERT_OK_AND_ASSIGN(
+      SpoolRecord r,
+      BuildActionRecord(s, 0, e, VerdictRun(), gate, clock.Now(), {}, {}));
   ASSERT_OK(sender.Fire({r}));
   ASSERT_THAT(seen, SizeIs(2));
   EXPECT_EQ(seen[1].argv, s.argv);
@@ -477,7 +483,8 @@ TEST(ActionSenderExecTest, ExecActionGetsTheVerdictAndRetriesNonZeroExit) {
   EXPECT_EQ(seen[1].env.at("AURORA_RULES"), "HighErrorRate");
   EXPECT_EQ(seen[1].env.at("AURORA_IDEMPOTENCY_KEY"), r.idempotency_key);
   EXPECT_EQ(seen[1].env.at("AURORA_INCIDENT_START"), "2025-11-27T07:53:20Z");
-  EXPECT_THAT(seen[1].stdin_data, HasSubstr("\"schema\": \"aurora-gate/report/v1\""));
+  EXPECT_THAT(seen[1].stdin_data,
+              HasSubstr("\"schema\": \"aurora-gate/report/v1\""));
   EXPECT_THAT(clock.sleeps(), ElementsAre(absl::Milliseconds(500)));
   std::filesystem::remove_all(root);
 }
@@ -495,13 +502,15 @@ TEST(ActionSenderExecTest, CommandThatCannotStartIsFinal) {
   s.argv = {"/nonexistent/aurora-rollback", "--token=s3cr3t"};
   const GateResult gate = Gate();
   const ActionEvent e = MakeActionEvent("fail", gate, clock.Now(), clock.Now());
-  ASSERT_OK_AND_ASSIGN(SpoolRecord r, BuildActionRecord(s, 0, e, VerdictRun(), gate,
-                                                        clock.Now(), {}, {}));
+  ASSERT_OK_AND_ASSIGN(
+      SpoolRecord r,
+      BuildActionRecord(s, 0, e, VerdictRun(), gate, clock.Now(), {}, {}));
   absl::Status st = sender.Fire({r});
-  EXPECT_THAT(st, StatusIs(absl::StatusCode::kUnavailable,
-                           HasSubstr("exec /nonexistent/aurora-rollback: cannot "
-                                     "start: No such file or directory is "
-                                     "final (not retried)")));
+  EXPECT_THAT(st,
+              StatusIs(absl::StatusCode::kUnavailable,
+                       HasSubstr("exec /nonexistent/aurora-rollback: cannot "
+                                 "start: No such file or directory is "
+                                 "final (not retried)")));
   EXPECT_THAT(std::string(st.message()), Not(HasSubstr("s3cr3t")));
   std::filesystem::remove_all(root);
 }

@@ -16,11 +16,11 @@
 namespace aurora {
 namespace {
 
+using ::aurora::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
 using ::testing::SizeIs;
-using ::aurora::testing::StatusIs;
 
 class ActionSpoolTest : public ::testing::Test {
  protected:
@@ -34,7 +34,8 @@ class ActionSpoolTest : public ::testing::Test {
   static SpoolRecord Record(std::string id, int created_s = 100) {
     SpoolRecord r;
     r.id = std::move(id);
-    r.action = "stop-conditions action 1 (webhook on fail) POST https://h/x/***";
+    r.action =
+        "stop-conditions action 1 (webhook on fail) POST https://h/x/***";
     r.idempotency_key = "k";
     r.kind = "http";
     r.request.method = "POST";
@@ -70,7 +71,8 @@ TEST_F(ActionSpoolTest, RecordRoundTripsThroughTheVersionedFormat) {
   r.state = SpoolRecord::State::kFailed;
   r.last_error = "exit code 1";
   const std::string text = SerializeSpoolRecord(r);
-  EXPECT_THAT(text, ::testing::StartsWith("aurora-gate spool v1\n{\"id\":\"ab12\""));
+  EXPECT_THAT(text,
+              ::testing::StartsWith("aurora-gate spool v1\n{\"id\":\"ab12\""));
   ASSERT_OK_AND_ASSIGN(SpoolRecord back, ParseSpoolRecord(text));
   EXPECT_EQ(SerializeSpoolRecord(back), text);
   EXPECT_EQ(back.request.body, r.request.body);
@@ -93,10 +95,9 @@ TEST_F(ActionSpoolTest, RejectsOtherVersionsAndCorruptRecords) {
   EXPECT_THAT(ParseSpoolRecord(text.substr(0, text.size() / 2)),
               StatusIs(absl::StatusCode::kDataLoss,
                        HasSubstr("corrupt spool record: invalid JSON")));
-  EXPECT_THAT(
-      ParseSpoolRecord("aurora-gate spool v1\n{\"id\":\"ab\"}"),
-      StatusIs(absl::StatusCode::kDataLoss,
-               "corrupt spool record: missing field \"action\""));
+  EXPECT_THAT(ParseSpoolRecord("aurora-gate spool v1\n{\"id\":\"ab\"}"),
+              StatusIs(absl::StatusCode::kDataLoss,
+                       "corrupt spool record: missing field \"action\""));
 }
 
 TEST_F(ActionSpoolTest, DirectoryIs0700AndFiles0600) {
@@ -170,7 +171,8 @@ TEST_F(ActionSpoolTest, PendingAndFailedAreSeparateOldestFirst) {
   ASSERT_THAT(pending, SizeIs(2));
   EXPECT_EQ(pending[0].id, "02");
   EXPECT_EQ(pending[1].id, "01");
-  ASSERT_OK_AND_ASSIGN(std::vector<SpoolRecord> failed_ones, spool.LoadFailed());
+  ASSERT_OK_AND_ASSIGN(std::vector<SpoolRecord> failed_ones,
+                       spool.LoadFailed());
   ASSERT_THAT(failed_ones, SizeIs(1));
   EXPECT_EQ(failed_ones[0].id, "03");
   ASSERT_OK(spool.Remove("02"));
@@ -202,9 +204,10 @@ TEST_F(ActionSpoolTest, RejectsIdsThatAreNotHex) {
 
 TEST_F(ActionSpoolTest, OpenFailsOnAFileNamingIt) {
   std::ofstream(root_ + "/file") << "x";
-  EXPECT_THAT(Spool::Open(root_ + "/file"),
-              StatusIs(absl::StatusCode::kFailedPrecondition,
-                       "spool directory " + root_ + "/file is not a directory"));
+  EXPECT_THAT(
+      Spool::Open(root_ + "/file"),
+      StatusIs(absl::StatusCode::kFailedPrecondition,
+               "spool directory " + root_ + "/file is not a directory"));
 }
 
 }  // namespace

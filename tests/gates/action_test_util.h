@@ -11,8 +11,8 @@
 #define AURORA_ACTIONS_CONCAT_(a, b) AURORA_ACTIONS_CONCAT_INNER_(a, b)
 // ASSERT_OK_AND_ASSIGN(lhs, rexpr): asserts the StatusOr is OK, then moves
 // its value into `lhs` (which may be a declaration).
-#define ASSERT_OK_AND_ASSIGN(lhs, rexpr)                                    \
-  ASSERT_OK_AND_ASSIGN_IMPL_(                                               \
+#define ASSERT_OK_AND_ASSIGN(lhs, rexpr) \
+  ASSERT_OK_AND_ASSIGN_IMPL_(            \
       AURORA_ACTIONS_CONCAT_(aurora_statusor_, __LINE__), lhs, rexpr)
 #define ASSERT_OK_AND_ASSIGN_IMPL_(so, lhs, rexpr) \
   auto so = (rexpr);                               \

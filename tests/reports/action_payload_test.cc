@@ -53,8 +53,8 @@ GateResult StopConditions() {
 }
 
 ActionEvent FailEvent() {
-  return MakeActionEvent("fail", StopConditions(),
-                         At("2026-11-27T08:00:00Z"), At("2026-11-27T08:05:15Z"));
+  return MakeActionEvent("fail", StopConditions(), At("2026-11-27T08:00:00Z"),
+                         At("2026-11-27T08:05:15Z"));
 }
 
 rapidjson::Document Parse(const std::string& json) {
@@ -66,8 +66,8 @@ rapidjson::Document Parse(const std::string& json) {
 
 TEST(ActionEventTest, FailPicksFailingDecidingRulesOnly) {
   EXPECT_THAT(FailEvent().rules, ElementsAre("HighErrorRate"));
-  ActionEvent pass = MakeActionEvent("pass", StopConditions(), absl::Time(),
-                                     absl::Time());
+  ActionEvent pass =
+      MakeActionEvent("pass", StopConditions(), absl::Time(), absl::Time());
   EXPECT_TRUE(pass.rules.empty());
   ActionEvent resolved =
       MakeActionEvent("resolved", StopConditions(), absl::Time(), absl::Time(),
@@ -101,8 +101,8 @@ TEST(IdempotencyKeyTest, StableWithinAnIncidentDistinctAcrossIncidents) {
 TEST(LabelsFingerprintTest, MatchesPrometheusModelSignatureVector) {
   // prometheus/common model/signature_test.go (TestLabelsToSignature):
   // 5799056148416392346 == 0x507a62d79ee76c9a.
-  EXPECT_EQ(LabelsFingerprint({{"name", "garland, briggs"},
-                               {"fear", "love is not enough"}}),
+  EXPECT_EQ(LabelsFingerprint(
+                {{"name", "garland, briggs"}, {"fear", "love is not enough"}}),
             absl::StrFormat("%016x", uint64_t{5799056148416392346u}));
   EXPECT_EQ(LabelsFingerprint({}), "cbf29ce484222325");  // FNV-1a offset
 }
@@ -176,24 +176,25 @@ TEST(AlertmanagerWebhookPayloadTest, GoldenResolved) {
   const ActionEvent e =
       MakeActionEvent("resolved", StopConditions(), At("2026-11-27T08:00:00Z"),
                       At("2026-11-27T08:20:00.5Z"), {"HighErrorRate"});
-  EXPECT_EQ(AlertmanagerWebhookPayload(e, StopConditions(), {}, "KEY"),
-            R"j({"receiver":"aurora-gate","status":"resolved","alerts":[)j"
-            R"j({"status":"resolved","labels":{"alertname":"HighErrorRate",)j"
-            R"j("gate":"stop-conditions","severity":"critical",)j"
-            R"j("team":"aurora"},"annotations":{"idempotency_key":"KEY",)j"
-            R"j("runbook":"https://wiki/rollback",)j"
-            R"j("summary":"0.062 > 0.05 for 5m"},)j"
-            R"j("startsAt":"2026-11-27T08:00:00Z",)j"
-            R"j("endsAt":"2026-11-27T08:20:00.5Z","generatorURL":"",)j"
-            R"j("fingerprint":"638200f9671dabe9"}],)j"
-            R"j("groupLabels":{"gate":"stop-conditions"},)j"
-            R"j("commonLabels":{"alertname":"HighErrorRate",)j"
-            R"j("gate":"stop-conditions","severity":"critical",)j"
-            R"j("team":"aurora"},"commonAnnotations":{"idempotency_key":"KEY",)j"
-            R"j("runbook":"https://wiki/rollback",)j"
-            R"j("summary":"0.062 > 0.05 for 5m"},"externalURL":"",)j"
-            R"j("version":"4","groupKey":"{}:{gate=\"stop-conditions\"}",)j"
-            R"j("truncatedAlerts":0,"idempotency_key":"KEY"})j");
+  EXPECT_EQ(
+      AlertmanagerWebhookPayload(e, StopConditions(), {}, "KEY"),
+      R"j({"receiver":"aurora-gate","status":"resolved","alerts":[)j"
+      R"j({"status":"resolved","labels":{"alertname":"HighErrorRate",)j"
+      R"j("gate":"stop-conditions","severity":"critical",)j"
+      R"j("team":"aurora"},"annotations":{"idempotency_key":"KEY",)j"
+      R"j("runbook":"https://wiki/rollback",)j"
+      R"j("summary":"0.062 > 0.05 for 5m"},)j"
+      R"j("startsAt":"2026-11-27T08:00:00Z",)j"
+      R"j("endsAt":"2026-11-27T08:20:00.5Z","generatorURL":"",)j"
+      R"j("fingerprint":"638200f9671dabe9"}],)j"
+      R"j("groupLabels":{"gate":"stop-conditions"},)j"
+      R"j("commonLabels":{"alertname":"HighErrorRate",)j"
+      R"j("gate":"stop-conditions","severity":"critical",)j"
+      R"j("team":"aurora"},"commonAnnotations":{"idempotency_key":"KEY",)j"
+      R"j("runbook":"https://wiki/rollback",)j"
+      R"j("summary":"0.062 > 0.05 for 5m"},"externalURL":"",)j"
+      R"j("version":"4","groupKey":"{}:{gate=\"stop-conditions\"}",)j"
+      R"j("truncatedAlerts":0,"idempotency_key":"KEY"})j");
 }
 
 TEST(AlertmanagerApiPayloadTest, GoldenFiringHasNoEndsAt) {
@@ -226,14 +227,15 @@ TEST(AlertmanagerApiPayloadTest, GoldenResolvedCarriesEndsAt) {
 TEST(AlertmanagerApiPayloadTest, StartIsOneGateLevelAlert) {
   GateResult gate = StopConditions();
   gate.verdict = Outcome::kPass;
-  const ActionEvent e = MakeActionEvent("start", gate, At("2026-11-27T08:00:00Z"),
-                                        At("2026-11-27T08:00:00Z"));
-  EXPECT_EQ(AlertmanagerApiPayload(e, gate, {}, "KEY"),
-            R"j([{"labels":{"alertname":"stop-conditions",)j"
-            R"j("gate":"stop-conditions"},"annotations":{)j"
-            R"j("idempotency_key":"KEY",)j"
-            R"j("summary":"aurora-gate stop-conditions: start (verdict pass)"},)j"
-            R"j("startsAt":"2026-11-27T08:00:00Z"}])j");
+  const ActionEvent e = MakeActionEvent(
+      "start", gate, At("2026-11-27T08:00:00Z"), At("2026-11-27T08:00:00Z"));
+  EXPECT_EQ(
+      AlertmanagerApiPayload(e, gate, {}, "KEY"),
+      R"j([{"labels":{"alertname":"stop-conditions",)j"
+      R"j("gate":"stop-conditions"},"annotations":{)j"
+      R"j("idempotency_key":"KEY",)j"
+      R"j("summary":"aurora-gate stop-conditions: start (verdict pass)"},)j"
+      R"j("startsAt":"2026-11-27T08:00:00Z"}])j");
 }
 
 TEST(JsonVerdictPayloadTest, IsTheReportWithKeyAndTransitionFirst) {

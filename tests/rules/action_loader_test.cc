@@ -46,7 +46,8 @@ std::vector<std::string> ActionErrors(const std::string& actions) {
 }
 
 TEST(ActionLoaderTest, LoadsTheRunbookActions) {
-  LoadedGate g = Load(R"(actions:
+  LoadedGate g =
+      Load(R"(actions:
   - on: start
     webhook:
       url: ${SLACK_WEBHOOK_URL}
@@ -72,8 +73,8 @@ TEST(ActionLoaderTest, LoadsTheRunbookActions) {
   - on: resolved
     alertmanager: { url: "http://am:9093", generator_url: "http://grafana" }
 )",
-                      {{"SLACK_WEBHOOK_URL", "https://hooks.slack.com/services/T/B/X"},
-                       {"HOOK_TOKEN", "t0k"}});
+           {{"SLACK_WEBHOOK_URL", "https://hooks.slack.com/services/T/B/X"},
+            {"HOOK_TOKEN", "t0k"}});
   ASSERT_TRUE(g.ok()) << g.errors.front().ToString();
   const auto& a = g.gate.actions;
   ASSERT_EQ(a.size(), 4u);
@@ -81,24 +82,24 @@ TEST(ActionLoaderTest, LoadsTheRunbookActions) {
   EXPECT_EQ(a[0].kind, "webhook");
   EXPECT_EQ(a[1].settings.at("text"),
             "🚨 Aurora testnet rollback initiated - Check logs");
-  EXPECT_THAT(a[1].settings,
-              UnorderedElementsAre(
-                  Pair("url", "https://hooks.slack.com/services/T/B/X"),
-                  Pair("format", "slack"),
-                  Pair("text", "🚨 Aurora testnet rollback initiated - Check logs"),
-                  Pair("headers.X-Team", "aurora"),
-                  Pair("headers.Authorization", "Bearer t0k"),
-                  Pair("timeout", "5s"), Pair("max_attempts", "8"),
-                  Pair("max_duration", "10m"),
-                  Pair("signing_key_env", "AURORA_HOOK_KEY")));
+  EXPECT_THAT(
+      a[1].settings,
+      UnorderedElementsAre(
+          Pair("url", "https://hooks.slack.com/services/T/B/X"),
+          Pair("format", "slack"),
+          Pair("text", "🚨 Aurora testnet rollback initiated - Check logs"),
+          Pair("headers.X-Team", "aurora"),
+          Pair("headers.Authorization", "Bearer t0k"), Pair("timeout", "5s"),
+          Pair("max_attempts", "8"), Pair("max_duration", "10m"),
+          Pair("signing_key_env", "AURORA_HOOK_KEY")));
   EXPECT_EQ(a[2].kind, "exec");
-  EXPECT_THAT(a[2].argv,
-              ElementsAre("aws", "ecs", "update-service", "--cluster",
-                          "aurora-testnet", "--service", "aurora-api",
-                          "--task-definition", "aurora-testnet-previous",
-                          "--force-new-deployment"));
-  EXPECT_THAT(a[2].settings,
-              UnorderedElementsAre(Pair("timeout", "2m"), Pair("name", "rollback")));
+  EXPECT_THAT(
+      a[2].argv,
+      ElementsAre("aws", "ecs", "update-service", "--cluster", "aurora-testnet",
+                  "--service", "aurora-api", "--task-definition",
+                  "aurora-testnet-previous", "--force-new-deployment"));
+  EXPECT_THAT(a[2].settings, UnorderedElementsAre(Pair("timeout", "2m"),
+                                                  Pair("name", "rollback")));
   EXPECT_EQ(a[2].pos.line, 25);
   EXPECT_EQ(a[3].kind, "alertmanager");
   EXPECT_EQ(a[3].settings.at("url"), "http://am:9093");
@@ -110,12 +111,14 @@ TEST(ActionLoaderTest, ExecListFormStillWorks) {
     exec: ["/usr/local/bin/rollback", "--now"]
 )");
   ASSERT_TRUE(g.ok()) << g.errors.front().ToString();
-  EXPECT_THAT(g.gate.actions[0].argv, ElementsAre("/usr/local/bin/rollback", "--now"));
+  EXPECT_THAT(g.gate.actions[0].argv,
+              ElementsAre("/usr/local/bin/rollback", "--now"));
   EXPECT_TRUE(g.gate.actions[0].settings.empty());
 }
 
 TEST(ActionLoaderTest, BadOptionsAreReportedAtTheirPosition) {
-  EXPECT_THAT(ActionErrors(R"(actions:
+  EXPECT_THAT(
+      ActionErrors(R"(actions:
   - on: fail
     webhook:
       url: ftp://host/x
@@ -125,8 +128,7 @@ TEST(ActionLoaderTest, BadOptionsAreReportedAtTheirPosition) {
       max_duration: 0s
       signing_key_env: "not a name"
 )"),
-              ElementsAre(
-                  "gate.yaml:12:12: action 1: url: expected an http:// or "
+      ElementsAre("gate.yaml:12:12: action 1: url: expected an http:// or "
                   "https:// URL",
                   "gate.yaml:13:15: action 1: format: expected one of json, "
                   "slack, alertmanager, got \"teams\"",
@@ -204,8 +206,9 @@ TEST(ActionLoaderTest, UrlErrorsNeverQuoteTheUrl) {
     webhook: { url: "hooks.slack.com/services/T/B/s3cr3t" }
 )");
   ASSERT_EQ(errors.size(), 1u);
-  EXPECT_EQ(errors[0], "gate.yaml:11:21: action 1: url: expected an http:// "
-                       "or https:// URL");
+  EXPECT_EQ(errors[0],
+            "gate.yaml:11:21: action 1: url: expected an http:// "
+            "or https:// URL");
 }
 
 }  // namespace
