@@ -1,7 +1,6 @@
-// Tests for RealFileReader::ReadFile (base/file_reader.h): regular files are
-// read whole into one buffer of their size (huge pages advised from 4 MiB),
-// files whose size stat does not report (/proc) through the chunked loop;
-// errors name the path.
+// Tests for RealFileReader::ReadFile (base/file_reader.h): files of every
+// size are read exactly, also those whose size stat does not report
+// (/proc); errors name the path.
 #include <unistd.h>
 
 #include <cstdio>
@@ -34,7 +33,7 @@ TEST(RealFileReaderTest, ReadsRegularFilesExactlyWhateverTheirSize) {
   std::mt19937 rng(1);
   for (size_t size : {size_t{0}, size_t{1}, size_t{4095}, size_t{65536},
                       size_t{65537}, size_t{3} << 20,
-                      (size_t{9} << 20) + 7}) {  // huge-page advice
+                      (size_t{9} << 20) + 7}) {
     std::string content(size, '\0');
     for (char& c : content) c = static_cast<char>(rng());  // NULs included
     const std::string path = TempPath(std::to_string(size));
