@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "base/strings.h"
+#include "gates/action_runner.h"
 #include "gates/command_support.h"
 #include "gates/run_gate.h"
 #include "gates/version.h"
@@ -22,6 +23,19 @@
 #include "rules/gate_loader.h"
 
 namespace aurora {
+std::string DefaultSpoolDir() {
+  const char* d = std::getenv("AURORA_GATE_SPOOL_DIR");
+  return d != nullptr && *d ? std::string(d) : std::string(".aurora-gate/spool");
+}
+
+static void LogDelivery(std::ostream& err, const DeliveryAttempt& a) {
+  const char* result = a.result == DeliveryAttempt::Result::kDelivered ? "delivered"
+                       : a.result == DeliveryAttempt::Result::kRetry   ? "retry"
+                                                                       : "failed";
+  err << "aurora-gate: action " << a.action << " attempt " << a.attempt << ": "
+      << result << (a.detail.empty() ? "" : " (" + a.detail + ")") << "\n";
+}
+
 std::optional<absl::Time> ParseEvalTime(const std::string& text) {
   double secs = 0;
   if (absl::SimpleAtod(text, &secs) && text.find_first_not_of("0123456789.") == std::string::npos) {
@@ -69,6 +83,25 @@ int RunCheck(const CheckOptions& options, const CommandEnv& env) {
                                         options.markdown_path,
                                         options.github_step_summary},
                             env);
+  // Actions on the verdict of each gate (check has no earlier state: every
+  // run is its own incident).
+  bool delivered = true;
+  ActionRunner actions(options.spool_dir, env, options.dry_run,
+                       [&env](const DeliveryAttempt& a) { LogDelivery(*env.err, a); });
+  if (absl::Status st = actions.Start(gates); !st.ok()) {
+    *env.err << "aurora-gate: " << st.message() << "\n";
+    delivered = false;
+  }
+  for (size_t i = 0; i < gates.size(); ++i) {
+    std::string on = TransitionFor(run.gates[i].verdict);
+    if (on.empty()) continue;
+    absl::Status st = actions.Fire(gates[i], on, run.gates[i], run,
+                                   run.eval_time, run.eval_time);
+    if (!st.ok()) {
+      *env.err << "aurora-gate: " << st.message() << "\n";
+      delivered = false;
+    }
+  }
   if (options.dry_run) {
     *env.err << "aurora-gate: dry run: no actions were fired\n";
   }
@@ -84,7 +117,7 @@ int RunCheck(const CheckOptions& options, const CommandEnv& env) {
     }
   }
   if (rejected) code = kExitUsage;
-  if (!io_ok && code == kExitPass) code = kExitUndecided;
+  if ((!io_ok || !delivered) && code == kExitPass) code = kExitUndecided;
   return code;
 }
 

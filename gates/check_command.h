@@ -34,7 +34,11 @@ struct CheckOptions {
   std::string github_step_summary;  // $GITHUB_STEP_SUMMARY, appended to
   std::string prometheus_url;       // --prometheus, else $PROMETHEUS_URL
   int max_concurrency = 8;          // queries in flight at once per client
+  std::string spool_dir = ".aurora-gate/spool";  // actions are spooled here
 };
+
+// The spool directory: $AURORA_GATE_SPOOL_DIR, else .aurora-gate/spool.
+std::string DefaultSpoolDir();
 
 // The seams `check` and `lint` use. All must outlive the call.
 struct CommandEnv {

@@ -98,6 +98,9 @@ int CheckMain(const std::vector<std::string>& args) {
       ("max-concurrency", po::value<int>()->default_value(8),
        "N: queries in flight at once (per server settings); keep it modest "
        "for a shared Prometheus")
+      ("spool-dir", po::value<std::string>(), "DIR: where actions are spooled "
+       "before delivery (default: $AURORA_GATE_SPOOL_DIR, else "
+       ".aurora-gate/spool); a later run delivers what is left there")
       ("color", po::value<std::string>()->default_value("auto"),
        "auto|always|never: colour in the terminal table (auto: on a TTY, "
        "unless NO_COLOR)")
@@ -154,6 +157,8 @@ int CheckMain(const std::vector<std::string>& args) {
     std::cerr << "aurora-gate: --max-concurrency expects 1..1024\n";
     return kExitUsage;
   }
+  o.spool_dir = vm.count("spool-dir") ? vm["spool-dir"].as<std::string>()
+                                      : DefaultSpoolDir();
   RealFileReader files;
   RealClock clock;
   return RunCheck(o, CommandEnv{&files, &clock, &std::cout, &std::cerr,
