@@ -84,6 +84,24 @@ if al and g8:
     p("Sum of the five requests alone: %s ms (what a sequential client pays at least)." % ms(al["sum_curl_median_s"]))
     p("")
 
+rp = load("r1paired.json")
+if rp:
+    m = rp["median"]
+    p("Same requirement with the load shared fairly (`r1_paired.py`, %d rounds; each round times, in rotating order, "
+      "every request alone with curl, one `aurora-gate check`, and all %d requests at once from one "
+      "`curl --parallel --parallel-max %d`; ratios per round, then medians):" % (len(rp["rounds"]), rp["n_requests"], rp["max_concurrency"]))
+    p("")
+    p("| figure | median |")
+    p("| --- | --- |")
+    p("| slowest request alone (ms) | %s |" % ms(m["slowest_alone"]))
+    p("| aurora-gate check wall (ms) | %s |" % ms(m["gate"]))
+    p("| curl --parallel, same requests (ms) | %s |" % ms(m["parallel"]))
+    p("| aurora-gate / slowest alone (target ≤ 1.2) | %.2f → %s |" % (m["gate_over_slowest"], verdict(m["gate_over_slowest"] <= 1.2)))
+    p("| curl --parallel / slowest alone | %.2f |" % m["parallel_over_slowest"])
+    p("| aurora-gate / curl --parallel | %.2f |" % (m["gate"] / m["parallel"]))
+    p("| per request alone (ms) | %s |" % " / ".join(ms(x) for x in rp["median_alone_per_request"]))
+    p("")
+
 # comparators on the runbook
 p("Runbook comparators, same run:")
 p("")
@@ -179,9 +197,26 @@ if g:
         ms(g["wall_s"]["median"]), ms(g["wall_s"]["min"]), ms(g["wall_s"]["max"]), ms(g["cpu_s"]["mean"]),
         ms(g["prom_extra_cpu_s_per_run"]), ms(g["prom_http_query_range"]["mean_s"], 2), g["other_load_cores"]))
 p("")
+loc = []
+for lab in ("version", "lint-n100", "lint-n1000"):
+    try:
+        rows_ = [l.split() for l in open(os.path.join(R, "local-%s.txt" % lab)) if l.strip() and l[0].isdigit()]
+    except OSError:
+        continue
+    import statistics
+    loc.append((lab, statistics.median(float(r[0]) for r in rows_), statistics.median(float(r[1]) + float(r[2]) for r in rows_),
+                max(int(r[3]) for r in rows_)))
+if loc:
+    p("aurora-gate without a server (10 runs each, `/usr/bin/time`; medians): process start and gate-file load + validation:")
+    p("")
+    p("| command | wall (ms) | user+sys CPU (ms) | max RSS (MiB) |")
+    p("| --- | --- | --- | --- |")
+    for lab, w, c, r in loc:
+        p("| `aurora-gate %s` | %s | %s | %s |" % ({"version": "--version"}.get(lab, lab.replace("-", " ") + "nofor.yml"), ms(w), ms(c), mib(r)))
+    p("")
 for f in ("perf-n1000-dso.txt",):
     if os.path.exists(os.path.join(R, f)):
-        p("perf (one n1000nofor run, `perf report --sort dso`):")
+        p("perf (one n1000nofor run, `perf record -F 1999`, `perf report --sort dso`):")
         p("")
         p("```")
         p("\n".join(l for l in open(os.path.join(R, f)).read().splitlines() if not l.startswith("#"))[:1500])
