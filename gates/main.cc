@@ -198,6 +198,9 @@ int WatchMain(const std::vector<std::string>& args) {
        "sources without a url (default: $PROMETHEUS_URL)")
       ("max-concurrency", po::value<int>()->default_value(8),
        "N: queries in flight at once")
+      ("spool-dir", po::value<std::string>(), "DIR: where actions are spooled "
+       "before delivery (default: $AURORA_GATE_SPOOL_DIR, else "
+       ".aurora-gate/spool)")
       ("gate", po::value<std::vector<std::string>>(), "gate file (positional)");
   po::positional_options_description pos;
   pos.add("gate", -1);
@@ -256,6 +259,8 @@ int WatchMain(const std::vector<std::string>& args) {
     std::cerr << "aurora-gate: --max-concurrency expects 1..1024\n";
     return kExitUsage;
   }
+  o.spool_dir = vm.count("spool-dir") ? vm["spool-dir"].as<std::string>()
+                                      : DefaultSpoolDir();
   static WatchSignals signals;
   g_signals = &signals;
   struct sigaction sa;

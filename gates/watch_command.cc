@@ -11,6 +11,7 @@
 #include "absl/time/clock.h"
 #include "base/number_format.h"
 #include "base/strings.h"
+#include "gates/action_runner.h"
 #include "gates/command_support.h"
 #include "gates/run_gate.h"
 #include "gates/self_metrics.h"
@@ -20,6 +21,8 @@
 
 namespace aurora {
 namespace {
+
+absl::Time started_at(const CommandEnv& env) { return env.clock->Now(); }
 
 // One log line: human-readable ("2026-11-27T08:00:00Z INFO msg k=v ...") or
 // a JSON object per line. Values never hold secrets: callers pass rule
@@ -184,6 +187,60 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
   live.max_concurrency = options.max_concurrency;
   live.default_url = options.prometheus_url;
 
+  // Actions: pending deliveries of an earlier run first, then `start`.
+  bool delivery_failed = false;
+  ActionRunner actions(
+      options.spool_dir, env, options.dry_run,
+      [&log, &metrics](const DeliveryAttempt& a) {
+        const char* result =
+            a.result == DeliveryAttempt::Result::kDelivered ? "delivered"
+            : a.result == DeliveryAttempt::Result::kRetry   ? "retry"
+                                                            : "failed";
+        log.Log(a.result == DeliveryAttempt::Result::kFailed ? "error" : "info",
+                "action attempt",
+                {{"action", a.action},
+                 {"attempt", std::to_string(a.attempt)},
+                 {"result", result},
+                 {"detail", a.detail}});
+        if (metrics) metrics->RecordDelivery(result);
+      });
+  auto fire = [&](const GateFile& gate, const std::string& on,
+                  const GateResult& result, const RunResult& run,
+                  absl::Time incident_start, std::vector<std::string> rules) {
+    absl::Status st = actions.Fire(gate, on, result, run, incident_start,
+                                   env.clock->Now(), std::move(rules));
+    if (!st.ok()) {
+      log.Log("error", "action delivery gave up", {{"error", std::string(st.message())}});
+      delivery_failed = true;
+    }
+  };
+  if (absl::Status st = actions.Start(gates); !st.ok()) {
+    log.Log("error", "delivering earlier actions failed",
+            {{"error", std::string(st.message())}});
+    delivery_failed = true;
+  }
+  {
+    RunResult start_run;
+    start_run.started = started_at(env);
+    start_run.eval_time = start_run.started;
+    start_run.tool_version = kVersion;
+    start_run.tool_commit = kGitCommit;
+    for (const GateFile& g : gates) {
+      GateResult gr;
+      gr.name = g.name;
+      gr.title = g.title;
+      gr.file = g.path;
+      start_run.gates.push_back(gr);
+    }
+    for (size_t i = 0; i < gates.size(); ++i) {
+      fire(gates[i], "start", start_run.gates[i], start_run, start_run.started, {});
+    }
+  }
+  // Per gate: the last verdict transition fired, and when its incident began.
+  std::map<std::string, std::string> fired_on;
+  std::map<std::string, absl::Time> incident_start;
+  std::map<std::string, std::vector<std::string>> incident_rules;
+
   LiveStates states;
   std::map<std::string, RuleCounts> counts;
   const absl::Time started = env.clock->Now();
@@ -298,6 +355,36 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
         }
       }
     }
+    // Gate-level transitions fire actions: fail and error when a stop
+    // condition trips (count limits apply), warn when the verdict becomes
+    // warn, resolved + pass when a tripped gate is healthy again.
+    for (size_t i = 0; i < run.gates.size() && i < gates.size(); ++i) {
+      const GateResult& g = run.gates[i];
+      std::string& prev = fired_on[g.file];
+      std::string on;
+      if (tripped.fail && prev != "fail" && g.verdict == Outcome::kFail) {
+        on = "fail";
+      } else if (tripped.error && prev != "error" &&
+                 (g.verdict == Outcome::kError || g.verdict == Outcome::kInconclusive)) {
+        on = "error";
+      } else if (g.verdict == Outcome::kWarn && prev != "warn" && prev != "fail" &&
+                 prev != "error") {
+        on = "warn";
+      } else if (g.verdict == Outcome::kPass && !prev.empty() && prev != "pass") {
+        if (prev == "fail" || prev == "error") {
+          fire(gates[i], "resolved", g, run, incident_start[g.file], incident_rules[g.file]);
+        }
+        on = "pass";
+      }
+      if (on.empty()) continue;
+      if (on == "fail" || on == "error" || on == "warn") {
+        incident_start[g.file] = run.eval_time;
+        incident_rules[g.file] = MakeActionEvent(on, g, run.eval_time, run.eval_time).rules;
+      }
+      fire(gates[i], on, g, run, incident_start.count(g.file) ? incident_start[g.file]
+                                                              : run.eval_time, {});
+      prev = on;
+    }
     last = std::move(run);
     if (tripped.fail || tripped.error) {
       log.Log("error", "stop condition tripped",
@@ -356,7 +443,7 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
           {{"cycles", std::to_string(cycles)},
            {"exit_code", std::to_string(code)},
            {"interrupted", interrupted ? "true" : "false"}});
-  if (!io_ok && code == kExitPass) code = kExitUndecided;
+  if ((!io_ok || delivery_failed) && code == kExitPass) code = kExitUndecided;
   return code;
 }
 

@@ -30,6 +30,7 @@ struct WatchOptions {
   bool json_log = false;  // one JSON object per log line
   std::string prometheus_url;
   int max_concurrency = 8;
+  std::string spool_dir = ".aurora-gate/spool";
 };
 
 // Set from signal handlers; read between and during sleeps.

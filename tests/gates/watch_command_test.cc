@@ -5,6 +5,8 @@
 
 #include <atomic>
 #include <fstream>
+#include <set>
+#include <unistd.h>
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
@@ -222,6 +224,50 @@ TEST(WatchTest, BadArgumentsAndGateFilesExitTwo) {
   Fixture g;
   g.Gate(kStop);
   EXPECT_EQ(g.Run(Every(0, 60)), 2);
+}
+
+}  // namespace
+}  // namespace aurora
+
+namespace aurora {
+namespace {
+
+TEST(WatchActionsTest, StartOnceRollbackOnceResolvedOnce) {
+  Fixture f;
+  std::string spool = ::testing::TempDir() + "/watch-spool-" + std::to_string(::getpid());
+  f.files.Add("watch.yaml", absl::StrCat(
+      "sources:\n  prom: { type: prometheus, url: \"", kUrl, "\" }\n"
+      "groups:\n  - name: live\n    rules:\n", kStop,
+      "actions:\n"
+      "  - { on: start, webhook: { url: \"http://hooks.test/start\" } }\n"
+      "  - { on: fail, webhook: { url: \"http://hooks.test/rollback\", format: slack } }\n"
+      "  - { on: resolved, webhook: { url: \"http://hooks.test/resolved\", format: alertmanager } }\n"));
+  // Fails on cycles 2-4, healthy again on 5 and 6.
+  int cycle = 0;
+  f.prom->script = [&cycle](int, const HttpRequest& r) {
+    if (r.url.find("hooks.test") != std::string::npos) return MakeHttpResponse(200, "ok");
+    ++cycle;
+    return MakeHttpResponse(200, Vector(cycle >= 2 && cycle <= 4 ? 0.07 : 0.01));
+  };
+  WatchOptions o = Every(15, 90);
+  o.keep_running = true;
+  o.spool_dir = spool;
+  EXPECT_EQ(f.Run(o), 1) << f.err.str();
+  std::map<std::string, int> hooks;
+  std::set<std::string> keys;
+  for (const auto& r : f.prom->requests) {
+    if (r.url.find("hooks.test") == std::string::npos) continue;
+    ++hooks[r.url];
+    for (const auto& h : r.headers) {
+      if (h.name == "Idempotency-Key") keys.insert(h.value);
+    }
+  }
+  EXPECT_EQ(hooks["http://hooks.test/start"], 1);
+  EXPECT_EQ(hooks["http://hooks.test/rollback"], 1);  // one incident, one rollback
+  EXPECT_EQ(hooks["http://hooks.test/resolved"], 1);
+  EXPECT_EQ(keys.size(), 3u);
+  EXPECT_THAT(f.err.str(), HasSubstr("action attempt"));
+  ASSERT_EQ(std::system(("rm -rf '" + spool + "'").c_str()), 0);
 }
 
 }  // namespace
