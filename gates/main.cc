@@ -79,6 +79,42 @@ po::options_description CommonOptions() {
   return d;
 }
 
+// Options of commands that query servers and fire actions (check, watch).
+void AddLiveOptions(po::options_description& d) {
+  d.add_options()
+      ("prometheus", po::value<std::string>(), "URL: Prometheus-compatible "
+       "server for prometheus sources without a url and for plain Prometheus "
+       "rule files (default: $PROMETHEUS_URL)")
+      ("max-concurrency", po::value<int>()->default_value(8),
+       "N: queries in flight at once (per server settings); keep it modest "
+       "for a shared Prometheus")
+      ("spool-dir", po::value<std::string>(), "DIR: where actions are spooled "
+       "before delivery (default: $AURORA_GATE_SPOOL_DIR, else "
+       ".aurora-gate/spool); a later run delivers what is left there");
+}
+
+struct LiveOptions {
+  std::string prometheus_url;
+  int max_concurrency = 8;
+  std::string spool_dir;
+};
+
+bool ReadLiveOptions(const po::variables_map& vm, LiveOptions* out) {
+  if (vm.count("prometheus")) {
+    out->prometheus_url = vm["prometheus"].as<std::string>();
+  } else if (const char* p = std::getenv("PROMETHEUS_URL"); p && *p) {
+    out->prometheus_url = p;
+  }
+  out->max_concurrency = vm["max-concurrency"].as<int>();
+  if (out->max_concurrency < 1 || out->max_concurrency > 1024) {
+    std::cerr << "aurora-gate: --max-concurrency expects 1..1024\n";
+    return false;
+  }
+  out->spool_dir = vm.count("spool-dir") ? vm["spool-dir"].as<std::string>()
+                                         : DefaultSpoolDir();
+  return true;
+}
+
 int CheckMain(const std::vector<std::string>& args) {
   po::options_description d = CommonOptions();
   d.add_options()
@@ -92,19 +128,11 @@ int CheckMain(const std::vector<std::string>& args) {
       ("dry-run", "evaluate and report, fire no actions")
       ("at", po::value<std::string>(), "TIME: evaluate as of TIME (RFC 3339 "
        "or unix seconds) instead of now")
-      ("prometheus", po::value<std::string>(), "URL: Prometheus-compatible "
-       "server for prometheus sources without a url and for plain Prometheus "
-       "rule files (default: $PROMETHEUS_URL)")
-      ("max-concurrency", po::value<int>()->default_value(8),
-       "N: queries in flight at once (per server settings); keep it modest "
-       "for a shared Prometheus")
-      ("spool-dir", po::value<std::string>(), "DIR: where actions are spooled "
-       "before delivery (default: $AURORA_GATE_SPOOL_DIR, else "
-       ".aurora-gate/spool); a later run delivers what is left there")
       ("color", po::value<std::string>()->default_value("auto"),
        "auto|always|never: colour in the terminal table (auto: on a TTY, "
        "unless NO_COLOR)")
       ("gate", po::value<std::vector<std::string>>(), "gate file (positional)");
+  AddLiveOptions(d);
   po::positional_options_description pos;
   pos.add("gate", -1);
   po::variables_map vm;
@@ -147,18 +175,11 @@ int CheckMain(const std::vector<std::string>& args) {
   if (const char* s = std::getenv("GITHUB_STEP_SUMMARY"); s && *s) {
     o.github_step_summary = s;
   }
-  if (vm.count("prometheus")) {
-    o.prometheus_url = vm["prometheus"].as<std::string>();
-  } else if (const char* p = std::getenv("PROMETHEUS_URL"); p && *p) {
-    o.prometheus_url = p;
-  }
-  o.max_concurrency = vm["max-concurrency"].as<int>();
-  if (o.max_concurrency < 1 || o.max_concurrency > 1024) {
-    std::cerr << "aurora-gate: --max-concurrency expects 1..1024\n";
-    return kExitUsage;
-  }
-  o.spool_dir = vm.count("spool-dir") ? vm["spool-dir"].as<std::string>()
-                                      : DefaultSpoolDir();
+  LiveOptions live;
+  if (!ReadLiveOptions(vm, &live)) return kExitUsage;
+  o.prometheus_url = live.prometheus_url;
+  o.max_concurrency = live.max_concurrency;
+  o.spool_dir = live.spool_dir;
   RealFileReader files;
   RealClock clock;
   return RunCheck(o, CommandEnv{&files, &clock, &std::cout, &std::cerr,
@@ -194,14 +215,8 @@ int WatchMain(const std::vector<std::string>& args) {
       ("dry-run", "evaluate and report, fire no actions")
       ("log-format", po::value<std::string>()->default_value("text"),
        "text|json: one line per transition, for people or log shippers")
-      ("prometheus", po::value<std::string>(), "URL: server for prometheus "
-       "sources without a url (default: $PROMETHEUS_URL)")
-      ("max-concurrency", po::value<int>()->default_value(8),
-       "N: queries in flight at once")
-      ("spool-dir", po::value<std::string>(), "DIR: where actions are spooled "
-       "before delivery (default: $AURORA_GATE_SPOOL_DIR, else "
-       ".aurora-gate/spool)")
       ("gate", po::value<std::vector<std::string>>(), "gate file (positional)");
+  AddLiveOptions(d);
   po::positional_options_description pos;
   pos.add("gate", -1);
   po::variables_map vm;
@@ -249,18 +264,11 @@ int WatchMain(const std::vector<std::string>& args) {
     return kExitUsage;
   }
   o.json_log = log_format == "json";
-  if (vm.count("prometheus")) {
-    o.prometheus_url = vm["prometheus"].as<std::string>();
-  } else if (const char* p = std::getenv("PROMETHEUS_URL"); p && *p) {
-    o.prometheus_url = p;
-  }
-  o.max_concurrency = vm["max-concurrency"].as<int>();
-  if (o.max_concurrency < 1 || o.max_concurrency > 1024) {
-    std::cerr << "aurora-gate: --max-concurrency expects 1..1024\n";
-    return kExitUsage;
-  }
-  o.spool_dir = vm.count("spool-dir") ? vm["spool-dir"].as<std::string>()
-                                      : DefaultSpoolDir();
+  LiveOptions live;
+  if (!ReadLiveOptions(vm, &live)) return kExitUsage;
+  o.prometheus_url = live.prometheus_url;
+  o.max_concurrency = live.max_concurrency;
+  o.spool_dir = live.spool_dir;
   static WatchSignals signals;
   g_signals = &signals;
   struct sigaction sa;
