@@ -109,6 +109,24 @@ std::vector<Observed> CurrentValues(const PromResult& r, absl::Time eval_time) {
 
 }  // namespace
 
+namespace {
+
+// The run of digits at `*j` as a number, advancing `*j`; nullopt (but still
+// advancing) when it is empty or longer than 6 digits (a timestamp in a
+// message is not a line or a column).
+std::optional<int> ReadSmallNumber(std::string_view s, size_t* j) {
+  size_t start = *j;
+  int value = 0;
+  while (*j < s.size() && absl::ascii_isdigit(static_cast<unsigned char>(s[*j]))) {
+    if (*j - start < 6) value = value * 10 + (s[*j] - '0');
+    ++*j;
+  }
+  if (*j == start || *j - start > 6) return std::nullopt;
+  return value;
+}
+
+}  // namespace
+
 FilePos ServerErrorPosition(const Rule& rule, std::string_view message) {
   // Prometheus writes parse errors as "<line>:<col>: parse error: ...",
   // possibly after a prefix such as `invalid parameter "query": `.
@@ -117,23 +135,18 @@ FilePos ServerErrorPosition(const Rule& rule, std::string_view message) {
         (i > 0 && absl::ascii_isdigit(static_cast<unsigned char>(message[i - 1])))) {
       continue;
     }
-    int line = 0, col = 0;
     size_t j = i;
-    while (j < message.size() && absl::ascii_isdigit(static_cast<unsigned char>(message[j]))) {
-      line = line * 10 + (message[j++] - '0');
-    }
-    if (j >= message.size() || message[j] != ':') continue;
-    size_t k = ++j;
-    while (j < message.size() && absl::ascii_isdigit(static_cast<unsigned char>(message[j]))) {
-      col = col * 10 + (message[j++] - '0');
-    }
-    if (j == k || j >= message.size() || message[j] != ':' || line < 1 || col < 1) {
+    std::optional<int> line = ReadSmallNumber(message, &j);
+    if (!line || j >= message.size() || message[j] != ':') continue;
+    ++j;
+    std::optional<int> col = ReadSmallNumber(message, &j);
+    if (!col || j >= message.size() || message[j] != ':' || *line < 1 || *col < 1) {
       continue;
     }
     if (rule.expr_pos.line <= 0) return rule.pos;
-    if (line == 1) return {rule.expr_pos.line, rule.expr_pos.column + col - 1};
-    return {rule.expr_pos.line + line - 1,
-            rule.expr_block ? rule.expr_indent + col : col};
+    if (*line == 1) return {rule.expr_pos.line, rule.expr_pos.column + *col - 1};
+    return {rule.expr_pos.line + *line - 1,
+            rule.expr_block ? rule.expr_indent + *col : *col};
   }
   return rule.expr_pos.line > 0 ? rule.expr_pos : rule.pos;
 }

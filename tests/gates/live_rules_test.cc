@@ -223,3 +223,24 @@ groups:
 
 }  // namespace
 }  // namespace aurora
+
+namespace aurora {
+namespace {
+
+TEST(ServerErrorPositionTest, PlacesPrometheusParseErrorsAndIgnoresBigNumbers) {
+  Rule r;
+  r.pos = {4, 7};
+  r.expr_pos = {5, 15};
+  EXPECT_EQ(ServerErrorPosition(r, "invalid parameter \"query\": 1:35: parse error: x").column, 49);
+  FilePos second = ServerErrorPosition(r, "2:3: parse error: x");
+  EXPECT_EQ(second.line, 6);
+  EXPECT_EQ(second.column, 3);
+  // VictoriaMetrics puts timestamps in its messages: not a position, and no
+  // overflow either (UBSan caught one here).
+  FilePos ts = ServerErrorPosition(r, "cannot parse at 1795764600:1795764660: bad");
+  EXPECT_EQ(ts.line, 5);
+  EXPECT_EQ(ts.column, 15);
+}
+
+}  // namespace
+}  // namespace aurora
