@@ -147,6 +147,13 @@ out += ["", "Headline numbers compared (aurora vs python): " +
 if not ok_all:
     out += ["Why a target is not met, and what would meet it: bench/README.md, "
             "section \"Findings\".", ""]
-open(results, "w").write("\n".join(out))
+# Keep the sections other benchmarks append (e.g. "## Live Prometheus gates").
+kept = ""
+if os.path.exists(results):
+    old = open(results).read()
+    i = old.find("\n## Live Prometheus gates")
+    if i >= 0:
+        kept = old[i:]
+open(results, "w").write("\n".join(out) + kept)
 print("\n".join(out))
 PY
