@@ -79,6 +79,18 @@ po::options_description CommonOptions() {
   return d;
 }
 
+// Parses a command's arguments: options as described by `d`, every other
+// argument a gate file. Throws po::error (caught in Main) on bad input.
+po::variables_map ParseCommandLine(const std::vector<std::string>& args,
+                                   const po::options_description& d) {
+  po::positional_options_description pos;
+  pos.add("gate", -1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(d).positional(pos).run(), vm);
+  po::notify(vm);
+  return vm;
+}
+
 // Options of commands that query servers and fire actions (check, watch).
 void AddLiveOptions(po::options_description& d) {
   d.add_options()
@@ -133,11 +145,7 @@ int CheckMain(const std::vector<std::string>& args) {
        "unless NO_COLOR)")
       ("gate", po::value<std::vector<std::string>>(), "gate file (positional)");
   AddLiveOptions(d);
-  po::positional_options_description pos;
-  pos.add("gate", -1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(d).positional(pos).run(), vm);
-  po::notify(vm);
+  po::variables_map vm = ParseCommandLine(args, d);
   if (vm.count("help")) {
     std::cout << "Usage: aurora-gate check GATE... [OPTIONS]\n\n"
                  "Evaluates every rule of the gate files once and decides.\n"
@@ -217,11 +225,7 @@ int WatchMain(const std::vector<std::string>& args) {
        "text|json: one line per transition, for people or log shippers")
       ("gate", po::value<std::vector<std::string>>(), "gate file (positional)");
   AddLiveOptions(d);
-  po::positional_options_description pos;
-  pos.add("gate", -1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(d).positional(pos).run(), vm);
-  po::notify(vm);
+  po::variables_map vm = ParseCommandLine(args, d);
   if (vm.count("help")) {
     std::cout << "Usage: aurora-gate watch GATE... --interval 15s --duration "
                  "30m [OPTIONS]\n\n"
@@ -291,11 +295,7 @@ int LintMain(const std::vector<std::string>& args) {
        "it rejects at its file:line:col (default: $PROMETHEUS_URL when set)")
       ("offline", "do not contact any server, even if PROMETHEUS_URL is set")
       ("gate", po::value<std::vector<std::string>>(), "gate file (positional)");
-  po::positional_options_description pos;
-  pos.add("gate", -1);
-  po::variables_map vm;
-  po::store(po::command_line_parser(args).options(d).positional(pos).run(), vm);
-  po::notify(vm);
+  po::variables_map vm = ParseCommandLine(args, d);
   if (vm.count("help")) {
     std::cout << "Usage: aurora-gate lint GATE... [OPTIONS]\n\n"
                  "Validates gate files and prints every problem of every file "

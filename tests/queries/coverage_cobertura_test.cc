@@ -22,8 +22,8 @@ using ::aurora::testing::Value;
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
-Labels Package(const std::string& p) { return Labels{{"package", p}}; }
-Labels File(const std::string& f) { return Labels{{"file", f}}; }
+using ::aurora::testing::File;
+using ::aurora::testing::Package;
 
 TEST(CoberturaReaderTest, GcovrNestedUsesRootCounts25Of42) {
   auto data =

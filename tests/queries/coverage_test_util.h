@@ -73,6 +73,10 @@ inline double Value(const ArtifactData& data, std::string_view metric,
   return value;
 }
 
+// Label sets of per-package and per-file coverage samples.
+inline Labels Package(const std::string& p) { return Labels{{"package", p}}; }
+inline Labels File(const std::string& f) { return Labels{{"file", f}}; }
+
 }  // namespace aurora::testing
 
 #endif  // AURORA_TESTS_QUERIES_COVERAGE_TEST_UTIL_H_
