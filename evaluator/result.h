@@ -52,6 +52,13 @@ struct RuleResult {
   // gate-file error "FILE:LINE:COL: ...", placed in the expression.
   std::string gate_file_error;
   double duration_seconds = 0;         // time spent collecting and evaluating
+  // Live rules in `report`: the query's values over [history_start, eval
+  // time] at history_step_seconds; empty otherwise.
+  // Series as returned (labels without __name__, points ascending; a stale
+  // or absent sample is simply no point).
+  std::vector<Series> history;
+  absl::Time history_start;
+  double history_step_seconds = 0;
 };
 
 struct GateResult {
@@ -74,6 +81,8 @@ struct RunResult {
   std::string tool_commit;
   // Non-secret values given with --set, shown in reports (e.g. commit=abc).
   std::map<std::string, std::string> settings;
+  // `report`: the window charts cover, ending at eval_time; zero otherwise.
+  absl::Duration window = absl::ZeroDuration();
 };
 
 }  // namespace aurora

@@ -1,5 +1,6 @@
 #include "gates/live_rules.h"
 
+#include <algorithm>
 #include <map>
 #include <tuple>
 
@@ -107,6 +108,20 @@ std::vector<Observed> CurrentValues(const PromResult& r, absl::Time eval_time) {
   return out;
 }
 
+// Keeps the points at or after `from` (a replay may have read further back).
+void KeepHistory(std::vector<Series> matrix, absl::Time from,
+                 absl::Duration step, RuleResult* out) {
+  for (auto& series : matrix) {
+    auto first = std::lower_bound(
+        series.points.begin(), series.points.end(), from,
+        [](const Point& p, absl::Time t) { return p.timestamp < t; });
+    series.points.erase(series.points.begin(), first);
+    if (!series.points.empty()) out->history.push_back(std::move(series));
+  }
+  out->history_start = from;
+  out->history_step_seconds = absl::ToDoubleSeconds(step);
+}
+
 }  // namespace
 
 namespace {
@@ -175,9 +190,11 @@ void EvaluateLiveRules(const std::vector<LiveRule>& rules,
     q.promql = lr.rule->query;
     absl::Time start = eval_time;
     const bool carried = lr.state != nullptr && lr.state->has_value();
-    if (NeedsHistory(*lr.rule) && !carried) {
+    const bool chart = ctx.chart_window > absl::ZeroDuration();
+    if ((NeedsHistory(*lr.rule) || chart) && !carried) {
       absl::Duration window = ReplayWindow(lr.rule->for_duration,
                                            lr.rule->keep_firing_for, lr.step);
+      window = std::max(window, ctx.chart_window);
       int64_t steps = absl::Ceil(window, lr.step) / lr.step;
       start = eval_time - steps * lr.step;
       q.range = true;
@@ -287,6 +304,10 @@ void EvaluateLiveRules(const std::vector<LiveRule>& rules,
         out->outcome = j.outcome;
         out->reason = j.reason;
         out->series = std::move(j.series);
+        if (q.range && ctx.chart_window > absl::ZeroDuration()) {
+          KeepHistory(std::move(matrix), eval_time - ctx.chart_window, q.step,
+                      out);
+        }
       }
       batch = std::move(again);
     }

@@ -36,6 +36,11 @@ struct LiveContext {
   RetryPolicy retry;
   int max_concurrency = 8;
   std::string default_url;        // --prometheus / PROMETHEUS_URL
+  // `report`: when positive, every rule without carried state is read with
+  // a range query covering at least this window before the evaluation time
+  // (the `for` replay uses the longer history too), and the series are kept
+  // in RuleResult::history for charts.
+  absl::Duration chart_window = absl::ZeroDuration();
 };
 
 struct LiveRule {
