@@ -47,44 +47,12 @@ std::optional<absl::Time> ParseEvalTime(const std::string& text) {
   return std::nullopt;
 }
 
-int RunCheck(const CheckOptions& options, const CommandEnv& env) {
-  if (options.gate_files.empty()) {
-    *env.err << "aurora-gate check: no gate file given (see aurora-gate "
-                "check --help)\n";
-    return kExitUsage;
-  }
-  VarLookup vars = SettingsThenEnvironment(options.settings);
-  std::vector<GateFile> gates;
-  if (!LoadAll(options.gate_files, vars, env, &gates)) {
-    *env.err << "aurora-gate: gate file errors; nothing was evaluated\n";
-    return kExitUsage;
-  }
-  RunResult run;
-  run.started = env.clock->Now();
-  run.eval_time = options.at.value_or(run.started);
-  run.strict = options.strict;
-  run.tool_version = kVersion;
-  run.tool_commit = kGitCommit;
-  run.settings = VisibleSettings(options.settings);
-  SourceCache cache(*env.files);
-  LiveContext live;
-  live.make_client = env.make_http_client;
-  live.clock = env.clock;
-  live.files = env.files;
-  live.max_concurrency = options.max_concurrency;
-  live.default_url = options.prometheus_url;
-  run.gates = RunGates(gates, cache, &live, run.eval_time);
-  run.verdict = RunVerdict(run.gates);
-  run.duration_seconds = absl::ToDoubleSeconds(env.clock->Now() - run.started);
+namespace {
 
-  *env.out << RenderTerminal(run, options.color);
-  bool io_ok = WriteReports(run,
-                            ReportPaths{options.junit_path, options.json_path,
-                                        options.markdown_path,
-                                        options.github_step_summary},
-                            env);
-  // Actions on the verdict of each gate (check has no earlier state: every
-  // run is its own incident).
+// Actions on the verdict of each gate (check has no earlier state: every
+// run is its own incident). False when any could not be delivered.
+bool FireActions(const std::vector<GateFile>& gates, const RunResult& run,
+                 const CheckOptions& options, const CommandEnv& env) {
   bool delivered = true;
   ActionRunner actions(options.spool_dir, env, options.dry_run,
                        [&env](const DeliveryAttempt& a) { LogDelivery(*env.err, a); });
@@ -104,6 +72,57 @@ int RunCheck(const CheckOptions& options, const CommandEnv& env) {
   }
   if (options.dry_run) {
     *env.err << "aurora-gate: dry run: no actions were fired\n";
+  }
+  return delivered;
+}
+
+}  // namespace
+
+int RunCheck(const CheckOptions& options, const CommandEnv& env) {
+  if (options.gate_files.empty()) {
+    *env.err << "aurora-gate " << options.command
+             << ": no gate file given (see aurora-gate " << options.command
+             << " --help)\n";
+    return kExitUsage;
+  }
+  VarLookup vars = SettingsThenEnvironment(options.settings);
+  std::vector<GateFile> gates;
+  if (!LoadAll(options.gate_files, vars, env, &gates)) {
+    *env.err << "aurora-gate: gate file errors; nothing was evaluated\n";
+    return kExitUsage;
+  }
+  RunResult run;
+  run.started = env.clock->Now();
+  run.eval_time = options.at.value_or(run.started);
+  run.strict = options.strict;
+  run.tool_version = kVersion;
+  run.tool_commit = kGitCommit;
+  run.settings = VisibleSettings(options.settings);
+  run.window = options.window;
+  SourceCache cache(*env.files);
+  LiveContext live;
+  live.make_client = env.make_http_client;
+  live.clock = env.clock;
+  live.files = env.files;
+  live.max_concurrency = options.max_concurrency;
+  live.default_url = options.prometheus_url;
+  live.chart_window = options.window;
+  run.gates = RunGates(gates, cache, &live, run.eval_time);
+  run.verdict = RunVerdict(run.gates);
+  run.duration_seconds = absl::ToDoubleSeconds(env.clock->Now() - run.started);
+
+  *env.out << RenderTerminal(run, options.color);
+  bool io_ok = WriteReports(
+      run,
+      ReportPaths{options.junit_path, options.json_path, options.markdown_path,
+                  options.github_step_summary, options.html_path,
+                  options.report_url},
+      env);
+  // Actions on the verdict of each gate (check has no earlier state: every
+  // run is its own incident).
+  bool delivered = true;
+  if (options.fire_actions) {
+    delivered = FireActions(gates, run, options, env);
   }
   int code = ExitCode(run);
   // A query the server rejected is a gate-file error (exit 2), reported like

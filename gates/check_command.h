@@ -35,6 +35,14 @@ struct CheckOptions {
   std::string prometheus_url;       // --prometheus, else $PROMETHEUS_URL
   int max_concurrency = 8;          // queries in flight at once per client
   std::string spool_dir = ".aurora-gate/spool";  // actions are spooled here
+  // `report` / --html: the self-contained HTML go-live report, and the URL
+  // it will be published at (linked from the Markdown summary).
+  std::string html_path, report_url;
+  // Live rules are read over this window before the evaluation time and
+  // charted in the HTML report (zero: only what `for` needs).
+  absl::Duration window = absl::ZeroDuration();
+  bool fire_actions = true;  // `report` only reports
+  std::string command = "check";  // for messages: "check" or "report"
 };
 
 // The spool directory: $AURORA_GATE_SPOOL_DIR, else .aurora-gate/spool.

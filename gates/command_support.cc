@@ -110,7 +110,9 @@ bool WriteReports(const RunResult& run, const ReportPaths& paths,
   if (!paths.junit.empty()) write(paths.junit, RenderJunit(run));
   if (!paths.json.empty()) write(paths.json, RenderJson(run));
   if (!paths.markdown.empty() || !paths.github_step_summary.empty()) {
-    std::string md = RenderMarkdown(run, MarkdownOptions{});
+    MarkdownOptions md_options;
+    md_options.html_report_url = paths.report_url;
+    std::string md = RenderMarkdown(run, md_options);
     write(paths.markdown, md);
     if (!paths.github_step_summary.empty() &&
         !AppendFile(paths.github_step_summary, md, &error)) {

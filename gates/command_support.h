@@ -33,6 +33,8 @@ bool LoadAll(const std::vector<std::string>& paths, const VarLookup& vars,
 struct ReportPaths {
   std::string junit, json, markdown;
   std::string github_step_summary;  // appended to, when set
+  std::string html;                 // the go-live page
+  std::string report_url;           // where the HTML is published, if known
 };
 
 // Renders and writes the requested reports (each via a temporary file and

@@ -108,6 +108,20 @@ std::vector<Observed> CurrentValues(const PromResult& r, absl::Time eval_time) {
   return out;
 }
 
+// Prometheus refuses range queries of more than 11,000 points per series:
+// the chart window is shortened to fit the rule's step, with a warning.
+absl::Duration ChartWindow(absl::Duration wanted, absl::Duration step,
+                           RuleResult* out) {
+  constexpr int64_t kMaxPoints = 11000;
+  if (wanted <= absl::ZeroDuration() || wanted / step < kMaxPoints) return wanted;
+  absl::Duration fit = (kMaxPoints - 1) * step;
+  out->warnings.push_back(absl::StrCat(
+      "the chart covers the last ", FormatPromDuration(fit), " of the ",
+      FormatPromDuration(wanted), " window: Prometheus answers at most 11000 "
+      "points per series at this rule's ", FormatPromDuration(step), " step"));
+  return fit;
+}
+
 // Keeps the points at or after `from` (a replay may have read further back).
 void KeepHistory(std::vector<Series> matrix, absl::Time from,
                  absl::Duration step, RuleResult* out) {
@@ -194,7 +208,7 @@ void EvaluateLiveRules(const std::vector<LiveRule>& rules,
     if ((NeedsHistory(*lr.rule) || chart) && !carried) {
       absl::Duration window = ReplayWindow(lr.rule->for_duration,
                                            lr.rule->keep_firing_for, lr.step);
-      window = std::max(window, ctx.chart_window);
+      window = std::max(window, ChartWindow(ctx.chart_window, lr.step, lr.out));
       int64_t steps = absl::Ceil(window, lr.step) / lr.step;
       start = eval_time - steps * lr.step;
       q.range = true;
@@ -305,8 +319,9 @@ void EvaluateLiveRules(const std::vector<LiveRule>& rules,
         out->reason = j.reason;
         out->series = std::move(j.series);
         if (q.range && ctx.chart_window > absl::ZeroDuration()) {
-          KeepHistory(std::move(matrix), eval_time - ctx.chart_window, q.step,
-                      out);
+          KeepHistory(std::move(matrix),
+                      eval_time - std::min(ctx.chart_window, eval_time - q.start),
+                      q.step, out);
         }
       }
       batch = std::move(again);

@@ -34,7 +34,9 @@ Commands:
   lint GATE...      validate gate files; every problem as file:line:col
   watch GATE...     evaluate every interval after a deploy; exit 1 when a
                     stop condition trips, 0 when the duration passes
-  report GATE...    (planned) write the go-live report
+  report GATE...    evaluate once over a window (default 30m) and write the
+                    go-live report (--html, --markdown, --json, --junit);
+                    exit codes as check; fires no actions
   baseline update   (planned) refresh baselines from current artifacts
 
 Options:
@@ -127,7 +129,10 @@ bool ReadLiveOptions(const po::variables_map& vm, LiveOptions* out) {
   return true;
 }
 
-int CheckMain(const std::vector<std::string>& args) {
+// `check` and `report` share everything but their defaults: `report` reads
+// live rules over a window (charted in the HTML page) and fires no actions.
+int CheckMain(const std::vector<std::string>& args, bool report) {
+  const std::string command = report ? "report" : "check";
   po::options_description d = CommonOptions();
   d.add_options()
       ("junit", po::value<std::string>(), "FILE: write a JUnit XML report "
@@ -136,25 +141,44 @@ int CheckMain(const std::vector<std::string>& args) {
        "(schema aurora-gate/report/v1, docs/report-schema.json)")
       ("markdown", po::value<std::string>(), "FILE: write a Markdown summary; "
        "also appended to $GITHUB_STEP_SUMMARY when that is set")
+      ("html", po::value<std::string>(), "FILE: write the self-contained "
+       "HTML go-live report (checklist, charts of live rules over --window)")
+      ("report-url", po::value<std::string>(), "URL: where the HTML report "
+       "will be published; linked from the Markdown summary")
+      ("window", po::value<std::string>()->default_value(report ? "30m" : "0s"),
+       "DURATION: read live rules over this window before the evaluation "
+       "time and chart it in the HTML report")
       ("strict", "warn and pending fail the run (exit 1)")
-      ("dry-run", "evaluate and report, fire no actions")
       ("at", po::value<std::string>(), "TIME: evaluate as of TIME (RFC 3339 "
        "or unix seconds) instead of now")
       ("color", po::value<std::string>()->default_value("auto"),
        "auto|always|never: colour in the terminal table (auto: on a TTY, "
        "unless NO_COLOR)")
       ("gate", po::value<std::vector<std::string>>(), "gate file (positional)");
+  if (!report) d.add_options()("dry-run", "evaluate and report, fire no actions");
   AddLiveOptions(d);
   po::variables_map vm = ParseCommandLine(args, d);
   if (vm.count("help")) {
-    std::cout << "Usage: aurora-gate check GATE... [OPTIONS]\n\n"
-                 "Evaluates every rule of the gate files once and decides.\n"
-                 "Exit: 0 pass, 1 fail, 2 gate-file or usage error, 3 "
-                 "inconclusive or error.\n\n"
-              << d;
+    if (report) {
+      std::cout << "Usage: aurora-gate report GATE... --window 30m [--at TIME] "
+                   "--html golive.html [OPTIONS]\n\n"
+                   "Evaluates every rule once, reads live rules over the "
+                   "window, and writes the go-live\nreport. Fires no actions. "
+                   "Exit: 0 GO, 1 NO-GO, 2 gate-file or usage error, 3 "
+                   "undecided.\n\n"
+                << d;
+    } else {
+      std::cout << "Usage: aurora-gate check GATE... [OPTIONS]\n\n"
+                   "Evaluates every rule of the gate files once and decides.\n"
+                   "Exit: 0 pass, 1 fail, 2 gate-file or usage error, 3 "
+                   "inconclusive or error.\n\n"
+                << d;
+    }
     return kExitPass;
   }
   CheckOptions o;
+  o.command = command;
+  o.fire_actions = !report;
   if (vm.count("gate")) o.gate_files = vm["gate"].as<std::vector<std::string>>();
   if (vm.count("set") &&
       !ParseSettings(vm["set"].as<std::vector<std::string>>(), &o.settings)) {
@@ -163,6 +187,21 @@ int CheckMain(const std::vector<std::string>& args) {
   if (vm.count("junit")) o.junit_path = vm["junit"].as<std::string>();
   if (vm.count("json")) o.json_path = vm["json"].as<std::string>();
   if (vm.count("markdown")) o.markdown_path = vm["markdown"].as<std::string>();
+  if (vm.count("html")) o.html_path = vm["html"].as<std::string>();
+  if (vm.count("report-url")) o.report_url = vm["report-url"].as<std::string>();
+  {
+    absl::StatusOr<absl::Duration> window =
+        ParsePromDuration(vm["window"].as<std::string>());
+    if (!window.ok() || *window < absl::ZeroDuration() ||
+        *window > absl::Hours(24 * 31)) {
+      std::cerr << "aurora-gate: --window: "
+                << (window.ok() ? "expected a duration up to 31d"
+                                : std::string(window.status().message()))
+                << "\n";
+      return kExitUsage;
+    }
+    o.window = *window;
+  }
   o.strict = vm.count("strict") > 0;
   o.dry_run = vm.count("dry-run") > 0;
   if (vm.count("at")) {
@@ -343,10 +382,11 @@ int Main(int argc, char** argv) {
     return kExitPass;
   }
   try {
-    if (cmd == "check") return CheckMain(rest);
+    if (cmd == "check") return CheckMain(rest, /*report=*/false);
+    if (cmd == "report") return CheckMain(rest, /*report=*/true);
     if (cmd == "lint") return LintMain(rest);
     if (cmd == "watch") return WatchMain(rest);
-    if (cmd == "report" || cmd == "baseline") {
+    if (cmd == "baseline") {
       std::cerr << "aurora-gate: \"" << cmd
                 << "\" is planned but not available in this version\n";
       return kExitUsage;

@@ -101,6 +101,35 @@ void Series(Writer& w, const SeriesResult& s) {
   w.EndObject();
 }
 
+// A live rule's series over the report window (`report`).
+void History(Writer& w, const RuleResult& r) {
+  Key(w, "history");
+  w.StartObject();
+  Key(w, "start");
+  Time(w, r.history_start);
+  Key(w, "step_seconds");
+  Number(w, r.history_step_seconds);
+  Key(w, "series");
+  w.StartArray();
+  for (const auto& series : r.history) {
+    w.StartObject();
+    Key(w, "labels");
+    LabelsObject(w, series.labels);
+    Key(w, "points");
+    w.StartArray();
+    for (const Point& p : series.points) {
+      w.StartArray();
+      Number(w, static_cast<double>(absl::ToUnixMillis(p.timestamp)) / 1000.0);
+      Number(w, p.value);
+      w.EndArray();
+    }
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+}
+
 void Rule(Writer& w, const RuleResult& r) {
   w.StartObject();
   Key(w, "name");
@@ -162,6 +191,7 @@ void Rule(Writer& w, const RuleResult& r) {
   StringMap(w, r.annotations);
   Key(w, "duration_seconds");
   Number(w, r.duration_seconds);
+  if (!r.history.empty()) History(w, r);
   w.EndObject();
 }
 
@@ -221,6 +251,10 @@ std::string RenderJson(const RunResult& run) {
   Number(w, run.duration_seconds);
   Key(w, "settings");
   StringMap(w, run.settings);
+  if (run.window > absl::ZeroDuration()) {
+    Key(w, "window_seconds");
+    Number(w, absl::ToDoubleSeconds(run.window));
+  }
   Key(w, "counts");
   Counts(w, CountRules(run));
   Key(w, "gates");

@@ -87,7 +87,9 @@ class LiveGateTest : public ::testing::TestWithParam<std::string> {
   }
 
   // Evaluates gate text (its sources' url is the server under test) at `at`.
-  GateResult Check(const std::string& rules_yaml, absl::Time at) {
+  // With `chart_window`, as `report --window` does.
+  GateResult Check(const std::string& rules_yaml, absl::Time at,
+                   absl::Duration chart_window = absl::ZeroDuration()) {
     std::string text = absl::StrCat(
         "sources:\n  prom: { type: prometheus, url: \"", Url(),
         "\" }\ngroups:\n  - name: live\n    interval: 1m\n    rules:\n",
@@ -99,6 +101,7 @@ class LiveGateTest : public ::testing::TestWithParam<std::string> {
     ctx.make_client = NewCurlHttpClient;
     ctx.clock = &clock_;
     ctx.files = &files_;
+    ctx.chart_window = chart_window;
     return RunGate(g.gate, cache, &ctx, at);
   }
 
@@ -192,6 +195,66 @@ TEST_P(LiveGateTest, KeepFiringForHoldsAfterTheConditionStops) {
   EXPECT_THAT(kept.reason, HasSubstr("keep_firing_for: 3m"));
   const RuleResult& resolved = Only(Check(rule, Minute(23)));
   EXPECT_EQ(resolved.outcome, Outcome::kPass) << resolved.reason;
+}
+
+// `report --window`: every live rule is read over the window; the series
+// are kept for the charts, and the decision is the one `check` makes.
+TEST_P(LiveGateTest, ReportWindowKeepsTheSeriesAndTheSameDecision) {
+  ASSERT_FALSE(Url().empty());
+  const std::string alert = R"(      - alert: Burst
+        expr: ratio{case="burst"} > 0.05
+        for: 2m
+        keep_firing_for: 3m
+        labels: { severity: critical }
+)";
+  for (int minute : {9, 11, 12, 19, 22, 23, 40}) {
+    const RuleResult plain = Only(Check(alert, Minute(minute)));
+    const RuleResult charted =
+        Only(Check(alert, Minute(minute), absl::Minutes(30)));
+    EXPECT_EQ(charted.outcome, plain.outcome) << "minute " << minute;
+    EXPECT_TRUE(plain.history.empty());
+  }
+  // The longer history read makes the reason more precise, not different.
+  EXPECT_THAT(Only(Check(alert, Minute(19))).reason,
+              HasSubstr("firing, active for at least 6m (for: 2m)"));
+  EXPECT_THAT(Only(Check(alert, Minute(19), absl::Minutes(30))).reason,
+              HasSubstr("firing, active for 9m (for: 2m)"));
+  // At minute 40 the 30m window starts at minute 10: 31 one-minute points
+  // of the left side (the comparison is split off), 0.07 until minute 19.
+  const RuleResult r = Only(Check(alert, Minute(40), absl::Minutes(30)));
+  ASSERT_EQ(r.history.size(), 1u);
+  EXPECT_EQ(r.history_start, Minute(10));
+  EXPECT_EQ(r.history_step_seconds, 60);
+  const std::vector<Point>& points = r.history[0].points;
+  ASSERT_EQ(points.size(), 31u);
+  EXPECT_EQ(points.front().timestamp, Minute(10));
+  EXPECT_EQ(points.back().timestamp, Minute(40));
+  EXPECT_DOUBLE_EQ(points[0].value, 0.07);
+  EXPECT_DOUBLE_EQ(points[9].value, 0.07);
+  EXPECT_DOUBLE_EQ(points[10].value, 0.01);
+  EXPECT_EQ(r.history[0].labels.Get("case"), "burst");
+
+  // A rule without `for` is read over the window too; many series each.
+  const RuleResult many = Only(Check(R"(      - name: p95
+        expr: latency{case="many"}
+        pass: "< 0.5"
+        series: any
+)", Minute(30), absl::Minutes(10)));
+  EXPECT_EQ(many.history.size(), 50u);
+  for (const Series& s : many.history) EXPECT_EQ(s.points.size(), 11u);
+}
+
+// Prometheus answers at most 11,000 points per series: a window longer than
+// that at the rule's step is shortened, and the rule says so.
+TEST_P(LiveGateTest, ReportWindowTooLongForTheStepIsShortenedWithAWarning) {
+  ASSERT_FALSE(Url().empty());
+  const RuleResult r = Only(Check(ErrorRate("fail"), Minute(30),
+                                  absl::Hours(24 * 10)));
+  EXPECT_EQ(r.outcome, Outcome::kFail) << r.reason;
+  EXPECT_THAT(r.warnings, ::testing::Contains(HasSubstr(
+                              "the chart covers the last 7d15h19m of the 10d window")));
+  ASSERT_EQ(r.history.size(), 1u);
+  EXPECT_EQ(r.history[0].points.size(), 31u);  // the data: minutes 0..30
 }
 
 TEST_P(LiveGateTest, CounterResetsAreHandledByRate) {

@@ -140,6 +140,46 @@ TEST_F(ShippedGatesTest, RunbookAlertFilePassesPromtoolCheckRules) {
   EXPECT_THAT(r.output, HasSubstr("SUCCESS: 5 rules found"));
 }
 
+// `report`: the same decision as `check`, with every live rule's series over
+// the window in the JSON (valid against docs/report-schema.json) and the
+// Markdown linking the published HTML report.
+TEST_F(ShippedGatesTest, ReportReadsTheWindowAndDecidesAsCheck) {
+  ASSERT_NE(server_, nullptr);
+  std::string dir = testing::MakeTempDir();
+  for (const std::string job : {"aurora-api", "aurora-bad"}) {
+    auto r = testing::RunProcess(
+        {AURORA_GATE_BIN, "report", "gates/postdeploy.yaml", "--at", kAt,
+         "--window", "20m", "--set", "AURORA_JOB=" + job, "--json",
+         dir + "/" + job + ".json", "--markdown", dir + "/" + job + ".md",
+         "--report-url", "https://ci.example/golive.html", "--color", "never"},
+        {{"PROMETHEUS_URL", server_->url()},
+         {"GITHUB_STEP_SUMMARY", "\x01unset"}});
+    EXPECT_EQ(r.exit_code, job == "aurora-api" ? 0 : 1) << r.out << r.err;
+    EXPECT_EQ(r.exit_code, Check("gates/postdeploy.yaml", job).exit_code);
+    rapidjson::Document d;
+    std::string text = testing::ReadWholeFile(dir + "/" + job + ".json");
+    d.Parse(text.c_str());
+    ASSERT_FALSE(d.HasParseError());
+    EXPECT_EQ(d["window_seconds"].GetDouble(), 1200);
+    int rules = 0;
+    for (const auto& rule : d["gates"][0]["rules"].GetArray()) {
+      ++rules;
+      // 20 minutes at the gate's 15s evaluation interval: 81 points a series.
+      ASSERT_TRUE(rule.HasMember("history")) << rule["name"].GetString();
+      EXPECT_EQ(rule["history"]["step_seconds"].GetDouble(), 15);
+      ASSERT_GE(rule["history"]["series"].Size(), 1u);
+      EXPECT_EQ(rule["history"]["series"][0]["points"].Size(), 81u)
+          << rule["name"].GetString();
+    }
+    EXPECT_EQ(rules, 6);
+    std::string md = testing::ReadWholeFile(dir + "/" + job + ".md");
+    EXPECT_THAT(md, HasSubstr("(https://ci.example/golive.html)"));
+    auto v = testing::RunProcess({"python3", "tests/reports/validate_json_schema.py",
+                                  "docs/report-schema.json", dir + "/" + job + ".json"});
+    EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
+  }
+}
+
 TEST_F(ShippedGatesTest, RunbookAlertsAsWrittenFireOnTheFirst5xx) {
   ASSERT_NE(server_, nullptr);
   // The runbook's HighErrorRate divides each 5xx series by itself (see the

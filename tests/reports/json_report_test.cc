@@ -65,6 +65,46 @@ TEST(JsonReportTest, ValidAgainstTheDocumentedSchema) {
   EXPECT_EQ(ValidateAgainstSchema(docs, &output), 0) << output;
 }
 
+// `report --window`: a live rule's series over the window, NaN kept.
+RunResult RunWithHistory() {
+  RunResult run = testing::SingleRuleRun(Outcome::kFail);
+  run.window = absl::Minutes(30);
+  RuleResult& rule = run.gates[0].rules[0];
+  rule.history_start = absl::FromUnixSeconds(1700000000);
+  rule.history_step_seconds = 60;
+  Series s;
+  s.labels = Labels({{"job", "api"}});
+  s.points = {{absl::FromUnixSeconds(1700000000), 0.5},
+              {absl::FromUnixMillis(1700000060250), std::nan("")},
+              {absl::FromUnixSeconds(1700000180), 2}};
+  rule.history.push_back(s);
+  return run;
+}
+
+TEST(JsonReportTest, HistoryOfLiveRulesOverTheReportWindow) {
+  const rapidjson::Document doc = Parse(RenderJson(RunWithHistory()));
+  EXPECT_EQ(doc["window_seconds"].GetDouble(), 1800);
+  const auto& h = doc["gates"][0]["rules"][0]["history"];
+  EXPECT_STREQ(h["start"].GetString(), "2023-11-14T22:13:20Z");
+  EXPECT_EQ(h["step_seconds"].GetDouble(), 60);
+  ASSERT_EQ(h["series"].Size(), 1u);
+  EXPECT_STREQ(h["series"][0]["labels"]["job"].GetString(), "api");
+  const auto& points = h["series"][0]["points"];
+  ASSERT_EQ(points.Size(), 3u);
+  EXPECT_EQ(points[0][0].GetDouble(), 1700000000);
+  EXPECT_EQ(points[0][1].GetDouble(), 0.5);
+  EXPECT_EQ(points[1][0].GetDouble(), 1700000060.25);
+  EXPECT_STREQ(points[1][1].GetString(), "NaN");
+  // Without a window, neither key is written.
+  const rapidjson::Document plain =
+      Parse(RenderJson(testing::SingleRuleRun(Outcome::kFail)));
+  EXPECT_FALSE(plain.HasMember("window_seconds"));
+  EXPECT_FALSE(plain["gates"][0]["rules"][0].HasMember("history"));
+  std::string output;
+  EXPECT_EQ(ValidateAgainstSchema({RenderJson(RunWithHistory())}, &output), 0)
+      << output;
+}
+
 TEST(JsonReportTest, SchemaValidatorRejectsWhatTheSchemaForbids) {
   // Proves the validation above is not vacuous.
   std::string json = RenderJson(testing::SingleRuleRun(Outcome::kFail));
