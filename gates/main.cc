@@ -259,6 +259,8 @@ int WatchMain(const std::vector<std::string>& args) {
       ("junit", po::value<std::string>(), "FILE: JUnit report at the end")
       ("json", po::value<std::string>(), "FILE: JSON report at the end")
       ("markdown", po::value<std::string>(), "FILE: Markdown report at the end")
+      ("html", po::value<std::string>(), "FILE: HTML go-live report at the "
+       "end, charting live rules over the span watched")
       ("dry-run", "evaluate and report, fire no actions")
       ("log-format", po::value<std::string>()->default_value("text"),
        "text|json: one line per transition, for people or log shippers")
@@ -300,6 +302,7 @@ int WatchMain(const std::vector<std::string>& args) {
   if (vm.count("junit")) o.junit_path = vm["junit"].as<std::string>();
   if (vm.count("json")) o.json_path = vm["json"].as<std::string>();
   if (vm.count("markdown")) o.markdown_path = vm["markdown"].as<std::string>();
+  if (vm.count("html")) o.html_path = vm["html"].as<std::string>();
   o.dry_run = vm.count("dry-run") > 0;
   std::string log_format = vm["log-format"].as<std::string>();
   if (log_format != "text" && log_format != "json") {

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <sstream>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -129,6 +130,35 @@ void SleepUntilOrSignal(Clock& clock, absl::Time deadline,
     if (now >= deadline) return;
     clock.SleepUntil(std::min(deadline, now + absl::Milliseconds(100)));
   }
+}
+
+}  // namespace
+
+namespace {
+
+// For the HTML report at the end: the live rules' series over the span
+// watched, read once from the server (as `report --window` does) and put
+// beside the last cycle's results, which keep deciding.
+void AttachHistory(const std::vector<GateFile>& gates, const LiveContext& live,
+                   absl::Time started, RunResult* last) {
+  LiveContext chart = live;
+  chart.chart_window = std::max(last->eval_time - started, absl::Minutes(1));
+  SourceCache cache(*live.files);
+  std::vector<GateResult> read = RunGates(gates, cache, &chart, last->eval_time);
+  std::map<std::tuple<std::string, std::string, std::string>, RuleResult*> by_key;
+  for (GateResult& g : last->gates) {
+    for (RuleResult& r : g.rules) by_key[{g.file, r.group, r.name}] = &r;
+  }
+  for (GateResult& g : read) {
+    for (RuleResult& r : g.rules) {
+      auto it = by_key.find({g.file, r.group, r.name});
+      if (it == by_key.end() || r.history.empty()) continue;
+      it->second->history = std::move(r.history);
+      it->second->history_start = r.history_start;
+      it->second->history_step_seconds = r.history_step_seconds;
+    }
+  }
+  last->window = chart.chart_window;
 }
 
 }  // namespace
@@ -434,10 +464,14 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
   bool io_ok = true;
   if (cycles > 0) {
     *env.out << RenderTerminal(last, false);
-    io_ok = WriteReports(last,
-                         ReportPaths{options.junit_path, options.json_path,
-                                     options.markdown_path, ""},
-                         env);
+    if (!options.html_path.empty()) {
+      AttachHistory(gates, live, started, &last);
+    }
+    io_ok = WriteReports(
+        last,
+        ReportPaths{options.junit_path, options.json_path,
+                    options.markdown_path, "", options.html_path, ""},
+        env);
   }
   log.Log(code == kExitPass ? "info" : "warn", "watch finished",
           {{"cycles", std::to_string(cycles)},

@@ -26,6 +26,9 @@ struct WatchOptions {
   std::string listen;  // /metrics and /healthz; empty: not served
   bool keep_running = false;
   std::string junit_path, json_path, markdown_path;
+  // The HTML go-live report at the end, charting live rules over the span
+  // watched (read from the server then, as `report --window` does).
+  std::string html_path;
   bool dry_run = false;
   bool json_log = false;  // one JSON object per log line
   std::string prometheus_url;
