@@ -327,7 +327,7 @@ void AppendLive(const RunResult& run, const HtmlOptions& options,
                     " \xE2\x80\x93 ", H(Rfc3339Utc(run.eval_time)), " (",
                     H(FormatPromDuration(run.window)),
                     "). Shaded: where a point fails (dark) or warns (light); "
-                    "hatched box: the <code>for</code> window.</p>");
+                    "dashed grey box: the <code>for</code> window.</p>");
   }
   absl::StrAppend(out, body, "</section>");
 }

@@ -45,7 +45,7 @@ th.rule-name{font-weight:bold}
 .rule-meta{display:block;font-weight:normal;font-size:12px}
 tr.rule.fail>td.outcome{border-left:6px solid var(--fail)}
 tr.rule.warn>td.outcome,tr.rule.pending>td.outcome{border-left:6px dashed var(--warn)}
-tr.rule.error>td.outcome,tr.rule.inconclusive>td.outcome{border-left:6px dotted var(--undecided)}
+tr.rule.error>td.outcome,tr.rule.inconclusive>td.outcome{border-left:6px double var(--undecided)}
 tr.rule.pass>td.outcome{border-left:6px solid transparent}
 tr.rule.fail{background:#fdf3ee}
 tr.rule.dry-run{background:none;color:var(--muted)}

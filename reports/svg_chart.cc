@@ -302,6 +302,9 @@ void AppendXAxis(const ChartSpec& spec, const ChartLayout& l, std::string* out) 
       break;
     }
   }
+  if (l.window_seconds / interval > 6) {  // windows beyond six weeks: days
+    interval = std::ceil(l.window_seconds / 6 / 86400) * 86400;
+  }
   absl::StrAppend(out, "<g class=\"x-axis\"><line class=\"axis\" x1=\"",
                   Coord(l.plot_left), "\" x2=\"", Coord(l.plot_right),
                   "\" y1=\"", Coord(l.plot_bottom), "\" y2=\"",
@@ -522,7 +525,10 @@ std::string RenderChart(const ChartSpec& spec) {
     absl::StrAppend(&out, "<text class=\"empty\" x=\"",
                     Coord((l.plot_left + l.plot_right) / 2), "\" y=\"",
                     Coord((l.plot_top + l.plot_bottom) / 2),
-                    "\" text-anchor=\"middle\">no samples in the window</text>");
+                    "\" text-anchor=\"middle\">",
+                    spec.series.empty() ? "no samples in the window"
+                                        : "no series drawn",
+                    "</text>");
   }
   absl::StrAppend(&out, "</svg>");
   // The legend: HTML, so long label sets wrap.

@@ -359,6 +359,22 @@ TEST(RenderChartTest, NaNAndInfinitiesNeverBecomeCoordinates) {
   EXPECT_GE(doc.select_nodes("//path[@class='special']").size(), 2u);
 }
 
+TEST(RenderChartTest, TimeTicksStayFewWhateverTheWindow) {
+  for (absl::Duration window : {absl::Minutes(2), absl::Hours(24),
+                                absl::Hours(24 * 90), absl::Hours(24 * 3650)}) {
+    const std::vector<Series> series = {testing::MakeHistory(
+        {}, kEnd, window / 100, 101, [](int i) { return i * 1.0; })};
+    ChartSpec spec = SpecFor(series);
+    spec.start = kEnd - window;
+    spec.step_seconds = absl::ToDoubleSeconds(window / 100);
+    const pugi::xml_document doc = Parse(RenderChart(spec));
+    const size_t ticks = doc.select_nodes("//g[@class='x-axis']/line[@class='tick']").size();
+    EXPECT_GE(ticks, 2u) << window;
+    EXPECT_LE(ticks, 7u) << window;
+    ExpectFiniteGeometry(doc);
+  }
+}
+
 TEST(RenderChartTest, EmptyWindowStillRendersAxes) {
   const std::vector<Series> series = {testing::MakeHistory(
       {}, kEnd - absl::Hours(5), kStep, 10, [](int) { return 1.0; })};
