@@ -49,8 +49,14 @@ tr.rule.error>td.outcome,tr.rule.inconclusive>td.outcome{border-left:6px double 
 tr.rule.pass>td.outcome{border-left:6px solid transparent}
 tr.rule.fail{background:#fdf3ee}
 tr.rule.dry-run{background:none;color:var(--muted)}
+tr.rule.dry-run>td.outcome{border-left:6px solid transparent}
 ul.values,ul.criteria{list-style:none;margin:0;padding:0}
-.labels{color:var(--muted);font-size:12px;word-break:break-all}
+.labels{color:var(--muted);font-size:12px;overflow-wrap:anywhere}
+table.rules td.outcome{width:8.5em}
+table.rules th.rule-name{width:19%}
+table.rules td.observed{width:27%}
+table.rules td.thresholds{width:15%}
+table.rules td.for{width:3.5em}
 .value{font-weight:bold;font-variant-numeric:tabular-nums}
 p.warning{color:#8a5a00;margin:2px 0}
 p.error{color:#b34700;margin:2px 0}
