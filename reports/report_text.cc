@@ -84,6 +84,34 @@ std::string ToXmlText(std::string_view s) {
       });
 }
 
+std::string ToHtmlText(std::string_view s) {
+  const std::string text = ToXmlText(s);
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
 std::string ToSingleLine(std::string_view s) {
   return Transform(s,
                    [](uint32_t cp, std::string_view bytes, std::string* out) {

@@ -22,6 +22,11 @@ std::string ToValidUtf8(std::string_view s);
 // other than tab, LF and CR; U+FFFE; U+FFFF) are replaced with U+FFFD.
 std::string ToXmlText(std::string_view s);
 
+// Text safe inside an HTML/XHTML element or a quoted attribute value:
+// ToXmlText, then & < > " ' as entities (&amp; &lt; &gt; &quot; &#39;), so
+// markup in untrusted text stays text.
+std::string ToHtmlText(std::string_view s);
+
 // One line of plain text safe to print on a terminal or in a table cell:
 // tab, LF and CR become a space; other C0 controls, DEL and C1 controls
 // (which could carry terminal escape sequences) become U+FFFD.

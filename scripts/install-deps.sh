@@ -12,7 +12,7 @@ BUILD_PKGS=(
 )
 # Real components and checkers used by the test suite.
 TEST_PKGS=(
-  libxml2-utils python3 python3-jsonschema curl jq
+  libxml2-utils python3 python3-jsonschema curl jq chromium
   prometheus prometheus-alertmanager prometheus-pushgateway victoria-metrics
 )
 

@@ -101,6 +101,15 @@ TEST(RunSummaryTest, CriteriaAndSeriesText) {
             "+Inf {route=\"/api/quotes\"}");
 }
 
+TEST(ReportTextTest, HtmlTextEscapesMarkupAndQuotes) {
+  EXPECT_EQ(ToHtmlText("<script>alert('x')</script> & \"q\""),
+            "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;");
+  EXPECT_EQ(ToHtmlText("caf\xC3\xA9"), "caf\xC3\xA9");
+  // What XML cannot carry becomes U+FFFD, as in ToXmlText.
+  EXPECT_EQ(ToHtmlText(std::string("a\0b\x1b\xFF", 5)),
+            "a\xEF\xBF\xBD" "b\xEF\xBF\xBD\xEF\xBF\xBD");
+}
+
 TEST(RunSummaryTest, SeriesWorstFirstIsStable) {
   const RunResult run = testing::RepresentativeRun();
   const auto series = SeriesWorstFirst(run.gates[1].rules[1]);

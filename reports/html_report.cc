@@ -1,0 +1,499 @@
+#include "reports/html_report.h"
+
+#include <cmath>
+#include <set>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "base/number_format.h"
+#include "base/strings.h"
+#include "reports/html_style.h"
+#include "reports/report_text.h"
+#include "reports/rule_chart.h"
+#include "reports/run_summary.h"
+#include "rules/duration.h"
+
+namespace aurora {
+namespace {
+
+constexpr size_t kMaxCauses = 10;
+
+std::string H(std::string_view s) { return ToHtmlText(s); }
+
+// Text marks from DejaVu Sans / common system fonts (no emoji font needed);
+// the outcome word is always written next to them.
+std::string_view Mark(Outcome o) {
+  switch (o) {
+    case Outcome::kPass:
+      return "\xE2\x9C\x93";  // ✓
+    case Outcome::kWarn:
+      return "\xE2\x9A\xA0";  // ⚠
+    case Outcome::kPending:
+      return "\xE2\x97\xB7";  // ◷
+    case Outcome::kInconclusive:
+      return "?";
+    case Outcome::kError:
+      return "\xE2\x8A\x98";  // ⊘
+    case Outcome::kFail:
+      return "\xE2\x9C\x97";  // ✗
+  }
+  return "?";
+}
+constexpr std::string_view kDryRunMark = "\xE2\x97\x8C";  // ◌
+
+std::string OutcomeBadge(Outcome o) {
+  return absl::StrCat("<span class=\"badge ", Sv(OutcomeName(o)),
+                      "\"><span class=\"mark\" aria-hidden=\"true\">",
+                      Sv(Mark(o)), "</span> <span class=\"word\">",
+                      Sv(OutcomeName(o)), "</span></span>");
+}
+
+std::string RuleTitle(const RuleResult& rule) {
+  return rule.group.empty() ? rule.name
+                            : absl::StrCat(rule.group, " / ", rule.name);
+}
+
+std::string RuleId(size_t g, size_t r) { return absl::StrCat("rule-", g, "-", r); }
+
+struct Verdict {
+  std::string_view word;   // GO, NO-GO, UNDECIDED
+  std::string_view css;    // go, nogo, undecided
+  std::string_view mark;
+};
+
+Verdict VerdictOf(int exit_code) {
+  switch (exit_code) {
+    case 0:
+      return {"GO", "go", "\xE2\x9C\x93"};
+    case 1:
+      return {"NO-GO", "nogo", "\xE2\x9C\x97"};
+    default:
+      return {"UNDECIDED", "undecided", "?"};
+  }
+}
+
+// Whether a rule is one of the causes of the run's verdict.
+bool Causes(const RunResult& run, int exit_code, const RuleResult& rule) {
+  if (rule.dry_run) return false;
+  switch (exit_code) {
+    case 0:
+      return rule.outcome == Outcome::kWarn ||
+             rule.outcome == Outcome::kPending;
+    case 1:
+      return rule.outcome == Outcome::kFail ||
+             (run.strict && (rule.outcome == Outcome::kWarn ||
+                             rule.outcome == Outcome::kPending));
+    default:
+      return rule.outcome == Outcome::kError ||
+             rule.outcome == Outcome::kInconclusive;
+  }
+}
+
+std::string VerdictReason(const RunResult& run, int exit_code,
+                          const OutcomeCounts& counts) {
+  const int deciding = counts.total - counts.dry_run;
+  switch (exit_code) {
+    case 0:
+      if (run.verdict == Outcome::kPass) {
+        return deciding == 0
+                   ? std::string("No deciding rules.")
+                   : absl::StrCat("All ", deciding, " deciding rule",
+                                  deciding == 1 ? "" : "s", " pass.");
+      }
+      return absl::StrCat(
+          "Passes with ", counts.of(Outcome::kWarn), " warn and ",
+          counts.of(Outcome::kPending),
+          " pending, allowed without --strict. Rules to watch:");
+    case 1:
+      if (run.verdict == Outcome::kFail) {
+        return absl::StrCat(counts.of(Outcome::kFail), " rule",
+                            counts.of(Outcome::kFail) == 1 ? "" : "s",
+                            " fail", run.strict ? " (strict)" : "", ":");
+      }
+      return "Strict: warn and pending fail the run:";
+    default:
+      return absl::StrCat(
+          "No decision: ", counts.of(Outcome::kError), " error and ",
+          counts.of(Outcome::kInconclusive),
+          " inconclusive (a source failed or had no data):");
+  }
+}
+
+void AppendBanner(const RunResult& run, std::string* out) {
+  const int code = ExitCode(run);
+  const Verdict v = VerdictOf(code);
+  const OutcomeCounts counts = CountRules(run);
+  absl::StrAppend(out, "<section id=\"verdict\" class=\"verdict ", Sv(v.css),
+                  "\" data-verdict=\"", Sv(v.word), "\" data-exit-code=\"",
+                  code, "\" role=\"status\"><p class=\"verdict-word\">",
+                  "<span class=\"mark\" aria-hidden=\"true\">", Sv(v.mark),
+                  "</span> ", Sv(v.word), "</p><div class=\"verdict-body\">",
+                  "<p class=\"verdict-reason\">",
+                  H(VerdictReason(run, code, counts)), "</p>");
+  std::vector<std::string> causes;
+  size_t total = 0;
+  for (size_t g = 0; g < run.gates.size(); ++g) {
+    const GateResult& gate = run.gates[g];
+    for (size_t r = 0; r < gate.rules.size(); ++r) {
+      const RuleResult& rule = gate.rules[r];
+      if (!Causes(run, code, rule)) continue;
+      if (++total > kMaxCauses) continue;
+      causes.push_back(absl::StrCat(
+          "<li data-outcome=\"", Sv(OutcomeName(rule.outcome)), "\">",
+          OutcomeBadge(rule.outcome), " <a href=\"#", RuleId(g, r), "\">",
+          H(gate.name), " / ", H(RuleTitle(rule)), "</a>",
+          rule.reason.empty() ? "" : absl::StrCat(": ", H(rule.reason)),
+          "</li>"));
+    }
+  }
+  if (!causes.empty()) {
+    absl::StrAppend(out, "<ul class=\"causes\">", absl::StrJoin(causes, ""));
+    if (total > kMaxCauses) {
+      absl::StrAppend(out, "<li class=\"more\">and ", total - kMaxCauses,
+                      " more</li>");
+    }
+    absl::StrAppend(out, "</ul>");
+  }
+  absl::StrAppend(out, "<p class=\"verdict-counts\">", H(CountsText(counts)),
+                  " in ", run.gates.size(),
+                  run.gates.size() == 1 ? " gate" : " gates", " \xC2\xB7 exit ",
+                  code, " (", Sv(ExitMeaning(code)), ")",
+                  run.strict ? " \xC2\xB7 strict" : "", "</p></div></section>");
+}
+
+std::string ObservedCell(const RuleResult& rule, size_t cap) {
+  if (rule.series.empty()) return "<span class=\"none\">no data</span>";
+  const std::vector<const SeriesResult*> series = SeriesWorstFirst(rule);
+  std::string out = "<ul class=\"values\">";
+  for (size_t i = 0; i < series.size() && i < cap; ++i) {
+    const SeriesResult& s = *series[i];
+    absl::StrAppend(&out, "<li data-outcome=\"", Sv(OutcomeName(s.outcome)),
+                    "\"><span class=\"value\">", H(FormatNumberShort(s.value)),
+                    "</span>");
+    if (s.baseline) {
+      absl::StrAppend(&out, " <span class=\"baseline\">(baseline ",
+                      H(FormatNumberShort(*s.baseline)), ")</span>");
+    }
+    if (!s.labels.empty()) {
+      absl::StrAppend(&out, " <span class=\"labels\">",
+                      H(s.labels.ToString()), "</span>");
+    }
+    if (series.size() > 1) {
+      absl::StrAppend(&out, " <span class=\"series-outcome\">\xE2\x86\x92 ",
+                      Sv(Mark(s.outcome)), " ", Sv(OutcomeName(s.outcome)),
+                      "</span>");
+    }
+    out += "</li>";
+  }
+  if (series.size() > cap) {
+    absl::StrAppend(&out, "<li class=\"more\">\xE2\x80\xA6 and ",
+                    series.size() - cap, " more</li>");
+  }
+  return out + "</ul>";
+}
+
+std::string CriteriaCell(const RuleResult& rule) {
+  std::string out;
+  const auto add = [&](std::string_view kind,
+                       const std::vector<std::string>& list) {
+    if (list.empty()) return;
+    absl::StrAppend(&out, "<li data-kind=\"", Sv(kind), "\"><span class=\"kind\">",
+                    Sv(kind), ":</span> <code>",
+                    H(absl::StrJoin(list, " and ")), "</code></li>");
+  };
+  add("pass", rule.pass);
+  add("warn", rule.warn);
+  add("fail", rule.fail);
+  if (out.empty()) return "\xE2\x80\x94";
+  return absl::StrCat("<ul class=\"criteria\">", out, "</ul>");
+}
+
+std::string ReasonCell(const RuleResult& rule) {
+  std::string out;
+  if (!rule.reason.empty()) {
+    absl::StrAppend(&out, "<p class=\"reason\">", H(rule.reason), "</p>");
+  }
+  if (!rule.gate_file_error.empty()) {
+    absl::StrAppend(&out, "<p class=\"error\">", H(rule.gate_file_error), "</p>");
+  }
+  if (rule.baseline_missing) {
+    absl::StrAppend(&out, "<p class=\"warning\">baseline missing: ",
+                    H(rule.baseline_source), "</p>");
+  }
+  for (const std::string& w : rule.warnings) {
+    absl::StrAppend(&out, "<p class=\"warning\">warning: ", H(w), "</p>");
+  }
+  for (const auto& [k, v] : rule.annotations) {
+    absl::StrAppend(&out, "<p class=\"annotation\"><span class=\"key\">", H(k),
+                    ":</span> ", H(v), "</p>");
+  }
+  return out;
+}
+
+void AppendGate(const GateResult& gate, size_t g, const HtmlOptions& options,
+                std::string* out) {
+  absl::StrAppend(out, "<section class=\"gate\" id=\"gate-", g,
+                  "\" data-verdict=\"", Sv(OutcomeName(gate.verdict)),
+                  "\"><h3>", OutcomeBadge(gate.verdict), " ", H(gate.name));
+  if (!gate.title.empty()) absl::StrAppend(out, " \xE2\x80\x94 ", H(gate.title));
+  absl::StrAppend(out, "</h3><p class=\"gate-meta\">",
+                  H(CountsText(CountRules(gate))));
+  if (!gate.file.empty()) {
+    absl::StrAppend(out, " \xC2\xB7 file <code>", H(gate.file), "</code>");
+  }
+  absl::StrAppend(out, "</p>");
+  if (gate.rules.empty()) {
+    absl::StrAppend(out, "<p class=\"none\">No rules.</p></section>");
+    return;
+  }
+  absl::StrAppend(out,
+                  "<table class=\"rules\"><thead><tr><th scope=\"col\">Outcome</th>"
+                  "<th scope=\"col\">Rule</th><th scope=\"col\">Observed</th>"
+                  "<th scope=\"col\">Thresholds</th><th scope=\"col\">For</th>"
+                  "<th scope=\"col\">Reason</th></tr></thead><tbody>");
+  for (size_t r = 0; r < gate.rules.size(); ++r) {
+    const RuleResult& rule = gate.rules[r];
+    const std::string_view word = OutcomeName(rule.outcome);
+    absl::StrAppend(out, "<tr class=\"rule ", Sv(word), rule.dry_run ? " dry-run" : "",
+                    "\" id=\"", RuleId(g, r), "\" data-outcome=\"", Sv(word),
+                    "\" data-kind=\"", H(rule.kind), "\" data-source-type=\"",
+                    H(rule.source_type), "\" data-dry-run=\"",
+                    rule.dry_run ? "true" : "false", "\"><td class=\"outcome\">");
+    if (rule.dry_run) {
+      absl::StrAppend(out, "<span class=\"badge dry-run\"><span class=\"mark\" "
+                      "aria-hidden=\"true\">", Sv(kDryRunMark),
+                      "</span> <span class=\"word\">dry run</span></span> (",
+                      OutcomeBadge(rule.outcome), ")");
+    } else {
+      absl::StrAppend(out, OutcomeBadge(rule.outcome));
+    }
+    absl::StrAppend(out, "</td><th scope=\"row\" class=\"rule-name\">",
+                    H(RuleTitle(rule)), "<span class=\"rule-meta\">",
+                    H(rule.kind), " \xC2\xB7 ", H(rule.source), " (",
+                    H(rule.source_type), ")");
+    if (!rule.severity.empty()) absl::StrAppend(out, " \xC2\xB7 ", H(rule.severity));
+    if (rule.line > 0) absl::StrAppend(out, " \xC2\xB7 line ", rule.line);
+    if (HasChart(rule)) {
+      absl::StrAppend(out, " \xC2\xB7 <a href=\"#live-", g, "-", r,
+                      "\">chart</a>");
+    }
+    absl::StrAppend(out, "</span></th><td class=\"observed\">",
+                    ObservedCell(rule, options.max_values_per_row),
+                    "</td><td class=\"thresholds\">", CriteriaCell(rule),
+                    "</td><td class=\"for\">",
+                    rule.for_duration.empty() ? "\xE2\x80\x94" : H(rule.for_duration),
+                    "</td><td class=\"why\">", ReasonCell(rule), "</td></tr>");
+  }
+  absl::StrAppend(out, "</tbody></table></section>");
+}
+
+void AppendLive(const RunResult& run, const HtmlOptions& options,
+                std::string* out) {
+  std::string body;
+  for (size_t g = 0; g < run.gates.size(); ++g) {
+    const GateResult& gate = run.gates[g];
+    for (size_t r = 0; r < gate.rules.size(); ++r) {
+      const RuleResult& rule = gate.rules[r];
+      if (rule.source_type != "prometheus") continue;
+      const std::string id = absl::StrCat("live-", g, "-", r);
+      absl::StrAppend(&body, "<section class=\"live-rule\" id=\"", id,
+                      "\" data-outcome=\"", Sv(OutcomeName(rule.outcome)),
+                      "\"><h3>", OutcomeBadge(rule.outcome), " ", H(gate.name),
+                      " / ", H(RuleTitle(rule)), "</h3><p class=\"query\"><code>",
+                      H(rule.expr), "</code></p>");
+      if (HasChart(rule)) {
+        absl::StrAppend(&body, RenderRuleChart(run, rule, absl::StrCat(id, "-chart"),
+                                               options.max_series_per_chart,
+                                               options.chart_width,
+                                               options.chart_height));
+      } else {
+        absl::StrAppend(&body,
+                        "<p class=\"no-history\">No history to chart: ",
+                        run.window > absl::ZeroDuration()
+                            ? "the query returned no samples over the window."
+                            : "the run had no report window.",
+                        "</p>");
+      }
+      body += "</section>";
+    }
+  }
+  if (body.empty()) return;
+  absl::StrAppend(out, "<section id=\"live\"><h2>Live metrics</h2>");
+  if (run.window > absl::ZeroDuration()) {
+    absl::StrAppend(out, "<p class=\"window\">", H(Rfc3339Utc(run.eval_time - run.window)),
+                    " \xE2\x80\x93 ", H(Rfc3339Utc(run.eval_time)), " (",
+                    H(FormatPromDuration(run.window)),
+                    "). Shaded: where a point fails (dark) or warns (light); "
+                    "dashed grey box: the <code>for</code> window.</p>");
+  }
+  absl::StrAppend(out, body, "</section>");
+}
+
+std::string DeltaText(double value, double baseline) {
+  const double d = value - baseline;
+  std::string out = absl::StrCat(d > 0 ? "\xE2\x96\xB2 +" : d < 0 ? "\xE2\x96\xBC " : "= ",
+                                 FormatNumberShort(d));
+  if (baseline != 0 && std::isfinite(d) && std::isfinite(baseline)) {
+    absl::StrAppend(&out, " (", d > 0 ? "+" : "",
+                    FormatNumberShort(d / std::fabs(baseline) * 100), "%)");
+  }
+  return out;
+}
+
+// A 0..100 bar for percentages (coverage, mutation score): the number is
+// always printed beside it.
+bool IsPercent(const RuleResult& rule, double v) {
+  return (rule.source_type == "coverage" || rule.source_type == "mutation") &&
+         v >= 0 && v <= 100;
+}
+
+void AppendArtifacts(const RunResult& run, std::string* out) {
+  std::string body;
+  for (size_t g = 0; g < run.gates.size(); ++g) {
+    const GateResult& gate = run.gates[g];
+    for (size_t r = 0; r < gate.rules.size(); ++r) {
+      const RuleResult& rule = gate.rules[r];
+      if (rule.source_type == "prometheus") continue;
+      absl::StrAppend(&body, "<section class=\"artifact-rule\" data-outcome=\"",
+                      Sv(OutcomeName(rule.outcome)), "\"><h3>",
+                      OutcomeBadge(rule.outcome), " ", H(gate.name), " / ",
+                      H(RuleTitle(rule)), "</h3><p class=\"source\">",
+                      H(rule.source_type), ": <code>", H(rule.source_detail),
+                      "</code>");
+      if (!rule.baseline_source.empty()) {
+        absl::StrAppend(&body, " \xC2\xB7 baseline <code>", H(rule.baseline_source),
+                        "</code>", rule.baseline_missing ? " (missing)" : "");
+      }
+      absl::StrAppend(&body, "</p>");
+      if (rule.series.empty()) {
+        absl::StrAppend(&body, "<p class=\"none\">no data</p></section>");
+        continue;
+      }
+      absl::StrAppend(&body,
+                      "<table class=\"artifact\"><thead><tr><th scope=\"col\">Series</th>"
+                      "<th scope=\"col\">Value</th><th scope=\"col\">Baseline</th>"
+                      "<th scope=\"col\">Delta</th><th scope=\"col\">Outcome</th>"
+                      "</tr></thead><tbody>");
+      for (const SeriesResult& s : rule.series) {
+        absl::StrAppend(&body, "<tr data-outcome=\"", Sv(OutcomeName(s.outcome)),
+                        "\"><td class=\"labels\">",
+                        s.labels.empty() ? "\xE2\x80\x94" : H(s.labels.ToString()),
+                        "</td><td class=\"value\">", H(FormatNumberShort(s.value)));
+        if (IsPercent(rule, s.value)) {
+          absl::StrAppend(&body, "<span class=\"bar\" aria-hidden=\"true\"><span "
+                          "class=\"fill\" style=\"width:",
+                          FormatNumberShort(s.value), "%\"></span></span>");
+        }
+        absl::StrAppend(&body, "</td><td class=\"baseline\">",
+                        s.baseline ? H(FormatNumberShort(*s.baseline)) : "\xE2\x80\x94",
+                        "</td><td class=\"delta\">",
+                        s.baseline ? H(DeltaText(s.value, *s.baseline)) : "\xE2\x80\x94",
+                        "</td><td>", OutcomeBadge(s.outcome), "</td></tr>");
+      }
+      absl::StrAppend(&body, "</tbody></table></section>");
+    }
+  }
+  if (body.empty()) return;
+  absl::StrAppend(out, "<section id=\"artifacts\"><h2>Artifact results</h2>",
+                  body, "</section>");
+}
+
+void AppendMetadata(const RunResult& run, std::string* out) {
+  absl::StrAppend(out, "<section id=\"metadata\"><h2>Run details</h2><dl>");
+  const auto item = [&](std::string_view key, const std::string& html) {
+    absl::StrAppend(out, "<dt>", Sv(key), "</dt><dd>", html, "</dd>");
+  };
+  if (run.window > absl::ZeroDuration()) {
+    item("Time range",
+         H(absl::StrCat(Rfc3339Utc(run.eval_time - run.window), " \xE2\x80\x93 ",
+                        Rfc3339Utc(run.eval_time), " (",
+                        FormatPromDuration(run.window), ")")));
+  }
+  item("Evaluation time", H(Rfc3339Utc(run.eval_time)));
+  if (!Rfc3339Utc(run.started).empty() && run.started != absl::Time()) {
+    item("Started", H(Rfc3339Utc(run.started)));
+  }
+  item("Run duration", H(absl::StrCat(FormatNumberShort(run.duration_seconds), " s")));
+  item("Mode", run.strict ? "strict (warn and pending fail)"
+                          : "default (warn and pending pass)");
+  std::string tool = run.tool_version.empty() ? "unknown" : H(run.tool_version);
+  if (!run.tool_commit.empty()) absl::StrAppend(&tool, " (", H(run.tool_commit), ")");
+  item("aurora-gate", tool);
+  for (const auto& [k, v] : run.settings) {
+    item(k == "commit" ? "Commit" : "Setting",
+         absl::StrCat("<code>", H(k), "=", H(v), "</code>"));
+  }
+  absl::StrAppend(out, "</dl>");
+  if (!run.gates.empty()) {
+    absl::StrAppend(out, "<h3>Gate files</h3><table class=\"gate-files\"><thead><tr>"
+                    "<th scope=\"col\">Gate</th><th scope=\"col\">File</th>"
+                    "<th scope=\"col\">SHA-256</th></tr></thead><tbody>");
+    for (const GateResult& gate : run.gates) {
+      absl::StrAppend(out, "<tr><td>", H(gate.name), "</td><td><code>", H(gate.file),
+                      "</code></td><td><code class=\"hash\">", H(gate.file_sha256),
+                      "</code></td></tr>");
+    }
+    absl::StrAppend(out, "</tbody></table>");
+  }
+  std::set<std::tuple<std::string, std::string, std::string>> sources;
+  for (const GateResult& gate : run.gates) {
+    for (const RuleResult& rule : gate.rules) {
+      sources.insert({rule.source, rule.source_type, rule.source_detail});
+    }
+  }
+  if (!sources.empty()) {
+    absl::StrAppend(out, "<h3>Sources</h3><table class=\"sources\"><thead><tr>"
+                    "<th scope=\"col\">Source</th><th scope=\"col\">Type</th>"
+                    "<th scope=\"col\">Detail</th></tr></thead><tbody>");
+    for (const auto& [name, type, detail] : sources) {
+      absl::StrAppend(out, "<tr><td>", H(name), "</td><td>", H(type),
+                      "</td><td><code>", H(detail), "</code></td></tr>");
+    }
+    absl::StrAppend(out, "</tbody></table>");
+  }
+  absl::StrAppend(out, "</section>");
+}
+
+}  // namespace
+
+std::string RenderHtml(const RunResult& run, const HtmlOptions& options) {
+  const std::string title =
+      options.title.empty() ? "aurora-gate go-live report" : options.title;
+  const Verdict v = VerdictOf(ExitCode(run));
+  std::string out;
+  absl::StrAppend(&out,
+                  "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" "
+                  "lang=\"en\"><head><meta charset=\"utf-8\"/><meta "
+                  "name=\"viewport\" content=\"width=device-width, "
+                  "initial-scale=1\"/><title>",
+                  Sv(v.word), " \xE2\x80\x94 ", H(title), "</title><style>",
+                  Sv(kHtmlReportCss), "</style></head><body><header><h1>", H(title),
+                  "</h1><p class=\"subtitle\">Evaluated at ",
+                  H(Rfc3339Utc(run.eval_time)));
+  if (run.window > absl::ZeroDuration()) {
+    absl::StrAppend(&out, " over ", H(FormatPromDuration(run.window)));
+  }
+  const auto commit = run.settings.find("commit");
+  if (commit != run.settings.end()) {
+    absl::StrAppend(&out, " \xC2\xB7 commit <code>", H(commit->second), "</code>");
+  }
+  absl::StrAppend(&out, "</p></header><main>");
+  AppendBanner(run, &out);
+  absl::StrAppend(&out, "<section id=\"checklist\"><h2>Checklist</h2>");
+  if (run.gates.empty()) absl::StrAppend(&out, "<p class=\"none\">No gates.</p>");
+  for (size_t g = 0; g < run.gates.size(); ++g) {
+    AppendGate(run.gates[g], g, options, &out);
+  }
+  absl::StrAppend(&out, "</section>");
+  AppendLive(run, options, &out);
+  AppendArtifacts(run, &out);
+  AppendMetadata(run, &out);
+  absl::StrAppend(&out, "</main><footer>aurora-gate ", H(run.tool_version),
+                  "</footer></body></html>\n");
+  return out;
+}
+
+}  // namespace aurora
