@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "reports/html_report.h"
 #include "reports/json_report.h"
 #include "reports/junit_report.h"
 #include "reports/markdown_report.h"
@@ -109,6 +110,7 @@ bool WriteReports(const RunResult& run, const ReportPaths& paths,
   };
   if (!paths.junit.empty()) write(paths.junit, RenderJunit(run));
   if (!paths.json.empty()) write(paths.json, RenderJson(run));
+  if (!paths.html.empty()) write(paths.html, RenderHtml(run, HtmlOptions{}));
   if (!paths.markdown.empty() || !paths.github_step_summary.empty()) {
     MarkdownOptions md_options;
     md_options.html_report_url = paths.report_url;

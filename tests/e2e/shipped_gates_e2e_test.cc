@@ -4,6 +4,7 @@
 // runbook's alert file passes `promtool check rules`, and `lint --prometheus`
 // places the server's parse errors in the file.
 #include <cstdio>
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -12,6 +13,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rapidjson/document.h"
+#include "tests/testing/chromium.h"
 #include "tests/testing/prometheus_harness.h"
 #include "tests/testing/subprocess.h"
 
@@ -178,6 +180,63 @@ TEST_F(ShippedGatesTest, ReportReadsTheWindowAndDecidesAsCheck) {
                                   "docs/report-schema.json", dir + "/" + job + ".json"});
     EXPECT_EQ(v.exit_code, 0) << v.out << v.err;
   }
+}
+
+size_t Count(const std::string& haystack, const std::string& needle) {
+  size_t n = 0;
+  for (size_t at = haystack.find(needle); at != std::string::npos;
+       at = haystack.find(needle, at + needle.size())) {
+    ++n;
+  }
+  return n;
+}
+
+// The go-live page from the binary, opened in headless Chromium: the DOM the
+// browser built has the verdict, a row and a chart (with its threshold line)
+// per rule; a screenshot is kept in build/<preset>/test-artifacts.
+TEST_F(ShippedGatesTest, ReportHtmlOpensInABrowserWithAChartPerLiveRule) {
+  ASSERT_NE(server_, nullptr);
+  ASSERT_FALSE(testing::ChromiumPath().empty())
+      << "headless Chromium is required: scripts/install-deps.sh --test";
+  std::string dir = testing::MakeTempDir();
+  struct Case {
+    std::string job, verdict;
+    int exit_code;
+  } cases[] = {{"aurora-api", "GO", 0}, {"aurora-bad", "NO-GO", 1}};
+  for (const Case& c : cases) {
+    const std::string html = dir + "/" + c.job + ".html";
+    auto r = testing::RunProcess(
+        {AURORA_GATE_BIN, "report", "gates/postdeploy.yaml",
+         "gates/stop-conditions.yaml", "--at", kAt, "--window", "30m", "--set",
+         "AURORA_JOB=" + c.job, "--set", "commit=0123abc", "--html", html,
+         "--color", "never"},
+        {{"PROMETHEUS_URL", server_->url()},
+         {"GITHUB_STEP_SUMMARY", "\x01unset"}});
+    ASSERT_EQ(r.exit_code, c.exit_code) << r.out << r.err;
+    const testing::BrowserRun b = testing::DumpDom(html);
+    ASSERT_EQ(b.exit_code, 0) << b.command << "\n" << b.err;
+    const std::string& dom = b.out;
+    EXPECT_THAT(dom, HasSubstr("data-verdict=\"" + c.verdict + "\""));
+    // postdeploy has 6 rules, stop-conditions 5: all live, all charted.
+    EXPECT_EQ(Count(dom, "<tr class=\"rule "), 11u);
+    EXPECT_EQ(Count(dom, "<svg class=\"chart\""), 11u);
+    EXPECT_EQ(Count(dom, "<p class=\"no-history\">"), 0u);
+    EXPECT_GE(Count(dom, "<line class=\"threshold "), 11u);
+    EXPECT_EQ(Count(dom, "<script"), 0u);
+    EXPECT_THAT(dom, HasSubstr("0123abc"));
+    if (c.verdict == "NO-GO") {
+      EXPECT_GE(Count(dom, "<rect class=\"stretch fail\""), 1u);
+      EXPECT_GE(Count(dom, "<tr class=\"rule fail"), 1u);
+    }
+  }
+  const std::string artifacts = AURORA_TEST_ARTIFACTS_DIR;
+  std::filesystem::create_directories(artifacts);
+  const std::string png = artifacts + "/golive-e2e-nogo.png";
+  const testing::BrowserRun shot =
+      testing::Screenshot(dir + "/aurora-bad.html", png, 1280, 3000);
+  ASSERT_EQ(shot.exit_code, 0) << shot.command << "\n" << shot.err;
+  EXPECT_GT(testing::ReadWholeFile(png).size(), 20000u);
+  std::filesystem::remove_all(dir);
 }
 
 TEST_F(ShippedGatesTest, RunbookAlertsAsWrittenFireOnTheFirst5xx) {
