@@ -117,7 +117,7 @@ TEST(WatchE2ETest, RuleMovesThroughPendingFiringResolvedInRealTime) {
   Background watch({AURORA_GATE_BIN, "watch", gate, "--prometheus", prom->url(),
                     "--interval", "1s", "--duration", "2m", "--keep-running",
                     "--listen", absl::StrCat("127.0.0.1:", watcher_port), "--json",
-                    dir + "/report.json"},
+                    dir + "/report.json", "--html", dir + "/golive.html"},
                    dir + "/watch.log");
   const auto kWait = std::chrono::seconds(30);
   // Before the first scrape the query has no data (inconclusive); once 0 is
@@ -146,7 +146,14 @@ TEST(WatchE2ETest, RuleMovesThroughPendingFiringResolvedInRealTime) {
   // SIGTERM: the current cycle finishes, the report is written; a stop
   // condition tripped during the watch, so the exit code is 1.
   EXPECT_EQ(watch.Stop(std::chrono::seconds(20)), 1) << watch.Log();
-  EXPECT_THAT(testing::ReadWholeFile(dir + "/report.json"), HasSubstr("\"verdict\": \"fail\""));
+  const std::string json = testing::ReadWholeFile(dir + "/report.json");
+  EXPECT_THAT(json, HasSubstr("\"verdict\": \"fail\""));
+  // --html: the span watched is read once at the end and charted (the JSON
+  // carries the same series).
+  EXPECT_THAT(json, HasSubstr("\"history\": {"));
+  const std::string html = testing::ReadWholeFile(dir + "/golive.html");
+  EXPECT_THAT(html, HasSubstr("<svg class=\"chart\""));
+  EXPECT_THAT(html, HasSubstr("<line class=\"threshold fail\""));
   EXPECT_THAT(watch.Log(), HasSubstr("watch finished"));
   ASSERT_EQ(std::system(("rm -rf '" + dir + "'").c_str()), 0);
 }
