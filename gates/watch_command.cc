@@ -240,6 +240,23 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
   std::map<std::string, std::string> fired_on;
   std::map<std::string, absl::Time> incident_start;
   std::map<std::string, std::vector<std::string>> incident_rules;
+  // Incidents an earlier (killed or stopped) run opened: the same transition
+  // continues them with the same start and rules, so their actions carry the
+  // same idempotency key; a healthy gate resolves them.
+  std::map<std::string, OpenIncident> carried;
+  for (const GateFile& g : gates) {
+    absl::StatusOr<std::optional<OpenIncident>> open = actions.LoadIncident(g);
+    if (!open.ok()) {
+      log.Log("error", "cannot read the incident an earlier run left",
+              {{"gate", g.name}, {"error", std::string(open.status().message())}});
+    } else if (open->has_value()) {
+      log.Log("info", "continuing the incident an earlier run opened",
+              {{"gate", g.name}, {"on", (*open)->on},
+               {"since", absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", (*open)->start,
+                                          absl::UTCTimeZone())}});
+      carried[g.path] = **open;
+    }
+  }
 
   LiveStates states;
   std::map<std::string, RuleCounts> counts;
@@ -361,6 +378,15 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
     for (size_t i = 0; i < run.gates.size() && i < gates.size(); ++i) {
       const GateResult& g = run.gates[i];
       std::string& prev = fired_on[g.file];
+      auto carry = carried.find(g.file);
+      if (carry != carried.end() && prev.empty() && g.verdict == Outcome::kPass) {
+        // Healthy at restart: resolve the incident the earlier run opened.
+        prev = carry->second.on;
+        incident_start[g.file] = carry->second.start;
+        incident_rules[g.file] = carry->second.rules;
+        carried.erase(carry);
+        carry = carried.end();
+      }
       std::string on;
       if (tripped.fail && prev != "fail" && g.verdict == Outcome::kFail) {
         on = "fail";
@@ -377,12 +403,34 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
         on = "pass";
       }
       if (on.empty()) continue;
+      std::vector<std::string> rules;
       if (on == "fail" || on == "error" || on == "warn") {
-        incident_start[g.file] = run.eval_time;
-        incident_rules[g.file] = MakeActionEvent(on, g, run.eval_time, run.eval_time).rules;
+        if (carry != carried.end() && carry->second.on == on) {
+          incident_start[g.file] = carry->second.start;
+          incident_rules[g.file] = carry->second.rules;
+        } else {
+          incident_start[g.file] = run.eval_time;
+          incident_rules[g.file] = MakeActionEvent(on, g, run.eval_time, run.eval_time).rules;
+        }
+        if (carry != carried.end()) carried.erase(carry);
+        rules = incident_rules[g.file];
+        // Recorded before its actions are spooled: a run killed in between
+        // continues this incident rather than opening another.
+        if (absl::Status st = actions.SaveIncident(
+                gates[i], OpenIncident{on, incident_start[g.file], rules});
+            !st.ok()) {
+          log.Log("error", "cannot record the incident in the spool",
+                  {{"gate", g.name}, {"error", std::string(st.message())}});
+        }
+      } else if (on == "pass") {
+        if (absl::Status st = actions.CloseIncident(gates[i]); !st.ok()) {
+          log.Log("error", "cannot close the incident in the spool",
+                  {{"gate", g.name}, {"error", std::string(st.message())}});
+        }
       }
       fire(gates[i], on, g, run, incident_start.count(g.file) ? incident_start[g.file]
-                                                              : run.eval_time, {});
+                                                              : run.eval_time,
+           rules);
       prev = on;
     }
     last = std::move(run);
