@@ -24,7 +24,6 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_replace.h"
 #include "absl/time/time.h"
 #include "base/strings.h"
 
@@ -64,50 +63,6 @@ absl::Status CheckReadable(std::string_view what, const std::string& path) {
   }
   std::fclose(f);
   return absl::OkStatus();
-}
-
-// The parts of `url` RedactUrl drops, which must not appear in a message
-// either (curl's error buffer sometimes quotes the host or the URL).
-std::vector<std::string> SecretsOf(std::string_view url) {
-  std::vector<std::string> secrets;
-  size_t authority = url.find("://");
-  authority = authority == std::string_view::npos ? 0 : authority + 3;
-  size_t path = url.find_first_of("/?#", authority);
-  if (path == std::string_view::npos) path = url.size();
-  size_t at = url.substr(0, path).rfind('@');
-  if (at != std::string_view::npos && at >= authority) {
-    std::string_view userinfo = url.substr(authority, at - authority);
-    secrets.emplace_back(userinfo);
-    size_t colon = userinfo.find(':');
-    if (colon != std::string_view::npos) {
-      secrets.emplace_back(userinfo.substr(colon + 1));
-    }
-  }
-  size_t query = url.find_first_of("?#", path);
-  if (query != std::string_view::npos) {
-    secrets.emplace_back(url.substr(query + 1));
-  }
-  // Longest first, so a secret containing another is replaced whole; very
-  // short strings would mangle the message and are not worth hiding.
-  std::sort(secrets.begin(), secrets.end(),
-            [](const std::string& a, const std::string& b) {
-              return a.size() > b.size();
-            });
-  secrets.erase(
-      std::remove_if(secrets.begin(), secrets.end(),
-                     [](const std::string& s) { return s.size() < 3; }),
-      secrets.end());
-  return secrets;
-}
-
-std::string Scrub(std::string text, const std::string& url) {
-  if (!url.empty()) {
-    text = absl::StrReplaceAll(text, {{url, RedactUrl(url)}});
-  }
-  for (const std::string& s : SecretsOf(url)) {
-    text = absl::StrReplaceAll(text, {{s, "***"}});
-  }
-  return text;
 }
 
 // A duration as curl's milliseconds: 0 (curl: no limit) when infinite, at
@@ -187,7 +142,7 @@ absl::Status TransportError(const Transfer& t, CURLcode code) {
   std::string detail =
       t.error[0] != '\0' ? std::string(t.error) : curl_easy_strerror(code);
   std::string message =
-      absl::StrCat(t.what, ": ", Scrub(std::move(detail), t.request->url));
+      absl::StrCat(t.what, ": ", RedactUrlIn(detail, t.request->url));
   switch (code) {
     case CURLE_OPERATION_TIMEDOUT:
       return absl::DeadlineExceededError(message);

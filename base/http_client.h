@@ -58,8 +58,8 @@ class HttpClient {
   // truncated transfer), kDeadlineExceeded (timeout); a malformed request
   // (method, URL, timeout, GET with a body) is kInvalidArgument. An HTTP
   // error status (4xx/5xx) is NOT a failure: it is a response. Messages name
-  // the method and URL with any userinfo/password and query string REDACTED
-  // (never log secrets), e.g. "GET http://host:9090/api/v1/query: ...".
+  // the method and the URL as RedactUrl shows it (never log secrets), e.g.
+  // "GET http://host:9090/api/v1/query: ...".
   // Blocks until every request has finished or failed.
   // Thread-compatible: one SendAll at a time per client.
   virtual std::vector<absl::StatusOr<HttpResponse>> SendAll(
@@ -69,9 +69,30 @@ class HttpClient {
   absl::StatusOr<HttpResponse> Send(const HttpRequest& r);
 };
 
-// "https://user:***@host:9090/api/v1/query?token=x#f" ->
-// "https://host:9090/api/v1/query" (userinfo, query and fragment dropped).
+// The one way a URL is shown in a log line, report, metric label or error
+// message. Userinfo and fragment are dropped, every query value is masked
+// ("?token=***&a=***"), and so is each path segment that carries a secret:
+// every segment after one named services, webhooks, webhook, hooks or hook
+// (Slack's /services/T/B/token, Discord's /api/webhooks/id/token,
+// Mattermost's /hooks/key: the token is in the path) and after the first on
+// hooks.slack.com; a segment after one named token, key, secret, apikey or
+// password; a segment whose name says secret/token/password
+// ("secret-token"); and any long random-looking segment (>= 16 characters of
+// letters and digits mixed, or >= 32 of upper and lower case). Ordinary URLs
+// stay readable: "http://host:9090/api/v1/query" is returned as is.
+//   "https://u:pw@hooks.slack.com/services/T0/B0/XXXX?x=1#f"
+//     -> "https://hooks.slack.com/services/***/***/***?x=***"
 std::string RedactUrl(std::string_view url);
+
+// The pieces of `url` that RedactUrl masks (userinfo, password, query string
+// and values, fragment, secret path segments), longest first; pieces shorter
+// than 3 bytes are left out (hiding them would mangle a message).
+std::vector<std::string> UrlSecrets(std::string_view url);
+
+// `text` (an error message that may quote `url` or pieces of it, as curl's
+// error buffer does) with `url` replaced by RedactUrl(url) and then every
+// UrlSecrets(url) piece by "***".
+std::string RedactUrlIn(std::string_view text, std::string_view url);
 
 // application/x-www-form-urlencoded encoding of key/value pairs in the given
 // order: "k=v&k2=v2". Bytes other than A-Z a-z 0-9 - . _ ~ become %XX

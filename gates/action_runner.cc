@@ -50,10 +50,10 @@ absl::Status ActionRunner::Start(const std::vector<GateFile>& gates) {
 absl::Status ActionRunner::Fire(const GateFile& gate, const std::string& on,
                                 const GateResult& result, const RunResult& run,
                                 absl::Time incident_start, absl::Time now,
-                                std::vector<std::string> resolved_rules) {
+                                std::vector<std::string> rules) {
   std::vector<SpoolRecord> records;
   ActionEvent event =
-      MakeActionEvent(on, result, incident_start, now, std::move(resolved_rules));
+      MakeActionEvent(on, result, incident_start, now, std::move(rules));
   SecretSource secrets{EnvironmentLookup(), env_.files};
   for (size_t i = 0; i < gate.actions.size(); ++i) {
     const ActionSpec& spec = gate.actions[i];
@@ -74,6 +74,26 @@ absl::Status ActionRunner::Fire(const GateFile& gate, const std::string& on,
   }
   if (absl::Status s = EnsureSender(); !s.ok()) return s;
   return sender_->Fire(records);
+}
+
+absl::StatusOr<std::optional<OpenIncident>> ActionRunner::LoadIncident(
+    const GateFile& gate) {
+  if (gate.actions.empty() || dry_run_) return std::optional<OpenIncident>();
+  if (absl::Status s = EnsureSender(); !s.ok()) return s;
+  return spool_->LoadIncident(gate.path);
+}
+
+absl::Status ActionRunner::SaveIncident(const GateFile& gate,
+                                        const OpenIncident& incident) {
+  if (gate.actions.empty() || dry_run_) return absl::OkStatus();
+  if (absl::Status s = EnsureSender(); !s.ok()) return s;
+  return spool_->PutIncident(gate.path, incident);
+}
+
+absl::Status ActionRunner::CloseIncident(const GateFile& gate) {
+  if (gate.actions.empty() || dry_run_) return absl::OkStatus();
+  if (absl::Status s = EnsureSender(); !s.ok()) return s;
+  return spool_->RemoveIncident(gate.path);
 }
 
 }  // namespace aurora

@@ -34,12 +34,22 @@ class ActionRunner {
   absl::Status Start(const std::vector<GateFile>& gates);
 
   // Fires the actions of `gate` whose `on` is `on` (fail, error, warn,
-  // pass, resolved, start). OK when every action was delivered (or, in dry
-  // run, described); otherwise the loud failure of the actions that gave up.
+  // pass, resolved, start). `rules`: the incident's rules (for resolved, or
+  // for a continued incident); empty picks them from `result`. OK when
+  // every action was delivered (or, in dry run, described); otherwise the
+  // loud failure of the actions that gave up.
   absl::Status Fire(const GateFile& gate, const std::string& on,
                     const GateResult& result, const RunResult& run,
                     absl::Time incident_start, absl::Time now,
-                    std::vector<std::string> resolved_rules = {});
+                    std::vector<std::string> rules = {});
+
+  // The open incident of `gate` kept in the spool (see OpenIncident), for
+  // `watch`: Save before firing its actions, Close when the gate is healthy
+  // again, Load at start to continue what an earlier run opened. No-ops
+  // (nullopt) for a gate without actions and in dry run.
+  absl::StatusOr<std::optional<OpenIncident>> LoadIncident(const GateFile& gate);
+  absl::Status SaveIncident(const GateFile& gate, const OpenIncident& incident);
+  absl::Status CloseIncident(const GateFile& gate);
 
  private:
   absl::Status EnsureSender();

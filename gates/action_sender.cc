@@ -32,26 +32,7 @@ bool LooksLikeUrl(std::string_view s) {
          absl::StartsWith(Sv(s), "https://");
 }
 
-// A transport error names the URL as RedactUrl writes it, which keeps the
-// path (and so a webhook token): rewrite it to DisplayUrl.
-std::string Scrub(std::string_view message, const std::string& url) {
-  const std::string display = DisplayUrl(url);
-  return absl::StrReplaceAll(Sv(message),
-                             {{url, display}, {RedactUrl(url), display}});
-}
-
 }  // namespace
-
-std::string DisplayUrl(std::string_view url) {
-  std::string r = RedactUrl(url);
-  size_t authority = r.find("://");
-  authority = authority == std::string::npos ? 0 : authority + 3;
-  size_t path = r.find('/', authority);
-  if (path == std::string::npos) return r;
-  size_t second = r.find('/', path + 1);
-  if (second == std::string::npos || second + 1 == r.size()) return r;
-  return r.substr(0, second) + "/***";
-}
 
 std::string ActionDisplayName(const ActionSpec& spec, int index,
                               std::string_view gate) {
@@ -64,7 +45,7 @@ std::string ActionDisplayName(const ActionSpec& spec, int index,
   if (spec.kind == "exec") {
     if (!spec.argv.empty()) absl::StrAppend(&out, " exec ", spec.argv[0]);
   } else {
-    absl::StrAppend(&out, " POST ", DisplayUrl(SettingOr(spec, "url")));
+    absl::StrAppend(&out, " POST ", RedactUrl(SettingOr(spec, "url")));
   }
   return out;
 }
@@ -231,7 +212,7 @@ std::string DescribeDryRun(const SpoolRecord& r) {
   if (r.kind == "exec") {
     std::vector<std::string> shown;
     for (const std::string& a : r.argv) {
-      shown.push_back(LooksLikeUrl(a) ? DisplayUrl(a) : a);
+      shown.push_back(LooksLikeUrl(a) ? RedactUrl(a) : a);
     }
     absl::StrAppend(&out, "would run ", r.action, ":\n  argv: [",
                     absl::StrJoin(shown, ", "), "]\n");
@@ -242,7 +223,7 @@ std::string DescribeDryRun(const SpoolRecord& r) {
                     "\n  stdin:\n", r.stdin_data);
   } else {
     absl::StrAppend(&out, "would send ", r.action, ":\n  ", r.request.method,
-                    " ", DisplayUrl(r.request.url), "\n");
+                    " ", RedactUrl(r.request.url), "\n");
     for (const HttpHeader& h : r.request.headers) {
       const bool shown = absl::EqualsIgnoreCase(h.name, "Content-Type") ||
                          absl::EqualsIgnoreCase(h.name, "Idempotency-Key");
@@ -416,7 +397,7 @@ absl::Status ActionSender::Deliver(std::vector<SpoolRecord> records) {
           const bool final =
               res.status().code() == absl::StatusCode::kInvalidArgument;
           done[due_http[j]] = Settle(
-              r, false, final, Scrub(Sv(res.status().message()), r.request.url),
+              r, false, final, RedactUrlIn(Sv(res.status().message()), r.request.url),
               std::nullopt, failures);
           continue;
         }

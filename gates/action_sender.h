@@ -5,7 +5,7 @@
 // attempt, retries transport errors, 5xx, 408 and 429 (Retry-After honoured)
 // with exponential backoff and jitter within the budget, removes it only
 // after success and otherwise keeps it marked failed and says so loudly.
-// Time only through Clock. No message names a secret (see DisplayUrl).
+// Time only through Clock. No message names a secret (URLs as base/http_client.h's RedactUrl shows them).
 #ifndef AURORA_GATES_ACTION_SENDER_H_
 #define AURORA_GATES_ACTION_SENDER_H_
 
@@ -39,14 +39,8 @@ struct DeliveryPolicy {
   absl::Duration exec_timeout = absl::Minutes(5);  // per exec attempt
 };
 
-// A URL fit for messages: RedactUrl (no userinfo, query, fragment), then
-// only the first path segment, the rest "/***" — webhook tokens live in
-// paths (https://hooks.slack.com/services/T0/B0/SECRET →
-// https://hooks.slack.com/services/***).
-std::string DisplayUrl(std::string_view url);
-
 // How an action is named in messages: "<gate> action <N> (<kind> on <on>)",
-// with `name:` when the action sets one, then "POST <DisplayUrl>" or
+// with `name:` when the action sets one, then "POST <RedactUrl>" or
 // "exec <argv[0]>". Never a secret.
 std::string ActionDisplayName(const ActionSpec& spec, int index,
                               std::string_view gate);
@@ -81,10 +75,10 @@ absl::StatusOr<SpoolRecord> BuildActionRecord(
     const RunResult& run, const GateResult& gate, absl::Time now,
     const DeliveryPolicy& policy, const SecretSource& secrets);
 
-// What --dry-run shows instead of sending: method, DisplayUrl, headers with
+// What --dry-run shows instead of sending: method, RedactUrl, headers with
 // every value but Content-Type's and Idempotency-Key's masked as "***",
 // and the body; for exec the argv (arguments that look like URLs shown as
-// DisplayUrl) and the added environment.
+// RedactUrl) and the added environment.
 std::string DescribeDryRun(const SpoolRecord& record);
 
 // Parses Retry-After: delta-seconds or an HTTP-date (IMF-fixdate, RFC 850

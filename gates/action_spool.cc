@@ -9,10 +9,13 @@
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
+#include <fstream>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "base/digest.h"
 #include "base/strings.h"
 #include "rapidjson/document.h"
 #include "rapidjson/stringbuffer.h"
@@ -23,6 +26,8 @@ namespace {
 
 constexpr std::string_view kSuffix = ".action";
 constexpr std::string_view kTempSuffix = ".tmp";
+constexpr std::string_view kIncidentSuffix = ".incident";
+constexpr std::string_view kIncidentHeader = "aurora-gate incident v1";
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
@@ -306,9 +311,12 @@ absl::Status Spool::Put(const SpoolRecord& record) {
     return absl::InvalidArgumentError(
         absl::StrCat("spool record id \"", record.id, "\" is not hex"));
   }
-  const std::string path = PathOf(record.id);
+  return WriteAtomically(PathOf(record.id), SerializeSpoolRecord(record));
+}
+
+absl::Status Spool::WriteAtomically(const std::string& path,
+                                    const std::string& data) const {
   const std::string tmp = absl::StrCat(path, ".", ::getpid(), Sv(kTempSuffix));
-  const std::string data = SerializeSpoolRecord(record);
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return absl::UnavailableError(Errno("cannot create", tmp));
   size_t done = 0;
@@ -334,6 +342,55 @@ absl::Status Spool::Put(const SpoolRecord& record) {
     std::string msg = Errno("cannot rename into", path);
     ::unlink(tmp.c_str());
     return absl::UnavailableError(msg);
+  }
+  return SyncDir(dir_);
+}
+
+std::string Spool::IncidentPath(std::string_view gate_key) const {
+  return absl::StrCat(dir_, "/", Sha256Hex(gate_key), Sv(kIncidentSuffix));
+}
+
+absl::Status Spool::PutIncident(std::string_view gate_key,
+                                const OpenIncident& incident) {
+  std::string text = absl::StrCat(Sv(kIncidentHeader), "\n", incident.on, "\n",
+                                  absl::ToUnixNanos(incident.start), "\n");
+  for (const std::string& rule : incident.rules) absl::StrAppend(&text, rule, "\n");
+  return WriteAtomically(IncidentPath(gate_key), text);
+}
+
+absl::StatusOr<std::optional<OpenIncident>> Spool::LoadIncident(
+    std::string_view gate_key) const {
+  const std::string path = IncidentPath(gate_key);
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) {
+    if (errno == ENOENT) return std::optional<OpenIncident>();
+    return absl::UnavailableError(Errno("cannot read", path));
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::UnavailableError(Errno("cannot read", path));
+  std::string header, on, start;
+  OpenIncident incident;
+  int64_t nanos = 0;
+  if (!std::getline(in, header) || header != kIncidentHeader ||
+      !std::getline(in, on) || !std::getline(in, start) ||
+      !absl::SimpleAtoi(start, &nanos)) {
+    return absl::DataLossError(
+        absl::StrCat(path, ": not an aurora-gate incident file (expected \"",
+                     Sv(kIncidentHeader), "\", a transition and a time)"));
+  }
+  incident.on = on;
+  incident.start = absl::FromUnixNanos(nanos);
+  for (std::string rule; std::getline(in, rule);) {
+    if (!rule.empty()) incident.rules.push_back(rule);
+  }
+  return std::optional<OpenIncident>(std::move(incident));
+}
+
+absl::Status Spool::RemoveIncident(std::string_view gate_key) {
+  const std::string path = IncidentPath(gate_key);
+  if (::unlink(path.c_str()) != 0) {
+    if (errno == ENOENT) return absl::OkStatus();
+    return absl::UnavailableError(Errno("cannot remove", path));
   }
   return SyncDir(dir_);
 }

@@ -8,6 +8,7 @@
 #define AURORA_GATES_ACTION_SPOOL_H_
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -50,6 +51,17 @@ std::string SerializeSpoolRecord(const SpoolRecord& record);
 // kDataLoss naming what is wrong (unknown version, bad JSON, missing field).
 absl::StatusOr<SpoolRecord> ParseSpoolRecord(std::string_view text);
 
+// The incident a watcher opened for a gate and has fired actions for: the
+// transition (fail, error, warn), when it began and the rules that tripped
+// it. Kept in the spool until the gate is healthy again, so a restarted
+// watcher continues the incident (same idempotency key) instead of opening
+// a new one.
+struct OpenIncident {
+  std::string on;
+  absl::Time start;
+  std::vector<std::string> rules;
+};
+
 class Spool {
  public:
   // Opens `dir`, creating it (and missing parents) with mode 0700; an
@@ -75,6 +87,15 @@ class Spool {
   absl::StatusOr<std::vector<SpoolRecord>> LoadFailed(
       std::vector<std::string>* problems = nullptr) const;
 
+  // The open incident of the gate identified by `gate_key` (its file
+  // path): "<sha256(gate_key)>.incident", written atomically like a record.
+  // LoadIncident: nullopt when none; kDataLoss naming the file when it is
+  // not an incident file.
+  absl::Status PutIncident(std::string_view gate_key, const OpenIncident& incident);
+  absl::StatusOr<std::optional<OpenIncident>> LoadIncident(
+      std::string_view gate_key) const;
+  absl::Status RemoveIncident(std::string_view gate_key);
+
   const std::string& dir() const { return dir_; }
   std::string PathOf(std::string_view id) const;
 
@@ -82,6 +103,9 @@ class Spool {
   explicit Spool(std::string dir) : dir_(std::move(dir)) {}
   absl::StatusOr<std::vector<SpoolRecord>> Load(
       SpoolRecord::State state, std::vector<std::string>* problems) const;
+  // Temp file, fsync, rename, fsync of the directory.
+  absl::Status WriteAtomically(const std::string& path, const std::string& data) const;
+  std::string IncidentPath(std::string_view gate_key) const;
 
   std::string dir_;
 };

@@ -25,7 +25,8 @@ struct SelfMetrics::Impl {
   prometheus::Counter* evaluations = nullptr;
   prometheus::Counter* evaluation_errors = nullptr;
   prometheus::Counter* missed_cycles = nullptr;
-  prometheus::Gauge* cycle_seconds = nullptr;
+  prometheus::Gauge* last_cycle_seconds = nullptr;
+  prometheus::Histogram* cycle_seconds = nullptr;
   prometheus::Histogram* query_latency = nullptr;
   prometheus::Gauge* reload_ok = nullptr;
   prometheus::Gauge* reload_time = nullptr;
@@ -69,11 +70,18 @@ absl::StatusOr<std::unique_ptr<SelfMetrics>> SelfMetrics::Start(
                                .Help("Evaluation slots skipped because a cycle overran the interval")
                                .Register(r)
                                .Add({});
-    impl->cycle_seconds = &prometheus::BuildGauge()
-                               .Name("aurora_gate_cycle_duration_seconds")
-                               .Help("Duration of the last evaluation cycle")
-                               .Register(r)
-                               .Add({});
+    impl->last_cycle_seconds = &prometheus::BuildGauge()
+                                    .Name("aurora_gate_last_cycle_duration_seconds")
+                                    .Help("Duration of the last evaluation cycle")
+                                    .Register(r)
+                                    .Add({});
+    impl->cycle_seconds =
+        &prometheus::BuildHistogram()
+             .Name("aurora_gate_cycle_duration_seconds")
+             .Help("Duration of the evaluation cycles (queries, judging, actions excluded)")
+             .Register(r)
+             .Add({}, prometheus::Histogram::BucketBoundaries{
+                          0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 15, 30, 60});
     impl->query_latency =
         &prometheus::BuildHistogram()
              .Name("aurora_gate_query_duration_seconds")
@@ -123,7 +131,8 @@ int SelfMetrics::port() const {
 
 void SelfMetrics::RecordCycle(const RunResult& run, double cycle_seconds) {
   impl_->evaluations->Increment();
-  impl_->cycle_seconds->Set(cycle_seconds);
+  impl_->last_cycle_seconds->Set(cycle_seconds);
+  impl_->cycle_seconds->Observe(cycle_seconds);
   for (const GateResult& g : run.gates) {
     for (const RuleResult& r : g.rules) {
       std::map<std::string, std::string> labels = {

@@ -25,7 +25,7 @@ class SelfMetrics {
 
   // After each evaluation cycle: per-rule outcome (0 pass .. 5 fail, the
   // order of rules/outcome.h) and last value (first series), rules without
-  // data, evaluations, evaluation errors, cycle duration.
+  // data, evaluations, evaluation errors, cycle duration (last, histogram).
   void RecordCycle(const RunResult& run, double cycle_seconds);
   void RecordQueryLatency(double seconds);
   void RecordMissedCycles(int n);

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "base/heap_release.h"
 #include "base/number_format.h"
 #include "base/strings.h"
 #include "gates/action_runner.h"
@@ -270,6 +271,23 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
   std::map<std::string, std::string> fired_on;
   std::map<std::string, absl::Time> incident_start;
   std::map<std::string, std::vector<std::string>> incident_rules;
+  // Incidents an earlier (killed or stopped) run opened: the same transition
+  // continues them with the same start and rules, so their actions carry the
+  // same idempotency key; a healthy gate resolves them.
+  std::map<std::string, OpenIncident> carried;
+  for (const GateFile& g : gates) {
+    absl::StatusOr<std::optional<OpenIncident>> open = actions.LoadIncident(g);
+    if (!open.ok()) {
+      log.Log("error", "cannot read the incident an earlier run left",
+              {{"gate", g.name}, {"error", std::string(open.status().message())}});
+    } else if (open->has_value()) {
+      log.Log("info", "continuing the incident an earlier run opened",
+              {{"gate", g.name}, {"on", (*open)->on},
+               {"since", absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", (*open)->start,
+                                          absl::UTCTimeZone())}});
+      carried[g.path] = **open;
+    }
+  }
 
   LiveStates states;
   std::map<std::string, RuleCounts> counts;
@@ -310,6 +328,9 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
       break;
     }
     const absl::Time cycle_start = env.clock->Now();
+    // The previous cycle's result is not needed while this one is built
+    // (only the last one is reported): dropping it first halves the peak.
+    last = RunResult();
     RunResult run;
     run.started = cycle_start;
     run.eval_time = cycle_start;
@@ -391,6 +412,15 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
     for (size_t i = 0; i < run.gates.size() && i < gates.size(); ++i) {
       const GateResult& g = run.gates[i];
       std::string& prev = fired_on[g.file];
+      auto carry = carried.find(g.file);
+      if (carry != carried.end() && prev.empty() && g.verdict == Outcome::kPass) {
+        // Healthy at restart: resolve the incident the earlier run opened.
+        prev = carry->second.on;
+        incident_start[g.file] = carry->second.start;
+        incident_rules[g.file] = carry->second.rules;
+        carried.erase(carry);
+        carry = carried.end();
+      }
       std::string on;
       if (tripped.fail && prev != "fail" && g.verdict == Outcome::kFail) {
         on = "fail";
@@ -407,15 +437,40 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
         on = "pass";
       }
       if (on.empty()) continue;
+      std::vector<std::string> rules;
       if (on == "fail" || on == "error" || on == "warn") {
-        incident_start[g.file] = run.eval_time;
-        incident_rules[g.file] = MakeActionEvent(on, g, run.eval_time, run.eval_time).rules;
+        if (carry != carried.end() && carry->second.on == on) {
+          incident_start[g.file] = carry->second.start;
+          incident_rules[g.file] = carry->second.rules;
+        } else {
+          incident_start[g.file] = run.eval_time;
+          incident_rules[g.file] = MakeActionEvent(on, g, run.eval_time, run.eval_time).rules;
+        }
+        if (carry != carried.end()) carried.erase(carry);
+        rules = incident_rules[g.file];
+        // Recorded before its actions are spooled: a run killed in between
+        // continues this incident rather than opening another.
+        if (absl::Status st = actions.SaveIncident(
+                gates[i], OpenIncident{on, incident_start[g.file], rules});
+            !st.ok()) {
+          log.Log("error", "cannot record the incident in the spool",
+                  {{"gate", g.name}, {"error", std::string(st.message())}});
+        }
+      } else if (on == "pass") {
+        if (absl::Status st = actions.CloseIncident(gates[i]); !st.ok()) {
+          log.Log("error", "cannot close the incident in the spool",
+                  {{"gate", g.name}, {"error", std::string(st.message())}});
+        }
       }
       fire(gates[i], on, g, run, incident_start.count(g.file) ? incident_start[g.file]
-                                                              : run.eval_time, {});
+                                                              : run.eval_time,
+           rules);
       prev = on;
     }
     last = std::move(run);
+    // What the cycle freed goes back to the OS, so RSS follows what is kept
+    // (rule state, the last result), not the largest cycle so far.
+    ReleaseFreeHeapMemory();
     if (tripped.fail || tripped.error) {
       log.Log("error", "stop condition tripped",
               {{"verdict", tripped.fail ? "fail" : "error"}, {"why", tripped.why}});

@@ -167,14 +167,14 @@ std::map<std::string, std::string> Common(
 
 ActionEvent MakeActionEvent(std::string_view on, const GateResult& gate,
                             absl::Time incident_start, absl::Time now,
-                            std::vector<std::string> resolved_rules) {
+                            std::vector<std::string> rules) {
   ActionEvent e;
   e.on = std::string(on);
   e.gate = gate.name;
   e.incident_start = incident_start;
   e.now = now;
-  if (on == "resolved") {
-    e.rules = std::move(resolved_rules);
+  if (on == "resolved" || !rules.empty()) {
+    e.rules = std::move(rules);
   } else if (on == "fail" || on == "error" || on == "warn") {
     const Outcome wanted = on == "fail"    ? Outcome::kFail
                            : on == "error" ? Outcome::kError

@@ -30,10 +30,11 @@ struct ActionEvent {
 };
 
 // The event for transition `on` of `gate` (rules picked as described above;
-// for `resolved` pass the incident's rules in `resolved_rules`).
+// for `resolved`, and for an incident an earlier run opened, pass the
+// incident's rules in `rules`: given rules are used as they are).
 ActionEvent MakeActionEvent(std::string_view on, const GateResult& gate,
                             absl::Time incident_start, absl::Time now,
-                            std::vector<std::string> resolved_rules = {});
+                            std::vector<std::string> rules = {});
 
 // The idempotency key of an event: lower-case hex SHA-256 of
 //   "aurora-gate/idempotency/v1\n" gate "\n" on "\n"

@@ -41,19 +41,71 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
 
-TEST(RedactUrlTest, DropsUserinfoQueryAndFragment) {
+TEST(RedactUrlTest, DropsUserinfoAndFragmentAndMasksQueryValues) {
   EXPECT_EQ(RedactUrl("https://user:p4ss@host:9090/api/v1/query?token=x#frag"),
-            "https://host:9090/api/v1/query");
+            "https://host:9090/api/v1/query?token=***");
   EXPECT_EQ(RedactUrl("http://user@host/a/b"), "http://host/a/b");
-  EXPECT_EQ(RedactUrl("http://u:p@[::1]:9090?q=1"), "http://[::1]:9090");
-  EXPECT_EQ(RedactUrl("user:pw@host/x?y"), "host/x");
+  EXPECT_EQ(RedactUrl("http://u:p@[::1]:9090?q=1"), "http://[::1]:9090?q=***");
+  EXPECT_EQ(RedactUrl("user:pw@host/x?y"), "host/x?***");
+  EXPECT_EQ(RedactUrl("https://chat.example/v1/spaces/AAA/messages?key=k1&token=t2"),
+            "https://chat.example/v1/spaces/AAA/messages?key=***&token=***");
 }
 
 TEST(RedactUrlTest, KeepsUrlsWithoutSecretsAndAtSignsInThePath) {
   EXPECT_EQ(RedactUrl("http://127.0.0.1:9090/api/v1/query"),
             "http://127.0.0.1:9090/api/v1/query");
+  EXPECT_EQ(RedactUrl("http://prometheus.monitoring.svc:9090/api/v1/query_range"),
+            "http://prometheus.monitoring.svc:9090/api/v1/query_range");
+  EXPECT_EQ(RedactUrl("http://am:9093/api/v2/alerts"), "http://am:9093/api/v2/alerts");
+  EXPECT_EQ(RedactUrl("https://thanos.example/prometheus-alertmanager-webhook/"),
+            "https://thanos.example/prometheus-alertmanager-webhook/");
+  EXPECT_EQ(RedactUrl("http://127.0.0.1:8080/hook"), "http://127.0.0.1:8080/hook");
+  EXPECT_EQ(RedactUrl("http://127.0.0.1:8080/hooks/"), "http://127.0.0.1:8080/hooks/");
   EXPECT_EQ(RedactUrl("http://host/users/@me"), "http://host/users/@me");
+  EXPECT_EQ(RedactUrl("http://host"), "http://host");
   EXPECT_EQ(RedactUrl(""), "");
+}
+
+TEST(RedactUrlTest, MasksWebhookTokensInThePath) {
+  // Slack: everything after /services/, however short.
+  EXPECT_EQ(RedactUrl("https://hooks.slack.com/services/T000/B000/XXXX"),
+            "https://hooks.slack.com/services/***/***/***");
+  EXPECT_EQ(RedactUrl("https://hooks.slack.com/services/T0AB12CD3/B0EF45GH6/"
+                      "aBcDeFgHiJkLmNoPqRsTuVwX"),
+            "https://hooks.slack.com/services/***/***/***");
+  // Discord: id and token after /webhooks/.
+  EXPECT_EQ(RedactUrl("https://discord.com/api/webhooks/123456789012345678/"
+                      "abcdefABCDEF_-123456"),
+            "https://discord.com/api/webhooks/***/***");
+  // Any host: long random-looking segments (Mattermost, Teams, a UUID) and
+  // the segment after one named token/key/secret.
+  EXPECT_EQ(RedactUrl("https://chat.example/hooks/xf4kq9z8t3bmu7rj1d6e2pwyoc"),
+            "https://chat.example/hooks/***");
+  EXPECT_EQ(RedactUrl("https://ops.example/hooks/T000/B000/secret-token"),
+            "https://ops.example/hooks/***/***/***");
+  EXPECT_EQ(RedactUrl("https://ops.example/api/3f2a9c1e-8b7d-4e6f-a5c4-0123456789ab/run"),
+            "https://ops.example/api/***/run");
+  EXPECT_EQ(RedactUrl("https://ops.example/notify/secret-token/x"),
+            "https://ops.example/notify/***/x");
+  EXPECT_EQ(RedactUrl("http://relay:8080/token/hunter2/notify"),
+            "http://relay:8080/token/***/notify");
+}
+
+TEST(RedactUrlTest, SecretsListsWhatIsMaskedLongestFirst) {
+  std::vector<std::string> s =
+      UrlSecrets("https://bob:pw123@hooks.slack.com/services/T000/B000/XXXX?a=zzz");
+  EXPECT_THAT(s, ::testing::UnorderedElementsAre("bob:pw123", "pw123", "T000",
+                                                 "B000", "XXXX", "a=zzz", "zzz"));
+  for (size_t i = 1; i < s.size(); ++i) EXPECT_GE(s[i - 1].size(), s[i].size());
+}
+
+TEST(RedactUrlTest, RedactUrlInScrubsTheUrlAndItsPiecesFromAMessage) {
+  const std::string url = "https://hooks.slack.com/services/T000/B000/XXXXSECRET";
+  EXPECT_EQ(RedactUrlIn(absl::StrCat("POST ", url, ": Could not resolve host"), url),
+            "POST https://hooks.slack.com/services/***/***/***: Could not resolve host");
+  EXPECT_EQ(RedactUrlIn("curl: (6) path /services/T000/B000/XXXXSECRET failed", url),
+            "curl: (6) path /services/***/***/*** failed");
+  EXPECT_EQ(RedactUrlIn("no url here", url), "no url here");
 }
 
 TEST(FormEncodeTest, EscapesLikeGoQueryEscape) {
@@ -423,7 +475,7 @@ TEST_F(CurlHttpClientTest, ContentLengthLargerThanBodyIsUnavailable) {
                                           "remaining to read")));
 }
 
-TEST_F(CurlHttpClientTest, ErrorMessagesNeverContainUserinfoOrQuery) {
+TEST_F(CurlHttpClientTest, ErrorMessagesNeverContainUserinfoOrQueryValues) {
   auto server = StartServer([](const TestHttpRequest& req) {
     TestHttpResponse resp;
     resp.body = std::string(100, 'x');
@@ -459,31 +511,34 @@ TEST_F(CurlHttpClientTest, ErrorMessagesNeverContainUserinfoOrQuery) {
   ASSERT_EQ(results.size(), 6u);
   for (const auto& r : results) {
     ASSERT_FALSE(r.ok());
+    // Query keys stay (they say what was sent), values are masked.
     EXPECT_THAT(std::string(r.status().message()),
                 AllOf(Not(HasSubstr("SECRET")), Not(HasSubstr("alice")),
-                      Not(HasSubstr("token")), Not(HasSubstr("query=up"))))
+                      Not(HasSubstr("tok-")), Not(HasSubstr("query=up")),
+                      HasSubstr("?token=***&query=***")))
         << r.status();
   }
   const std::string base = absl::StrCat("http://127.0.0.1:", server->port());
+  const std::string q = "?token=***&query=***";
   EXPECT_THAT(results[0],
               StatusIs(absl::StatusCode::kUnavailable,
                        StartsWith(absl::StrCat("GET http://127.0.0.1:", refused,
-                                               "/refused: "))));
+                                               "/refused", q, ": "))));
   EXPECT_THAT(results[1],
               StatusIs(absl::StatusCode::kDeadlineExceeded,
-                       StartsWith(absl::StrCat("GET ", base, "/slow: "))));
+                       StartsWith(absl::StrCat("GET ", base, "/slow", q, ": "))));
   EXPECT_THAT(results[2],
               StatusIs(absl::StatusCode::kUnavailable,
-                       StartsWith(absl::StrCat("GET ", base, "/cut: "))));
+                       StartsWith(absl::StrCat("GET ", base, "/cut", q, ": "))));
   EXPECT_THAT(results[3],
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       absl::StrCat("PUT ", base,
-                                    "/put: unsupported method (GET or POST)")));
+                       absl::StrCat("PUT ", base, "/put", q,
+                                    ": unsupported method (GET or POST)")));
   EXPECT_THAT(results[4], StatusIs(absl::StatusCode::kInvalidArgument,
-                                   StartsWith("GET ftp://127.0.0.1/f: ")));
+                                   StartsWith(absl::StrCat("GET ftp://127.0.0.1/f", q, ": "))));
   EXPECT_THAT(results[5],
               StatusIs(absl::StatusCode::kInvalidArgument,
-                       absl::StrCat("GET ", base, "/body: GET with a body")));
+                       absl::StrCat("GET ", base, "/body", q, ": GET with a body")));
   // The credentials did reach the server, as HTTP Basic authentication.
   std::vector<TestHttpRequest> seen = server->requests();
   ASSERT_FALSE(seen.empty());

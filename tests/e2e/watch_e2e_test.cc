@@ -1,7 +1,12 @@
 // `aurora-gate watch` in real time: a real Prometheus scrapes a test
 // exporter whose value the test sets, and scrapes the watcher's own
 // /metrics; the watcher's rule moves inactive -> pending -> firing ->
-// resolved as the value moves, and SIGTERM ends it with its reports.
+// resolved as the value moves, and SIGTERM ends it with its reports. A
+// watcher killed (kill -9) after spooling its rollback webhook and before
+// the delivery succeeded is restarted: the receiver gets the action once
+// per idempotency key, and no log, report or metric names the webhook's
+// token.
+#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -10,6 +15,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <functional>
+#include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -65,6 +73,13 @@ class Background {
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     return -2;
+  }
+  // kill -9, then reaped.
+  void Kill() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+    pid_ = 0;
   }
   std::string Log() const { return testing::ReadWholeFile(log_); }
   // Waits until the log contains `text` (or the deadline passes).
@@ -155,6 +170,156 @@ TEST(WatchE2ETest, RuleMovesThroughPendingFiringResolvedInRealTime) {
   EXPECT_THAT(html, HasSubstr("<svg class=\"chart\""));
   EXPECT_THAT(html, HasSubstr("<line class=\"threshold fail\""));
   EXPECT_THAT(watch.Log(), HasSubstr("watch finished"));
+  ASSERT_EQ(std::system(("rm -rf '" + dir + "'").c_str()), 0);
+}
+
+// Names of the files in `dir` ending in `suffix`.
+std::vector<std::string> FilesEndingIn(const std::string& dir, const std::string& suffix) {
+  std::vector<std::string> out;
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) return out;
+  while (dirent* e = ::readdir(d)) {
+    std::string name = e->d_name;
+    if (name.size() > suffix.size() &&
+        name.compare(name.size() - suffix.size(), suffix.size(), suffix) == 0) {
+      out.push_back(name);
+    }
+  }
+  ::closedir(d);
+  return out;
+}
+
+// Waits (polling) until `done` holds or `limit` passes.
+bool WaitFor(const std::function<bool()>& done, std::chrono::seconds limit) {
+  auto deadline = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return done();
+}
+
+TEST(WatchE2ETest, KilledWhileDeliveringTheRollbackIsDeliveredOnceAfterRestart) {
+  auto exporter = testing::HttpTestServer::Start([](const testing::TestHttpRequest&) {
+    testing::TestHttpResponse r;
+    r.headers.push_back({"Content-Type", "text/plain; version=0.0.4"});
+    r.body = "# TYPE test_errors gauge\ntest_errors 10\n";
+    return r;
+  });
+  ASSERT_TRUE(exporter.ok());
+  auto prom = testing::PrometheusServer::Start(
+      {}, absl::StrCat("scrape_configs:\n"
+                       "  - job_name: exporter\n    scrape_interval: 1s\n"
+                       "    static_configs: [{targets: ['127.0.0.1:",
+                       (*exporter)->port(), "']}]\n"));
+  ASSERT_NE(prom, nullptr);
+
+  // The webhook receiver: the first attempt hangs (never answered before
+  // the kill), later ones are answered at once.
+  std::mutex mu;
+  std::vector<std::string> keys;       // Idempotency-Key of every request
+  std::vector<std::string> delivered;  // ... of those answered 200 at once
+  auto receiver = testing::HttpTestServer::Start([&](const testing::TestHttpRequest& req) {
+    testing::TestHttpResponse r;
+    std::lock_guard<std::mutex> lock(mu);
+    keys.emplace_back(req.Header("idempotency-key"));
+    if (keys.size() == 1) {
+      r.delay = absl::Seconds(120);
+    } else {
+      delivered.emplace_back(req.Header("idempotency-key"));
+    }
+    return r;
+  });
+  ASSERT_TRUE(receiver.ok());
+  // A Slack-style webhook URL: the token is in the path.
+  const std::string kTeam = "T0AURORA7", kBot = "B0GATE42X",
+                    kToken = "Xk3yS3cr3tT0k3nV4lue";
+  std::string dir = testing::MakeTempDir();
+  std::string gate = dir + "/gate.yaml", spool = dir + "/spool";
+  {
+    std::FILE* f = std::fopen(gate.c_str(), "w");
+    std::fputs(absl::StrCat(
+                   "gate: stop-conditions\n"
+                   "sources:\n  prom: { type: prometheus, url: \"", prom->url(), "\" }\n"
+                   "groups:\n  - name: live\n    rules:\n"
+                   "      - { name: errors, expr: 'test_errors{job=\"exporter\"}', pass: \"< 5\" }\n"
+                   "actions:\n"
+                   "  - on: fail\n"
+                   "    webhook:\n"
+                   "      url: \"", (*receiver)->url(""), "/services/", kTeam, "/", kBot, "/",
+                   kToken, "\"\n"
+                   "      format: slack\n"
+                   "      text: rollback\n"
+                   "      timeout: 60s\n"
+                   "      max_attempts: 3\n")
+                   .c_str(),
+               f);
+    std::fclose(f);
+  }
+  const int watcher_port = testing::UnusedPort();
+  std::vector<std::string> argv = {AURORA_GATE_BIN, "watch", gate, "--interval", "1s",
+                                   "--duration", "2m", "--spool-dir", spool};
+  std::vector<std::string> first_argv = argv;
+  first_argv.push_back("--listen");
+  first_argv.push_back(absl::StrCat("127.0.0.1:", watcher_port));
+  Background first(first_argv, dir + "/first.log");
+  // The rollback is spooled (write, fsync, rename) before its first
+  // attempt; the receiver holds that attempt.
+  ASSERT_TRUE(WaitFor([&] { return !FilesEndingIn(spool, ".action").empty(); },
+                      std::chrono::seconds(60)))
+      << first.Log();
+  ASSERT_TRUE(WaitFor([&] {
+    std::lock_guard<std::mutex> lock(mu);
+    return !keys.empty();
+  }, std::chrono::seconds(30))) << first.Log();
+  auto metrics = testing::HttpGet(absl::StrCat("http://127.0.0.1:", watcher_port, "/metrics"), {});
+  EXPECT_EQ(metrics.exit_code, 0);
+  EXPECT_THAT(metrics.output, HasSubstr("aurora_gate_evaluations_total"));
+  first.Kill();
+  std::string first_key;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    ASSERT_EQ(keys.size(), 1u);
+    EXPECT_TRUE(delivered.empty());
+    first_key = keys[0];
+  }
+  EXPECT_EQ(first_key.size(), 64u);
+  ASSERT_EQ(FilesEndingIn(spool, ".action").size(), 1u);
+
+  // The restarted watcher delivers what the killed one spooled; the gate
+  // still fails, and it continues the same incident (same key).
+  std::vector<std::string> second_argv = argv;
+  for (const char* kind : {"json", "junit", "markdown"}) {
+    second_argv.push_back(absl::StrCat("--", kind));
+    second_argv.push_back(absl::StrCat(dir, "/report.", kind));
+  }
+  auto second = testing::RunProcess(second_argv);
+  EXPECT_EQ(second.exit_code, 1) << second.err;
+  EXPECT_THAT(second.err, HasSubstr("continuing the incident an earlier run opened"));
+  EXPECT_THAT(second.err, HasSubstr("stop condition tripped verdict=fail"));
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    ASSERT_FALSE(delivered.empty()) << second.err;
+    // Every request of both processes carried the same key: after dedupe
+    // by Idempotency-Key the receiver has exactly one rollback.
+    EXPECT_EQ(std::set<std::string>(keys.begin(), keys.end()),
+              std::set<std::string>{first_key});
+    EXPECT_EQ(std::set<std::string>(delivered.begin(), delivered.end()),
+              std::set<std::string>{first_key});
+  }
+  EXPECT_TRUE(FilesEndingIn(spool, ".action").empty());
+
+  // The token (and the rest of the secret path) is in no log, report or
+  // metric; the URL is shown with the path masked.
+  const std::string everything =
+      absl::StrCat(first.Log(), second.out, second.err, metrics.output,
+                   testing::ReadWholeFile(dir + "/report.json"),
+                   testing::ReadWholeFile(dir + "/report.junit"),
+                   testing::ReadWholeFile(dir + "/report.markdown"));
+  EXPECT_THAT(second.err, HasSubstr("/services/***/***/***"));
+  for (const std::string& secret : {kToken, kTeam, kBot}) {
+    EXPECT_THAT(everything, ::testing::Not(HasSubstr(secret)));
+  }
   ASSERT_EQ(std::system(("rm -rf '" + dir + "'").c_str()), 0);
 }
 

@@ -210,5 +210,38 @@ TEST_F(ActionSpoolTest, OpenFailsOnAFileNamingIt) {
                "spool directory " + root_ + "/file is not a directory"));
 }
 
+TEST_F(ActionSpoolTest, OpenIncidentRoundTripsAndIsRemoved) {
+  ASSERT_OK_AND_ASSIGN(Spool spool, Spool::Open(dir_));
+  ASSERT_OK_AND_ASSIGN(auto none, spool.LoadIncident("gates/stop.yaml"));
+  EXPECT_FALSE(none.has_value());
+  OpenIncident in{"fail", absl::FromUnixNanos(1764230400123456789), {"error-rate", "latency"}};
+  ASSERT_OK(spool.PutIncident("gates/stop.yaml", in));
+  // Not an action record: a later run does not try to deliver it.
+  ASSERT_OK_AND_ASSIGN(auto pending, spool.LoadPending());
+  EXPECT_TRUE(pending.empty());
+  ASSERT_OK_AND_ASSIGN(auto got, spool.LoadIncident("gates/stop.yaml"));
+  ASSERT_TRUE(got.has_value());
+  EXPECT_EQ(got->on, "fail");
+  EXPECT_EQ(got->start, in.start);
+  EXPECT_EQ(got->rules, in.rules);
+  ASSERT_OK_AND_ASSIGN(auto other, spool.LoadIncident("gates/other.yaml"));
+  EXPECT_FALSE(other.has_value());
+  ASSERT_OK(spool.RemoveIncident("gates/stop.yaml"));
+  ASSERT_OK_AND_ASSIGN(auto gone, spool.LoadIncident("gates/stop.yaml"));
+  EXPECT_FALSE(gone.has_value());
+  EXPECT_OK(spool.RemoveIncident("gates/stop.yaml"));  // absent: OK
+}
+
+TEST_F(ActionSpoolTest, CorruptIncidentFileIsDataLossNamingIt) {
+  ASSERT_OK_AND_ASSIGN(Spool spool, Spool::Open(dir_));
+  ASSERT_OK(spool.PutIncident("g.yaml", OpenIncident{"fail", absl::UnixEpoch(), {}}));
+  std::string path;
+  for (const auto& e : std::filesystem::directory_iterator(dir_)) path = e.path().string();
+  ASSERT_FALSE(path.empty());
+  std::ofstream(path, std::ios::trunc) << "garbage\n";
+  EXPECT_THAT(spool.LoadIncident("g.yaml"),
+              StatusIs(absl::StatusCode::kDataLoss, HasSubstr(path)));
+}
+
 }  // namespace
 }  // namespace aurora

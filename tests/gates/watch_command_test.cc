@@ -270,5 +270,54 @@ TEST(WatchActionsTest, StartOnceRollbackOnceResolvedOnce) {
   ASSERT_EQ(std::system(("rm -rf '" + spool + "'").c_str()), 0);
 }
 
+TEST(WatchActionsTest, ARestartedWatcherContinuesTheOpenIncidentWithTheSameKey) {
+  std::string spool = ::testing::TempDir() + "/watch-incident-" + std::to_string(::getpid());
+  std::string gate = absl::StrCat(
+      "sources:\n  prom: { type: prometheus, url: \"", kUrl, "\" }\n"
+      "groups:\n  - name: live\n    rules:\n", kStop,
+      "actions:\n"
+      "  - { on: fail, webhook: { url: \"http://hooks.test/rollback\" } }\n"
+      "  - { on: resolved, webhook: { url: \"http://hooks.test/resolved\" } }\n");
+  // One watcher run (a new process: new clock time, no memory but the
+  // spool) against a Prometheus answering `value`; the Idempotency-Keys of
+  // the webhooks it sent, by URL.
+  auto run = [&](double value, int start_offset_s) {
+    Fixture f;
+    f.clock.Advance(absl::Seconds(start_offset_s));
+    f.files.Add("watch.yaml", gate);
+    f.prom->script = [value](int, const HttpRequest& r) {
+      if (r.url.find("hooks.test") != std::string::npos) return MakeHttpResponse(200, "ok");
+      return MakeHttpResponse(200, Vector(value));
+    };
+    WatchOptions o = Every(15, 30);
+    o.spool_dir = spool;
+    f.Run(o);
+    std::map<std::string, std::vector<std::string>> keys;
+    for (const auto& r : f.prom->requests) {
+      for (const auto& h : r.headers) {
+        if (h.name == "Idempotency-Key") keys[r.url].push_back(h.value);
+      }
+    }
+    return std::make_pair(keys, f.err.str());
+  };
+  auto [first, log1] = run(0.07, 0);
+  ASSERT_EQ(first["http://hooks.test/rollback"].size(), 1u) << log1;
+  const std::string key = first["http://hooks.test/rollback"][0];
+  // Restarted while the gate still fails: the same incident, the same key.
+  auto [second, log2] = run(0.07, 120);
+  EXPECT_THAT(log2, HasSubstr("continuing the incident an earlier run opened gate=watch on=fail"));
+  EXPECT_EQ(second["http://hooks.test/rollback"], std::vector<std::string>{key});
+  // Restarted when healthy: the incident is resolved once, then closed.
+  auto [third, log3] = run(0.01, 240);
+  EXPECT_EQ(third["http://hooks.test/resolved"].size(), 1u) << log3;
+  EXPECT_TRUE(third["http://hooks.test/rollback"].empty());
+  // A later failure is another incident: another key.
+  auto [fourth, log4] = run(0.07, 360);
+  EXPECT_THAT(log4, ::testing::Not(HasSubstr("continuing the incident")));
+  ASSERT_EQ(fourth["http://hooks.test/rollback"].size(), 1u);
+  EXPECT_NE(fourth["http://hooks.test/rollback"][0], key);
+  ASSERT_EQ(std::system(("rm -rf '" + spool + "'").c_str()), 0);
+}
+
 }  // namespace
 }  // namespace aurora
