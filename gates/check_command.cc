@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "base/strings.h"
+#include "base/trace.h"
 #include "gates/action_runner.h"
 #include "gates/command_support.h"
 #include "gates/run_gate.h"
@@ -59,6 +60,7 @@ int RunCheck(const CheckOptions& options, const CommandEnv& env) {
     *env.err << "aurora-gate: gate file errors; nothing was evaluated\n";
     return kExitUsage;
   }
+  TraceEvent("gate-files-loaded");
   RunResult run;
   run.started = env.clock->Now();
   run.eval_time = options.at.value_or(run.started);
@@ -74,6 +76,7 @@ int RunCheck(const CheckOptions& options, const CommandEnv& env) {
   live.max_concurrency = options.max_concurrency;
   live.default_url = options.prometheus_url;
   run.gates = RunGates(gates, cache, &live, run.eval_time);
+  TraceEvent("rules-evaluated");
   run.verdict = RunVerdict(run.gates);
   run.duration_seconds = absl::ToDoubleSeconds(env.clock->Now() - run.started);
 
@@ -83,6 +86,7 @@ int RunCheck(const CheckOptions& options, const CommandEnv& env) {
                                         options.markdown_path,
                                         options.github_step_summary},
                             env);
+  TraceEvent("reports-written");
   // Actions on the verdict of each gate (check has no earlier state: every
   // run is its own incident).
   bool delivered = true;
