@@ -68,12 +68,14 @@ for k in range(rounds):
     row = {}
     for what in order[k % 3]:
         row[what] = {"alone": alone, "gate": run_gate, "parallel": parallel}[what]()
+    row["loadavg1"] = float(open("/proc/loadavg").read().split()[0])
     row["slowest_alone"] = max(row["alone"])
     row["gate_over_slowest"] = row["gate"] / row["slowest_alone"]
     row["parallel_over_slowest"] = row["parallel"] / row["slowest_alone"]
+    row["gate_over_parallel"] = row["gate"] / row["parallel"]
     rows.append(row)
 med = lambda k: statistics.median(r[k] for r in rows)
 print(json.dumps({"rounds": rows, "n_requests": len(reqs), "max_concurrency": conc,
-                  "median": {k: med(k) for k in ("slowest_alone", "gate", "parallel", "gate_over_slowest", "parallel_over_slowest")},
+                  "median": {k: med(k) for k in ("slowest_alone", "gate", "parallel", "gate_over_slowest", "parallel_over_slowest", "gate_over_parallel", "loadavg1")},
                   "median_alone_per_request": [statistics.median(r["alone"][i] for r in rows) for i in range(len(reqs))],
                   "loadavg": open("/proc/loadavg").read().split()[:3]}, indent=1))
