@@ -207,6 +207,8 @@ print("  slowest alone        %7.1f ms" % (m["slowest_alone"] * 1000))
 print("  aurora-gate check    %7.1f ms  -> %.2f x slowest (target <= 1.2): %s" % (m["gate"] * 1000, m["gate_over_slowest"], "met" if m["gate_over_slowest"] <= 1.2 else "NOT met"))
 print("  curl --parallel      %7.1f ms  -> %.2f x slowest" % (m["parallel"] * 1000, m["parallel_over_slowest"]))
 print("  aurora-gate / curl --parallel: %.2f" % m["gate_over_parallel"])
+if "gate_server_over_slowest" in m:
+    print("  server part of aurora-gate's run (first send -> last answer, its trace): %.1f ms -> %.2f x slowest" % (m["gate_server"] * 1000, m["gate_server_over_slowest"]))
 print("  aurora-gate wall split (ms, medians of %d traced runs): %s" % (len(t["runs"]), json.dumps(t["median_ms"])))
 PYEOF
 }
