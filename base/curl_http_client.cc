@@ -26,6 +26,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "base/strings.h"
+#include "base/trace.h"
 
 namespace aurora {
 namespace {
@@ -86,7 +87,11 @@ struct Transfer {
 };
 
 size_t OnBody(char* data, size_t size, size_t n, void* user) {
-  static_cast<Transfer*>(user)->response.body.append(data, size * n);
+  auto* t = static_cast<Transfer*>(user);
+  if (t->response.body.empty() && TraceEnabled()) {
+    TraceEvent(absl::StrCat("first-body-byte ", t->index));
+  }
+  t->response.body.append(data, size * n);
   return size * n;
 }
 
@@ -164,7 +169,12 @@ class CurlHttpClient final : public HttpClient {
   CurlHttpClient& operator=(const CurlHttpClient&) = delete;
 
   std::vector<absl::StatusOr<HttpResponse>> SendAll(
-      const std::vector<HttpRequest>& requests) override;
+      const std::vector<HttpRequest>& requests) override {
+    return SendAllReporting(requests, nullptr);
+  }
+  std::vector<absl::StatusOr<HttpResponse>> SendAllReporting(
+      const std::vector<HttpRequest>& requests,
+      const DoneCallback& on_done) override;
 
  private:
   absl::StatusOr<std::unique_ptr<Transfer>> Start(size_t index,
@@ -255,10 +265,14 @@ absl::StatusOr<std::unique_ptr<Transfer>> CurlHttpClient::Start(
   return t;
 }
 
-std::vector<absl::StatusOr<HttpResponse>> CurlHttpClient::SendAll(
-    const std::vector<HttpRequest>& requests) {
+std::vector<absl::StatusOr<HttpResponse>> CurlHttpClient::SendAllReporting(
+    const std::vector<HttpRequest>& requests, const DoneCallback& on_done) {
   std::vector<absl::StatusOr<HttpResponse>> results(
       requests.size(), absl::InternalError("request not sent"));
+  auto complete = [&](size_t i, absl::StatusOr<HttpResponse> result) {
+    results[i] = std::move(result);
+    if (on_done) on_done(i, results[i]);
+  };
   std::deque<size_t> queue;
   for (size_t i = 0; i < requests.size(); ++i) queue.push_back(i);
   std::map<CURL*, std::unique_ptr<Transfer>> in_flight;
@@ -267,8 +281,9 @@ std::vector<absl::StatusOr<HttpResponse>> CurlHttpClient::SendAll(
   auto finish = [&](CURL* easy, absl::StatusOr<HttpResponse> result) {
     auto it = in_flight.find(easy);
     curl_multi_remove_handle(multi_.get(), easy);
-    results[it->second->index] = std::move(result);
+    size_t index = it->second->index;
     in_flight.erase(it);
+    complete(index, std::move(result));
   };
 
   while (!queue.empty() || !in_flight.empty()) {
@@ -277,15 +292,20 @@ std::vector<absl::StatusOr<HttpResponse>> CurlHttpClient::SendAll(
       queue.pop_front();
       absl::StatusOr<std::unique_ptr<Transfer>> t = Start(i, requests[i]);
       if (!t.ok()) {
-        results[i] = t.status();
+        complete(i, t.status());
         continue;
       }
       CURL* easy = (*t)->easy.get();
       if (CURLMcode mc = curl_multi_add_handle(multi_.get(), easy);
           mc != CURLM_OK) {
-        results[i] = absl::InternalError(absl::StrCat(
-            (*t)->what, ": curl_multi_add_handle: ", curl_multi_strerror(mc)));
+        complete(i, absl::InternalError(absl::StrCat(
+                        (*t)->what, ": curl_multi_add_handle: ",
+                        curl_multi_strerror(mc))));
         continue;
+      }
+      if (TraceEnabled()) {
+        TraceEvent(absl::StrCat("send ", i, " ", (*t)->what, " body ",
+                                requests[i].body.size(), " bytes"));
       }
       in_flight.emplace(easy, *std::move(t));
     }
@@ -319,6 +339,20 @@ std::vector<absl::StatusOr<HttpResponse>> CurlHttpClient::SendAll(
         curl_easy_getinfo(easy, CURLINFO_TOTAL_TIME_T, &micros);
         t.response.status = static_cast<int>(status);
         t.response.elapsed = absl::Microseconds(micros);
+        if (TraceEnabled()) {
+          curl_off_t connect = 0, pretransfer = 0, starttransfer = 0;
+          curl_off_t download = 0;
+          curl_easy_getinfo(easy, CURLINFO_CONNECT_TIME_T, &connect);
+          curl_easy_getinfo(easy, CURLINFO_PRETRANSFER_TIME_T, &pretransfer);
+          curl_easy_getinfo(easy, CURLINFO_STARTTRANSFER_TIME_T,
+                            &starttransfer);
+          curl_easy_getinfo(easy, CURLINFO_SIZE_DOWNLOAD_T, &download);
+          TraceEvent(absl::StrCat(
+              "done ", t.index, " status ", status, " connect_us ", connect,
+              " pretransfer_us ", pretransfer, " starttransfer_us ",
+              starttransfer, " total_us ", micros, " wire_bytes ", download,
+              " body_bytes ", t.response.body.size()));
+        }
         result = std::move(t.response);
       }
       finish(easy, std::move(result));
@@ -379,6 +413,7 @@ absl::StatusOr<std::unique_ptr<HttpClient>> NewCurlHttpClient(
   // Keep one idle connection per possible concurrent request.
   curl_multi_setopt(multi.get(), CURLMOPT_MAXCONNECTS,
                     static_cast<long>(options.max_concurrency));
+  TraceEvent("http-client-ready");
   return std::unique_ptr<HttpClient>(
       new CurlHttpClient(options, std::move(share), std::move(multi)));
 }

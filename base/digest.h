@@ -1,13 +1,21 @@
 // File: base/digest.h
-// SHA-256 and HMAC-SHA256 (OpenSSL libcrypto) as lower-case hex.
+// SHA-256 (FIPS 180-4) and HMAC-SHA256 (RFC 2104) as lower-case hex.
+// Self-contained: no OpenSSL call, so hashing a gate file does not pay
+// OpenSSL 3's one-time provider set-up (~5 M instructions, most of a short
+// run's own work; see bench/prometheus/RESULTS.md).
 #ifndef AURORA_BASE_DIGEST_H_
 #define AURORA_BASE_DIGEST_H_
 
+#include <array>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace aurora {
 
+using Sha256Digest = std::array<uint8_t, 32>;
+
+Sha256Digest Sha256(std::string_view data);
 std::string Sha256Hex(std::string_view data);
 std::string HmacSha256Hex(std::string_view key, std::string_view data);
 

@@ -22,6 +22,15 @@ std::string_view HttpResponse::Header(std::string_view lower_name) const {
   return {};
 }
 
+std::vector<absl::StatusOr<HttpResponse>> HttpClient::SendAllReporting(
+    const std::vector<HttpRequest>& requests, const DoneCallback& on_done) {
+  std::vector<absl::StatusOr<HttpResponse>> results = SendAll(requests);
+  if (on_done) {
+    for (size_t i = 0; i < results.size(); ++i) on_done(i, results[i]);
+  }
+  return results;
+}
+
 absl::StatusOr<HttpResponse> HttpClient::Send(const HttpRequest& r) {
   std::vector<absl::StatusOr<HttpResponse>> results = SendAll({r});
   return std::move(results[0]);

@@ -6,6 +6,7 @@
 #ifndef AURORA_BASE_HTTP_CLIENT_H_
 #define AURORA_BASE_HTTP_CLIENT_H_
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -64,6 +65,16 @@ class HttpClient {
   // Thread-compatible: one SendAll at a time per client.
   virtual std::vector<absl::StatusOr<HttpResponse>> SendAll(
       const std::vector<HttpRequest>& requests) = 0;
+
+  // Called once per request with the result SendAll returns for it.
+  using DoneCallback = std::function<void(
+      size_t index, const absl::StatusOr<HttpResponse>& result)>;
+  // SendAll that also reports each result as soon as it is known (in
+  // completion order, on the calling thread, before returning), so a caller
+  // can work on early answers while slower ones are still in flight. The
+  // default calls SendAll, then `on_done` for each result in request order.
+  virtual std::vector<absl::StatusOr<HttpResponse>> SendAllReporting(
+      const std::vector<HttpRequest>& requests, const DoneCallback& on_done);
 
   // SendAll({r})[0].
   absl::StatusOr<HttpResponse> Send(const HttpRequest& r);

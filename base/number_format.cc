@@ -7,6 +7,7 @@
 #include <cstring>
 #include <limits>
 #include <string>
+#include <system_error>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -59,6 +60,15 @@ std::optional<double> ParseNumber(std::string_view text) {
           c == 'e' || c == 'E' || c == '+' || c == '-')) {
       return std::nullopt;
     }
+  }
+  // Fast path: std::from_chars (correctly rounded, as glibc's strtod) for a
+  // plain in-range decimal; anything else (overflow to ±Inf, underflow, a
+  // second sign) goes to strtod as before.
+  if (absl::ascii_isdigit(static_cast<unsigned char>(body[0])) || body[0] == '.') {
+    double v = 0;
+    auto [ptr, ec] = std::from_chars(body.data(), body.data() + body.size(), v,
+                                     std::chars_format::general);
+    if (ec == std::errc() && ptr == body.data() + body.size()) return neg ? -v : v;
   }
   std::string s(t);
   char* end = nullptr;

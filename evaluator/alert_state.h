@@ -8,6 +8,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <vector>
 
 #include "absl/time/time.h"
@@ -48,6 +49,16 @@ class AlertTracker {
   }
 
  private:
+  friend AlertTracker ReplayRange(const std::vector<Series>&, absl::Time,
+                                  absl::Time, absl::Duration, absl::Duration,
+                                  absl::Duration,
+                                  const std::function<bool(double)>&);
+  // One evaluation at `ts` for one label set: `alert` is its entry (empty
+  // when it has none; emptied when it is forgotten). Label sets do not
+  // interact: Step is this for each label set of `holding` and `alerts_`.
+  void StepOne(std::optional<ActiveAlert>& alert, bool holds, double value,
+               absl::Time ts) const;
+
   absl::Duration hold_;
   absl::Duration keep_firing_for_;
   std::map<Labels, ActiveAlert> alerts_;
@@ -57,7 +68,10 @@ class AlertTracker {
 // `step` from `start` to `end` (inclusive, as Prometheus' range query aligns
 // points at start + k*step) with the series of `matrix` whose point at that
 // time satisfies `holds`. A series without a point at a step does not hold
-// there (absent, or stale). Returns the tracker as of `end`.
+// there (absent, or stale). Returns the tracker as of `end`: the same as
+// calling AlertTracker::Step at each step (series with equal labels count as
+// one label set: it holds when any of them does, with the value of the last
+// such series in `matrix`), computed one label set at a time.
 AlertTracker ReplayRange(const std::vector<Series>& matrix, absl::Time start,
                          absl::Time end, absl::Duration step,
                          absl::Duration hold, absl::Duration keep_firing_for,

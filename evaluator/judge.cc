@@ -244,15 +244,19 @@ Judgement JudgeLiveRule(const Rule& rule, const std::vector<Observed>& current,
                         const AlertTracker& tracker, absl::Time history_start,
                         absl::Time eval_time) {
   Judgement j;
-  std::map<Labels, const Observed*> now;
-  for (const auto& o : current) now[o.labels] = &o;
-  std::set<Labels> keys;
-  for (const auto& [l, o] : now) keys.insert(l);
-  for (const auto& [l, a] : tracker.alerts()) {
-    if (a.state != AlertState::kInactive) keys.insert(l);
-  }
+  // The series now (the last of equal label sets wins) and the tracker's
+  // alerts, both in label order; the rule's series are their union, minus
+  // alerts that are inactive and absent now, visited in one merge.
+  struct ByLabels {
+    bool operator()(const Labels* a, const Labels* b) const { return *a < *b; }
+  };
+  std::map<const Labels*, const Observed*, ByLabels> now;
+  for (const auto& o : current) now[&o.labels] = &o;
+  const std::map<Labels, ActiveAlert>& alerts = tracker.alerts();
+  bool any_alert = false;
+  for (const auto& [l, a] : alerts) any_alert |= a.state != AlertState::kInactive;
   const bool presence = rule.kind == Rule::Kind::kAlert && !rule.condition;
-  if (keys.empty()) {
+  if (now.empty() && !any_alert) {
     if (presence) {
       j.outcome = Outcome::kPass;
       j.reason = "the alert expression returned no series: not firing";
@@ -268,19 +272,37 @@ Judgement JudgeLiveRule(const Rule& rule, const std::vector<Observed>& current,
       rule.for_duration > absl::ZeroDuration()
           ? absl::StrCat(" (for: ", FormatPromDuration(rule.for_duration), ")")
           : "";
-  for (const Labels& key : keys) {
-    auto alert = tracker.alerts().find(key);
-    auto cur = now.find(key);
+  auto next_now = now.begin();
+  auto next_alert = alerts.begin();
+  while (next_now != now.end() || next_alert != alerts.end()) {
+    auto cur = now.end();
+    auto alert = alerts.end();
+    const Labels* key = nullptr;
+    if (next_alert == alerts.end() ||
+        (next_now != now.end() && *next_now->first < next_alert->first)) {
+      key = next_now->first;
+      cur = next_now++;
+    } else if (next_now == now.end() || next_alert->first < *next_now->first) {
+      if (next_alert->second.state == AlertState::kInactive) {
+        ++next_alert;
+        continue;
+      }
+      key = &next_alert->first;
+      alert = next_alert++;
+    } else {
+      key = next_now->first;
+      cur = next_now++;
+      alert = next_alert++;
+    }
     const bool has_cur = cur != now.end();
     SeriesResult s;
     if (has_cur) {
       s = JudgeValue(rule, *cur->second, false);
     } else {
-      s.labels = key;
+      s.labels = *key;
       s.value = alert->second.value;
     }
-    if (alert != tracker.alerts().end() &&
-        alert->second.state == AlertState::kFiring) {
+    if (alert != alerts.end() && alert->second.state == AlertState::kFiring) {
       const ActiveAlert& a = alert->second;
       if (rule.kind == Rule::Kind::kAlert || !has_cur ||
           s.outcome == Outcome::kPass || s.outcome == Outcome::kPending) {
@@ -305,7 +327,7 @@ Judgement JudgeLiveRule(const Rule& rule, const std::vector<Observed>& current,
             Ago(eval_time - a.keep_firing_since), " ago; last value ",
             FormatNumberShort(a.value));
       }
-    } else if (alert != tracker.alerts().end() &&
+    } else if (alert != alerts.end() &&
                alert->second.state == AlertState::kPending) {
       s.outcome = Outcome::kPending;
       s.reason = absl::StrCat("pending: the condition has held for ",

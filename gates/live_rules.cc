@@ -9,6 +9,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "base/strings.h"
+#include "base/trace.h"
 #include "evaluator/alert_state.h"
 #include "evaluator/judge.h"
 #include "rules/duration.h"
@@ -231,21 +232,15 @@ void EvaluateLiveRules(const std::vector<LiveRule>& rules,
     // at most kMaxDoublings times.
     std::vector<Planned> batch = std::move(planned);
     for (int round = 0; !batch.empty(); ++round) {
-      std::vector<absl::StatusOr<PromResult>> results;
-      if (!client.ok()) {
-        results.assign(batch.size(), client.status());
-      } else {
-        std::vector<PromQuery> queries;
-        for (const auto& p : batch) queries.push_back(p.query);
-        results = RunPromQueries(queries, **client, *ctx.clock, ctx.retry);
-      }
       std::vector<Planned> again;
-      for (size_t k = 0; k < batch.size(); ++k) {
+      // Judges one rule from its query's final result; runs as each answer
+      // arrives, so only the slowest query's rule is left after the last.
+      auto judge = [&](size_t k, const absl::StatusOr<PromResult>& result) {
         const LiveRule& lr = rules[batch[k].rule_index];
         const Rule& rule = *lr.rule;
         RuleResult* out = lr.out;
-        if (!results[k].ok()) {
-          const absl::Status& st = results[k].status();
+        if (!result.ok()) {
+          const absl::Status& st = result.status();
           out->outcome = Outcome::kError;
           out->reason = std::string(st.message());
           if (absl::IsInvalidArgument(st) && lr.file != nullptr) {
@@ -255,14 +250,14 @@ void EvaluateLiveRules(const std::vector<LiveRule>& rules,
                 rule.group, "\": rule \"", rule.name, "\": expr: ",
                 st.message());
           }
-          continue;
+          return;
         }
-        const PromResult& r = *results[k];
+        const PromResult& r = *result;
         if (r.type == PromResult::Type::kString) {
           out->outcome = Outcome::kError;
           out->reason =
               "the query returned a string, expected a number or a vector";
-          continue;
+          return;
         }
         const bool presence =
             rule.kind == Rule::Kind::kAlert && !rule.condition;
@@ -283,7 +278,7 @@ void EvaluateLiveRules(const std::vector<LiveRule>& rules,
             more.query.start = eval_time - 2 * (eval_time - q.start);
             more.start = more.query.start;
             again.push_back(more);
-            continue;
+            return;
           }
           out->warnings.push_back(absl::StrCat(
               "an alert may have been kept firing (keep_firing_for) since "
@@ -323,7 +318,15 @@ void EvaluateLiveRules(const std::vector<LiveRule>& rules,
                       eval_time - std::min(ctx.chart_window, eval_time - q.start),
                       q.step, out);
         }
+      };
+      if (!client.ok()) {
+        for (size_t k = 0; k < batch.size(); ++k) judge(k, client.status());
+      } else {
+        std::vector<PromQuery> queries;
+        for (const auto& p : batch) queries.push_back(p.query);
+        RunPromQueries(queries, **client, *ctx.clock, ctx.retry, judge);
       }
+      TraceEvent("rules-judged");
       batch = std::move(again);
     }
   }

@@ -12,6 +12,7 @@
 #include "base/clock.h"
 #include "base/curl_http_client.h"
 #include "base/file_reader.h"
+#include "base/trace.h"
 #include "boost/program_options.hpp"
 #include "gates/check_command.h"
 #include "gates/watch_command.h"
@@ -407,6 +408,7 @@ int Main(int argc, char** argv) {
 }  // namespace aurora
 
 int main(int argc, char** argv) {
+  aurora::TraceEvent("main");
   try {
     return aurora::Main(argc, argv);
   } catch (const std::exception& e) {

@@ -23,7 +23,7 @@ absl::Duration RetryAfter(const HttpResponse& r) {
 
 std::vector<absl::StatusOr<PromResult>> RunPromQueries(
     const std::vector<PromQuery>& queries, HttpClient& client, Clock& clock,
-    const RetryPolicy& policy) {
+    const RetryPolicy& policy, const PromResultCallback& on_result) {
   std::vector<absl::StatusOr<PromResult>> results(
       queries.size(), absl::UnavailableError("not sent"));
   std::vector<size_t> pending(queries.size());
@@ -38,26 +38,32 @@ std::vector<absl::StatusOr<PromResult>> RunPromQueries(
           q.range ? BuildRangeQuery(q.endpoint, q.promql, q.start, q.end, q.step)
                   : BuildInstantQuery(q.endpoint, q.promql, q.at));
     }
-    std::vector<absl::StatusOr<HttpResponse>> responses = client.SendAll(requests);
-    std::vector<size_t> retry;
+    // Each response is parsed (and, when final, reported) as soon as it
+    // arrives, while slower queries are still running on the server.
+    std::vector<bool> again(requests.size(), false);
     absl::Duration wait = absl::ZeroDuration();
+    client.SendAllReporting(
+        requests, [&](size_t k, const absl::StatusOr<HttpResponse>& resp) {
+          const size_t i = pending[k];
+          absl::StatusOr<PromResult> r =
+              resp.ok() ? ParseQueryResponse(resp->status, resp->body)
+                        : absl::StatusOr<PromResult>(resp.status());
+          if (!r.ok() && IsRetryable(r.status()) && attempt < policy.max_attempts) {
+            again[k] = true;
+            if (resp.ok()) wait = std::max(wait, RetryAfter(*resp));
+            return;
+          }
+          if (!r.ok() && IsRetryable(r.status()) && attempt > 1) {
+            r = absl::Status(r.status().code(),
+                             absl::StrCat(r.status().message(), " (after ",
+                                          attempt, " attempts)"));
+          }
+          results[i] = std::move(r);
+          if (on_result) on_result(i, results[i]);
+        });
+    std::vector<size_t> retry;
     for (size_t k = 0; k < pending.size(); ++k) {
-      size_t i = pending[k];
-      absl::StatusOr<PromResult> r =
-          responses[k].ok()
-              ? ParseQueryResponse(responses[k]->status, responses[k]->body)
-              : absl::StatusOr<PromResult>(responses[k].status());
-      if (!r.ok() && IsRetryable(r.status()) && attempt < policy.max_attempts) {
-        retry.push_back(i);
-        if (responses[k].ok()) wait = std::max(wait, RetryAfter(*responses[k]));
-        continue;
-      }
-      if (!r.ok() && IsRetryable(r.status()) && attempt > 1) {
-        r = absl::Status(r.status().code(),
-                         absl::StrCat(r.status().message(), " (after ", attempt,
-                                      " attempts)"));
-      }
-      results[i] = std::move(r);
+      if (again[k]) retry.push_back(pending[k]);
     }
     pending = std::move(retry);
     if (pending.empty()) break;

@@ -6,6 +6,7 @@
 #ifndef AURORA_QUERIES_PROMETHEUS_QUERIER_H_
 #define AURORA_QUERIES_PROMETHEUS_QUERIER_H_
 
+#include <functional>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -31,12 +32,19 @@ struct RetryPolicy {
   absl::Duration max_backoff = absl::Seconds(5);
 };
 
+// Called once per query with its final result (the one RunPromQueries
+// returns for it), as soon as it is known: index into `queries`.
+using PromResultCallback =
+    std::function<void(size_t index, const absl::StatusOr<PromResult>& result)>;
+
 // One result per query, in order. Retries Unavailable, DeadlineExceeded and
 // ResourceExhausted (honouring a Retry-After of at most max_backoff); the
-// final failure's message says how many attempts were made.
+// final failure's message says how many attempts were made. `on_result`,
+// when given, sees each final result as it arrives (before the slower
+// queries have answered), on the calling thread.
 std::vector<absl::StatusOr<PromResult>> RunPromQueries(
     const std::vector<PromQuery>& queries, HttpClient& client, Clock& clock,
-    const RetryPolicy& policy);
+    const RetryPolicy& policy, const PromResultCallback& on_result = nullptr);
 
 }  // namespace aurora
 

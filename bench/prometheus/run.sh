@@ -4,6 +4,8 @@
 # bash+curl+jq gate and vmalert, and aurora-gate `check --prometheus` on the same rule files.
 #   bench/prometheus/run.sh            everything (~25 min on 2 cores), raw JSON in $AB/results
 #   bench/prometheus/run.sh report     rebuild $AB/results/section.md from the raw JSON
+#   bench/prometheus/run.sh up; bench/prometheus/run.sh r1 [ROUNDS]; bench/prometheus/run.sh down
+#                                      R1 alone, repeatable on a kept-running stack (prints it)
 # The anchor harness (/work/shared/bench/anchors, read-only) is used by path: lib.sh/stack.sh are
 # sourced (start/stop by PID, dataset build), its python scripts are run from there.
 # Knobs: AB [/tmp/pbench], SERIES [10000], CYCLES [3] (vmalert cycles per window), REPS [10]
@@ -36,14 +38,16 @@ GATE=$BUILD/gates/aurora-gate
 R=$AB/results
 RULES=$AB/rules
 mkdir -p "$R"
-trap 'stop_all' EXIT INT TERM
+# `run.sh up` leaves the stack running (stop it with `run.sh down`), `run.sh r1` uses it;
+# everything else stops it on exit
+case "${1:-}" in up|r1|nsets) ;; *) trap 'stop_all' EXIT INT TERM ;; esac
 
 # stage NAME CMD...: run one measurement; a failure is logged and the run goes on
 stage() { local n=$1; shift; log "== $n"; "$@" || log "!! stage $n failed ($?)"; }
 
 build() {
   [ "${SKIP_BUILD:-0}" = 1 ] && return 0
-  cmake -S "$REPO" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DAURORA_BUILD_TESTS=OFF >"$AB/logs/cmake.log"
+  cmake -S "$REPO" -B "$BUILD" -DCMAKE_BUILD_TYPE=Release -DAURORA_BUILD_TESTS=OFF -DAURORA_STATIC_DEPS=${STATIC_DEPS:-ON} >"$AB/logs/cmake.log"
   cmake --build "$BUILD" -j2 --target aurora-gate >"$AB/logs/build.log"
 }
 
@@ -159,13 +163,87 @@ gate_local() {  # gate_local LABEL CMD...: 10 runs of a command that needs no se
   done
 }
 
+trace_split() {  # where the runbook check's wall goes (env-guarded trace, base/trace.h)
+  "$PY" "$ME/trace_split.py" 12 -- "$GATE" check "$RULES/runbook.yml" --prometheus "$PROM_URL" >"$R/trace-split.json"
+}
+
 r1paired() {  # R1 again, load shared fairly: rounds of (alone, aurora-gate, curl --parallel) in rotating order
   "$PY" "$ME/r1_paired.py" "$R/requests-runbook.jsonl" "$PROM_URL" 12 8 -- \
     "$GATE" check "$RULES/runbook.yml" --prometheus "$PROM_URL" >"$R/r1paired.json"
   log "r1paired: $(grep -A6 '"median": {' "$R/r1paired.json" | tr -d '\n ')"
 }
 
+up() {  # build, dataset and a running Prometheus for repeated R1 measurements (`run.sh r1`), kept running
+  build; rules
+  if [ -s "$AB/ds-$SERIES/t_start" ] && [ -d "$AB/ds-$SERIES/data" ]; then up_dataset "$SERIES"; else prepare_dataset "$SERIES"; fi
+  wait_live_window "$SERIES"
+  verify_dataset "$SERIES"
+  log "up: Prometheus $PROM_URL (pid $(pid_of prometheus)); stop with: $0 down"
+}
+down() { stop_all; }
+
 report() { "$PY" "$ME/report.py" "$R" >"$R/section.md" && log "report: $R/section.md"; }
+
+# r1 [ROUNDS]: requirement R1 alone, on a running stack (`run.sh up` first; `run.sh down` after):
+# capture what aurora-gate sends, R1 in paired rounds (each request alone with curl, aurora-gate,
+# curl --parallel of the same requests), and where aurora-gate's wall goes (trace_split.py).
+# Prints the figures with the load average; raw JSON in $R/r1paired.json and $R/trace-split.json.
+r1() {
+  local rounds=${1:-12} p
+  capture_set runbook
+  "$PY" "$ME/r1_paired.py" "$R/requests-runbook.jsonl" "$PROM_URL" "$rounds" 8 -- \
+    "$GATE" check "$RULES/runbook.yml" --prometheus "$PROM_URL" >"$R/r1paired.json"
+  "$PY" "$ME/trace_split.py" "$rounds" -- "$GATE" check "$RULES/runbook.yml" --prometheus "$PROM_URL" >"$R/trace-split.json"
+  "$PY" - "$R/r1paired.json" "$R/trace-split.json" "$R/requests-runbook.jsonl" <<'PYEOF'
+import json, sys, urllib.parse
+d, t = json.load(open(sys.argv[1])), json.load(open(sys.argv[2]))
+reqs = [json.loads(l) for l in open(sys.argv[3]) if l.strip()]
+m = d["median"]
+print("R1 (medians of %d paired rounds; load average 1-min median %.2f, at end %s)" % (len(d["rounds"]), m["loadavg1"], " ".join(d["loadavg"])))
+for r, a in zip(reqs, d["median_alone_per_request"]):
+    q = urllib.parse.parse_qs(r["body"])
+    print("  alone %7.1f ms  %s %s" % (a * 1000, r["path"], q["query"][0]))
+print("  slowest alone        %7.1f ms" % (m["slowest_alone"] * 1000))
+print("  aurora-gate check    %7.1f ms  -> %.2f x slowest (target <= 1.2): %s" % (m["gate"] * 1000, m["gate_over_slowest"], "met" if m["gate_over_slowest"] <= 1.2 else "NOT met"))
+print("  curl --parallel      %7.1f ms  -> %.2f x slowest" % (m["parallel"] * 1000, m["parallel_over_slowest"]))
+print("  aurora-gate / curl --parallel: %.2f" % m["gate_over_parallel"])
+if "gate_server_over_slowest" in m:
+    print("  server part of aurora-gate's run (first send -> last answer, its trace): %.1f ms -> %.2f x slowest" % (m["gate_server"] * 1000, m["gate_server_over_slowest"]))
+print("  aurora-gate wall split (ms, medians of %d traced runs): %s" % (len(t["runs"]), json.dumps(t["median_ms"])))
+PYEOF
+}
+
+# nsets: R2-R4 again (N = 100 and 1000, without `for`) on a running stack: a fresh baseline,
+# vmalert on the generated files (the `for` variant, which the recorded runs found better for
+# vmalert), aurora-gate check of the `for`-less copies; prints the ratios with the load.
+nsets() {
+  start_alertmanager
+  baseline
+  local n
+  for n in 100 1000; do
+    bench_vmalert "n$n"
+    gate "n${n}nofor" "n${n}nofor" "$GATE_RUNS"
+    "$PY" - "$R/vmalert-n$n.json" "$R/gate-n${n}nofor.json" "$n" <<'PYEOF'
+import json, sys
+v, g, n = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3]
+vc, vcpu, vp = v["cycle_mean_s"], v["eval_cpu_s_per_cycle"], v["prom_extra_cpu_s_per_cycle"]
+gw, gc, gp = g["wall_s"]["median"], g["cpu_s"]["median"], g["prom_extra_cpu_s_per_run"]
+print("N=%s (load %s): R2 wall %.0f / vmalert cycle %.0f ms = %.2f (<= 0.45); R3 CPU %.0f / %.0f ms = %.2f (<= 0.25); "
+      "R4 Prometheus extra CPU %.0f / %.0f ms = %.2f (<= 1)" % (n, " ".join(g["loadavg"]), gw * 1e3, vc * 1e3, gw / vc,
+      gc * 1e3, vcpu * 1e3, gc / vcpu, gp * 1e3, vp * 1e3, gp / vp))
+PYEOF
+  done
+}
+
+capture_set() {  # capture_set SET: what aurora-gate sends for SET (logged by the proxy; not timed)
+  local set=$1
+  rm -f "$R/requests-$set.jsonl"
+  bg proxy "$PY" "$ME/logproxy.py" "$PROXY_PORT" "$PROM_URL" "$R/requests-$set.jsonl"
+  sleep 1  # as capture(): a probe request would be logged as one of ours
+  "$GATE" check "$RULES/$set.yml" --prometheus "http://127.0.0.1:$PROXY_PORT" --json "$R/report-$set.json" \
+    >"$R/table-$set.txt" 2>&1 || echo "exit $?" >>"$R/table-$set.txt"
+  stop proxy
+}
 
 main() {
   local t0; t0=$(date +%s)
@@ -182,6 +260,7 @@ main() {
   stage gate-runbook gate runbook runbook "$GATE_RUNS"
   stage gate-runbook-c1 gate runbook runbook-c1 5 --max-concurrency 1
   stage r1paired r1paired
+  stage trace-split trace_split
   stage bashgate bashgate
   stage vmalert-runbook bench_vmalert runbook
   stage vmalert-n100 bench_vmalert n100

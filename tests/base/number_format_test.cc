@@ -1,6 +1,12 @@
 #include "base/number_format.h"
 
 #include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <optional>
+#include <random>
+#include <string>
 #include <limits>
 
 #include "gtest/gtest.h"
@@ -37,6 +43,44 @@ TEST(NumberFormatTest, ParseNumberAcceptsPrometheusSpellingsOnly) {
   EXPECT_FALSE(ParseNumber("0x1F").has_value());
   EXPECT_FALSE(ParseNumber("12abc").has_value());
   EXPECT_FALSE(ParseNumber("nan(1)").has_value());
+}
+
+// ParseNumber reads plain decimals with std::from_chars and everything else
+// with strtod: every result must be strtod's, bit for bit.
+TEST(NumberFormatTest, ParseNumberEqualsStrtodBitForBit) {
+  std::mt19937_64 rng(42);
+  auto same = [](const std::string& text) {
+    std::optional<double> got = ParseNumber(text);
+    ASSERT_TRUE(got.has_value()) << text;
+    double want = std::strtod(text.c_str(), nullptr);
+    EXPECT_EQ(std::memcmp(&*got, &want, sizeof want), 0)
+        << text << ": " << *got << " vs strtod " << want;
+  };
+  for (int i = 0; i < 200000; ++i) {
+    std::string text = (rng() % 4 == 0) ? "-" : "";
+    if (rng() % 2) {
+      // Prometheus' own spelling of a float64 (shortest round trip).
+      double v = std::ldexp(static_cast<double>(rng() >> 11), static_cast<int>(rng() % 200) - 150);
+      char buf[64];
+      std::snprintf(buf, sizeof buf, "%.17g", v);
+      text += buf;
+    } else {
+      // Long digit strings, with and without a point and an exponent.
+      int digits = 1 + static_cast<int>(rng() % 30);
+      for (int d = 0; d < digits; ++d) text.push_back(static_cast<char>('0' + rng() % 10));
+      if (rng() % 2) text.insert(1 + rng() % text.size(), ".");
+      if (rng() % 3 == 0) text += "e" + std::to_string(static_cast<int>(rng() % 700) - 350);
+    }
+    same(text);
+  }
+  for (const char* edge : {"0", "-0", "1e308", "1.7976931348623157e308", "1e309", "-1e400",
+                           "4.9406564584124654e-324", "2e-324", "1e-400", ".5", "5.", "0.1",
+                           "9007199254740993", "2.2250738585072011e-308", "1e+5", "1E5"}) {
+    same(edge);
+  }
+  EXPECT_FALSE(ParseNumber("--5").has_value());
+  EXPECT_FALSE(ParseNumber("+-5").has_value());
+  EXPECT_FALSE(ParseNumber("1.2.3").has_value());
 }
 
 }  // namespace

@@ -1,0 +1,79 @@
+// RunPromQueries' per-result callback: every query's final result is
+// reported exactly once, equal to what RunPromQueries returns, and a
+// retried attempt is never reported.
+#include "queries/prometheus_querier.h"
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/fake_clock.h"
+#include "tests/testing/fake_http_client.h"
+
+namespace aurora {
+namespace {
+
+using ::aurora::testing::FakeHttpClient;
+using ::aurora::testing::FlakyHttpClient;
+using ::aurora::testing::MakeHttpResponse;
+using ::testing::HasSubstr;
+
+constexpr char kUrl[] = "http://prom:9090/api/v1/query";
+
+std::string Vector(const std::string& value) {
+  return R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{"job":"a"},"value":[1764230400,")" +
+         value + R"("]}]}})";
+}
+
+PromQuery Instant(const std::string& promql) {
+  PromQuery q;
+  q.endpoint.base_url = "http://prom:9090";
+  q.promql = promql;
+  q.at = absl::FromUnixSeconds(1764230400);
+  return q;
+}
+
+TEST(RunPromQueriesTest, ReportsEachFinalResultOnceAfterRetries) {
+  FakeHttpClient fake;
+  fake.On(kUrl, HasSubstr("query=up"), MakeHttpResponse(200, Vector("1")));
+  fake.On(kUrl, HasSubstr("query=bad"),
+          MakeHttpResponse(400, R"({"status":"error","errorType":"bad_data","error":"parse error"})"));
+  fake.On(kUrl, HasSubstr("query=two"), MakeHttpResponse(200, Vector("2")));
+  FlakyHttpClient flaky(fake);
+  flaky.FailFirst(1, absl::UnavailableError("connection reset"));  // the first request, once
+  testing::FakeClock clock;
+  std::map<size_t, int> calls;
+  std::map<size_t, std::string> seen;
+  std::vector<absl::StatusOr<PromResult>> results = RunPromQueries(
+      {Instant("up"), Instant("bad"), Instant("two")}, flaky, clock, RetryPolicy{},
+      [&](size_t i, const absl::StatusOr<PromResult>& r) {
+        ++calls[i];
+        seen[i] = r.ok() ? std::to_string(r->vector.at(0).value) : r.status().ToString();
+      });
+  ASSERT_EQ(results.size(), 3u);
+  EXPECT_EQ(calls, (std::map<size_t, int>{{0, 1}, {1, 1}, {2, 1}}));
+  ASSERT_TRUE(results[0].ok()) << results[0].status();
+  EXPECT_EQ(seen[0], std::to_string(results[0]->vector.at(0).value));
+  EXPECT_EQ(results[0]->vector.at(0).value, 1);
+  EXPECT_FALSE(results[1].ok());
+  EXPECT_EQ(seen[1], results[1].status().ToString());
+  ASSERT_TRUE(results[2].ok());
+  EXPECT_EQ(results[2]->vector.at(0).value, 2);
+  EXPECT_EQ(flaky.intercepted(), 1);
+}
+
+TEST(RunPromQueriesTest, WithoutACallbackReturnsTheSameResults) {
+  FakeHttpClient fake;
+  fake.On(kUrl, HasSubstr("query=up"), MakeHttpResponse(200, Vector("1")));
+  testing::FakeClock clock;
+  std::vector<absl::StatusOr<PromResult>> results =
+      RunPromQueries({Instant("up")}, fake, clock, RetryPolicy{});
+  ASSERT_EQ(results.size(), 1u);
+  ASSERT_TRUE(results[0].ok()) << results[0].status();
+  EXPECT_EQ(results[0]->vector.at(0).value, 1);
+}
+
+}  // namespace
+}  // namespace aurora
