@@ -66,13 +66,13 @@ int RunCheck(const CheckOptions& options, const CommandEnv& env) {
   run.tool_version = kVersion;
   run.tool_commit = kGitCommit;
   run.settings = VisibleSettings(options.settings);
-  SourceCache cache(*env.files);
   LiveContext live;
   live.make_client = env.make_http_client;
   live.clock = env.clock;
   live.files = env.files;
   live.max_concurrency = options.max_concurrency;
   live.default_url = options.prometheus_url;
+  SourceCache cache(*env.files, &live);
   run.gates = RunGates(gates, cache, &live, run.eval_time);
   run.verdict = RunVerdict(run.gates);
   run.duration_seconds = absl::ToDoubleSeconds(env.clock->Now() - run.started);

@@ -286,7 +286,8 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
     run.tool_version = kVersion;
     run.tool_commit = kGitCommit;
     run.settings = VisibleSettings(options.settings);
-    SourceCache cache(*env.files);  // artifacts are re-read every cycle
+    // Artifacts are re-read and http sources fetched again every cycle.
+    SourceCache cache(*env.files, &live);
     run.gates = RunGates(gates, cache, &live, cycle_start, &states);
     run.verdict = RunVerdict(run.gates);
     const absl::Time cycle_end = env.clock->Now();
