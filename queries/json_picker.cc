@@ -124,7 +124,7 @@ absl::StatusOr<std::optional<double>> PickAndReduce(
   double sum = 0, min = std::numeric_limits<double>::infinity(),
          max = -std::numeric_limits<double>::infinity();
   bool nan = false;
-  std::string first_path;
+  std::string first_where;
   for (const JsonDoc& doc : docs) {
     for (const PickedJson& p : PickJson(*doc.root, spec.pointer)) {
       const rapidjson::Value& v = *p.value;
@@ -145,10 +145,10 @@ absl::StatusOr<std::optional<double>> PickAndReduce(
       if (spec.reduce == JsonReduce::kSingle && count > 1) {
         return absl::InvalidArgumentError(absl::StrCat(
             "pointer \"", spec.pointer.text, "\" picked more than one value (",
-            Where(docs.front(), first_path), " and ", Where(doc, p.path),
+            first_where, " and ", Where(doc, p.path),
             "): add reduce: count, count_distinct, sum, min, max or avg"));
       }
-      if (count == 1) first_path = p.path;
+      if (count == 1) first_where = Where(doc, p.path);
       std::optional<double> d;
       if (v.IsNumber()) {
         d = v.GetDouble();

@@ -706,8 +706,8 @@ class Loader {
     if (!n.IsMap() || n.size() == 0) {
       AddError(Pos(n), "values: expected a mapping of metric names to "
                        "{ pointer: \"/...\", reduce: count|count_distinct|"
-                       "sum|min|max|avg, match: REGEX }, got a " +
-                           (n.IsMap() ? std::string("empty mapping") : KindName(n)));
+                       "sum|min|max|avg, match: REGEX }, got a" +
+                           (n.IsMap() ? std::string("n empty mapping") : " " + KindName(n)));
       return;
     }
     static const std::vector<std::string> kValueKeys = {"pointer", "reduce",
@@ -1129,8 +1129,9 @@ class Loader {
       if (std::find(known.begin(), known.end(), metric) != known.end()) continue;
       std::string hint = DidYouMean(metric, known);
       AddError(PosIn(node, offset),
-               absl::StrCat("expr: unknown metric ", Quoted(metric), " for a ",
-                            source.type, " source",
+               absl::StrCat("expr: unknown metric ", Quoted(metric), " for ",
+                            source.is_http() ? "an " : "a ", source.type,
+                            " source",
                             hint.empty() ? "" : ", did you mean " + Quoted(hint) + "?",
                             " (", source.type, " yields: ",
                             absl::StrJoin(known, ", "), ")"));
