@@ -260,5 +260,44 @@ groups:
                                "http_response_seconds, trace_ids)"));
 }
 
+TEST(HttpSourceWatchE2ETest, WatchFetchesOncePerCycleAndStopsOnA503) {
+  std::mutex mu;
+  int health_requests = 0;
+  auto server = testing::HttpTestServer::Start(
+      [&](const testing::TestHttpRequest& req) {
+        testing::TestHttpResponse resp;
+        std::lock_guard<std::mutex> lock(mu);
+        if (req.target != "/health") {
+          resp.status = 404;
+          return resp;
+        }
+        // Healthy for two cycles, then down.
+        resp.status = ++health_requests <= 2 ? 200 : 503;
+        return resp;
+      });
+  ASSERT_TRUE(server.ok()) << server.status();
+  std::string dir = testing::MakeTempDir();
+  WriteFile(dir + "/watch.yaml", R"(sources:
+  health: { type: http, url: "${AURORA_API_URL}/health", timeout: 2s }
+groups:
+  - name: api
+    rules:
+      - { name: api-up, expr: http_status_code, pass: "== 200" }
+      - { name: api-fast, expr: http_response_seconds, pass: "< 1" }
+)");
+  auto r = RunProcess({kBin, "watch", dir + "/watch.yaml", "--interval", "1s",
+                       "--duration", "60s", "--json", dir + "/r.json"},
+                      {{"AURORA_API_URL", (*server)->url("")},
+                       {"GITHUB_STEP_SUMMARY", "\x01unset"},
+                       {"NO_COLOR", "1"}});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  auto o = Outcomes(dir + "/r.json");
+  EXPECT_EQ(o["api-up"].first, "fail");
+  EXPECT_EQ(o["api-up"].second, "503 misses pass: == 200");
+  std::lock_guard<std::mutex> lock(mu);
+  EXPECT_EQ(health_requests, 3);  // one per cycle for both rules
+  ASSERT_EQ(std::system(("rm -rf '" + dir + "'").c_str()), 0);
+}
+
 }  // namespace
 }  // namespace aurora
