@@ -544,6 +544,8 @@ class Loader {
                                 std::string_view(k) == "path" ||
                                         std::string_view(k) == "baseline"
                                     ? "artifact"
+                                : std::string_view(k) == "values"
+                                    ? "json and http"
                                     : "http",
                                 " sources; a prometheus source takes \"url\""));
         }

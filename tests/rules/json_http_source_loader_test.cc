@@ -182,8 +182,8 @@ groups:
           "gate.yaml:8:46: source \"h4\": values: expected a mapping of "
           "metric names to { pointer: \"/...\", reduce: count|count_distinct|"
           "sum|min|max|avg, match: REGEX }, got an empty mapping",
-          "gate.yaml:9:26: source \"p\": \"values\" is for http sources; a "
-          "prometheus source takes \"url\"",
+          "gate.yaml:9:26: source \"p\": \"values\" is for json and http "
+          "sources; a prometheus source takes \"url\"",
           "gate.yaml:13:58: group \"q\": rule \"r\": \"for\" and "
           "\"keep_firing_for\" need a live source with history; source \"k\" "
           "is a json artifact",
