@@ -99,7 +99,6 @@ int RunCheck(const CheckOptions& options, const CommandEnv& env) {
   run.tool_commit = kGitCommit;
   run.settings = VisibleSettings(options.settings);
   run.window = options.window;
-  SourceCache cache(*env.files);
   LiveContext live;
   live.make_client = env.make_http_client;
   live.clock = env.clock;
@@ -107,6 +106,7 @@ int RunCheck(const CheckOptions& options, const CommandEnv& env) {
   live.max_concurrency = options.max_concurrency;
   live.default_url = options.prometheus_url;
   live.chart_window = options.window;
+  SourceCache cache(*env.files, &live);
   run.gates = RunGates(gates, cache, &live, run.eval_time);
   run.verdict = RunVerdict(run.gates);
   run.duration_seconds = absl::ToDoubleSeconds(env.clock->Now() - run.started);

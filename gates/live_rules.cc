@@ -12,6 +12,7 @@
 #include "base/trace.h"
 #include "evaluator/alert_state.h"
 #include "evaluator/judge.h"
+#include "gates/source_auth.h"
 #include "rules/duration.h"
 
 namespace aurora {
@@ -29,38 +30,14 @@ absl::StatusOr<PromEndpoint> EndpointFor(const SourceSpec& s,
         "\": give it a url, or pass --prometheus URL / set PROMETHEUS_URL"));
   }
   e.timeout = s.timeout;
-  for (const auto& [k, v] : s.headers) e.headers.push_back({k, v});
-  if (!s.bearer_token_file.empty()) {
-    absl::StatusOr<std::string> token = ctx.files->ReadFile(s.bearer_token_file);
-    if (!token.ok()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("bearer_token_file: ", token.status().message()));
-    }
-    e.headers.push_back(
-        {"Authorization",
-         absl::StrCat("Bearer ", absl::StripAsciiWhitespace(*token))});
-  }
-  if (!s.basic_auth_username.empty()) {
-    absl::StatusOr<std::string> pw = ctx.files->ReadFile(s.basic_auth_password_file);
-    if (!pw.ok()) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("basic_auth password_file: ", pw.status().message()));
-    }
-    std::string raw = absl::StrCat(s.basic_auth_username, ":",
-                                   absl::StripTrailingAsciiWhitespace(*pw));
-    e.headers.push_back({"Authorization", "Basic " + absl::Base64Escape(raw)});
-  }
+  absl::StatusOr<std::vector<HttpHeader>> headers = SourceHeaders(s, *ctx.files);
+  if (!headers.ok()) return headers.status();
+  e.headers = *std::move(headers);
   return e;
 }
 
 HttpClientOptions ClientOptionsFor(const SourceSpec& s, const LiveContext& ctx) {
-  HttpClientOptions o;
-  o.ca_file = s.ca_file;
-  o.client_cert_file = s.cert_file;
-  o.client_key_file = s.key_file;
-  o.insecure_skip_verify = s.insecure_skip_verify;
-  o.max_concurrency = ctx.max_concurrency;
-  return o;
+  return SourceClientOptions(s, ctx.max_concurrency);
 }
 
 using ClientKey = std::tuple<std::string, std::string, std::string, bool>;

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "base/http_client.h"
 #include "base/number_format.h"
 #include "base/strings.h"
 #include "evaluator/expr_eval.h"
@@ -31,7 +32,9 @@ RuleResult Skeleton(const Rule& rule, const SourceSpec& source) {
   r.kind = KindName(rule.kind);
   r.source = source.name;
   r.source_type = source.type;
-  r.source_detail = source.is_artifact() ? source.path : source.url_display;
+  r.source_detail = source.is_http()       ? RedactUrl(source.url)
+                    : source.is_artifact() ? source.path
+                                           : source.url_display;
   r.expr = rule.expr;
   r.query = rule.query;
   r.pass = CriteriaTexts(rule.pass);
@@ -72,8 +75,19 @@ void EvaluateArtifactRule(const Rule& rule, const SourceSpec& source,
     out->reason = std::string(data.status().message());
     return;
   }
-  out->source_detail = absl::StrCat(source.path, " (", data->format, ")");
+  out->source_detail =
+      absl::StrCat(source.is_http() ? RedactUrl(source.url) : source.path, " (",
+                   data->format, ")");
   out->warnings = data->warnings;
+  // A metric the source could not produce (a failed pick, a body that is
+  // not JSON) makes the rule `error`, never an empty pass.
+  for (const auto& [metric, offset] : ReferencedMetrics(*rule.parsed.root)) {
+    auto failed = data->metric_errors.find(metric);
+    if (failed == data->metric_errors.end()) continue;
+    out->outcome = Outcome::kError;
+    out->reason = failed->second;
+    return;
+  }
   absl::StatusOr<ExprValue> value = EvaluateExpr(*rule.parsed.root, data->samples);
   if (!value.ok()) {
     out->outcome = Outcome::kError;
@@ -124,6 +138,19 @@ std::vector<GateResult> RunGates(const std::vector<GateFile>& gates,
                                  absl::Time eval_time, LiveStates* states) {
   std::vector<GateResult> results(gates.size());
   std::vector<LiveRule> live_rules;
+  // Every http source a rule reads is fetched up front, all in flight.
+  std::vector<const SourceSpec*> http_sources;
+  for (const GateFile& gate : gates) {
+    for (const RuleGroup& group : gate.groups) {
+      for (const Rule& rule : group.rules) {
+        const SourceSpec& source = gate.sources.at(rule.source);
+        if (rule.kind != Rule::Kind::kRecord && source.is_http()) {
+          http_sources.push_back(&source);
+        }
+      }
+    }
+  }
+  if (!http_sources.empty()) sources.PrefetchHttp(http_sources);
   for (size_t i = 0; i < gates.size(); ++i) {
     const GateFile& gate = gates[i];
     GateResult& g = results[i];

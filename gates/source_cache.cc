@@ -1,27 +1,115 @@
 #include "gates/source_cache.h"
 
+#include <memory>
+#include <tuple>
+
+#include "absl/strings/str_cat.h"
+#include "gates/source_auth.h"
 #include "queries/artifact_source.h"
+#include "queries/http_source.h"
+#include "queries/json_values_reader.h"
 
 namespace aurora {
+namespace {
 
-const absl::StatusOr<ArtifactData>& SourceCache::Read(const std::string& type,
-                                                      const std::string& path) {
-  auto key = std::make_pair(type, path);
-  auto it = cache_.find(key);
-  if (it == cache_.end()) {
-    it = cache_.emplace(key, ReadArtifact(type, path, reader_)).first;
+// What makes two sources read the same data.
+std::string KeyOf(const SourceSpec& s, const std::string& path) {
+  std::string key = absl::StrCat(s.type, "\x1f", path);
+  if (s.is_http()) {
+    absl::StrAppend(&key, "\x1f", s.method, "\x1f", s.url, "\x1f", s.body,
+                    "\x1f", s.bearer_token_file, "\x1f",
+                    s.basic_auth_username, "\x1f", s.basic_auth_password_file,
+                    "\x1f", absl::FormatDuration(s.timeout), "\x1f", s.ca_file,
+                    "\x1f", s.cert_file, "\x1f", s.key_file, "\x1f",
+                    s.insecure_skip_verify ? "k" : "-");
+    for (const auto& [k, v] : s.headers) absl::StrAppend(&key, "\x1f", k, "=", v);
   }
-  return it->second;
+  for (const auto& v : s.values) {
+    absl::StrAppend(&key, "\x1e", v.metric, "\x1f", v.pointer.text, "\x1f",
+                    JsonReduceName(v.reduce), "\x1f", v.match);
+  }
+  return key;
+}
+
+}  // namespace
+
+const absl::StatusOr<ArtifactData>& SourceCache::Read(const SourceSpec& source,
+                                                      const std::string& path) {
+  std::string key = KeyOf(source, path);
+  auto it = cache_.find(key);
+  if (it != cache_.end()) return it->second;
+  if (source.is_http()) {
+    PrefetchHttp({&source});
+    return cache_.at(key);
+  }
+  absl::StatusOr<ArtifactData> data;
+  if (source.type == "json") {
+    absl::StatusOr<std::string> content = reader_.ReadFile(path);
+    data = content.ok() ? ParseJsonValues(*content, path, source.values)
+                        : absl::StatusOr<ArtifactData>(content.status());
+  } else {
+    data = ReadArtifact(source.type, path, reader_);
+  }
+  return cache_.emplace(key, std::move(data)).first->second;
+}
+
+void SourceCache::PrefetchHttp(const std::vector<const SourceSpec*>& sources) {
+  using ClientKey = std::tuple<std::string, std::string, std::string, bool>;
+  struct Pending {
+    const SourceSpec* source;
+    std::string key;
+    HttpRequest request;
+  };
+  std::map<ClientKey, std::pair<HttpClientOptions, std::vector<Pending>>> plan;
+  for (const SourceSpec* s : sources) {
+    std::string key = KeyOf(*s, "");
+    if (!s->is_http() || cache_.count(key)) continue;
+    if (http_ == nullptr) {
+      cache_.emplace(key, absl::FailedPreconditionError(
+                              "no HTTP client in this run"));
+      continue;
+    }
+    absl::StatusOr<std::vector<HttpHeader>> auth =
+        SourceHeaders(*s, *http_->files);
+    if (!auth.ok()) {
+      cache_.emplace(key, auth.status());
+      continue;
+    }
+    // Placeholder so a source listed twice is fetched once.
+    cache_.emplace(key, absl::UnknownError("not fetched"));
+    HttpClientOptions o = SourceClientOptions(*s, http_->max_concurrency);
+    auto& slot = plan[{o.ca_file, o.client_cert_file, o.client_key_file,
+                       o.insecure_skip_verify}];
+    slot.first = o;
+    slot.second.push_back({s, key, HttpSourceRequest(*s, *std::move(auth))});
+  }
+  for (auto& [client_key, entry] : plan) {
+    auto& [options, pending] = entry;
+    absl::StatusOr<std::unique_ptr<HttpClient>> client =
+        http_->make_client(options);
+    std::vector<absl::StatusOr<HttpResponse>> responses;
+    if (!client.ok()) {
+      responses.assign(pending.size(), client.status());
+    } else {
+      std::vector<HttpRequest> requests;
+      for (const auto& p : pending) requests.push_back(p.request);
+      responses = (*client)->SendAll(requests);
+    }
+    for (size_t i = 0; i < pending.size(); ++i) {
+      cache_.insert_or_assign(pending[i].key,
+                              HttpSourceSamples(*pending[i].source, responses[i]));
+    }
+  }
 }
 
 const absl::StatusOr<ArtifactData>& SourceCache::Artifact(
     const SourceSpec& source) {
-  return Read(source.type, source.path);
+  return Read(source, source.path);
 }
 
 const absl::StatusOr<ArtifactData>& SourceCache::Baseline(
     const SourceSpec& source) {
-  return Read(source.type, source.baseline);
+  return Read(source, source.baseline);
 }
 
 }  // namespace aurora

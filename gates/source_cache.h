@@ -1,14 +1,18 @@
 // File: gates/source_cache.h
-// Reads each artifact (and its baseline) of a run once, however many rules
-// use it. Not thread-safe; one per run.
+// Reads each source of a run once, however many rules use it: artifact
+// files (and baselines), json files, and http endpoints (fetched together,
+// at most once per run; `watch` makes a new cache every cycle). Not
+// thread-safe; one per run.
 #ifndef AURORA_GATES_SOURCE_CACHE_H_
 #define AURORA_GATES_SOURCE_CACHE_H_
 
 #include <map>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "base/file_reader.h"
+#include "gates/live_rules.h"
 #include "queries/artifact.h"
 #include "rules/gate.h"
 
@@ -16,20 +20,28 @@ namespace aurora {
 
 class SourceCache {
  public:
-  // `reader` must outlive the cache.
-  explicit SourceCache(FileReader& reader) : reader_(reader) {}
+  // `reader` and `http` must outlive the cache. Without `http`, http sources
+  // are errors ("no HTTP client in this run").
+  explicit SourceCache(FileReader& reader, const LiveContext* http = nullptr)
+      : reader_(reader), http_(http) {}
 
-  // The artifact of `source` (an artifact source), read on first use.
+  // The samples of `source` (any non-prometheus source), read on first use.
   const absl::StatusOr<ArtifactData>& Artifact(const SourceSpec& source);
   // Its baseline; only for sources with a baseline path.
   const absl::StatusOr<ArtifactData>& Baseline(const SourceSpec& source);
 
+  // Fetches every http source in `sources` not fetched yet, all requests in
+  // flight together (one client per TLS setting). Artifact() fetches a
+  // source that was not prefetched on its own.
+  void PrefetchHttp(const std::vector<const SourceSpec*>& sources);
+
  private:
-  const absl::StatusOr<ArtifactData>& Read(const std::string& type,
+  const absl::StatusOr<ArtifactData>& Read(const SourceSpec& source,
                                            const std::string& path);
   FileReader& reader_;
-  std::map<std::pair<std::string, std::string>, absl::StatusOr<ArtifactData>>
-      cache_;
+  const LiveContext* http_;
+  // Keyed by type, path and (json/http) the request and `values:`.
+  std::map<std::string, absl::StatusOr<ArtifactData>> cache_;
 };
 
 }  // namespace aurora

@@ -144,7 +144,7 @@ void AttachHistory(const std::vector<GateFile>& gates, const LiveContext& live,
                    absl::Time started, RunResult* last) {
   LiveContext chart = live;
   chart.chart_window = std::max(last->eval_time - started, absl::Minutes(1));
-  SourceCache cache(*live.files);
+  SourceCache cache(*live.files);  // artifacts and http sources are not re-read for charts
   std::vector<GateResult> read = RunGates(gates, cache, &chart, last->eval_time);
   std::map<std::tuple<std::string, std::string, std::string>, RuleResult*> by_key;
   for (GateResult& g : last->gates) {
@@ -337,7 +337,8 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
     run.tool_version = kVersion;
     run.tool_commit = kGitCommit;
     run.settings = VisibleSettings(options.settings);
-    SourceCache cache(*env.files);  // artifacts are re-read every cycle
+    // Artifacts are re-read and http sources fetched again every cycle.
+    SourceCache cache(*env.files, &live);
     run.gates = RunGates(gates, cache, &live, cycle_start, &states);
     run.verdict = RunVerdict(run.gates);
     const absl::Time cycle_end = env.clock->Now();

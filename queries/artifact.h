@@ -5,6 +5,7 @@
 #ifndef AURORA_QUERIES_ARTIFACT_H_
 #define AURORA_QUERIES_ARTIFACT_H_
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,10 @@ struct ArtifactData {
   // Non-fatal observations, e.g. "JaCoCo report LINE counter 5/6 differs
   // from the sum of its packages 10/12; using the report counter".
   std::vector<std::string> warnings;
+  // Metrics that could not be produced, with why (json/http `values:` whose
+  // pick failed, or an http body that is not JSON). A rule that uses one
+  // is `error` with that reason; the other metrics stay usable.
+  std::map<std::string, std::string> metric_errors;
 };
 
 }  // namespace aurora

@@ -13,6 +13,7 @@
 #include "absl/time/time.h"
 #include "rules/criterion.h"
 #include "rules/expr.h"
+#include "rules/json_value_spec.h"
 #include "rules/outcome.h"
 
 namespace aurora {
@@ -32,16 +33,31 @@ struct Policies {
   bool dry_run = false;
 };
 
+// One metric a `json` or `http` source yields (`values:` entry).
+struct JsonValueSpec {
+  std::string metric;  // the `values:` key: the metric name in expressions
+  JsonPointer pointer;
+  JsonReduce reduce = JsonReduce::kSingle;
+  std::string match;  // RE2 full match on string values; empty: no filter
+  FilePos pos;
+};
+
 struct SourceSpec {
   std::string name;
-  std::string type;      // coverage | pytest-benchmark | junit | prometheus
+  std::string type;      // coverage | pytest-benchmark | junit | json |
+                         // http | prometheus
   std::string path;      // artifact path (junit: a glob is allowed)
   std::string baseline;  // artifact baseline path, empty when none
-  std::string url;       // prometheus: server URL (expanded; may hold secrets);
-                         // empty: --prometheus / PROMETHEUS_URL at run time
+  std::string url;       // prometheus, http: URL (expanded; may hold secrets);
+                         // prometheus, empty: --prometheus / PROMETHEUS_URL
   std::string url_display;  // the URL as written, ${VAR} unexpanded
-  // prometheus: connection settings. Header values and secrets may come from
-  // ${VAR}; they are never shown in reports or logs.
+  // http: the request. `body` only with POST.
+  std::string method = "GET";
+  std::string body;
+  // json, http: the metrics picked from the JSON document, in file order.
+  std::vector<JsonValueSpec> values;
+  // prometheus, http: connection settings. Header values and secrets may
+  // come from ${VAR}; they are never shown in reports or logs.
   std::map<std::string, std::string> headers;
   std::string bearer_token_file;  // read at run time: "Authorization: Bearer ..."
   std::string basic_auth_username;
@@ -51,7 +67,10 @@ struct SourceSpec {
   bool insecure_skip_verify = false;
   FilePos pos;
 
+  // Evaluated here from samples read once per run (artifact files, json
+  // files, http endpoints), as opposed to queries a Prometheus server runs.
   bool is_artifact() const { return type != "prometheus"; }
+  bool is_http() const { return type == "http"; }
 };
 
 struct Rule {

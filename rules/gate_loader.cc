@@ -14,6 +14,7 @@
 #include "rules/duration.h"
 #include "rules/promql_split.h"
 #include "rules/source_types.h"
+#include "re2/re2.h"
 #include "yaml-cpp/depthguard.h"
 #include "yaml-cpp/yaml.h"
 
@@ -31,7 +32,8 @@ const std::vector<std::string> kTopKeys = {
     "defaults", "groups",  "actions",     "evaluation_interval"};
 const std::vector<std::string> kSourceKeys = {
     "type",    "path",      "baseline",  "url",     "headers",
-    "bearer_token_file",    "basic_auth", "timeout", "tls"};
+    "bearer_token_file",    "basic_auth", "timeout", "tls",
+    "method",  "body",      "values"};
 const std::vector<std::string> kBasicAuthKeys = {"username", "password_file"};
 const std::vector<std::string> kTlsKeys = {"ca_file", "cert_file", "key_file",
                                            "insecure_skip_verify"};
@@ -495,13 +497,21 @@ class Loader {
       }
       return;
     }
-    if (spec.is_artifact()) {
+    if (spec.is_http()) {
+      LoadHttpSource(s, pos, spec);
+    } else if (spec.is_artifact()) {
       for (const char* k : {"url", "headers", "bearer_token_file",
-                            "basic_auth", "timeout", "tls"}) {
+                            "basic_auth", "timeout", "tls", "method", "body"}) {
         if (!s[k]) continue;
         AddError(KeyPos(s, k), absl::StrCat("\"", k, "\" is for prometheus "
-                                            "sources; a ", spec.type,
+                                            "and http sources; a ", spec.type,
                                             " source reads \"path\""));
+      }
+      if (spec.type != "json" && s["values"]) {
+        AddError(KeyPos(s, "values"),
+                 absl::StrCat("\"values\" is for json and http sources; a ",
+                              spec.type, " source yields: ",
+                              absl::StrJoin(ArtifactMetrics(spec.type), ", ")));
       }
       if (!s["path"]) {
         AddError(pos, absl::StrCat("missing key \"path\": a ", spec.type,
@@ -517,12 +527,27 @@ class Loader {
       if (s["baseline"]) {
         if (auto b = Str(s["baseline"], "baseline")) spec.baseline = *b;
       }
+      if (spec.type == "json") {
+        if (!s["values"]) {
+          AddError(pos, "missing key \"values\": a json source yields the "
+                        "metrics it names there, e.g. values: { events: "
+                        "{ pointer: \"/events/*\", reduce: count } }");
+        } else {
+          LoadValues(s["values"], spec);
+        }
+      }
     } else {
-      for (const char* k : {"path", "baseline"}) {
+      for (const char* k : {"path", "baseline", "values", "method", "body"}) {
         if (s[k]) {
-          AddError(KeyPos(s, k), absl::StrCat("\"", k, "\" is for artifact "
-                                           "sources; a prometheus source "
-                                           "takes \"url\""));
+          AddError(KeyPos(s, k),
+                   absl::StrCat("\"", k, "\" is for ",
+                                std::string_view(k) == "path" ||
+                                        std::string_view(k) == "baseline"
+                                    ? "artifact"
+                                : std::string_view(k) == "values"
+                                    ? "json and http"
+                                    : "http",
+                                " sources; a prometheus source takes \"url\""));
         }
       }
       if (s["url"]) {
@@ -536,69 +561,266 @@ class Loader {
           }
         }
       }
-      if (s["headers"]) spec.headers = StringMap(s["headers"], "headers");
-      if (s["bearer_token_file"]) {
-        if (auto f = Str(s["bearer_token_file"], "bearer_token_file")) {
-          spec.bearer_token_file = *f;
+      LoadConnection(s, spec);
+    }
+    out_.gate.sources[spec.name] = spec;
+  }
+
+  // headers, bearer_token_file, basic_auth, timeout, tls: the connection
+  // settings of prometheus and http sources.
+  void LoadConnection(const YAML::Node& s, SourceSpec& spec) {
+    if (s["headers"]) {
+      spec.headers = StringMap(s["headers"], "headers");
+      for (const auto& [k, v] : spec.headers) {
+        if (!IsHeaderName(k)) {
+          AddError(KeyPos(s["headers"], k),
+                   absl::StrCat("headers: invalid header name ", Quoted(k),
+                                " (letters, digits and !#$%&'*+-.^_`|~ only)"));
+        } else if (v.find_first_of("\r\n") != std::string::npos) {
+          AddError(Pos(s["headers"][k]),
+                   absl::StrCat("headers: the value of ", Quoted(k),
+                                " contains a line break"));
         }
       }
-      if (s["basic_auth"]) {
-        const YAML::Node& b = s["basic_auth"];
-        if (!b.IsMap()) {
-          AddError(Pos(b), "basic_auth: expected { username: ..., "
-                           "password_file: ... }");
+    }
+    if (s["bearer_token_file"]) {
+      if (auto f = Str(s["bearer_token_file"], "bearer_token_file")) {
+        spec.bearer_token_file = *f;
+      }
+    }
+    if (s["basic_auth"]) {
+      const YAML::Node& b = s["basic_auth"];
+      if (!b.IsMap()) {
+        AddError(Pos(b), "basic_auth: expected { username: ..., "
+                         "password_file: ... }");
+      } else {
+        CheckKeys(b, "basic_auth", kBasicAuthKeys);
+        if (b["username"]) {
+          if (auto u = Str(b["username"], "username")) spec.basic_auth_username = *u;
+        }
+        if (b["password_file"]) {
+          if (auto f = Str(b["password_file"], "password_file")) {
+            spec.basic_auth_password_file = *f;
+          }
+        }
+        if (spec.basic_auth_username.empty() ||
+            spec.basic_auth_password_file.empty()) {
+          AddError(Pos(b), "basic_auth: needs both username and "
+                           "password_file (the password is read from the "
+                           "file, never written in the gate file)");
+        }
+      }
+    }
+    if (s["timeout"]) {
+      if (auto d = Duration(s["timeout"], "timeout")) {
+        if (*d <= absl::ZeroDuration()) {
+          AddError(Pos(s["timeout"]), "timeout: expected a positive duration");
         } else {
-          CheckKeys(b, "basic_auth", kBasicAuthKeys);
-          if (b["username"]) {
-            if (auto u = Str(b["username"], "username")) spec.basic_auth_username = *u;
-          }
-          if (b["password_file"]) {
-            if (auto f = Str(b["password_file"], "password_file")) {
-              spec.basic_auth_password_file = *f;
-            }
-          }
-          if (spec.basic_auth_username.empty() ||
-              spec.basic_auth_password_file.empty()) {
-            AddError(Pos(b), "basic_auth: needs both username and "
-                             "password_file (the password is read from the "
-                             "file, never written in the gate file)");
-          }
+          spec.timeout = *d;
         }
       }
-      if (s["timeout"]) {
-        if (auto d = Duration(s["timeout"], "timeout")) {
-          if (*d <= absl::ZeroDuration()) {
-            AddError(Pos(s["timeout"]), "timeout: expected a positive duration");
-          } else {
-            spec.timeout = *d;
-          }
+    }
+    if (s["tls"]) {
+      const YAML::Node& t = s["tls"];
+      if (!t.IsMap()) {
+        AddError(Pos(t), "tls: expected { ca_file, cert_file, key_file, "
+                         "insecure_skip_verify }");
+      } else {
+        CheckKeys(t, "tls", kTlsKeys);
+        if (t["ca_file"]) {
+          if (auto f = Str(t["ca_file"], "ca_file")) spec.ca_file = *f;
         }
-      }
-      if (s["tls"]) {
-        const YAML::Node& t = s["tls"];
-        if (!t.IsMap()) {
-          AddError(Pos(t), "tls: expected { ca_file, cert_file, key_file, "
-                           "insecure_skip_verify }");
-        } else {
-          CheckKeys(t, "tls", kTlsKeys);
-          if (t["ca_file"]) {
-            if (auto f = Str(t["ca_file"], "ca_file")) spec.ca_file = *f;
-          }
-          if (t["cert_file"]) {
-            if (auto f = Str(t["cert_file"], "cert_file")) spec.cert_file = *f;
-          }
-          if (t["key_file"]) {
-            if (auto f = Str(t["key_file"], "key_file")) spec.key_file = *f;
-          }
-          if (t["insecure_skip_verify"]) {
-            if (auto b = Bool(t["insecure_skip_verify"], "insecure_skip_verify")) {
-              spec.insecure_skip_verify = *b;
-            }
+        if (t["cert_file"]) {
+          if (auto f = Str(t["cert_file"], "cert_file")) spec.cert_file = *f;
+        }
+        if (t["key_file"]) {
+          if (auto f = Str(t["key_file"], "key_file")) spec.key_file = *f;
+        }
+        if (t["insecure_skip_verify"]) {
+          if (auto b = Bool(t["insecure_skip_verify"], "insecure_skip_verify")) {
+            spec.insecure_skip_verify = *b;
           }
         }
       }
     }
-    out_.gate.sources[spec.name] = spec;
+  }
+
+  // An http source: url (required), method, body, connection settings and
+  // optional values.
+  void LoadHttpSource(const YAML::Node& s, FilePos pos, SourceSpec& spec) {
+    for (const char* k : {"path", "baseline"}) {
+      if (s[k]) {
+        AddError(KeyPos(s, k), absl::StrCat("\"", k, "\" is for artifact "
+                                            "sources; an http source takes "
+                                            "\"url\""));
+      }
+    }
+    spec.timeout = absl::Seconds(10);
+    if (!s["url"]) {
+      AddError(pos, "missing key \"url\": an http source GETs (or POSTs to) "
+                    "an http:// or https:// URL");
+    } else {
+      if (s["url"].IsScalar()) spec.url_display = s["url"].Scalar();
+      if (auto u = Str(s["url"], "url")) {
+        spec.url = *u;
+        if (spec.url.rfind("http://", 0) != 0 &&
+            spec.url.rfind("https://", 0) != 0) {
+          // The expanded URL may hold a token: not quoted back.
+          AddError(Pos(s["url"]), "url: expected an http:// or https:// URL");
+        }
+      }
+    }
+    if (s["method"]) {
+      if (auto m = Str(s["method"], "method")) {
+        if (*m == "GET" || *m == "POST") {
+          spec.method = *m;
+        } else {
+          AddError(Pos(s["method"]),
+                   absl::StrCat("method: expected GET or POST, got ", Quoted(*m)));
+        }
+      }
+    }
+    if (s["body"]) {
+      if (auto b = Str(s["body"], "body")) spec.body = *b;
+      if (spec.method != "POST") {
+        AddError(KeyPos(s, "body"), "body: only a POST request has a body "
+                                    "(add method: POST)");
+      }
+    }
+    LoadConnection(s, spec);
+    if (s["values"]) LoadValues(s["values"], spec);
+  }
+
+  static bool IsMetricName(const std::string& s) {
+    if (s.empty()) return false;
+    for (size_t i = 0; i < s.size(); ++i) {
+      unsigned char c = static_cast<unsigned char>(s[i]);
+      bool ok = absl::ascii_isalpha(c) || c == '_' || c == ':' ||
+                (i > 0 && absl::ascii_isdigit(c));
+      if (!ok) return false;
+    }
+    return true;
+  }
+
+  // values: { METRIC: { pointer: "/a/*", reduce: count, match: "re" } } or
+  // { METRIC: "/a/b" } (the one value at the pointer).
+  void LoadValues(const YAML::Node& n, SourceSpec& spec) {
+    if (!n.IsMap() || n.size() == 0) {
+      AddError(Pos(n), "values: expected a mapping of metric names to "
+                       "{ pointer: \"/...\", reduce: count|count_distinct|"
+                       "sum|min|max|avg, match: REGEX }, got a" +
+                           (n.IsMap() ? std::string("n empty mapping") : " " + KindName(n)));
+      return;
+    }
+    static const std::vector<std::string> kValueKeys = {"pointer", "reduce",
+                                                        "match"};
+    std::set<std::string> seen;
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      const YAML::Node key = it->first;
+      const YAML::Node body = it->second;
+      if (!key.IsScalar()) {
+        AddError(Pos(key), "values: expected a metric name as the key");
+        continue;
+      }
+      JsonValueSpec v;
+      v.metric = key.Scalar();
+      v.pos = Pos(key);
+      if (!IsMetricName(v.metric)) {
+        AddError(v.pos, absl::StrCat("values: ", Quoted(v.metric),
+                                     " is not a metric name (letters, digits, "
+                                     "_ and :, not starting with a digit)"));
+        continue;
+      }
+      if (!seen.insert(v.metric).second) {
+        AddError(v.pos, absl::StrCat("values: duplicate metric ",
+                                     Quoted(v.metric)));
+        continue;
+      }
+      if (spec.is_http() &&
+          (v.metric == kHttpStatusMetric || v.metric == kHttpLatencyMetric)) {
+        AddError(v.pos, absl::StrCat("values: ", Quoted(v.metric),
+                                     " is yielded by every http source; "
+                                     "pick another name"));
+        continue;
+      }
+      std::string ctx = absl::StrCat("values ", Quoted(v.metric), ": ");
+      YAML::Node pointer_node;
+      if (body.IsScalar()) {
+        pointer_node = body;
+      } else if (body.IsMap()) {
+        CheckKeys(body, absl::StrCat("values ", Quoted(v.metric)), kValueKeys);
+        if (!body["pointer"]) {
+          AddError(Pos(body), ctx + "missing key \"pointer\" (a JSON pointer "
+                                    "such as \"/events/*/trace_id\")");
+          spec.values.push_back(std::move(v));
+          continue;
+        }
+        pointer_node = body["pointer"];
+      } else {
+        AddError(Pos(body), ctx + "expected a JSON pointer or { pointer: "
+                                  "\"/...\", reduce: ..., match: ... }, got a " +
+                                KindName(body));
+        spec.values.push_back(std::move(v));
+        continue;
+      }
+      std::optional<std::string> text = Str(pointer_node, ctx + "pointer");
+      if (!text) {
+        spec.values.push_back(std::move(v));
+        continue;
+      }
+      size_t off = 0;
+      absl::StatusOr<JsonPointer> p = ParseJsonPointer(*text, &off);
+      bool ok = p.ok();
+      if (!p.ok()) {
+        AddError(PosIn(pointer_node, off),
+                 absl::StrCat(ctx, "pointer: ", p.status().message()));
+      } else {
+        v.pointer = *std::move(p);
+      }
+      if (body.IsMap() && body["reduce"]) {
+        if (auto r = Str(body["reduce"], ctx + "reduce")) {
+          std::optional<JsonReduce> reduce = ParseJsonReduce(*r);
+          if (reduce) {
+            v.reduce = *reduce;
+          } else {
+            std::string hint = DidYouMean(*r, JsonReduceNames());
+            AddError(Pos(body["reduce"]),
+                     absl::StrCat(ctx, "unknown reduce ", Quoted(*r),
+                                  hint.empty() ? "" : ", did you mean " + Quoted(hint) + "?",
+                                  " (expected one of: ",
+                                  absl::StrJoin(JsonReduceNames(), ", "), ")"));
+            ok = false;
+          }
+        } else {
+          ok = false;
+        }
+      } else if (ok && v.pointer.has_wildcard()) {
+        AddError(Pos(body.IsMap() ? body : pointer_node),
+                 absl::StrCat(ctx, "the pointer ", Quoted(v.pointer.text),
+                              " has a \"*\" and may pick many values: add "
+                              "reduce: one of ",
+                              absl::StrJoin(JsonReduceNames(), ", ")));
+        ok = false;
+      }
+      if (body.IsMap() && body["match"]) {
+        if (auto m = Str(body["match"], ctx + "match")) {
+          RE2 re(*m, RE2::Quiet);
+          if (!re.ok()) {
+            AddError(Pos(body["match"]),
+                     absl::StrCat(ctx, "match: invalid regular expression: ",
+                                  re.error()));
+            ok = false;
+          } else {
+            v.match = *m;
+          }
+        } else {
+          ok = false;
+        }
+      }
+      // Kept when broken too (the gate is unusable then anyway), so rules
+      // naming the metric get no second, misleading error.
+      spec.values.push_back(std::move(v));
+    }
   }
 
   void LoadGroups(const YAML::Node& n) {
@@ -780,8 +1002,11 @@ class Loader {
       AddError(Pos(rn[rn["for"] ? "for" : "keep_firing_for"]),
                absl::StrCat("\"for\" and \"keep_firing_for\" need a live "
                             "source with history; source ",
-                            Quoted(source->name), " is a ", source->type,
-                            " artifact"));
+                            Quoted(source->name),
+                            source->is_http()
+                                ? " is an http source, read once per evaluation"
+                                : absl::StrCat(" is a ", source->type,
+                                               " artifact")));
       ok = false;
     }
     // Expression.
@@ -901,13 +1126,14 @@ class Loader {
       return false;
     }
     bool ok = true;
-    const std::vector<std::string>& known = ArtifactMetrics(source.type);
+    const std::vector<std::string> known = SourceMetrics(source);
     for (const auto& [metric, offset] : ReferencedMetrics(*parsed->root)) {
       if (std::find(known.begin(), known.end(), metric) != known.end()) continue;
       std::string hint = DidYouMean(metric, known);
       AddError(PosIn(node, offset),
-               absl::StrCat("expr: unknown metric ", Quoted(metric), " for a ",
-                            source.type, " source",
+               absl::StrCat("expr: unknown metric ", Quoted(metric), " for ",
+                            source.is_http() ? "an " : "a ", source.type,
+                            " source",
                             hint.empty() ? "" : ", did you mean " + Quoted(hint) + "?",
                             " (", source.type, " yields: ",
                             absl::StrJoin(known, ", "), ")"));

@@ -6,17 +6,17 @@ namespace aurora {
 
 const std::vector<std::string>& SupportedSourceTypes() {
   static const auto* kTypes = new std::vector<std::string>{
-      "coverage", "pytest-benchmark", "junit", "prometheus"};
+      "coverage", "pytest-benchmark", "junit", "json", "http", "prometheus"};
   return *kTypes;
 }
 
 bool IsPlannedSourceType(std::string_view type) {
-  return type == "mutation" || type == "security" || type == "json" ||
-         type == "http";
+  return type == "mutation" || type == "security";
 }
 
 bool IsArtifactSourceType(std::string_view type) {
-  return type == "coverage" || type == "pytest-benchmark" || type == "junit";
+  return type == "coverage" || type == "pytest-benchmark" || type == "junit" ||
+         type == "json";
 }
 
 namespace {
@@ -54,6 +54,16 @@ const std::vector<std::string>& ArtifactMetrics(std::string_view type) {
   if (type == "pytest-benchmark") return *kBenchmark;
   if (type == "junit") return *kJunit;
   return *kNone;
+}
+
+std::vector<std::string> SourceMetrics(const SourceSpec& source) {
+  std::vector<std::string> out = ArtifactMetrics(source.type);
+  if (source.is_http()) {
+    out.push_back(kHttpStatusMetric);
+    out.push_back(kHttpLatencyMetric);
+  }
+  for (const auto& v : source.values) out.push_back(v.metric);
+  return out;
 }
 
 }  // namespace aurora

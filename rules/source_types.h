@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include "rules/gate.h"
+
 namespace aurora {
 
 // Types this version evaluates.
@@ -16,8 +18,16 @@ const std::vector<std::string>& SupportedSourceTypes();
 // Types in the product design that this version does not implement yet.
 bool IsPlannedSourceType(std::string_view type);
 bool IsArtifactSourceType(std::string_view type);
-// Metric names an artifact type yields; empty for prometheus.
+// Metric names an artifact type yields; empty for prometheus, json, http.
 const std::vector<std::string>& ArtifactMetrics(std::string_view type);
+
+// What every http source yields besides its `values:`.
+inline constexpr char kHttpStatusMetric[] = "http_status_code";
+inline constexpr char kHttpLatencyMetric[] = "http_response_seconds";
+
+// Metric names `source` yields: ArtifactMetrics of its type, and for json
+// and http sources the `values:` keys (http: plus the two above).
+std::vector<std::string> SourceMetrics(const SourceSpec& source);
 
 }  // namespace aurora
 

@@ -1,10 +1,14 @@
 // The shipped runbook gate files through the binary against a real
 // Prometheus: a healthy service passes the post-deployment key metrics and
 // the stop conditions; an unhealthy one trips every one of them. Also: the
-// runbook's alert file passes `promtool check rules`, and `lint --prometheus`
-// places the server's parse errors in the file.
+// runbook's alert file passes `promtool check rules`, `lint --prometheus`
+// places the server's parse errors in the file, and the go-live checklist
+// (gates/golive.yaml) passes against a Prometheus that loaded the runbook's
+// alerts and a healthy loopback Aurora API, and fails item by item against
+// broken ones.
 #include <cstdio>
 #include <filesystem>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -14,6 +18,7 @@
 #include "gtest/gtest.h"
 #include "rapidjson/document.h"
 #include "tests/testing/chromium.h"
+#include "tests/testing/http_test_server.h"
 #include "tests/testing/prometheus_harness.h"
 #include "tests/testing/subprocess.h"
 
@@ -285,6 +290,176 @@ TEST_F(ShippedGatesTest, LintAgainstTheServerPlacesParseErrorsInTheFile) {
   auto offline = testing::RunProcess({AURORA_GATE_BIN, "lint", path, "--offline"});
   EXPECT_EQ(offline.exit_code, 0) << offline.out << offline.err;
   ASSERT_EQ(std::system(("rm -rf '" + dir + "'").c_str()), 0);
+}
+
+// ---- gates/golive.yaml ------------------------------------------------------
+
+// The go-live gate's non-runbook metrics (see the file's ASSUMPTIONS): log
+// events per CloudWatch log group and the database exporter's pg_up.
+std::vector<OmSample> GoLiveHistory() {
+  Service healthy{"aurora-api", 600, 3, {400, 580, 600, 603, 603, 603},
+                  100, 100, 98, 2, 6, 2e8};
+  Service sick{"aurora-bad", 600, 60, {100, 200, 300, 400, 500, 660},
+               100, 90, 80, 20, 15, 5e8};
+  std::vector<OmSample> h = History({healthy, sick});
+  auto add = [&h](const std::string& series, const std::string& values) {
+    auto s = ExpandSeries(series, values, kStart, 60);
+    h.insert(h.end(), s.begin(), s.end());
+  };
+  add("aws_logs_incoming_log_events_sum{log_group_name=\"/ecs/aurora-testnet\"}", "120x60");
+  add("aws_logs_incoming_log_events_sum{log_group_name=\"/ecs/aurora-bad\"}", "0x60");
+  add("pg_up{job=\"postgres\",instance=\"db\"}", "1x60");
+  add("pg_up{job=\"postgres-bad\",instance=\"db\"}", "0x60");
+  return h;
+}
+
+// A loopback Aurora API: /health and /events/recent, healthy or broken.
+class FakeAuroraApi {
+ public:
+  explicit FakeAuroraApi(bool healthy) {
+    auto s = testing::HttpTestServer::Start(
+        [healthy](const testing::TestHttpRequest& req) {
+          testing::TestHttpResponse r;
+          if (req.target == "/health") {
+            r.status = healthy ? 200 : 503;
+            r.body = healthy ? "{\"status\":\"ok\"}" : "{\"status\":\"db down\"}";
+            // Broken: slower than the checklist's 1 s as well.
+            if (!healthy) r.delay = absl::Milliseconds(1500);
+          } else if (req.target == "/events/recent") {
+            r.headers.push_back({"Content-Type", "application/json"});
+            r.body = healthy
+                         ? R"([{"type":"pretrade","trace_id":"9f2c"},)"
+                           R"({"type":"decision","trace_id":"9f2c"},)"
+                           R"({"type":"fill","trace_id":"a771"}])"
+                         : R"([{"type":"pretrade","trace_id":""},)"
+                           R"({"type":"decision"}])";
+          } else {
+            r.status = 404;
+          }
+          return r;
+        });
+    EXPECT_TRUE(s.ok()) << s.status();
+    if (s.ok()) server_ = *std::move(s);
+  }
+  std::string url() const { return server_ ? server_->url("") : ""; }
+
+ private:
+  std::unique_ptr<testing::HttpTestServer> server_;
+};
+
+class GoLiveGateTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    std::string alerts =
+        std::filesystem::absolute("gates/runbook-alerts.yml").string();
+    with_alerts_ = testing::PrometheusServer::Start(
+                       GoLiveHistory(), "rule_files: [\"" + alerts + "\"]\n")
+                       .release();
+    without_alerts_ = testing::PrometheusServer::Start(GoLiveHistory()).release();
+  }
+  static void TearDownTestSuite() {
+    delete with_alerts_;
+    delete without_alerts_;
+  }
+
+  // Waits (polling, with a deadline) until `server` lists `alert`.
+  static bool RulesLoaded(const testing::PrometheusServer& server,
+                          const std::string& alert) {
+    absl::Time deadline = absl::Now() + absl::Seconds(30);
+    while (absl::Now() < deadline) {
+      testing::ToolResult r = testing::HttpGet(server.url() + "/api/v1/rules");
+      if (r.exit_code == 0 && r.output.find(alert) != std::string::npos) {
+        return true;
+      }
+      absl::SleepFor(absl::Milliseconds(100));
+    }
+    return false;
+  }
+
+  // `check gates/golive.yaml` with its JSON report; outcome by rule name, in
+  // report order.
+  std::vector<std::pair<std::string, std::string>> Check(
+      const std::string& prometheus, const std::string& api,
+      const std::vector<std::string>& sets, int* exit_code) {
+    std::string json = testing::MakeTempDir() + "/r.json";
+    std::vector<std::string> argv = {AURORA_GATE_BIN, "check", "gates/golive.yaml",
+                                     "--at", kAt, "--json", json, "--color", "never"};
+    for (const auto& s : sets) {
+      argv.push_back("--set");
+      argv.push_back(s);
+    }
+    auto r = testing::RunProcess(argv, {{"PROMETHEUS_URL", prometheus},
+                                        {"AURORA_API_URL", api},
+                                        {"GITHUB_STEP_SUMMARY", "\x01unset"}});
+    *exit_code = r.exit_code;
+    std::vector<std::pair<std::string, std::string>> out;
+    rapidjson::Document d;
+    std::string text = testing::ReadWholeFile(json);
+    d.Parse(text.c_str());
+    EXPECT_FALSE(d.HasParseError()) << r.out << r.err;
+    if (d.HasParseError()) return out;
+    for (const auto& rule : d["gates"][0]["rules"].GetArray()) {
+      out.emplace_back(rule["name"].GetString(),
+                       std::string(rule["outcome"].GetString()) + ": " +
+                           rule["reason"].GetString());
+    }
+    return out;
+  }
+
+  static testing::PrometheusServer* with_alerts_;
+  static testing::PrometheusServer* without_alerts_;
+};
+
+testing::PrometheusServer* GoLiveGateTest::with_alerts_ = nullptr;
+testing::PrometheusServer* GoLiveGateTest::without_alerts_ = nullptr;
+
+TEST_F(GoLiveGateTest, LintsClean) {
+  auto r = testing::RunProcess(
+      {AURORA_GATE_BIN, "lint", "gates/golive.yaml", "--offline"});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("1 file, 8 rules: OK"));
+}
+
+TEST_F(GoLiveGateTest, HealthyServicePassesEveryChecklistItemInOrder) {
+  ASSERT_NE(with_alerts_, nullptr);
+  ASSERT_TRUE(RulesLoaded(*with_alerts_, "MutationScoreDrop"))
+      << with_alerts_->Log();
+  FakeAuroraApi api(/*healthy=*/true);
+  int code = -1;
+  auto rules = Check(with_alerts_->url(), api.url(), {}, &code);
+  EXPECT_EQ(code, 0);
+  std::vector<std::string> names;
+  for (const auto& [name, outcome] : rules) {
+    names.push_back(name);
+    EXPECT_THAT(outcome, ::testing::StartsWith("pass: ")) << name;
+  }
+  EXPECT_THAT(names, ::testing::ElementsAre(
+                         "api-responding", "api-responding-latency",
+                         "xai-trace-ids", "performance", "error-rate",
+                         "alerts-configured", "logs-collected",
+                         "database-healthy"));
+  EXPECT_EQ(rules[2].second, "pass: 2 meets pass: > 0");
+  EXPECT_EQ(rules[5].second, "pass: 5 meets pass: >= 5");
+}
+
+TEST_F(GoLiveGateTest, BrokenServiceFailsEveryChecklistItem) {
+  ASSERT_NE(without_alerts_, nullptr);
+  FakeAuroraApi api(/*healthy=*/false);
+  int code = -1;
+  auto rules = Check(without_alerts_->url(), api.url(),
+                     {"AURORA_JOB=aurora-bad",
+                      "AURORA_LOGS_SELECTOR=log_group_name=\"/ecs/aurora-bad\"",
+                      "AURORA_DB_SELECTOR=job=\"postgres-bad\""},
+                     &code);
+  EXPECT_EQ(code, 1);
+  ASSERT_EQ(rules.size(), 8u);
+  for (const auto& [name, outcome] : rules) {
+    EXPECT_THAT(outcome, ::testing::StartsWith("fail: ")) << name;
+  }
+  EXPECT_EQ(rules[0].second, "fail: 503 misses pass: == 200");
+  // The empty trace_id does not count (the runbook drops falsy ids too).
+  EXPECT_EQ(rules[2].second, "fail: 0 misses pass: > 0");
+  EXPECT_EQ(rules[5].second, "fail: 0 misses pass: >= 5");
 }
 
 }  // namespace
