@@ -206,7 +206,7 @@ TEST_F(HttpSourceE2ETest, BodyThatIsNotJsonIsAnErrorNamingTheUrl) {
   EXPECT_EQ(o["xai-traces"].first, "error");
   EXPECT_EQ(o["xai-traces"].second,
             "GET " + server_->url("/events/recent") +
-                " response: invalid JSON at line 1, column 1: Invalid value. "
+                "?key=*** response: invalid JSON at line 1, column 1: Invalid value. "
                 "(Content-Type: text/html)");
   EXPECT_EQ(o["api-up"].first, "pass");
   ExpectNoSecrets(r);
@@ -221,7 +221,7 @@ TEST_F(HttpSourceE2ETest, HangPastTheTimeoutIsAnError) {
   auto o = Outcomes(dir_ + "/r.json");
   EXPECT_EQ(o["xai-traces"].first, "error");
   EXPECT_THAT(o["xai-traces"].second,
-              HasSubstr("GET " + server_->url("/events/recent") + ": "));
+              HasSubstr("GET " + server_->url("/events/recent") + "?key=***: "));
   EXPECT_THAT(o["xai-traces"].second, HasSubstr("timed out"));
   EXPECT_EQ(o["api-up"].first, "pass");
   ExpectNoSecrets(r);

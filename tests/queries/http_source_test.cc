@@ -91,7 +91,8 @@ TEST(HttpSourceTest, Non2xxIsAValueButItsValuesAreErrors) {
             (std::map<std::string, double>{{"http_status_code", 503},
                                            {"http_response_seconds", 0.25}}));
   EXPECT_EQ(d->metric_errors.at("trace_ids"),
-            "GET https://api.example:8443/events/recent: HTTP 503: values are "
+            "GET https://api.example:8443/events/recent?token=***: HTTP 503: "
+            "values are "
             "read from 2xx responses only");
 }
 
@@ -101,7 +102,8 @@ TEST(HttpSourceTest, BodyThatIsNotJsonNamesTheRedactedUrl) {
   ASSERT_TRUE(d.ok()) << d.status();
   EXPECT_EQ(ByMetric(*d).at("http_status_code"), 200);
   EXPECT_EQ(d->metric_errors.at("trace_ids"),
-            "GET https://api.example:8443/events/recent response: invalid "
+            "GET https://api.example:8443/events/recent?token=*** response: "
+            "invalid "
             "JSON at line 1, column 1: Invalid value. (Content-Type: "
             "text/html)");
   EXPECT_THAT(d->metric_errors.at("trace_ids"), ::testing::Not(HasSubstr("abc")));
