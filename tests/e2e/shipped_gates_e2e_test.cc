@@ -462,5 +462,50 @@ TEST_F(GoLiveGateTest, BrokenServiceFailsEveryChecklistItem) {
   EXPECT_EQ(rules[5].second, "fail: 0 misses pass: >= 5");
 }
 
+// `report gates/golive.yaml --html`: the runbook's checklist as the release
+// manager sees it, in a real browser: a GO banner, the 8 items in order, a
+// chart for each Prometheus item; the http items are rows without charts.
+TEST_F(GoLiveGateTest, GoLiveReportInTheBrowser) {
+  ASSERT_NE(with_alerts_, nullptr);
+  ASSERT_TRUE(RulesLoaded(*with_alerts_, "MutationScoreDrop"))
+      << with_alerts_->Log();
+  ASSERT_FALSE(testing::ChromiumPath().empty())
+      << "headless Chromium is required: scripts/install-deps.sh --test";
+  FakeAuroraApi api(/*healthy=*/true);
+  const std::string dir = testing::MakeTempDir();
+  auto r = testing::RunProcess(
+      {AURORA_GATE_BIN, "report", "gates/golive.yaml", "--at", kAt, "--window",
+       "30m", "--html", dir + "/golive.html", "--markdown", dir + "/golive.md",
+       "--set", "commit=0123abc", "--color", "never"},
+      {{"PROMETHEUS_URL", with_alerts_->url()},
+       {"AURORA_API_URL", api.url()},
+       {"GITHUB_STEP_SUMMARY", "\x01unset"}});
+  ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+  const testing::BrowserRun b = testing::DumpDom(dir + "/golive.html");
+  ASSERT_EQ(b.exit_code, 0) << b.command << "\n" << b.err;
+  const std::string& dom = b.out;
+  EXPECT_THAT(dom, HasSubstr("data-verdict=\"GO\""));
+  EXPECT_EQ(Count(dom, "<tr class=\"rule pass"), 8u);
+  // performance, error-rate, logs-collected, database-healthy.
+  EXPECT_EQ(Count(dom, "<svg class=\"chart\""), 4u);
+  size_t last = 0;
+  for (const char* item : {"api-responding", "xai-trace-ids", "performance",
+                           "error-rate", "alerts-configured", "logs-collected",
+                           "database-healthy"}) {
+    size_t at = dom.find(item, last);
+    EXPECT_NE(at, std::string::npos) << item << " in checklist order";
+    if (at != std::string::npos) last = at;
+  }
+  const std::string md = testing::ReadWholeFile(dir + "/golive.md");
+  EXPECT_THAT(md, HasSubstr("✅"));
+  EXPECT_THAT(md, HasSubstr("xai-trace-ids"));
+  const std::string artifacts = AURORA_TEST_ARTIFACTS_DIR;
+  std::filesystem::create_directories(artifacts);
+  const testing::BrowserRun shot = testing::Screenshot(
+      dir + "/golive.html", artifacts + "/golive-checklist.png", 1280, 2400);
+  EXPECT_EQ(shot.exit_code, 0) << shot.err;
+  std::filesystem::remove_all(dir);
+}
+
 }  // namespace
 }  // namespace aurora
