@@ -39,7 +39,11 @@ static void LogDelivery(std::ostream& err, const DeliveryAttempt& a) {
 std::optional<absl::Time> ParseEvalTime(const std::string& text) {
   double secs = 0;
   if (absl::SimpleAtod(text, &secs) && text.find_first_not_of("0123456789.") == std::string::npos) {
-    return absl::FromUnixNanos(static_cast<int64_t>(secs * 1e9));
+    // Up to 9999-12-31T23:59:59Z, RFC 3339's last second (seconds as
+    // int64 nanoseconds would wrap past 2262 to a time before 1970).
+    constexpr double kMaxUnixSeconds = 253402300799;
+    if (!(secs <= kMaxUnixSeconds)) return std::nullopt;
+    return absl::UnixEpoch() + absl::Seconds(secs);
   }
   absl::Time t;
   std::string err;

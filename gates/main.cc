@@ -209,7 +209,7 @@ int CheckMain(const std::vector<std::string>& args, bool report) {
     o.at = ParseEvalTime(vm["at"].as<std::string>());
     if (!o.at) {
       std::cerr << "aurora-gate: --at expects RFC 3339 (2026-11-27T08:00:00Z) "
-                   "or unix seconds, got \""
+                   "or unix seconds up to the year 9999, got \""
                 << vm["at"].as<std::string>() << "\"\n";
       return kExitUsage;
     }
