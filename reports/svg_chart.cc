@@ -258,8 +258,13 @@ ChartLayout LayoutChart(const ChartSpec& spec) {
   }
   const long double step = NiceStep((b - a) / 4);
   // (The epsilon keeps 0.04 / 0.01 = 4.0000001 from adding a tick.)
-  l.y_min = static_cast<double>(std::floor(a / step + 1e-9L) * step);
-  l.y_max = static_cast<double>(std::ceil(b / step - 1e-9L) * step);
+  // Near the limit of a double the rounded-out ends can overflow it: they
+  // are clamped to the largest double (the step stays finite).
+  constexpr long double kLimit = std::numeric_limits<double>::max();
+  l.y_min = static_cast<double>(
+      std::max(std::floor(a / step + 1e-9L) * step, -kLimit));
+  l.y_max = static_cast<double>(
+      std::min(std::ceil(b / step - 1e-9L) * step, kLimit));
   l.y_step = static_cast<double>(step);
   if (!std::isfinite(l.y_min) || !std::isfinite(l.y_max) || l.y_min >= l.y_max ||
       !std::isfinite(l.y_step)) {

@@ -359,6 +359,42 @@ TEST(RenderChartTest, NaNAndInfinitiesNeverBecomeCoordinates) {
   EXPECT_GE(doc.select_nodes("//path[@class='special']").size(), 2u);
 }
 
+// Values near the limit of a double: the y axis still spans them with
+// distinct finite labels (the nice grid overflows there).
+TEST(RenderChartTest, ValuesNearTheDoubleLimitKeepAReadableAxis) {
+  constexpr double kBig = 1.7e308;
+  const std::vector<std::vector<Series>> cases = {
+      {testing::MakeHistory({}, kEnd, kStep, 121,
+                            [](int i) { return i % 2 ? kBig : -kBig; })},
+      {testing::MakeHistory({}, kEnd, kStep, 121, [](int) { return kBig; })},
+      {testing::MakeHistory({}, kEnd, kStep, 121, [](int) { return -kBig; })}};
+  for (const std::vector<Series>& series : cases) {
+    const double v0 = series[0].points[0].value;
+    SCOPED_TRACE(v0);
+    const ChartSpec spec = SpecFor(series);
+    const ChartLayout l = LayoutChart(spec);
+    EXPECT_LT(l.y_min, l.y_max);
+    EXPECT_TRUE(std::isfinite(l.y_step) && l.y_step > 0) << l.y_step;
+    EXPECT_LE(l.y_min, v0);
+    EXPECT_GE(l.y_max, v0);
+    const pugi::xml_document doc = Parse(RenderChart(spec));
+    ExpectFiniteGeometry(doc);
+    std::set<std::string> labels;
+    size_t ticks = 0;
+    for (pugi::xpath_node t : doc.select_nodes("//g[@class='y-axis']/text")) {
+      const std::string label = t.node().child_value();
+      char* end = nullptr;
+      const double v = std::strtod(label.c_str(), &end);
+      EXPECT_TRUE(std::isfinite(v) && *end == '\0') << label;
+      labels.insert(label);
+      ++ticks;
+    }
+    EXPECT_GE(ticks, 2u);
+    EXPECT_LE(ticks, 21u);
+    EXPECT_EQ(labels.size(), ticks) << "every tick has its own value";
+  }
+}
+
 TEST(RenderChartTest, TimeTicksStayFewWhateverTheWindow) {
   for (absl::Duration window : {absl::Minutes(2), absl::Hours(24),
                                 absl::Hours(24 * 90), absl::Hours(24 * 3650)}) {
