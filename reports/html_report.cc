@@ -310,12 +310,14 @@ void AppendLive(const RunResult& run, const HtmlOptions& options,
                                                options.chart_width,
                                                options.chart_height));
       } else {
-        absl::StrAppend(&body,
-                        "<p class=\"no-history\">No history to chart: ",
-                        run.window > absl::ZeroDuration()
-                            ? "the query returned no samples over the window."
-                            : "the run had no report window.",
-                        "</p>");
+        absl::StrAppend(
+            &body, "<p class=\"no-history\">No history to chart: ",
+            rule.outcome == Outcome::kError
+                ? absl::StrCat("the query failed: ", H(rule.reason))
+            : run.window > absl::ZeroDuration()
+                ? std::string("the query returned no samples over the window.")
+                : std::string("the run had no report window."),
+            "</p>");
       }
       body += "</section>";
     }

@@ -139,6 +139,29 @@ TEST(HtmlReportTest, OneChartPerLiveRuleWithHistoryAndANoteOtherwise) {
   EXPECT_EQ(p99.select_nodes(".//path[@class='special']").size(), 1u);  // the NaN
 }
 
+// A live rule without history says why: a failed query is not "no samples".
+TEST(HtmlReportTest, NoHistoryNoteTellsAFailedQueryFromAnEmptyOne) {
+  RunResult run = testing::GoLiveRun();
+  const auto note_of = [](const RunResult& r) {
+    const pugi::xml_document doc = ParsePage(RenderHtml(r, {}));
+    const pugi::xpath_node_set live =
+        doc.select_nodes("//section[@class='live-rule']");
+    EXPECT_EQ(live.size(), 3u);
+    return live.size() < 3 ? std::string()
+                           : Text(live[2].node().select_node(
+                                 ".//p[@class='no-history']").node());
+  };
+  RuleResult& rej = run.gates[0].rules[run.gates[0].rules.size() - 1];
+  ASSERT_EQ(rej.name, "order-rejections");
+  ASSERT_EQ(rej.outcome, Outcome::kError);
+  const std::string failed = note_of(run);
+  EXPECT_THAT(failed, Not(HasSubstr("returned no samples")));
+  EXPECT_THAT(failed, HasSubstr("the query failed: query failed: connection refused"));
+  rej.outcome = Outcome::kInconclusive;
+  rej.reason = "no data (no_data policy: inconclusive)";
+  EXPECT_THAT(note_of(run), HasSubstr("the query returned no samples over the window"));
+}
+
 TEST(HtmlReportTest, FailingStretchIsWhereHistoryFails) {
   const RunResult run = testing::GoLiveRun();
   const RuleResult& err = run.gates[0].rules[0];
