@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
@@ -57,7 +58,10 @@ std::vector<OmSample> History(const std::vector<Service>& services) {
   for (const Service& s : services) {
     std::string j = absl::StrCat("job=\"", s.job, "\",instance=\"a\"");
     add(absl::StrCat("http_requests_total{", j, ",status=\"200\"}"), counter(s.ok));
-    add(absl::StrCat("http_requests_total{", j, ",status=\"500\"}"), counter(s.errors));
+    // errors < 0: the service never answered a 5xx, so it has no such series.
+    if (s.errors >= 0) {
+      add(absl::StrCat("http_requests_total{", j, ",status=\"500\"}"), counter(s.errors));
+    }
     for (int i = 0; i < 6; ++i) {
       add(absl::StrCat("http_request_duration_seconds_bucket{", j, ",le=\"", les[i], "\"}"),
           counter(s.buckets[i]));
@@ -82,7 +86,10 @@ class ShippedGatesTest : public ::testing::Test {
                     100, 100, 98, 2, 6, 2e8};
     Service sick{"aurora-bad", 600, 60, {100, 200, 300, 400, 500, 660},
                  100, 90, 80, 20, 15, 5e8};
-    server_ = testing::PrometheusServer::Start(History({healthy, sick})).release();
+    Service clean = healthy;
+    clean.job = "aurora-clean";
+    clean.errors = -1;
+    server_ = testing::PrometheusServer::Start(History({healthy, sick, clean})).release();
   }
   static void TearDownTestSuite() { delete server_; }
 
@@ -120,6 +127,32 @@ TEST_F(ShippedGatesTest, HealthyServicePassesTheKeyMetricsAndStopConditions) {
   EXPECT_EQ(rules, 6);
   auto stop = Check("gates/stop-conditions.yaml", "aurora-api");
   EXPECT_EQ(stop.exit_code, 0) << stop.out << stop.err;
+}
+
+// A service that never answered a 5xx has no 5xx series at all: its error
+// rate is 0 (a pass), not "no data".
+TEST_F(ShippedGatesTest, ServiceWithoutAny5xxSeriesHasAZeroErrorRate) {
+  ASSERT_NE(server_, nullptr);
+  for (const std::string gate :
+       {"gates/postdeploy.yaml", "gates/stop-conditions.yaml"}) {
+    std::string json = testing::MakeTempDir() + "/r.json";
+    auto r = Check(gate, "aurora-clean", json);
+    EXPECT_EQ(r.exit_code, 0) << gate << "\n" << r.out << r.err;
+    rapidjson::Document d;
+    std::string text = testing::ReadWholeFile(json);
+    d.Parse(text.c_str());
+    ASSERT_FALSE(d.HasParseError()) << gate;
+    int error_rules = 0;
+    for (const auto& rule : d["gates"][0]["rules"].GetArray()) {
+      if (!absl::StrContains(rule["name"].GetString(), "error-rate")) continue;
+      ++error_rules;
+      EXPECT_STREQ(rule["outcome"].GetString(), "pass") << gate;
+      ASSERT_EQ(rule["series"].Size(), 1u) << gate;
+      ASSERT_TRUE(rule["series"][0]["value"].IsNumber()) << gate;
+      EXPECT_EQ(rule["series"][0]["value"].GetDouble(), 0) << gate;
+    }
+    EXPECT_EQ(error_rules, 1) << gate;
+  }
 }
 
 TEST_F(ShippedGatesTest, SickServiceTripsEveryStopCondition) {
@@ -301,7 +334,10 @@ std::vector<OmSample> GoLiveHistory() {
                   100, 100, 98, 2, 6, 2e8};
   Service sick{"aurora-bad", 600, 60, {100, 200, 300, 400, 500, 660},
                100, 90, 80, 20, 15, 5e8};
-  std::vector<OmSample> h = History({healthy, sick});
+  Service clean = healthy;
+  clean.job = "aurora-clean";
+  clean.errors = -1;
+  std::vector<OmSample> h = History({healthy, sick, clean});
   auto add = [&h](const std::string& series, const std::string& values) {
     auto s = ExpandSeries(series, values, kStart, 60);
     h.insert(h.end(), s.begin(), s.end());
@@ -440,6 +476,17 @@ TEST_F(GoLiveGateTest, HealthyServicePassesEveryChecklistItemInOrder) {
                          "database-healthy"));
   EXPECT_EQ(rules[2].second, "pass: 2 meets pass: > 0");
   EXPECT_EQ(rules[5].second, "pass: 5 meets pass: >= 5");
+}
+
+TEST_F(GoLiveGateTest, ServiceWithoutAny5xxSeriesPassesTheErrorRateItem) {
+  ASSERT_NE(without_alerts_, nullptr);
+  FakeAuroraApi api(/*healthy=*/true);
+  int code = -1;
+  auto rules = Check(without_alerts_->url(), api.url(),
+                     {"AURORA_JOB=aurora-clean"}, &code);
+  ASSERT_EQ(rules.size(), 8u);
+  EXPECT_EQ(rules[4].first, "error-rate");
+  EXPECT_EQ(rules[4].second, "pass: 0 meets pass: < 0.01");
 }
 
 TEST_F(GoLiveGateTest, BrokenServiceFailsEveryChecklistItem) {
