@@ -34,7 +34,7 @@ RuleResult Skeleton(const Rule& rule, const SourceSpec& source) {
   r.source_type = source.type;
   r.source_detail = source.is_http()       ? RedactUrl(source.url)
                     : source.is_artifact() ? source.path
-                                           : source.url_display;
+                                           : RedactUrl(source.url_display);
   r.expr = rule.expr;
   r.query = rule.query;
   r.pass = CriteriaTexts(rule.pass);

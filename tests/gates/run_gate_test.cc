@@ -117,5 +117,33 @@ TEST(RunGateTest, PrometheusRulesAreErrorsUntilAClientExists) {
   EXPECT_EQ(r.verdict, Outcome::kError);
 }
 
+// A live rule that fails before its query is sent (no client, an unreadable
+// token file) still names its source, with the credentials masked.
+TEST(RunGateTest, UnsentPrometheusRuleShowsItsUrlRedacted) {
+  testing::FakeFileReader files;
+  GateFile gate = Load(R"(sources:
+  prom:
+    type: prometheus
+    url: "http://admin:hunter2@prom.example:9090/?token=s3cret"
+  prom_env:
+    type: prometheus
+    url: "${NO_SUCH_PROMETHEUS_URL_VAR:-http://localhost:9090}"
+groups:
+  - name: g
+    rules:
+      - { alert: Down, source: prom, expr: up == 0 }
+      - { alert: Down2, source: prom_env, expr: up == 0 }
+)");
+  SourceCache cache(files);
+  GateResult r = RunGate(gate, cache, nullptr, absl::UnixEpoch());
+  const RuleResult& down = Find(r, "Down");
+  EXPECT_EQ(down.outcome, Outcome::kError);
+  EXPECT_THAT(down.source_detail, HasSubstr("prom.example:9090"));
+  EXPECT_THAT(down.source_detail, ::testing::Not(HasSubstr("hunter2")));
+  EXPECT_THAT(down.source_detail, ::testing::Not(HasSubstr("s3cret")));
+  EXPECT_EQ(Find(r, "Down2").source_detail,
+            "${NO_SUCH_PROMETHEUS_URL_VAR:-http://localhost:9090}");
+}
+
 }  // namespace
 }  // namespace aurora
