@@ -86,6 +86,8 @@ std::vector<Observed> CurrentValues(const PromResult& r, absl::Time eval_time) {
   return out;
 }
 
+constexpr std::string_view kChartWindowWarning = "the chart covers the last ";
+
 // Prometheus refuses range queries of more than 11,000 points per series:
 // the chart window is shortened to fit the rule's step, with a warning.
 absl::Duration ChartWindow(absl::Duration wanted, absl::Duration step,
@@ -94,7 +96,7 @@ absl::Duration ChartWindow(absl::Duration wanted, absl::Duration step,
   if (wanted <= absl::ZeroDuration() || wanted / step < kMaxPoints) return wanted;
   absl::Duration fit = (kMaxPoints - 1) * step;
   out->warnings.push_back(absl::StrCat(
-      "the chart covers the last ", FormatPromDuration(fit), " of the ",
+      Sv(kChartWindowWarning), FormatPromDuration(fit), " of the ",
       FormatPromDuration(wanted), " window: Prometheus answers at most 11000 "
       "points per series at this rule's ", FormatPromDuration(step), " step"));
   return fit;
@@ -133,6 +135,10 @@ std::optional<int> ReadSmallNumber(std::string_view s, size_t* j) {
 }
 
 }  // namespace
+
+bool IsChartWindowWarning(std::string_view warning) {
+  return absl::StartsWith(Sv(warning), Sv(kChartWindowWarning));
+}
 
 FilePos ServerErrorPosition(const Rule& rule, std::string_view message) {
   // Prometheus writes parse errors as "<line>:<col>: parse error: ...",

@@ -61,6 +61,11 @@ struct LiveRule {
 // position when the message carries none.
 FilePos ServerErrorPosition(const Rule& rule, std::string_view message);
 
+// Whether `warning` is the one a rule carries when its chart covers less than
+// LiveContext::chart_window (Prometheus answers at most 11,000 points per
+// series at the rule's step).
+bool IsChartWindowWarning(std::string_view warning);
+
 // Evaluates `rules` at `eval_time`; never fails as a whole: a rule whose
 // query cannot be answered is `error` with the reason.
 void EvaluateLiveRules(const std::vector<LiveRule>& rules,

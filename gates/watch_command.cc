@@ -139,12 +139,15 @@ namespace {
 
 // For the HTML report at the end: the live rules' series over the span
 // watched, read once from the server (as `report --window` does) and put
-// beside the last cycle's results, which keep deciding.
+// beside the last cycle's results, which keep deciding (with the warning
+// when the chart covers less than that span).
 void AttachHistory(const std::vector<GateFile>& gates, const LiveContext& live,
                    absl::Time started, RunResult* last) {
   LiveContext chart = live;
   chart.chart_window = std::max(last->eval_time - started, absl::Minutes(1));
-  SourceCache cache(*live.files);  // artifacts and http sources are not re-read for charts
+  // No HTTP client: http sources are not fetched again (only the history
+  // and its warning are kept from this read).
+  SourceCache cache(*live.files);
   std::vector<GateResult> read = RunGates(gates, cache, &chart, last->eval_time);
   std::map<std::tuple<std::string, std::string, std::string>, RuleResult*> by_key;
   for (GateResult& g : last->gates) {
@@ -153,7 +156,11 @@ void AttachHistory(const std::vector<GateFile>& gates, const LiveContext& live,
   for (GateResult& g : read) {
     for (RuleResult& r : g.rules) {
       auto it = by_key.find({g.file, r.group, r.name});
-      if (it == by_key.end() || r.history.empty()) continue;
+      if (it == by_key.end()) continue;
+      for (std::string& w : r.warnings) {
+        if (IsChartWindowWarning(w)) it->second->warnings.push_back(std::move(w));
+      }
+      if (r.history.empty()) continue;
       it->second->history = std::move(r.history);
       it->second->history_start = r.history_start;
       it->second->history_step_seconds = r.history_step_seconds;

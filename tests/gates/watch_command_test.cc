@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <sstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -164,6 +165,28 @@ TEST(WatchTest, SigtermFinishesTheCycleWritesReportsAndIsUndecided) {
   text << in.rdbuf();
   EXPECT_THAT(text.str(), HasSubstr("\"verdict\": \"pass\""));
   EXPECT_THAT(f.err.str(), HasSubstr("interrupted=true"));
+}
+
+// --html after a watch longer than Prometheus' 11,000 points per series at
+// the rule's step: the chart covers the end of it, and the page says so.
+TEST(WatchTest, HtmlChartShortenedToTheServersLimitSaysSo) {
+  Fixture f;
+  f.Gate(kStop);  // evaluation_interval 1m: 11,000 points are 7d15h19m
+  f.prom->script = [](int, const HttpRequest& r) {
+    if (absl::StrContains(r.url, "query_range")) {
+      return MakeHttpResponse(
+          200, R"({"status":"success","data":{"resultType":"matrix","result":[]}})");
+    }
+    return MakeHttpResponse(200, Vector(0.01));
+  };
+  const std::string html = ::testing::TempDir() + "/watch-long.html";
+  WatchOptions o = Every(24 * 3600, 10 * 24 * 3600);
+  o.html_path = html;
+  EXPECT_EQ(f.Run(o), 0) << f.err.str();
+  std::ifstream in(html);
+  std::stringstream text;
+  text << in.rdbuf();
+  EXPECT_THAT(text.str(), HasSubstr("the chart covers the last 7d15h19m of the "));
 }
 
 TEST(WatchTest, ReloadAppliesGoodFilesAndRejectsBrokenOnes) {
