@@ -114,6 +114,9 @@ std::string VerdictReason(const RunResult& run, int exit_code,
                             " fail", run.strict ? " (strict)" : "", ":");
       }
       return "Strict: warn and pending fail the run:";
+    case 2:
+      return "No decision: the server rejected a query (a gate-file error, "
+             "placed at its file:line:col in the rule's reason):";
     default:
       return absl::StrCat(
           "No decision: ", counts.of(Outcome::kError), " error and ",

@@ -46,6 +46,12 @@ std::string CountsText(const OutcomeCounts& counts) {
 }
 
 int ExitCode(const RunResult& run) {
+  // A query the server rejected (HTTP 400/422) is a gate-file error.
+  for (const GateResult& g : run.gates) {
+    for (const RuleResult& r : g.rules) {
+      if (!r.gate_file_error.empty()) return 2;
+    }
+  }
   switch (run.verdict) {
     case Outcome::kPass:
       return 0;

@@ -40,8 +40,9 @@ OutcomeCounts CountRules(const RunResult& run);
 std::string CountsText(const OutcomeCounts& counts);
 
 // The process exit code for the run's verdict: 0 pass (warn and pending too,
-// unless strict), 1 fail (warn and pending when strict), 3 inconclusive or
-// error. (2, a usage or gate-file error, never has a RunResult.)
+// unless strict), 1 fail (warn and pending when strict), 2 when the server
+// rejected a rule's query (a gate-file error found while evaluating), 3
+// inconclusive or error. (Other exit-2 cases never have a RunResult.)
 int ExitCode(const RunResult& run);
 // "pass", "fail", "usage or gate-file error", "inconclusive or error".
 std::string_view ExitMeaning(int exit_code);

@@ -66,6 +66,12 @@ TEST(RunSummaryTest, ExitCodeFollowsTheDesignTable) {
   EXPECT_EQ(ExitCode(SingleRuleRun(Outcome::kInconclusive)), 3);
   EXPECT_EQ(ExitCode(SingleRuleRun(Outcome::kError)), 3);
   EXPECT_EQ(ExitCode(SingleRuleRun(Outcome::kFail)), 1);
+  // A query the server rejected is a gate-file error, whatever the verdict:
+  // the reports say the exit code the process returns.
+  RunResult rejected = SingleRuleRun(Outcome::kError);
+  rejected.gates[0].rules[0].gate_file_error =
+      "g.yaml:5:22: group \"g\": rule \"r\": expr: 1:14: parse error";
+  EXPECT_EQ(ExitCode(rejected), 2);
   EXPECT_EQ(ExitMeaning(0), "pass");
   EXPECT_EQ(ExitMeaning(1), "fail");
   EXPECT_EQ(ExitMeaning(2), "usage or gate-file error");
