@@ -191,6 +191,8 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
     *env.err << "aurora-gate: gate file errors; nothing was evaluated\n";
     return kExitUsage;
   }
+  // Before the /metrics server starts its threads (see heap_release.h).
+  ConfigureHeapForLongRun();
   std::unique_ptr<SelfMetrics> metrics;
   if (!options.listen.empty()) {
     absl::StatusOr<std::unique_ptr<SelfMetrics>> m =

@@ -83,7 +83,9 @@ def pair(set_, tag):
 
 out.append("Targets (issue 4), per repetition (aurora-gate / vmalert = ratio):")
 out.append("")
-tags = [t for t in ("r1", "r2", "r3", "r4") if all(pair("n1000", t))]
+tags = sorted({os.path.basename(f)[:-5].split("-")[2] for f in glob.glob(os.path.join(R, "aurora-n1000-r*.json"))},
+              key=lambda t: int(t[1:]))
+tags = [t for t in tags if all(pair("n1000", t))]
 out.append("| target | " + " | ".join("%s (%s)" % (t, build("aurora-n1000-" + t)) for t in tags) + " |")
 out.append("| --- |" + " --- |" * len(tags))
 for label, key, limit in (("N=1000 cycle ≤ 0.45 × vmalert", "cycle_mean_s", 0.45),
@@ -98,11 +100,16 @@ for label, key, limit in (("N=1000 cycle ≤ 0.45 × vmalert", "cycle_mean_s", 0
         f = mib if key.endswith("bytes") else ms
         cells.append("%s / %s = %s" % (f(fa), f(fb), verdict(ratio(fa, fb), limit)))
     out.append("| %s | %s |" % (label, " | ".join(cells)))
-b5 = load("vmalert-n5000-r1.json")
-for t in ("r1", "r2", "r3"):
+for t in sorted({os.path.basename(f)[:-5].split("-")[2] for f in glob.glob(os.path.join(R, "aurora-n5000-r*.json"))},
+               key=lambda t: int(t[1:])):
     a5 = load("aurora-n5000-%s.json" % t)
     if not a5:
         continue
+    # the vmalert run recorded nearest in time (tags are not shared between the tools)
+    mine = os.path.getmtime(os.path.join(R, "aurora-n5000-%s.json" % t))
+    others = sorted(glob.glob(os.path.join(R, "vmalert-n5000-r*.json")),
+                    key=lambda f: abs(os.path.getmtime(f) - mine))
+    b5 = load(os.path.basename(others[0])) if others else None
     out.append("| N=5000 at %gs: no missed cycle (%s) | aurora-gate missed %d of %d cycles (cycle %s, RSS %s)%s |" % (
         a5["interval_s"], build("aurora-n5000-" + t), a5["missed_cycles_window"], a5["cycles"],
         ms(a5["cycle_mean_s"]), mib(a5["eval_rss_end_bytes"]),

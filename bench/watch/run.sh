@@ -3,6 +3,8 @@
 # the anchors' 10k-series dataset and the same generated N-rule files:
 #   bench/watch/run.sh            up + measure + down (~40 min on 2 cores)
 #   bench/watch/run.sh up         build the dataset, leave exporter/Prometheus/alertmanager running
+#   bench/watch/run.sh reup       restart exporter/Prometheus/alertmanager on the dataset `up` built
+#                                 (history kept, live head restarts), then wait 6 min of live scrapes
 #   bench/watch/run.sh measure    the measurements against the running servers (needs `up` first)
 #   bench/watch/run.sh soak       only the 10-minute soak (needs `up`)
 #   bench/watch/run.sh report     rebuild $AB/results/section.md from the raw JSON
@@ -59,6 +61,16 @@ up() {
   start_alertmanager
   prepare_dataset "$SERIES"
   wait_live_window "$SERIES"
+  verify_dataset "$SERIES"
+}
+
+reup() {  # the dataset of an earlier `up`, servers restarted; rate(...[5m]) sees live data only after 6 min
+  stop_all
+  rules
+  start_alertmanager
+  up_dataset "$SERIES"
+  log "waiting 360s for a full 5m window of live data after the restart"
+  sleep 360
   verify_dataset "$SERIES"
 }
 
@@ -186,6 +198,7 @@ measure() {
 
 case "${1:-all}" in
   up) up ;;
+  reup) reup ;;
   measure) measure ;;
   soak) soak ;;
   profile) profile ;;
@@ -193,5 +206,5 @@ case "${1:-all}" in
   results) results ;;
   down) stop_all ;;
   all) trap 'stop_all' EXIT INT TERM; build; up; measure ;;
-  *) echo "usage: $0 [all|up|measure|soak|profile|report|results|down]" >&2; exit 2 ;;
+  *) echo "usage: $0 [all|up|reup|measure|soak|profile|report|results|down]" >&2; exit 2 ;;
 esac
