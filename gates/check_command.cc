@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "base/strings.h"
+#include "base/trace.h"
 #include "gates/action_runner.h"
 #include "gates/command_support.h"
 #include "gates/run_gate.h"
@@ -95,6 +96,7 @@ int RunCheck(const CheckOptions& options, const CommandEnv& env) {
     *env.err << "aurora-gate: gate file errors; nothing was evaluated\n";
     return kExitUsage;
   }
+  TraceEvent("gate-files-loaded");
   RunResult run;
   run.started = env.clock->Now();
   run.eval_time = options.at.value_or(run.started);
@@ -112,6 +114,7 @@ int RunCheck(const CheckOptions& options, const CommandEnv& env) {
   live.chart_window = options.window;
   SourceCache cache(*env.files, &live);
   run.gates = RunGates(gates, cache, &live, run.eval_time);
+  TraceEvent("rules-evaluated");
   run.verdict = RunVerdict(run.gates);
   run.duration_seconds = absl::ToDoubleSeconds(env.clock->Now() - run.started);
 
@@ -122,6 +125,7 @@ int RunCheck(const CheckOptions& options, const CommandEnv& env) {
                   options.github_step_summary, options.html_path,
                   options.report_url},
       env);
+  TraceEvent("reports-written");
   // Actions on the verdict of each gate (check has no earlier state: every
   // run is its own incident).
   bool delivered = true;
