@@ -18,3 +18,7 @@ code=$?
 set -e
 echo "exit code: $code (1 = the gate failed, as it should on these artifacts)"
 [ "$code" -eq 1 ]
+echo
+echo "== go-live report: ARTIFACTS=examples/artifacts/pass $bin report gates/predeploy.yaml --html build/golive-demo.html"
+ARTIFACTS=examples/artifacts/pass "$bin" report gates/predeploy.yaml --html build/golive-demo.html >/dev/null
+echo "wrote build/golive-demo.html (open it in a browser)"
