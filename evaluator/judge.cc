@@ -31,34 +31,6 @@ Tri AllHold(const std::vector<Criterion>& list, double v,
   return out;
 }
 
-// Combination per DESIGN.md: pass when every pass criterion holds;
-// otherwise fail when the fail criteria hold, or when no fail is given and
-// warn (if given) does not hold; otherwise warn. Without pass: fail when
-// fail holds, warn when warn holds, else pass. `unknown_as` resolves
-// relative criteria without a baseline.
-Outcome Combine(const Rule& r, double v, std::optional<double> baseline,
-                bool unknown_as) {
-  auto holds = [&](const std::vector<Criterion>& list) {
-    bool all = true;
-    for (const auto& c : list) {
-      std::optional<bool> h = Holds(c, v, baseline);
-      all = all && h.value_or(unknown_as);
-    }
-    return all;
-  };
-  const bool has_pass = !r.pass.empty(), has_warn = !r.warn.empty(),
-             has_fail = !r.fail.empty();
-  if (has_pass) {
-    if (holds(r.pass)) return Outcome::kPass;
-    if (has_fail) return holds(r.fail) ? Outcome::kFail : Outcome::kWarn;
-    if (has_warn && holds(r.warn)) return Outcome::kWarn;
-    return Outcome::kFail;
-  }
-  if (has_fail && holds(r.fail)) return Outcome::kFail;
-  if (has_warn && holds(r.warn)) return Outcome::kWarn;
-  return Outcome::kPass;
-}
-
 std::string CriteriaText(const std::vector<Criterion>& list,
                          std::optional<double> baseline) {
   std::vector<std::string> parts;
@@ -84,6 +56,34 @@ Outcome ApplySeverity(const Rule& r, Outcome o) {
 
 }  // namespace
 
+// Combination per DESIGN.md (see judge.h): pass when every pass criterion holds;
+// otherwise fail when the fail criteria hold, or when no fail is given and
+// warn (if given) does not hold; otherwise warn. Without pass: fail when
+// fail holds, warn when warn holds, else pass. `unknown_as` resolves
+// relative criteria without a baseline.
+Outcome CombineCriteria(const Rule& r, double v, std::optional<double> baseline,
+                bool unknown_as) {
+  auto holds = [&](const std::vector<Criterion>& list) {
+    bool all = true;
+    for (const auto& c : list) {
+      std::optional<bool> h = Holds(c, v, baseline);
+      all = all && h.value_or(unknown_as);
+    }
+    return all;
+  };
+  const bool has_pass = !r.pass.empty(), has_warn = !r.warn.empty(),
+             has_fail = !r.fail.empty();
+  if (has_pass) {
+    if (holds(r.pass)) return Outcome::kPass;
+    if (has_fail) return holds(r.fail) ? Outcome::kFail : Outcome::kWarn;
+    if (has_warn && holds(r.warn)) return Outcome::kWarn;
+    return Outcome::kFail;
+  }
+  if (has_fail && holds(r.fail)) return Outcome::kFail;
+  if (has_warn && holds(r.warn)) return Outcome::kWarn;
+  return Outcome::kPass;
+}
+
 std::string DescribeSeries(const Labels& labels, double value) {
   Labels l = labels.WithoutMetricName();
   if (l.empty()) return FormatNumberShort(value);
@@ -95,7 +95,7 @@ bool ConditionHolds(const Rule& rule, double value) {
   if (rule.condition.has_value()) {
     return Compare(value, rule.condition->op, rule.condition->threshold);
   }
-  Outcome o = Combine(rule, value, std::nullopt, false);
+  Outcome o = CombineCriteria(rule, value, std::nullopt, false);
   return o == Outcome::kFail || o == Outcome::kWarn;
 }
 
@@ -126,8 +126,8 @@ SeriesResult JudgeValue(const Rule& rule, const Observed& obs,
     }
     return s;
   }
-  Outcome lo = Combine(rule, obs.value, obs.baseline, false);
-  Outcome hi = Combine(rule, obs.value, obs.baseline, true);
+  Outcome lo = CombineCriteria(rule, obs.value, obs.baseline, false);
+  Outcome hi = CombineCriteria(rule, obs.value, obs.baseline, true);
   if (lo != hi) {
     s.outcome = Outcome::kInconclusive;
     s.reason = absl::StrCat(

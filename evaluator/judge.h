@@ -36,6 +36,15 @@ struct Judgement {
 SeriesResult JudgeValue(const Rule& rule, const Observed& observed,
                         bool baseline_missing);
 
+// The outcome of `value` under the rule's pass/warn/fail lists alone (no
+// condition, NaN policy or severity): pass when every pass criterion holds;
+// otherwise fail when the fail criteria hold, or when no fail is given and
+// warn (if given) does not hold; otherwise warn. Without pass: fail when
+// fail holds, warn when warn holds, else pass. `unknown_as` stands for a
+// relative criterion that has no baseline.
+Outcome CombineCriteria(const Rule& rule, double value,
+                        std::optional<double> baseline, bool unknown_as);
+
 // True when the rule's condition (Prometheus style, or its fail side) holds
 // for `value`: what starts a `for` window. NaN never holds.
 bool ConditionHolds(const Rule& rule, double value);

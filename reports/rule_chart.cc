@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/strings.h"
+#include "evaluator/judge.h"
 #include "rules/criterion.h"
 #include "rules/duration.h"
 #include "rules/gate.h"
@@ -33,25 +34,10 @@ Rule AbsoluteRule(const RuleResult& result) {
 
 // JudgeValue's outcome for `v` under `rule` (absolute criteria only, severity
 // critical), without building its reason text: a 24 h history is thousands
-// of points a series. Mirrors Combine in evaluator/judge.cc; the tests check
-// the two agree.
+// of points a series.
 Outcome PointOutcome(const Rule& rule, double v) {
   if (std::isnan(v)) return rule.policies.nan;
-  const auto holds = [v](const std::vector<Criterion>& list) {
-    for (const Criterion& c : list) {
-      if (!Holds(c, v, std::nullopt).value_or(false)) return false;
-    }
-    return true;
-  };
-  if (!rule.pass.empty()) {
-    if (holds(rule.pass)) return Outcome::kPass;
-    if (!rule.fail.empty()) return holds(rule.fail) ? Outcome::kFail : Outcome::kWarn;
-    if (!rule.warn.empty() && holds(rule.warn)) return Outcome::kWarn;
-    return Outcome::kFail;
-  }
-  if (!rule.fail.empty() && holds(rule.fail)) return Outcome::kFail;
-  if (!rule.warn.empty() && holds(rule.warn)) return Outcome::kWarn;
-  return Outcome::kPass;
+  return CombineCriteria(rule, v, std::nullopt, /*unknown_as=*/false);
 }
 
 }  // namespace
