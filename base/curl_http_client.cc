@@ -74,7 +74,7 @@ long ToCurlMillis(absl::Duration d) {
   return static_cast<long>(std::max<int64_t>(ms, 1));
 }
 
-// One request in flight. Owned by SendAll; curl holds raw pointers to it
+// One request in flight. Owned by SendEach; curl holds raw pointers to it
 // (WRITEDATA, HEADERDATA, ERRORBUFFER) until the easy handle is removed.
 struct Transfer {
   size_t index = 0;
@@ -170,11 +170,15 @@ class CurlHttpClient final : public HttpClient {
 
   std::vector<absl::StatusOr<HttpResponse>> SendAll(
       const std::vector<HttpRequest>& requests) override {
-    return SendAllReporting(requests, nullptr);
+    std::vector<absl::StatusOr<HttpResponse>> results(
+        requests.size(), absl::InternalError("request not sent"));
+    SendEach(requests, [&results](size_t i, const absl::StatusOr<HttpResponse>& r) {
+      results[i] = r;
+    });
+    return results;
   }
-  std::vector<absl::StatusOr<HttpResponse>> SendAllReporting(
-      const std::vector<HttpRequest>& requests,
-      const DoneCallback& on_done) override;
+  void SendEach(const std::vector<HttpRequest>& requests,
+                const DoneCallback& on_done) override;
 
  private:
   absl::StatusOr<std::unique_ptr<Transfer>> Start(size_t index,
@@ -265,13 +269,11 @@ absl::StatusOr<std::unique_ptr<Transfer>> CurlHttpClient::Start(
   return t;
 }
 
-std::vector<absl::StatusOr<HttpResponse>> CurlHttpClient::SendAllReporting(
-    const std::vector<HttpRequest>& requests, const DoneCallback& on_done) {
-  std::vector<absl::StatusOr<HttpResponse>> results(
-      requests.size(), absl::InternalError("request not sent"));
+void CurlHttpClient::SendEach(const std::vector<HttpRequest>& requests,
+                              const DoneCallback& on_done) {
+  // A result lives until its callback returns (the body is not kept).
   auto complete = [&](size_t i, absl::StatusOr<HttpResponse> result) {
-    results[i] = std::move(result);
-    if (on_done) on_done(i, results[i]);
+    on_done(i, result);
   };
   std::deque<size_t> queue;
   for (size_t i = 0; i < requests.size(); ++i) queue.push_back(i);
@@ -364,7 +366,6 @@ std::vector<absl::StatusOr<HttpResponse>> CurlHttpClient::SendAllReporting(
       curl_multi_poll(multi_.get(), nullptr, 0, 1000, nullptr);
     }
   }
-  return results;
 }
 
 }  // namespace

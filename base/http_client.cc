@@ -22,13 +22,10 @@ std::string_view HttpResponse::Header(std::string_view lower_name) const {
   return {};
 }
 
-std::vector<absl::StatusOr<HttpResponse>> HttpClient::SendAllReporting(
-    const std::vector<HttpRequest>& requests, const DoneCallback& on_done) {
+void HttpClient::SendEach(const std::vector<HttpRequest>& requests,
+                          const DoneCallback& on_done) {
   std::vector<absl::StatusOr<HttpResponse>> results = SendAll(requests);
-  if (on_done) {
-    for (size_t i = 0; i < results.size(); ++i) on_done(i, results[i]);
-  }
-  return results;
+  for (size_t i = 0; i < results.size(); ++i) on_done(i, results[i]);
 }
 
 absl::StatusOr<HttpResponse> HttpClient::Send(const HttpRequest& r) {

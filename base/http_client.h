@@ -66,15 +66,17 @@ class HttpClient {
   virtual std::vector<absl::StatusOr<HttpResponse>> SendAll(
       const std::vector<HttpRequest>& requests) = 0;
 
-  // Called once per request with the result SendAll returns for it.
+  // Called once per request with its result (what SendAll returns for it).
   using DoneCallback = std::function<void(
       size_t index, const absl::StatusOr<HttpResponse>& result)>;
-  // SendAll that also reports each result as soon as it is known (in
-  // completion order, on the calling thread, before returning), so a caller
-  // can work on early answers while slower ones are still in flight. The
-  // default calls SendAll, then `on_done` for each result in request order.
-  virtual std::vector<absl::StatusOr<HttpResponse>> SendAllReporting(
-      const std::vector<HttpRequest>& requests, const DoneCallback& on_done);
+  // Sends like SendAll but hands each result to `on_done` as soon as it is
+  // known (in completion order, on the calling thread, before returning)
+  // and keeps none of them: a caller works on early answers while slower
+  // ones are in flight, and memory is bounded by what is in flight, not by
+  // the number of requests. The default calls SendAll, then `on_done` for
+  // each result in request order.
+  virtual void SendEach(const std::vector<HttpRequest>& requests,
+                        const DoneCallback& on_done);
 
   // SendAll({r})[0].
   absl::StatusOr<HttpResponse> Send(const HttpRequest& r);

@@ -6,33 +6,49 @@
 
 namespace aurora {
 
+const std::vector<Labels::Pair> Labels::kNoPairs;
+
 Labels::Labels(std::initializer_list<Pair> pairs) {
   for (const auto& p : pairs) Set(p.first, p.second);
 }
 
-void Labels::Set(std::string_view name, std::string_view value) {
-  auto it = std::lower_bound(
-      pairs_.begin(), pairs_.end(), name,
-      [](const Pair& p, std::string_view n) { return p.first < n; });
-  if (it != pairs_.end() && it->first == name) {
-    if (value.empty()) {
-      pairs_.erase(it);
-    } else {
-      it->second = std::string(value);
-    }
-    return;
+std::vector<Labels::Pair>& Labels::Mutable() {
+  if (pairs_ == nullptr) {
+    pairs_ = std::make_shared<std::vector<Pair>>();
+  } else if (pairs_.use_count() > 1) {
+    pairs_ = std::make_shared<std::vector<Pair>>(*pairs_);
   }
-  if (value.empty()) return;
-  pairs_.insert(it, Pair(std::string(name), std::string(value)));
+  return *pairs_;
+}
+
+void Labels::Set(std::string_view name, std::string_view value) {
+  const std::vector<Pair>& now = pairs();
+  auto at = std::lower_bound(
+      now.begin(), now.end(), name,
+      [](const Pair& p, std::string_view n) { return p.first < n; });
+  const bool present = at != now.end() && at->first == name;
+  if (!present && value.empty()) return;
+  if (present && at->second == value) return;
+  const size_t index = static_cast<size_t>(at - now.begin());
+  std::vector<Pair>& pairs = Mutable();  // `now` and `at` may be stale now
+  if (present && value.empty()) {
+    pairs.erase(pairs.begin() + index);
+    if (pairs.empty()) pairs_.reset();
+  } else if (present) {
+    pairs[index].second = std::string(value);
+  } else {
+    pairs.insert(pairs.begin() + index, Pair(std::string(name), std::string(value)));
+  }
 }
 
 void Labels::Remove(std::string_view name) { Set(name, ""); }
 
 std::string_view Labels::Get(std::string_view name) const {
+  const std::vector<Pair>& now = pairs();
   auto it = std::lower_bound(
-      pairs_.begin(), pairs_.end(), name,
+      now.begin(), now.end(), name,
       [](const Pair& p, std::string_view n) { return p.first < n; });
-  if (it != pairs_.end() && it->first == name) return it->second;
+  if (it != now.end() && it->first == name) return it->second;
   return {};
 }
 
@@ -44,9 +60,9 @@ Labels Labels::WithoutMetricName() const {
 
 Labels Labels::Keep(const std::vector<std::string>& names) const {
   Labels out;
-  for (const auto& p : pairs_) {
+  for (const auto& p : pairs()) {
     if (std::find(names.begin(), names.end(), p.first) != names.end()) {
-      out.pairs_.push_back(p);
+      out.Mutable().push_back(p);
     }
   }
   return out;
@@ -54,9 +70,9 @@ Labels Labels::Keep(const std::vector<std::string>& names) const {
 
 Labels Labels::Drop(const std::vector<std::string>& names) const {
   Labels out;
-  for (const auto& p : pairs_) {
+  for (const auto& p : pairs()) {
     if (std::find(names.begin(), names.end(), p.first) == names.end()) {
-      out.pairs_.push_back(p);
+      out.Mutable().push_back(p);
     }
   }
   return out;
@@ -82,7 +98,7 @@ std::string Labels::ToString() const {
   std::string out(MetricName());
   bool first = true;
   std::string inner;
-  for (const auto& p : pairs_) {
+  for (const auto& p : pairs()) {
     if (p.first == kMetricNameLabel) continue;
     if (!first) inner += ", ";
     first = false;

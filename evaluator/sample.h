@@ -7,6 +7,7 @@
 #define AURORA_EVALUATOR_SAMPLE_H_
 
 #include <initializer_list>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -21,6 +22,9 @@ inline constexpr std::string_view kMetricNameLabel = "__name__";
 // An immutable-by-convention set of label pairs kept sorted by name, with
 // unique names. Value type; cheap to compare. Empty values are never stored
 // (Prometheus treats an empty label value as an absent label).
+// Copies share one immutable vector (copy-on-write on Set/Remove): an alert,
+// its tracker entry and the series result reporting it hold one copy of the
+// strings, not three. A Labels object is not shared between threads.
 class Labels {
  public:
   using Pair = std::pair<std::string, std::string>;
@@ -41,26 +45,32 @@ class Labels {
   Labels Keep(const std::vector<std::string>& names) const;
   Labels Drop(const std::vector<std::string>& names) const;
 
-  const std::vector<Pair>& pairs() const { return pairs_; }
-  bool empty() const { return pairs_.empty(); }
-  size_t size() const { return pairs_.size(); }
+  const std::vector<Pair>& pairs() const {
+    return pairs_ != nullptr ? *pairs_ : kNoPairs;
+  }
+  bool empty() const { return pairs_ == nullptr; }
+  size_t size() const { return pairs().size(); }
 
   // Prometheus text form: `name{a="1", b="2"}` (name omitted when absent,
   // `{}` when there are no labels at all). Values are escaped as in PromQL.
   std::string ToString() const;
 
   friend bool operator==(const Labels& a, const Labels& b) {
-    return a.pairs_ == b.pairs_;
+    return a.pairs_ == b.pairs_ || a.pairs() == b.pairs();
   }
   friend bool operator!=(const Labels& a, const Labels& b) {
     return !(a == b);
   }
   friend bool operator<(const Labels& a, const Labels& b) {
-    return a.pairs_ < b.pairs_;
+    return a.pairs_ != b.pairs_ && a.pairs() < b.pairs();
   }
 
  private:
-  std::vector<Pair> pairs_;  // sorted by name, unique names, non-empty values
+  static const std::vector<Pair> kNoPairs;
+  // The vector to change: this object's own (copied first when shared).
+  std::vector<Pair>& Mutable();
+  // Sorted by name, unique names, non-empty values; null when empty.
+  std::shared_ptr<std::vector<Pair>> pairs_;
 };
 
 struct Sample {

@@ -218,7 +218,7 @@ void EvaluateLiveRules(const std::vector<LiveRule>& rules,
       std::vector<Planned> again;
       // Judges one rule from its query's final result; runs as each answer
       // arrives, so only the slowest query's rule is left after the last.
-      auto judge = [&](size_t k, const absl::StatusOr<PromResult>& result) {
+      auto judge = [&](size_t k, absl::StatusOr<PromResult>&& result) {
         const LiveRule& lr = rules[batch[k].rule_index];
         const Rule& rule = *lr.rule;
         RuleResult* out = lr.out;
@@ -235,7 +235,7 @@ void EvaluateLiveRules(const std::vector<LiveRule>& rules,
           }
           return;
         }
-        const PromResult& r = *result;
+        PromResult& r = *result;
         if (r.type == PromResult::Type::kString) {
           out->outcome = Outcome::kError;
           out->reason =
@@ -248,7 +248,8 @@ void EvaluateLiveRules(const std::vector<LiveRule>& rules,
           return presence || ConditionHolds(rule, v);
         };
         const PromQuery& q = batch[k].query;
-        std::vector<Series> matrix = r.matrix;
+        std::vector<Observed> current = CurrentValues(r, eval_time);
+        std::vector<Series> matrix = std::move(r.matrix);
         for (auto& series : matrix) {
           series.labels = series.labels.WithoutMetricName();
         }
@@ -275,7 +276,6 @@ void EvaluateLiveRules(const std::vector<LiveRule>& rules,
         for (const auto& w : r.infos) {
           out->warnings.push_back("Prometheus info: " + w);
         }
-        std::vector<Observed> current = CurrentValues(r, eval_time);
         AlertTracker fresh(rule.for_duration, rule.keep_firing_for);
         AlertTracker& tracker =
             lr.state != nullptr && lr.state->has_value() ? **lr.state : fresh;
@@ -307,7 +307,7 @@ void EvaluateLiveRules(const std::vector<LiveRule>& rules,
       } else {
         std::vector<PromQuery> queries;
         for (const auto& p : batch) queries.push_back(p.query);
-        RunPromQueries(queries, **client, *ctx.clock, ctx.retry, judge);
+        RunPromQueriesEach(queries, **client, *ctx.clock, ctx.retry, judge);
       }
       TraceEvent("rules-judged");
       batch = std::move(again);

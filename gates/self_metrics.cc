@@ -3,15 +3,84 @@
 #include <cmath>
 #include <exception>
 #include <map>
+#include <mutex>
+#include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "prometheus/counter.h"
 #include "prometheus/exposer.h"
 #include "prometheus/gauge.h"
+#include "prometheus/collectable.h"
 #include "prometheus/histogram.h"
+#include "prometheus/metric_family.h"
 #include "prometheus/registry.h"
 
 namespace aurora {
+namespace {
+
+// The per-rule gauges of the last cycle, for the rules evaluated in it only
+// (a rule a reload removed disappears). One compact row per rule; the
+// exposition structures exist only while a scrape is being answered, where
+// prometheus-cpp's families would keep a metric and a label map per rule
+// and per family for the life of the process.
+class RuleMetrics final : public prometheus::Collectable {
+ public:
+  void Update(const RunResult& run) {
+    std::lock_guard<std::mutex> lock(mu_);
+    size_t n = 0;
+    for (const GateResult& g : run.gates) n += g.rules.size();
+    rows_.resize(n);  // kept rows keep their strings' storage
+    size_t i = 0;
+    for (const GateResult& g : run.gates) {
+      for (const RuleResult& r : g.rules) {
+        Row& row = rows_[i++];
+        row.gate.assign(g.name);
+        row.group.assign(r.group);
+        row.rule.assign(r.name);
+        row.outcome = static_cast<double>(r.outcome);
+        row.has_value = !r.series.empty();
+        row.value = row.has_value ? r.series.front().value : 0;
+      }
+    }
+  }
+
+  std::vector<prometheus::MetricFamily> Collect() const override {
+    std::vector<prometheus::MetricFamily> out(3);
+    out[0].name = "aurora_gate_rule_outcome";
+    out[0].help = "Outcome of the rule's last evaluation: 0 pass, 1 warn, 2 pending, 3 inconclusive, 4 error, 5 fail";
+    out[1].name = "aurora_gate_rule_value";
+    out[1].help = "Observed value of the rule's first series at its last evaluation";
+    out[2].name = "aurora_gate_rule_no_data";
+    out[2].help = "1 when the rule's query matched no series at its last evaluation";
+    for (auto& f : out) f.type = prometheus::MetricType::Gauge;
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& f : out) f.metric.reserve(rows_.size());
+    for (const Row& row : rows_) {
+      auto add = [&row](prometheus::MetricFamily& f, double value) {
+        prometheus::ClientMetric& m = f.metric.emplace_back();
+        m.label = {{"gate", row.gate}, {"group", row.group}, {"rule", row.rule}};
+        m.gauge.value = value;
+      };
+      add(out[0], row.outcome);
+      if (row.has_value) add(out[1], row.value);
+      add(out[2], row.has_value ? 0 : 1);
+    }
+    return out;
+  }
+
+ private:
+  struct Row {
+    std::string gate, group, rule;
+    double outcome = 0;
+    double value = 0;
+    bool has_value = false;
+  };
+  mutable std::mutex mu_;
+  std::vector<Row> rows_;
+};
+
+}  // namespace
 
 struct SelfMetrics::Impl {
   std::unique_ptr<prometheus::Exposer> exposer;
@@ -19,9 +88,7 @@ struct SelfMetrics::Impl {
       std::make_shared<prometheus::Registry>();
   std::shared_ptr<prometheus::Registry> health =
       std::make_shared<prometheus::Registry>();
-  prometheus::Family<prometheus::Gauge>* rule_outcome = nullptr;
-  prometheus::Family<prometheus::Gauge>* rule_value = nullptr;
-  prometheus::Family<prometheus::Gauge>* rule_no_data = nullptr;
+  std::shared_ptr<RuleMetrics> rules = std::make_shared<RuleMetrics>();
   prometheus::Counter* evaluations = nullptr;
   prometheus::Counter* evaluation_errors = nullptr;
   prometheus::Counter* missed_cycles = nullptr;
@@ -43,18 +110,6 @@ absl::StatusOr<std::unique_ptr<SelfMetrics>> SelfMetrics::Start(
   auto impl = std::make_unique<Impl>();
   try {
     auto& r = *impl->registry;
-    impl->rule_outcome = &prometheus::BuildGauge()
-                              .Name("aurora_gate_rule_outcome")
-                              .Help("Outcome of the rule's last evaluation: 0 pass, 1 warn, 2 pending, 3 inconclusive, 4 error, 5 fail")
-                              .Register(r);
-    impl->rule_value = &prometheus::BuildGauge()
-                            .Name("aurora_gate_rule_value")
-                            .Help("Observed value of the rule's first series at its last evaluation")
-                            .Register(r);
-    impl->rule_no_data = &prometheus::BuildGauge()
-                              .Name("aurora_gate_rule_no_data")
-                              .Help("1 when the rule's query matched no series at its last evaluation")
-                              .Register(r);
     impl->evaluations = &prometheus::BuildCounter()
                              .Name("aurora_gate_evaluations_total")
                              .Help("Evaluation cycles run")
@@ -116,6 +171,7 @@ absl::StatusOr<std::unique_ptr<SelfMetrics>> SelfMetrics::Start(
     impl->up->Set(1);
     impl->exposer = std::make_unique<prometheus::Exposer>(listen, 1);
     impl->exposer->RegisterCollectable(impl->registry, "/metrics");
+    impl->exposer->RegisterCollectable(impl->rules, "/metrics");
     impl->exposer->RegisterCollectable(impl->health, "/healthz");
   } catch (const std::exception& e) {
     return absl::UnavailableError(
@@ -133,13 +189,9 @@ void SelfMetrics::RecordCycle(const RunResult& run, double cycle_seconds) {
   impl_->evaluations->Increment();
   impl_->last_cycle_seconds->Set(cycle_seconds);
   impl_->cycle_seconds->Observe(cycle_seconds);
+  impl_->rules->Update(run);
   for (const GateResult& g : run.gates) {
     for (const RuleResult& r : g.rules) {
-      std::map<std::string, std::string> labels = {
-          {"gate", g.name}, {"group", r.group}, {"rule", r.name}};
-      impl_->rule_outcome->Add(labels).Set(static_cast<double>(r.outcome));
-      impl_->rule_no_data->Add(labels).Set(r.series.empty() ? 1 : 0);
-      if (!r.series.empty()) impl_->rule_value->Add(labels).Set(r.series.front().value);
       if (r.outcome == Outcome::kError) impl_->evaluation_errors->Increment();
     }
   }

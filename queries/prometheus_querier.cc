@@ -21,11 +21,10 @@ absl::Duration RetryAfter(const HttpResponse& r) {
 
 }  // namespace
 
-std::vector<absl::StatusOr<PromResult>> RunPromQueries(
-    const std::vector<PromQuery>& queries, HttpClient& client, Clock& clock,
-    const RetryPolicy& policy, const PromResultCallback& on_result) {
-  std::vector<absl::StatusOr<PromResult>> results(
-      queries.size(), absl::UnavailableError("not sent"));
+void RunPromQueriesEach(const std::vector<PromQuery>& queries,
+                        HttpClient& client, Clock& clock,
+                        const RetryPolicy& policy,
+                        const PromResultCallback& on_result) {
   std::vector<size_t> pending(queries.size());
   for (size_t i = 0; i < queries.size(); ++i) pending[i] = i;
   std::mt19937_64 rng(std::random_device{}());
@@ -42,7 +41,7 @@ std::vector<absl::StatusOr<PromResult>> RunPromQueries(
     // arrives, while slower queries are still running on the server.
     std::vector<bool> again(requests.size(), false);
     absl::Duration wait = absl::ZeroDuration();
-    client.SendAllReporting(
+    client.SendEach(
         requests, [&](size_t k, const absl::StatusOr<HttpResponse>& resp) {
           const size_t i = pending[k];
           absl::StatusOr<PromResult> r =
@@ -58,8 +57,7 @@ std::vector<absl::StatusOr<PromResult>> RunPromQueries(
                              absl::StrCat(r.status().message(), " (after ",
                                           attempt, " attempts)"));
           }
-          results[i] = std::move(r);
-          if (on_result) on_result(i, results[i]);
+          on_result(i, std::move(r));
         });
     std::vector<size_t> retry;
     for (size_t k = 0; k < pending.size(); ++k) {
@@ -76,6 +74,17 @@ std::vector<absl::StatusOr<PromResult>> RunPromQueries(
     clock.SleepUntil(clock.Now() + sleep);
     backoff = std::min(backoff * 2, policy.max_backoff);
   }
+}
+
+std::vector<absl::StatusOr<PromResult>> RunPromQueries(
+    const std::vector<PromQuery>& queries, HttpClient& client, Clock& clock,
+    const RetryPolicy& policy) {
+  std::vector<absl::StatusOr<PromResult>> results(
+      queries.size(), absl::UnavailableError("not sent"));
+  RunPromQueriesEach(queries, client, clock, policy,
+                     [&results](size_t i, absl::StatusOr<PromResult>&& r) {
+                       results[i] = std::move(r);
+                     });
   return results;
 }
 

@@ -32,19 +32,26 @@ struct RetryPolicy {
   absl::Duration max_backoff = absl::Seconds(5);
 };
 
-// Called once per query with its final result (the one RunPromQueries
-// returns for it), as soon as it is known: index into `queries`.
+// Called once per query with its final result, as soon as it is known:
+// index into `queries`. The callee owns the result (it may move from it).
 using PromResultCallback =
-    std::function<void(size_t index, const absl::StatusOr<PromResult>& result)>;
+    std::function<void(size_t index, absl::StatusOr<PromResult>&& result)>;
 
-// One result per query, in order. Retries Unavailable, DeadlineExceeded and
-// ResourceExhausted (honouring a Retry-After of at most max_backoff); the
-// final failure's message says how many attempts were made. `on_result`,
-// when given, sees each final result as it arrives (before the slower
-// queries have answered), on the calling thread.
+// Runs every query and hands each final result to `on_result` as it arrives
+// (before the slower queries have answered), on the calling thread, keeping
+// none: memory is bounded by the queries in flight, not by their number.
+// Retries Unavailable, DeadlineExceeded and ResourceExhausted (honouring a
+// Retry-After of at most max_backoff); a retried attempt is never reported,
+// and the final failure's message says how many attempts were made.
+void RunPromQueriesEach(const std::vector<PromQuery>& queries,
+                        HttpClient& client, Clock& clock,
+                        const RetryPolicy& policy,
+                        const PromResultCallback& on_result);
+
+// RunPromQueriesEach, collected: one result per query, in order.
 std::vector<absl::StatusOr<PromResult>> RunPromQueries(
     const std::vector<PromQuery>& queries, HttpClient& client, Clock& clock,
-    const RetryPolicy& policy, const PromResultCallback& on_result = nullptr);
+    const RetryPolicy& policy);
 
 }  // namespace aurora
 

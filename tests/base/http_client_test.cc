@@ -392,9 +392,9 @@ TEST_F(CurlHttpClientTest, ResultsFollowRequestOrderNotCompletionOrder) {
   EXPECT_EQ(results[4]->body, "/fast");
 }
 
-TEST_F(CurlHttpClientTest, SendAllReportingReportsEachResultOnceAsItFinishes) {
+TEST_F(CurlHttpClientTest, SendEachReportsEachResultOnceAsItFinishes) {
   // The slow answer is reported last, after the fast one and the request
-  // that fails before it is sent; each report carries the returned result.
+  // that fails before it is sent; each report carries what SendAll returns.
   auto server = StartServer([](const TestHttpRequest& req) {
     TestHttpResponse resp = EchoTarget(req);
     if (req.target == "/slow") resp.delay = absl::Milliseconds(300);
@@ -405,23 +405,25 @@ TEST_F(CurlHttpClientTest, SendAllReportingReportsEachResultOnceAsItFinishes) {
   ASSERT_NE(client, nullptr);
   HttpRequest put = Get(server->url("/put"));
   put.method = "PUT";
+  const std::vector<HttpRequest> requests = {Get(server->url("/slow")),
+                                             Get(server->url("/fast")), put};
   std::vector<size_t> order;
   std::vector<std::string> reported(3);
-  auto results = client->SendAllReporting(
-      {Get(server->url("/slow")), Get(server->url("/fast")), put},
-      [&](size_t i, const absl::StatusOr<HttpResponse>& r) {
-        order.push_back(i);
-        reported[i] = r.ok() ? r->body : r.status().ToString();
-      });
-  ASSERT_EQ(results.size(), 3u);
+  client->SendEach(requests, [&](size_t i, const absl::StatusOr<HttpResponse>& r) {
+    order.push_back(i);
+    reported[i] = r.ok() ? r->body : r.status().ToString();
+  });
   ASSERT_EQ(order.size(), 3u);
   EXPECT_EQ(order.back(), 0u);  // the slow one
   EXPECT_THAT(order, ::testing::UnorderedElementsAre(0u, 1u, 2u));
-  ASSERT_OK(results[0]);
   EXPECT_EQ(reported[0], "/slow");
+  EXPECT_EQ(reported[1], "/fast");
+  auto results = client->SendAll(requests);
+  ASSERT_EQ(results.size(), 3u);
+  ASSERT_OK(results[0]);
   EXPECT_EQ(results[0]->body, "/slow");
   ASSERT_OK(results[1]);
-  EXPECT_EQ(reported[1], "/fast");
+  EXPECT_EQ(results[1]->body, "/fast");
   EXPECT_THAT(results[2], StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_EQ(reported[2], results[2].status().ToString());
 }

@@ -1,6 +1,5 @@
-// RunPromQueries' per-result callback: every query's final result is
-// reported exactly once, equal to what RunPromQueries returns, and a
-// retried attempt is never reported.
+// RunPromQueriesEach reports every query's final result exactly once, the
+// same as RunPromQueries returns, and never a retried attempt.
 #include "queries/prometheus_querier.h"
 
 #include <map>
@@ -45,26 +44,36 @@ TEST(RunPromQueriesTest, ReportsEachFinalResultOnceAfterRetries) {
   flaky.FailFirst(1, absl::UnavailableError("connection reset"));  // the first request, once
   testing::FakeClock clock;
   std::map<size_t, int> calls;
-  std::map<size_t, std::string> seen;
-  std::vector<absl::StatusOr<PromResult>> results = RunPromQueries(
+  std::map<size_t, absl::StatusOr<PromResult>> seen;
+  RunPromQueriesEach(
       {Instant("up"), Instant("bad"), Instant("two")}, flaky, clock, RetryPolicy{},
-      [&](size_t i, const absl::StatusOr<PromResult>& r) {
+      [&](size_t i, absl::StatusOr<PromResult>&& r) {
         ++calls[i];
-        seen[i] = r.ok() ? std::to_string(r->vector.at(0).value) : r.status().ToString();
+        seen.emplace(i, std::move(r));
       });
-  ASSERT_EQ(results.size(), 3u);
   EXPECT_EQ(calls, (std::map<size_t, int>{{0, 1}, {1, 1}, {2, 1}}));
+  EXPECT_EQ(flaky.intercepted(), 1);
+  ASSERT_TRUE(seen.at(0).ok()) << seen.at(0).status();
+  EXPECT_EQ(seen.at(0)->vector.at(0).value, 1);
+  EXPECT_FALSE(seen.at(1).ok());
+  ASSERT_TRUE(seen.at(2).ok());
+  EXPECT_EQ(seen.at(2)->vector.at(0).value, 2);
+
+  // RunPromQueries returns the same, in order.
+  FlakyHttpClient flaky_again(fake);
+  flaky_again.FailFirst(1, absl::UnavailableError("connection reset"));
+  std::vector<absl::StatusOr<PromResult>> results = RunPromQueries(
+      {Instant("up"), Instant("bad"), Instant("two")}, flaky_again, clock,
+      RetryPolicy{});
+  ASSERT_EQ(results.size(), 3u);
   ASSERT_TRUE(results[0].ok()) << results[0].status();
-  EXPECT_EQ(seen[0], std::to_string(results[0]->vector.at(0).value));
   EXPECT_EQ(results[0]->vector.at(0).value, 1);
-  EXPECT_FALSE(results[1].ok());
-  EXPECT_EQ(seen[1], results[1].status().ToString());
+  EXPECT_EQ(results[1].status(), seen.at(1).status());
   ASSERT_TRUE(results[2].ok());
   EXPECT_EQ(results[2]->vector.at(0).value, 2);
-  EXPECT_EQ(flaky.intercepted(), 1);
 }
 
-TEST(RunPromQueriesTest, WithoutACallbackReturnsTheSameResults) {
+TEST(RunPromQueriesTest, ReturnsOneResultPerQuery) {
   FakeHttpClient fake;
   fake.On(kUrl, HasSubstr("query=up"), MakeHttpResponse(200, Vector("1")));
   testing::FakeClock clock;

@@ -1,0 +1,118 @@
+// The watcher's /metrics as a scraper reads it: per-rule outcome, value and
+// no-data gauges for the rules of the last cycle only, next to the counters.
+#include "gates/self_metrics.h"
+
+#include <string>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/prometheus_harness.h"
+
+namespace aurora {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+RuleResult RuleWith(const std::string& name, Outcome outcome,
+                std::optional<double> value) {
+  RuleResult r;
+  r.group = "stop";
+  r.name = name;
+  r.outcome = outcome;
+  if (value) {
+    SeriesResult s;
+    s.value = *value;
+    r.series.push_back(s);
+  }
+  return r;
+}
+
+RunResult OneGateRun(std::vector<RuleResult> rules) {
+  RunResult run;
+  GateResult g;
+  g.name = "postdeploy";
+  g.rules = std::move(rules);
+  run.gates.push_back(std::move(g));
+  return run;
+}
+
+std::string Scrape(const SelfMetrics& m) {
+  testing::ToolResult r =
+      testing::HttpGet(absl::StrCat("http://127.0.0.1:", m.port(), "/metrics"));
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  return r.output;
+}
+
+TEST(SelfMetricsTest, ServesPerRuleGaugesOfTheLastCycle) {
+  absl::StatusOr<std::unique_ptr<SelfMetrics>> m = SelfMetrics::Start("127.0.0.1:0");
+  ASSERT_TRUE(m.ok()) << m.status();
+  (*m)->RecordCycle(OneGateRun({RuleWith("error_rate", Outcome::kFail, 0.062),
+                         RuleWith("p95", Outcome::kPass, 0.31),
+                         RuleWith("no_series", Outcome::kInconclusive, std::nullopt),
+                         RuleWith("down", Outcome::kError, std::nullopt)}),
+                    0.25);
+  std::string text = Scrape(**m);
+  EXPECT_THAT(text, HasSubstr("# TYPE aurora_gate_rule_outcome gauge"));
+  EXPECT_THAT(text, HasSubstr(
+      "aurora_gate_rule_outcome{gate=\"postdeploy\",group=\"stop\",rule=\"error_rate\"} 5\n"));
+  EXPECT_THAT(text, HasSubstr(
+      "aurora_gate_rule_outcome{gate=\"postdeploy\",group=\"stop\",rule=\"p95\"} 0\n"));
+  EXPECT_THAT(text, HasSubstr(
+      "aurora_gate_rule_outcome{gate=\"postdeploy\",group=\"stop\",rule=\"down\"} 4\n"));
+  EXPECT_THAT(text, HasSubstr(
+      "aurora_gate_rule_value{gate=\"postdeploy\",group=\"stop\",rule=\"error_rate\"} 0.062\n"));
+  EXPECT_THAT(text, HasSubstr(
+      "aurora_gate_rule_value{gate=\"postdeploy\",group=\"stop\",rule=\"p95\"} 0.31\n"));
+  // No value for a rule whose query matched nothing; no_data says so.
+  EXPECT_THAT(text, Not(HasSubstr("aurora_gate_rule_value{gate=\"postdeploy\",group=\"stop\",rule=\"no_series\"}")));
+  EXPECT_THAT(text, HasSubstr(
+      "aurora_gate_rule_no_data{gate=\"postdeploy\",group=\"stop\",rule=\"no_series\"} 1\n"));
+  EXPECT_THAT(text, HasSubstr(
+      "aurora_gate_rule_no_data{gate=\"postdeploy\",group=\"stop\",rule=\"p95\"} 0\n"));
+  EXPECT_THAT(text, HasSubstr("aurora_gate_evaluations_total 1\n"));
+  EXPECT_THAT(text, HasSubstr("aurora_gate_evaluation_errors_total 1\n"));
+
+  // The next cycle replaces the values; a rule no longer evaluated (removed
+  // by a reload) is gone rather than frozen at its last value.
+  (*m)->RecordCycle(OneGateRun({RuleWith("error_rate", Outcome::kPass, 0.004),
+                         RuleWith("p95", Outcome::kPass, 0.29)}),
+                    0.2);
+  text = Scrape(**m);
+  EXPECT_THAT(text, HasSubstr(
+      "aurora_gate_rule_outcome{gate=\"postdeploy\",group=\"stop\",rule=\"error_rate\"} 0\n"));
+  EXPECT_THAT(text, HasSubstr(
+      "aurora_gate_rule_value{gate=\"postdeploy\",group=\"stop\",rule=\"error_rate\"} 0.004\n"));
+  EXPECT_THAT(text, Not(HasSubstr("rule=\"no_series\"")));
+  EXPECT_THAT(text, Not(HasSubstr("rule=\"down\"")));
+  EXPECT_THAT(text, HasSubstr("aurora_gate_evaluations_total 2\n"));
+}
+
+TEST(SelfMetricsTest, EscapesLabelValuesFromTheGateFile) {
+  absl::StatusOr<std::unique_ptr<SelfMetrics>> m = SelfMetrics::Start("127.0.0.1:0");
+  ASSERT_TRUE(m.ok()) << m.status();
+  (*m)->RecordCycle(OneGateRun({RuleWith("say \"hi\"\\now", Outcome::kWarn, 1)}), 0.1);
+  EXPECT_THAT(Scrape(**m), HasSubstr(
+      "aurora_gate_rule_outcome{gate=\"postdeploy\",group=\"stop\",rule=\"say \\\"hi\\\"\\\\now\"} 1\n"));
+}
+
+TEST(SelfMetricsTest, HealthzSaysUp) {
+  absl::StatusOr<std::unique_ptr<SelfMetrics>> m = SelfMetrics::Start("127.0.0.1:0");
+  ASSERT_TRUE(m.ok()) << m.status();
+  testing::ToolResult r = testing::HttpGet(
+      absl::StrCat("http://127.0.0.1:", (*m)->port(), "/healthz"));
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_THAT(r.output, HasSubstr("aurora_gate_up 1"));
+}
+
+TEST(SelfMetricsTest, AnAddressInUseIsUnavailable) {
+  absl::StatusOr<std::unique_ptr<SelfMetrics>> first = SelfMetrics::Start("127.0.0.1:0");
+  ASSERT_TRUE(first.ok()) << first.status();
+  absl::StatusOr<std::unique_ptr<SelfMetrics>> second =
+      SelfMetrics::Start(absl::StrCat("127.0.0.1:", (*first)->port()));
+  EXPECT_EQ(second.status().code(), absl::StatusCode::kUnavailable);
+}
+
+}  // namespace
+}  // namespace aurora
