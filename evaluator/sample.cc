@@ -6,7 +6,7 @@
 
 namespace aurora {
 
-const std::vector<Labels::Pair> Labels::kNoPairs;
+constinit const std::vector<Labels::Pair> Labels::kNoPairs;
 
 Labels::Labels(std::initializer_list<Pair> pairs) {
   for (const auto& p : pairs) Set(p.first, p.second);

@@ -229,7 +229,9 @@ void ExpectInert(const pugi::xml_document& doc) {
       const std::string attr = a.name();
       EXPECT_FALSE(absl::StartsWithIgnoreCase(attr, "on")) << attr;
       EXPECT_NE(attr, "src");
-      if (attr == "href") EXPECT_EQ(std::string(a.value()).substr(0, 1), "#");
+      if (attr == "href") {
+        EXPECT_EQ(std::string(a.value()).substr(0, 1), "#");
+      }
     }
   }
   const std::string css = doc.select_node("//style").node().child_value();
