@@ -172,8 +172,8 @@ class CurlHttpClient final : public HttpClient {
       const std::vector<HttpRequest>& requests) override {
     std::vector<absl::StatusOr<HttpResponse>> results(
         requests.size(), absl::InternalError("request not sent"));
-    SendEach(requests, [&results](size_t i, const absl::StatusOr<HttpResponse>& r) {
-      results[i] = r;
+    SendEach(requests, [&results](size_t i, absl::StatusOr<HttpResponse>&& r) {
+      results[i] = std::move(r);
     });
     return results;
   }
@@ -273,7 +273,7 @@ void CurlHttpClient::SendEach(const std::vector<HttpRequest>& requests,
                               const DoneCallback& on_done) {
   // A result lives until its callback returns (the body is not kept).
   auto complete = [&](size_t i, absl::StatusOr<HttpResponse> result) {
-    on_done(i, result);
+    on_done(i, std::move(result));
   };
   std::deque<size_t> queue;
   for (size_t i = 0; i < requests.size(); ++i) queue.push_back(i);

@@ -25,7 +25,7 @@ std::string_view HttpResponse::Header(std::string_view lower_name) const {
 void HttpClient::SendEach(const std::vector<HttpRequest>& requests,
                           const DoneCallback& on_done) {
   std::vector<absl::StatusOr<HttpResponse>> results = SendAll(requests);
-  for (size_t i = 0; i < results.size(); ++i) on_done(i, results[i]);
+  for (size_t i = 0; i < results.size(); ++i) on_done(i, std::move(results[i]));
 }
 
 absl::StatusOr<HttpResponse> HttpClient::Send(const HttpRequest& r) {

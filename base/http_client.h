@@ -66,15 +66,16 @@ class HttpClient {
   virtual std::vector<absl::StatusOr<HttpResponse>> SendAll(
       const std::vector<HttpRequest>& requests) = 0;
 
-  // Called once per request with its result (what SendAll returns for it).
+  // Called once per request with its result (what SendAll returns for it);
+  // the callee owns the result (it may move from it).
   using DoneCallback = std::function<void(
-      size_t index, const absl::StatusOr<HttpResponse>& result)>;
+      size_t index, absl::StatusOr<HttpResponse>&& result)>;
   // Sends like SendAll but hands each result to `on_done` as soon as it is
   // known (in completion order, on the calling thread, before returning)
   // and keeps none of them: a caller works on early answers while slower
   // ones are in flight, and memory is bounded by what is in flight, not by
-  // the number of requests. The default calls SendAll, then `on_done` for
-  // each result in request order.
+  // the number of requests. `on_done` is required. The default calls
+  // SendAll, then `on_done` for each result in request order.
   virtual void SendEach(const std::vector<HttpRequest>& requests,
                         const DoneCallback& on_done);
 

@@ -298,7 +298,8 @@ Judgement JudgeLiveRule(const Rule& rule, const std::vector<Observed>& current,
     SeriesResult s;
     if (has_cur) {
       s = JudgeValue(rule, *cur->second, false);
-      // Equal labels: share the tracker's copy, which outlives this cycle.
+      // Equal labels: share the tracker's copy (a carried tracker keeps it
+      // past this cycle, so the result adds no copy of its own).
       if (alert != alerts.end()) s.labels = alert->first;
     } else {
       s.labels = *key;

@@ -24,7 +24,9 @@ inline constexpr std::string_view kMetricNameLabel = "__name__";
 // (Prometheus treats an empty label value as an absent label).
 // Copies share one immutable vector (copy-on-write on Set/Remove): an alert,
 // its tracker entry and the series result reporting it hold one copy of the
-// strings, not three. A Labels object is not shared between threads.
+// strings, not three. A Labels object and all its copies stay on one thread
+// (copy-on-write reads the shared count without ordering). A moved-from
+// Labels is empty.
 class Labels {
  public:
   using Pair = std::pair<std::string, std::string>;

@@ -1,10 +1,12 @@
 #include "gates/self_metrics.h"
 
+#include <algorithm>
 #include <cmath>
 #include <exception>
 #include <map>
 #include <mutex>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -43,6 +45,19 @@ class RuleMetrics final : public prometheus::Collectable {
         row.value = row.has_value ? r.series.front().value : 0;
       }
     }
+    // One series per {gate, group, rule} (rule names need not be unique in
+    // a group, gate names are file base names): the last such rule wins, as
+    // when one gauge is set twice.
+    auto key = [](const Row& r) { return std::tie(r.gate, r.group, r.rule); };
+    std::stable_sort(rows_.begin(), rows_.end(),
+                     [&key](const Row& a, const Row& b) { return key(a) < key(b); });
+    size_t kept = 0;
+    for (size_t k = 0; k < rows_.size(); ++k) {
+      if (k + 1 < rows_.size() && key(rows_[k]) == key(rows_[k + 1])) continue;
+      if (kept != k) rows_[kept] = std::move(rows_[k]);
+      ++kept;
+    }
+    rows_.resize(kept);
   }
 
   std::vector<prometheus::MetricFamily> Collect() const override {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <random>
+#include <string>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -42,11 +43,13 @@ void RunPromQueriesEach(const std::vector<PromQuery>& queries,
     std::vector<bool> again(requests.size(), false);
     absl::Duration wait = absl::ZeroDuration();
     client.SendEach(
-        requests, [&](size_t k, const absl::StatusOr<HttpResponse>& resp) {
+        requests, [&](size_t k, absl::StatusOr<HttpResponse>&& resp) {
           const size_t i = pending[k];
           absl::StatusOr<PromResult> r =
               resp.ok() ? ParseQueryResponse(resp->status, resp->body)
                         : absl::StatusOr<PromResult>(resp.status());
+          // Parsed: the raw body is not needed while the result is used.
+          if (resp.ok()) std::string().swap(resp->body);
           if (!r.ok() && IsRetryable(r.status()) && attempt < policy.max_attempts) {
             again[k] = true;
             if (resp.ok()) wait = std::max(wait, RetryAfter(*resp));

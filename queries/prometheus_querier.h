@@ -37,7 +37,7 @@ struct RetryPolicy {
 using PromResultCallback =
     std::function<void(size_t index, absl::StatusOr<PromResult>&& result)>;
 
-// Runs every query and hands each final result to `on_result` as it arrives
+// Runs every query and hands each final result to `on_result` (required) as it arrives
 // (before the slower queries have answered), on the calling thread, keeping
 // none: memory is bounded by the queries in flight, not by their number.
 // Retries Unavailable, DeadlineExceeded and ResourceExhausted (honouring a

@@ -129,7 +129,7 @@ TEST(AlertReplayTest, SameStatesAsTheWholeMapStateMachine) {
         p.timestamp = rng() % 13 == 0 ? ts + absl::Seconds(1) : ts;
         const unsigned r = rng() % 10;
         p.value = r == 0   ? std::numeric_limits<double>::quiet_NaN()
-                  : r < 6 - dense ? 1.0 * (rng() % 5)          // does not hold
+                  : r < static_cast<unsigned>(6 - dense) ? 1.0 * (rng() % 5)          // does not hold
                                   : 6.0 + rng() % 100;        // holds
         s.points.push_back(p);
       }

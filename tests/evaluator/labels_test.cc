@@ -58,6 +58,28 @@ TEST(LabelsTest, ChangingACopyLeavesTheOriginalAlone) {
   EXPECT_EQ(again, stripped);
 }
 
+TEST(LabelsTest, ChangingTheOriginalLeavesItsCopiesAlone) {
+  Labels original{{"job", "api"}, {"i", "1"}};
+  Labels copy = original;
+  original.Set("i", std::string(copy.Get("job")));  // a value read from the shared vector
+  original.Set("zone", "eu");
+  EXPECT_EQ(copy, (Labels{{"job", "api"}, {"i", "1"}}));
+  EXPECT_EQ(original, (Labels{{"job", "api"}, {"i", "api"}, {"zone", "eu"}}));
+  Labels alone{{"a", "x"}, {"b", "y"}};
+  alone.Set("a", alone.Get("b"));  // not shared: changed in place
+  EXPECT_EQ(alone, (Labels{{"a", "y"}, {"b", "y"}}));
+}
+
+TEST(LabelsTest, AMovedFromLabelsIsEmptyAndUsable) {
+  Labels from{{"job", "api"}};
+  Labels to = std::move(from);
+  EXPECT_EQ(to.Get("job"), "api");
+  EXPECT_TRUE(from.empty());  // NOLINT(bugprone-use-after-move): documented state
+  from.Set("job", "web");
+  EXPECT_EQ(from.Get("job"), "web");
+  EXPECT_EQ(to.Get("job"), "api");
+}
+
 TEST(LabelsTest, EqualityAndOrderDependOnContentOnly) {
   Labels a{{"job", "api"}, {"i", "1"}};
   Labels b{{"i", "1"}, {"job", "api"}};  // built apart, same content
@@ -86,6 +108,8 @@ TEST(LabelsTest, KeepAndDropSelectByName) {
   EXPECT_EQ(l.Drop({"__name__", "job"}), (Labels{{"instance", "a:1"}}));
   EXPECT_TRUE(l.Keep({}).empty());
   EXPECT_EQ(l.size(), 3u);
+  EXPECT_TRUE(Labels().Keep({"job"}).empty());
+  EXPECT_TRUE(Labels().Drop({"job"}).empty());
 }
 
 TEST(LabelsTest, ToStringEscapesValuesAsPromQL) {

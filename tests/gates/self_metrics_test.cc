@@ -89,6 +89,34 @@ TEST(SelfMetricsTest, ServesPerRuleGaugesOfTheLastCycle) {
   EXPECT_THAT(text, HasSubstr("aurora_gate_evaluations_total 2\n"));
 }
 
+TEST(SelfMetricsTest, RulesWithTheSameNameGiveOneSeriesTheLastOneWins) {
+  absl::StatusOr<std::unique_ptr<SelfMetrics>> m = SelfMetrics::Start("127.0.0.1:0");
+  ASSERT_TRUE(m.ok()) << m.status();
+  (*m)->RecordCycle(OneGateRun({RuleWith("twice", Outcome::kFail, 7),
+                                RuleWith("other", Outcome::kPass, 1),
+                                RuleWith("twice", Outcome::kPass, 3)}),
+                    0.1);
+  std::string text = Scrape(**m);
+  const std::string series =
+      "aurora_gate_rule_outcome{gate=\"postdeploy\",group=\"stop\",rule=\"twice\"}";
+  size_t first = text.find(series);
+  ASSERT_NE(first, std::string::npos) << text;
+  EXPECT_EQ(text.find(series, first + 1), std::string::npos) << text;
+  EXPECT_THAT(text, HasSubstr(series + " 0\n"));
+  EXPECT_THAT(text, HasSubstr(
+      "aurora_gate_rule_value{gate=\"postdeploy\",group=\"stop\",rule=\"twice\"} 3\n"));
+  EXPECT_THAT(text, HasSubstr(
+      "aurora_gate_rule_outcome{gate=\"postdeploy\",group=\"stop\",rule=\"other\"} 0\n"));
+}
+
+TEST(SelfMetricsTest, BeforeTheFirstCycleThereAreNoRuleSeries) {
+  absl::StatusOr<std::unique_ptr<SelfMetrics>> m = SelfMetrics::Start("127.0.0.1:0");
+  ASSERT_TRUE(m.ok()) << m.status();
+  std::string text = Scrape(**m);
+  EXPECT_THAT(text, Not(HasSubstr("aurora_gate_rule_outcome{")));
+  EXPECT_THAT(text, HasSubstr("aurora_gate_evaluations_total 0\n"));
+}
+
 TEST(SelfMetricsTest, EscapesLabelValuesFromTheGateFile) {
   absl::StatusOr<std::unique_ptr<SelfMetrics>> m = SelfMetrics::Start("127.0.0.1:0");
   ASSERT_TRUE(m.ok()) << m.status();

@@ -73,6 +73,25 @@ TEST(RunPromQueriesTest, ReportsEachFinalResultOnceAfterRetries) {
   EXPECT_EQ(results[2]->vector.at(0).value, 2);
 }
 
+TEST(RunPromQueriesTest, AQueryThatNeverSucceedsIsReportedOnceWithItsAttempts) {
+  FakeHttpClient fake;
+  fake.On(kUrl, HasSubstr("query=up"), MakeHttpResponse(200, Vector("1")));
+  FlakyHttpClient flaky(fake);
+  flaky.FailFirst(3, absl::UnavailableError("connection refused"));
+  testing::FakeClock clock;
+  std::map<size_t, int> calls;
+  std::map<size_t, absl::StatusOr<PromResult>> seen;
+  RunPromQueriesEach({Instant("up")}, flaky, clock, RetryPolicy{},
+                     [&](size_t i, absl::StatusOr<PromResult>&& r) {
+                       ++calls[i];
+                       seen.emplace(i, std::move(r));
+                     });
+  EXPECT_EQ(calls, (std::map<size_t, int>{{0, 1}}));
+  EXPECT_EQ(flaky.intercepted(), 3);
+  EXPECT_EQ(seen.at(0).status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_THAT(seen.at(0).status().message(), HasSubstr("(after 3 attempts)"));
+}
+
 TEST(RunPromQueriesTest, ReturnsOneResultPerQuery) {
   FakeHttpClient fake;
   fake.On(kUrl, HasSubstr("query=up"), MakeHttpResponse(200, Vector("1")));
