@@ -271,10 +271,7 @@ absl::StatusOr<std::unique_ptr<Transfer>> CurlHttpClient::Start(
 
 void CurlHttpClient::SendEach(const std::vector<HttpRequest>& requests,
                               const DoneCallback& on_done) {
-  // A result lives until its callback returns (the body is not kept).
-  auto complete = [&](size_t i, absl::StatusOr<HttpResponse> result) {
-    on_done(i, std::move(result));
-  };
+  // Each result goes to on_done and is not kept (nor is its body).
   std::deque<size_t> queue;
   for (size_t i = 0; i < requests.size(); ++i) queue.push_back(i);
   std::map<CURL*, std::unique_ptr<Transfer>> in_flight;
@@ -285,7 +282,7 @@ void CurlHttpClient::SendEach(const std::vector<HttpRequest>& requests,
     curl_multi_remove_handle(multi_.get(), easy);
     size_t index = it->second->index;
     in_flight.erase(it);
-    complete(index, std::move(result));
+    on_done(index, std::move(result));
   };
 
   while (!queue.empty() || !in_flight.empty()) {
@@ -294,13 +291,13 @@ void CurlHttpClient::SendEach(const std::vector<HttpRequest>& requests,
       queue.pop_front();
       absl::StatusOr<std::unique_ptr<Transfer>> t = Start(i, requests[i]);
       if (!t.ok()) {
-        complete(i, t.status());
+        on_done(i, t.status());
         continue;
       }
       CURL* easy = (*t)->easy.get();
       if (CURLMcode mc = curl_multi_add_handle(multi_.get(), easy);
           mc != CURLM_OK) {
-        complete(i, absl::InternalError(absl::StrCat(
+        on_done(i, absl::InternalError(absl::StrCat(
                         (*t)->what, ": curl_multi_add_handle: ",
                         curl_multi_strerror(mc))));
         continue;
