@@ -2,8 +2,12 @@
 // OpenMetrics text and promtool series expansion exactly, real Prometheus and
 // VictoriaMetrics answering with the exact backfilled/imported values
 // (NaN, +Inf, -Inf, gaps), and promtool rule tests that pass and fail.
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <chrono>
@@ -450,6 +454,27 @@ TEST(FreeLoopbackPortTest, ReturnsABindablePort) {
   int port = testing::FreeLoopbackPort();
   EXPECT_GT(port, 0);
   EXPECT_LT(port, 65536);
+}
+
+// The harness takes a server as started only when that very process holds
+// the port: a server of a parallel test that grabbed the port first must not
+// be mistaken for ours (it answered /-/ready with other rules loaded).
+TEST(ListensOnTest, TellsTheListeningProcessFromAnyOther) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof(addr);
+  ASSERT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)), 0);
+  ASSERT_EQ(::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len), 0);
+  const int port = ntohs(addr.sin_port);
+  EXPECT_FALSE(testing::ListensOn(::getpid(), port)) << "bound, not listening";
+  ASSERT_EQ(::listen(fd, 1), 0);
+  EXPECT_TRUE(testing::ListensOn(::getpid(), port));
+  EXPECT_FALSE(testing::ListensOn(::getppid(), port));
+  ::close(fd);
+  EXPECT_FALSE(testing::ListensOn(::getpid(), port));
 }
 
 }  // namespace

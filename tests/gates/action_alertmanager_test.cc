@@ -28,6 +28,7 @@
 #include "tests/gates/action_test_util.h"
 #include "tests/testing/fake_clock.h"
 #include "tests/testing/http_test_server.h"
+#include "tests/testing/prometheus_harness.h"
 #include "tests/testing/subprocess.h"
 
 extern char** environ;
@@ -88,7 +89,8 @@ class RealAlertmanagerTest : public ::testing::Test {
     ready.timeout = absl::Seconds(1);
     for (int i = 0; i < 100; ++i) {
       absl::StatusOr<HttpResponse> r = http_->Send(ready);
-      if (r.ok() && r->status == 200) return;
+      // Ours, not a parallel test's server that took the port first.
+      if (r.ok() && r->status == 200 && testing::ListensOn(pid_, port_)) return;
       std::this_thread::sleep_for(std::chrono::milliseconds(100));
     }
     FAIL() << "Alertmanager did not become ready: "

@@ -24,6 +24,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <sstream>
 #include <thread>
 
 #include "gtest/gtest.h"
@@ -339,7 +340,11 @@ Launch LaunchOnFreePort(
         exited = true;
         break;
       }
-      if (HttpGet(url).exit_code == 0) return Launch::kReady;
+      // Another test's server may have taken the port between
+      // FreeLoopbackPort() and our bind: its answer is not ours.
+      if (HttpGet(url).exit_code == 0 && ListensOn(*pid, *port)) {
+        return Launch::kReady;
+      }
       std::this_thread::sleep_for(kPollInterval);
     }
     if (!exited) {
@@ -785,6 +790,44 @@ ToolResult HttpGet(
   }
   ProcessResult r = RunProcess(argv);
   return {r.exit_code, r.exit_code == 0 ? r.out : r.out + r.err};
+}
+
+bool ListensOn(pid_t pid, int port) {
+  // Inodes of listening TCP sockets on `port` (/proc/net/tcp{,6}: local
+  // address "HEXADDR:HEXPORT", state 0A = LISTEN, inode in column 10).
+  std::vector<std::string> inodes;
+  for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+    std::ifstream in(table);
+    std::string line;
+    std::getline(in, line);  // header
+    while (std::getline(in, line)) {
+      std::istringstream fields(line);
+      std::string sl, local, remote, state, txrx, trtm, retr, uid, timeout,
+          inode;
+      if (!(fields >> sl >> local >> remote >> state >> txrx >> trtm >> retr >>
+            uid >> timeout >> inode)) {
+        continue;
+      }
+      const size_t colon = local.rfind(':');
+      if (state != "0A" || colon == std::string::npos) continue;
+      if (std::strtol(local.c_str() + colon + 1, nullptr, 16) == port) {
+        inodes.push_back("socket:[" + inode + "]");
+      }
+    }
+  }
+  if (inodes.empty()) return false;
+  std::error_code ec;
+  const std::string fd_dir = "/proc/" + std::to_string(pid) + "/fd";
+  for (const auto& entry : std::filesystem::directory_iterator(fd_dir, ec)) {
+    std::error_code link_ec;
+    const std::string target =
+        std::filesystem::read_symlink(entry.path(), link_ec).string();
+    if (link_ec) continue;
+    if (std::find(inodes.begin(), inodes.end(), target) != inodes.end()) {
+      return true;
+    }
+  }
+  return false;
 }
 
 int FreeLoopbackPort() {

@@ -132,6 +132,11 @@ ToolResult HttpGet(
 // A TCP port on 127.0.0.1 that was free a moment ago (bind :0, read, close).
 int FreeLoopbackPort();
 
+// True when process `pid` itself holds a listening TCP socket on `port`
+// (read from /proc): tells our server's answer from another one's that took
+// the port first.
+bool ListensOn(pid_t pid, int port);
+
 }  // namespace aurora::testing
 
 #endif  // AURORA_TESTS_TESTING_PROMETHEUS_HARNESS_H_
