@@ -118,7 +118,9 @@ int RunCheck(const CheckOptions& options, const CommandEnv& env) {
   run.verdict = RunVerdict(run.gates);
   run.duration_seconds = absl::ToDoubleSeconds(env.clock->Now() - run.started);
 
-  *env.out << RenderTerminal(run, options.color);
+  *env.out << RenderTerminal(
+      run, TerminalOptions{.color = options.color,
+                           .width = options.terminal_width});
   bool io_ok = WriteReports(
       run,
       ReportPaths{options.junit_path, options.json_path, options.markdown_path,

@@ -31,6 +31,8 @@ struct CheckOptions {
   bool dry_run = false;
   std::optional<absl::Time> at;  // --at; default: now
   bool color = false;
+  // Columns of the terminal the table is printed on; 0 = not a terminal.
+  size_t terminal_width = 0;
   std::string github_step_summary;  // $GITHUB_STEP_SUMMARY, appended to
   std::string prometheus_url;       // --prometheus, else $PROMETHEUS_URL
   int max_concurrency = 8;          // queries in flight at once per client

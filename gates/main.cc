@@ -1,6 +1,7 @@
 // aurora-gate: command-line entry point. Parses options (Boost.Program_options)
 // and hands over to the commands; every exception stops here.
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -56,6 +57,17 @@ bool UseColor(const std::string& mode) {
   if (no_color != nullptr && *no_color != '\0') return false;
   if (term != nullptr && std::string(term) == "dumb") return false;
   return ::isatty(STDOUT_FILENO) == 1;
+}
+
+// Width of the terminal on stdout in columns; 0 when stdout is not one (the
+// table then prints every cell in full).
+size_t TerminalWidth() {
+  if (::isatty(STDOUT_FILENO) != 1) return 0;
+  winsize ws{};
+  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col > 0) {
+    return ws.ws_col;
+  }
+  return 80;
 }
 
 bool ParseSettings(const std::vector<std::string>& raw,
@@ -220,6 +232,7 @@ int CheckMain(const std::vector<std::string>& args, bool report) {
     return kExitUsage;
   }
   o.color = UseColor(color);
+  o.terminal_width = TerminalWidth();
   if (const char* s = std::getenv("GITHUB_STEP_SUMMARY"); s && *s) {
     o.github_step_summary = s;
   }

@@ -149,4 +149,35 @@ std::string TruncateDisplay(std::string_view utf8, size_t max_width) {
   return std::string(utf8.substr(0, i)) + "…";
 }
 
+std::vector<std::string> WrapDisplay(std::string_view utf8, size_t width) {
+  std::vector<std::string> lines;
+  if (width == 0 || DisplayWidth(utf8) <= width) {
+    lines.emplace_back(utf8);
+    return lines;
+  }
+  while (DisplayWidth(utf8) > width) {
+    // Byte offset just past `width` code points, and the last blank before it.
+    size_t end = 0;
+    size_t blank = std::string_view::npos;
+    for (size_t points = 0; end < utf8.size(); ++end) {
+      if ((static_cast<unsigned char>(utf8[end]) & 0xC0) != 0x80) {
+        if (points == width) break;
+        ++points;
+      }
+      if (utf8[end] == ' ') blank = end;
+    }
+    // A blank as the (width+1)th character is a break too.
+    if (end < utf8.size() && utf8[end] == ' ') blank = end;
+    if (blank != std::string_view::npos && blank > 0) {
+      lines.emplace_back(utf8.substr(0, blank));
+      utf8.remove_prefix(blank + 1);
+    } else {
+      lines.emplace_back(utf8.substr(0, end));
+      utf8.remove_prefix(end);
+    }
+  }
+  if (!utf8.empty()) lines.emplace_back(utf8);
+  return lines;
+}
+
 }  // namespace aurora

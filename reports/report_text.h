@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace aurora {
 
@@ -39,6 +40,12 @@ size_t DisplayWidth(std::string_view utf8);
 // `utf8` cut to at most `max_width` code points, the last being "…" when
 // anything was cut. max_width 0 yields "".
 std::string TruncateDisplay(std::string_view utf8, size_t max_width);
+
+// One line of single-line text broken into lines of at most `width` code
+// points, nothing dropped but the blank at each break: a break goes after the
+// last blank that fits, or inside a word longer than `width`. width 0, or
+// text that fits, yields the text as one line.
+std::vector<std::string> WrapDisplay(std::string_view utf8, size_t width);
 
 }  // namespace aurora
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/ascii.h"
@@ -15,12 +16,10 @@ namespace {
 
 // Series lines shown per rule before "… and N more".
 constexpr size_t kMaxSeriesLines = 5;
-// Column caps in display columns (code points). The outcome column is never
-// cut; the last column (reason) is cut at its cap but not padded.
-constexpr size_t kRuleCap = 40;
-constexpr size_t kObservedCap = 56;
-constexpr size_t kCriteriaCap = 32;
-constexpr size_t kReasonCap = 72;
+// On a terminal too narrow for the table, the text columns are narrowed
+// (widest first) down to this width and their text wraps within them; the
+// outcome column keeps its width. Nothing is ever cut.
+constexpr size_t kMinWrapWidth = 16;
 constexpr std::string_view kIndent = "  ";
 constexpr std::string_view kGap = "  ";
 
@@ -55,9 +54,7 @@ struct Cell {
   std::string_view color;
 };
 
-Cell TextCell(std::string_view text, size_t cap) {
-  return Cell{{TruncateDisplay(ToSingleLine(text), cap)}, {}};
-}
+Cell TextCell(std::string_view text) { return Cell{{ToSingleLine(text)}, {}}; }
 
 Cell OutcomeCell(const RuleResult& rule) {
   if (rule.dry_run) {
@@ -81,7 +78,7 @@ Cell ObservedCell(const RuleResult& rule) {
     if (series.size() > 1) {
       absl::StrAppend(&line, " → ", Sv(OutcomeName(series[i]->outcome)));
     }
-    cell.lines.push_back(TruncateDisplay(ToSingleLine(line), kObservedCap));
+    cell.lines.push_back(ToSingleLine(line));
   }
   if (series.size() > shown) {
     cell.lines.push_back(
@@ -94,22 +91,20 @@ Cell ObservedCell(const RuleResult& rule) {
 Cell CriteriaCell(const RuleResult& rule) {
   Cell cell;
   for (const std::string& part : CriteriaParts(rule)) {
-    cell.lines.push_back(TruncateDisplay(ToSingleLine(part), kCriteriaCap));
+    cell.lines.push_back(ToSingleLine(part));
   }
   if (cell.lines.empty()) cell.lines.push_back("-");
   return cell;
 }
 
 Cell ReasonCell(const RuleResult& rule) {
-  Cell cell = TextCell(rule.reason, kReasonCap);
+  Cell cell = TextCell(rule.reason);
   if (rule.baseline_missing) {
-    cell.lines.push_back(TruncateDisplay(
-        ToSingleLine(absl::StrCat("baseline missing: ", rule.baseline_source)),
-        kReasonCap));
+    cell.lines.push_back(
+        ToSingleLine(absl::StrCat("baseline missing: ", rule.baseline_source)));
   }
   for (const std::string& w : rule.warnings) {
-    cell.lines.push_back(TruncateDisplay(
-        ToSingleLine(absl::StrCat("warning: ", w)), kReasonCap));
+    cell.lines.push_back(ToSingleLine(absl::StrCat("warning: ", w)));
   }
   return cell;
 }
@@ -121,14 +116,53 @@ std::string RuleTitle(const RuleResult& rule) {
 
 using Row = std::vector<Cell>;
 
-void AppendTable(const std::vector<Row>& rows, bool color, std::string* out) {
+// Column widths that fit `terminal_width` (0: no limit): the natural widths,
+// then the widest text column (all but the first) narrowed one column at a
+// time until the row fits or every text column is at kMinWrapWidth.
+std::vector<size_t> FitWidths(std::vector<size_t> widths,
+                              size_t terminal_width) {
+  if (terminal_width == 0) return widths;
+  auto row_width = [&] {
+    size_t w = kIndent.size() + kGap.size() * (widths.size() - 1);
+    for (size_t c : widths) w += c;
+    return w;
+  };
+  while (row_width() > terminal_width) {
+    size_t widest = 0;
+    for (size_t c = 1; c < widths.size(); ++c) {
+      if (widths[c] > kMinWrapWidth &&
+          (widest == 0 || widths[c] > widths[widest])) {
+        widest = c;
+      }
+    }
+    if (widest == 0) break;  // Narrower than the minimum: the terminal wraps.
+    --widths[widest];
+  }
+  return widths;
+}
+
+void AppendTable(std::vector<Row> rows, bool color, size_t terminal_width,
+                 std::string* out) {
   const size_t ncols = rows.front().size();
-  std::vector<size_t> widths(ncols, 0);
+  std::vector<size_t> natural(ncols, 0);
   for (const Row& row : rows) {
     for (size_t c = 0; c < ncols; ++c) {
       for (const std::string& line : row[c].lines) {
-        widths[c] = std::max(widths[c], DisplayWidth(line));
+        natural[c] = std::max(natural[c], DisplayWidth(line));
       }
+    }
+  }
+  const std::vector<size_t> widths = FitWidths(natural, terminal_width);
+  for (Row& row : rows) {
+    for (size_t c = 0; c < ncols; ++c) {
+      if (widths[c] == natural[c]) continue;
+      std::vector<std::string> wrapped;
+      for (const std::string& line : row[c].lines) {
+        for (std::string& part : WrapDisplay(line, widths[c])) {
+          wrapped.push_back(std::move(part));
+        }
+      }
+      row[c].lines = std::move(wrapped);
     }
   }
   for (const Row& row : rows) {
@@ -145,7 +179,8 @@ void AppendTable(const std::vector<Row>& rows, bool color, std::string* out) {
           line += text;
         }
         if (c + 1 < ncols) {
-          line.append(widths[c] - DisplayWidth(text), ' ');
+          const size_t shown = DisplayWidth(text);
+          if (shown < widths[c]) line.append(widths[c] - shown, ' ');
           line += kGap;
         }
       }
@@ -156,7 +191,8 @@ void AppendTable(const std::vector<Row>& rows, bool color, std::string* out) {
   }
 }
 
-void AppendGate(const GateResult& gate, bool color, std::string* out) {
+void AppendGate(const GateResult& gate, bool color, size_t terminal_width,
+                std::string* out) {
   std::string header = absl::StrCat("Gate ", ToSingleLine(gate.name));
   if (!gate.title.empty()) {
     absl::StrAppend(&header, " — ", ToSingleLine(gate.title));
@@ -182,18 +218,24 @@ void AppendGate(const GateResult& gate, bool color, std::string* out) {
                   Cell{{"CRITERIA"}, color ? kBold : ""},
                   Cell{{"REASON"}, color ? kBold : ""}});
   for (const RuleResult& rule : gate.rules) {
-    rows.push_back({OutcomeCell(rule), TextCell(RuleTitle(rule), kRuleCap),
+    rows.push_back({OutcomeCell(rule), TextCell(RuleTitle(rule)),
                     ObservedCell(rule), CriteriaCell(rule), ReasonCell(rule)});
   }
-  AppendTable(rows, color, out);
+  AppendTable(std::move(rows), color, terminal_width, out);
 }
 
 }  // namespace
 
 std::string RenderTerminal(const RunResult& run, bool color) {
+  return RenderTerminal(run, TerminalOptions{.color = color, .width = 0});
+}
+
+std::string RenderTerminal(const RunResult& run,
+                           const TerminalOptions& options) {
+  const bool color = options.color;
   std::string out;
   for (const GateResult& gate : run.gates) {
-    AppendGate(gate, color, &out);
+    AppendGate(gate, color, options.width, &out);
     out += "\n";
   }
   const OutcomeCounts counts = CountRules(run);

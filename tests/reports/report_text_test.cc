@@ -78,6 +78,22 @@ TEST(RunSummaryTest, ExitCodeFollowsTheDesignTable) {
   EXPECT_EQ(ExitMeaning(3), "inconclusive or error");
 }
 
+TEST(ReportTextTest, WrapDisplayBreaksAtBlanksAndKeepsEveryCharacter) {
+  using V = std::vector<std::string>;
+  EXPECT_EQ(WrapDisplay("short", 10), V({"short"}));
+  EXPECT_EQ(WrapDisplay("no width limit at all", 0),
+            V({"no width limit at all"}));
+  EXPECT_EQ(WrapDisplay("baseline file is missing", 10),
+            V({"baseline", "file is", "missing"}));
+  // A blank exactly after `width` characters is a break too.
+  EXPECT_EQ(WrapDisplay("abcde fgh", 5), V({"abcde", "fgh"}));
+  // A word longer than the width is broken inside, nothing dropped.
+  EXPECT_EQ(WrapDisplay("artifacts/baselines/perf.json x", 10),
+            V({"artifacts/", "baselines/", "perf.json", "x"}));
+  // Widths count code points: "é" and "→" are one column each.
+  EXPECT_EQ(WrapDisplay("ééé →→→", 3), V({"ééé", "→→→"}));
+}
+
 TEST(RunSummaryTest, CountsKeepDryRunRulesOutOfTheirOutcome) {
   const OutcomeCounts counts = CountRules(testing::RepresentativeRun());
   EXPECT_EQ(counts.total, 8);
