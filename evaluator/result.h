@@ -79,6 +79,7 @@ struct RunResult {
   double duration_seconds = 0;
   std::string tool_version;
   std::string tool_commit;
+  std::string hostname;  // where the run happened (JUnit `hostname`)
   // Non-secret values given with --set, shown in reports (e.g. commit=abc).
   std::map<std::string, std::string> settings;
   // `report`: the window charts cover, ending at eval_time; zero otherwise.

@@ -9,6 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "base/host_name.h"
 #include "base/strings.h"
 #include "base/trace.h"
 #include "gates/action_runner.h"
@@ -103,6 +104,7 @@ int RunCheck(const CheckOptions& options, const CommandEnv& env) {
   run.strict = options.strict;
   run.tool_version = kVersion;
   run.tool_commit = kGitCommit;
+  run.hostname = HostName();
   run.settings = VisibleSettings(options.settings);
   run.window = options.window;
   LiveContext live;

@@ -11,6 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "base/heap_release.h"
+#include "base/host_name.h"
 #include "base/number_format.h"
 #include "base/strings.h"
 #include "gates/action_runner.h"
@@ -265,6 +266,7 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
     start_run.eval_time = start_run.started;
     start_run.tool_version = kVersion;
     start_run.tool_commit = kGitCommit;
+    start_run.hostname = HostName();
     for (const GateFile& g : gates) {
       GateResult gr;
       gr.name = g.name;
@@ -345,6 +347,7 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
     run.eval_time = cycle_start;
     run.tool_version = kVersion;
     run.tool_commit = kGitCommit;
+    run.hostname = HostName();
     run.settings = VisibleSettings(options.settings);
     // Artifacts are re-read and http sources fetched again every cycle.
     SourceCache cache(*env.files, &live);

@@ -21,9 +21,8 @@ namespace {
 // Series listed in a message attribute / in the element text.
 constexpr size_t kMessageSeries = 3;
 constexpr size_t kTextSeries = 50;
-// Windy Road requires a hostname; it says to use "localhost" when unknown,
-// and a report is a pure function of the RunResult.
-constexpr char kHostname[] = "localhost";
+// Windy Road requires a hostname; it says to use "localhost" when unknown.
+constexpr char kUnknownHostname[] = "localhost";
 
 void SetAttr(pugi::xml_node node, const char* name, std::string_view value) {
   node.append_attribute(name).set_value(ToXmlText(value).c_str());
@@ -173,15 +172,28 @@ void AppendCase(pugi::xml_node suite, const GateResult& gate,
       return;
     case Outcome::kWarn:
     case Outcome::kPending:
-      if (!strict) return;
-      ++counts->failures;
-      child("failure", OutcomeName(rule.outcome).data(),
-            Message(absl::StrCat(Sv(OutcomeName(rule.outcome)), " (strict): "),
-                    rule));
+      if (strict) {
+        ++counts->failures;
+        child("failure", OutcomeName(rule.outcome).data(),
+              Message(
+                  absl::StrCat(Sv(OutcomeName(rule.outcome)), " (strict): "),
+                  rule));
+        return;
+      }
+      // It passes, and says so where a test tab shows a case's output.
+      SetText(tc.append_child("system-out"),
+              absl::StrCat(
+                  Message(absl::StrCat(absl::AsciiStrToUpper(Sv(
+                                           OutcomeName(rule.outcome))),
+                                       " (does not fail the run): "),
+                          rule),
+                  "\n", Details(gate, rule)));
       return;
     case Outcome::kInconclusive:
-      ++counts->skipped;
-      child("skipped", nullptr, Message("inconclusive: ", rule));
+      // Undecided is not a pass: an error, so a test tab is not green on a
+      // run that exits 3.
+      ++counts->errors;
+      child("error", "inconclusive", Message("inconclusive: ", rule));
       return;
     case Outcome::kError:
       ++counts->errors;
@@ -222,7 +234,8 @@ void AppendSuite(pugi::xml_node root, const RunResult& run,
                                  : run.started;
   SetAttr(suite, "timestamp",
           absl::FormatTime("%Y-%m-%dT%H:%M:%S", started, absl::UTCTimeZone()));
-  SetAttr(suite, "hostname", kHostname);
+  SetAttr(suite, "hostname",
+          run.hostname.empty() ? kUnknownHostname : run.hostname);
 
   pugi::xml_node props = suite.append_child("properties");
   const int exit_code = ExitCode(run);

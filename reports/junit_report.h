@@ -1,8 +1,10 @@
 // File: reports/junit_report.h
 // JUnit XML for CI test reporters (Jenkins, GitLab, GitHub actions): one
 // <testsuite> per gate, one <testcase classname="GATE.GROUP" name="RULE"> per
-// rule. The document is valid against both Jenkins xunit's junit-10.xsd and
-// Windy Road's JUnit.xsd (see docs/reports.md for the mapping).
+// rule. The document is valid against Jenkins xunit's junit-10.xsd, and
+// against Windy Road's JUnit.xsd too unless a warn or pending case carries
+// its <system-out>, which that 2008 schema does not allow inside a testcase
+// (see docs/reports.md for the mapping).
 #ifndef AURORA_REPORTS_JUNIT_REPORT_H_
 #define AURORA_REPORTS_JUNIT_REPORT_H_
 
@@ -13,9 +15,10 @@
 namespace aurora {
 
 // fail → <failure type="fail">; error → <error type="error">; inconclusive
-// and every dry-run rule → <skipped>; warn and pending pass, or are
-// <failure type="warn|pending"> when the run is strict (as the exit code
-// says). Messages state observed values against the criteria; the element
+// → <error type="inconclusive"> (undecided is never green); every dry-run
+// rule → <skipped>; warn and pending pass with a <system-out> that says
+// WARN/PENDING and why, or are <failure type="warn|pending"> when the run is
+// strict (as the exit code says). `hostname` is RunResult::hostname. Messages state observed values against the criteria; the element
 // text has every series. Characters XML 1.0 forbids become U+FFFD.
 std::string RenderJunit(const RunResult& run);
 

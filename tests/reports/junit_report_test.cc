@@ -1,8 +1,11 @@
 #include "reports/junit_report.h"
 
 #include <string>
+#include <sstream>
 #include <vector>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "pugixml.hpp"
@@ -22,9 +25,10 @@ using ::testing::Not;
 const char* const kXsds[] = {"jenkins-xunit-plugin-junit-10.xsd",
                              "windyroad-JUnit.xsd"};
 
-void ExpectValidAgainstBothXsds(const std::string& xml) {
+void ExpectValidAgainst(const std::string& xml,
+                        const std::vector<const char*>& xsds) {
   const std::string file = testing::WriteTempFile(xml, ".xml");
-  for (const char* xsd : kXsds) {
+  for (const char* xsd : xsds) {
     const std::string cmd = std::string("xmllint --noout --schema '") +
                             AURORA_SHARED_DIR + "/fixtures/real/junit/xsd/" +
                             xsd + "' '" + file + "'";
@@ -34,6 +38,31 @@ void ExpectValidAgainstBothXsds(const std::string& xml) {
                                                     << xml;
   }
   std::remove(file.c_str());
+}
+
+void ExpectValidAgainstBothXsds(const std::string& xml) {
+  ExpectValidAgainst(xml, {std::begin(kXsds), std::end(kXsds)});
+}
+
+// A run with a non-strict warn or pending rule: its testcase carries a
+// <system-out> (Jenkins' schema allows it; Windy Road's 2008 schema allows
+// nothing but one failure/error/skipped inside a testcase). Valid against
+// Jenkins', and against Windy Road's once those outputs are taken out — so
+// they are its only complaint.
+void ExpectValidWithCaseOutput(const std::string& xml) {
+  ExpectValidAgainst(xml, {"jenkins-xunit-plugin-junit-10.xsd"});
+  pugi::xml_document doc;
+  ASSERT_TRUE(doc.load_string(xml.c_str()));
+  int removed = 0;
+  for (pugi::xml_node suite : doc.child("testsuites").children("testsuite")) {
+    for (pugi::xml_node tc : suite.children("testcase")) {
+      removed += tc.remove_child("system-out") ? 1 : 0;
+    }
+  }
+  EXPECT_GT(removed, 0);
+  std::ostringstream out;
+  doc.save(out);
+  ExpectValidAgainst(out.str(), {"windyroad-JUnit.xsd"});
 }
 
 pugi::xml_document ParseXml(const std::string& xml) {
@@ -55,7 +84,7 @@ TEST(JunitReportTest, RepresentativeRunMatchesGolden) {
 }
 
 TEST(JunitReportTest, ValidAgainstJenkinsAndWindyRoadSchemas) {
-  ExpectValidAgainstBothXsds(RenderJunit(testing::RepresentativeRun()));
+  ExpectValidWithCaseOutput(RenderJunit(testing::RepresentativeRun()));
   ExpectValidAgainstBothXsds(RenderJunit(testing::HostileRun()));
   ExpectValidAgainstBothXsds(RenderJunit(RunResult{}));
   for (Outcome o : {Outcome::kPass, Outcome::kWarn, Outcome::kPending,
@@ -64,6 +93,9 @@ TEST(JunitReportTest, ValidAgainstJenkinsAndWindyRoadSchemas) {
         RenderJunit(testing::SingleRuleRun(o, false, true)));
     ExpectValidAgainstBothXsds(RenderJunit(testing::SingleRuleRun(o, true)));
   }
+  ExpectValidWithCaseOutput(RenderJunit(testing::SingleRuleRun(Outcome::kWarn)));
+  ExpectValidWithCaseOutput(
+      RenderJunit(testing::SingleRuleRun(Outcome::kPending)));
 }
 
 TEST(JunitReportTest, SchemaCheckIsNotVacuous) {
@@ -106,9 +138,9 @@ TEST(JunitReportTest, OneSuitePerGateOneCasePerRuleWithOutcomeMapping) {
   const Want want[] = {
       {"predeploy.quality", "line-coverage", ""},
       {"predeploy.quality", "order-submit-latency", "failure"},
-      {"predeploy.quality", "branch-coverage", "skipped"},  // inconclusive
-      {"predeploy.quality", "mutation-score", ""},          // warn passes
-      {"golive.live", "error-rate", ""},                    // pending passes
+      {"predeploy.quality", "branch-coverage", "error"},  // inconclusive
+      {"predeploy.quality", "mutation-score", "system-out"},  // warn passes
+      {"golive.live", "error-rate", "system-out"},  // pending passes
       {"golive.live", "p99-latency", "failure"},
       {"golive.live", "order-rejections", "error"},
       {"golive", "canary-saturation", "skipped"},  // dry run
@@ -152,7 +184,7 @@ TEST(JunitReportTest, SuiteCountAttributesMatchTheCases) {
   EXPECT_STREQ(golive.attribute("tests").value(), "4");
   EXPECT_STREQ(golive.attribute("failures").value(), "1");
   EXPECT_STREQ(golive.attribute("errors").value(), "1");
-  EXPECT_STREQ(golive.attribute("skipped").value(), "1");
+  EXPECT_STREQ(golive.attribute("skipped").value(), "1");  // the dry run
   // 0.215 + 0.198 + 1.002 + 0.050
   EXPECT_STREQ(golive.attribute("time").value(), "1.465");
   EXPECT_STREQ(golive.attribute("timestamp").value(), "2024-05-01T11:59:58");
@@ -198,22 +230,34 @@ TEST(JunitReportTest, MessagesStateObservedAgainstThreshold) {
           .value(),
       "dry run, would be fail: 0.93 >= 0.9 — observed 0.93 (baseline "
       "0.41) vs warn: < 0.7; fail: >= 0.9");
-  EXPECT_STREQ(
+  const pugi::xml_node inconclusive =
       pre.find_child_by_attribute("testcase", "name", "branch-coverage")
-          .child("skipped")
-          .attribute("message")
-          .value(),
-      "inconclusive: value is NaN (nan: inconclusive) — observed NaN vs "
-      "pass: >= 80");
+          .child("error");
+  EXPECT_STREQ(inconclusive.attribute("type").value(), "inconclusive");
+  EXPECT_STREQ(inconclusive.attribute("message").value(),
+               "inconclusive: value is NaN (nan: inconclusive) — observed NaN "
+               "vs pass: >= 80");
 }
 
 TEST(JunitReportTest, StrictRunTurnsWarnAndPendingIntoFailures) {
   for (Outcome o : {Outcome::kWarn, Outcome::kPending}) {
     const pugi::xml_document lax =
         ParseXml(RenderJunit(testing::SingleRuleRun(o)));
-    EXPECT_EQ(
-        CaseChild(lax.child("testsuites").child("testsuite").child("testcase")),
-        "");
+    // Lax: the case passes, and its output says what it is and why.
+    const pugi::xml_node lax_case =
+        lax.child("testsuites").child("testsuite").child("testcase");
+    EXPECT_FALSE(lax_case.child("failure")) << OutcomeName(o);
+    EXPECT_FALSE(lax_case.child("error")) << OutcomeName(o);
+    EXPECT_FALSE(lax_case.child("skipped")) << OutcomeName(o);
+    EXPECT_THAT(lax_case.child("system-out").text().get(),
+                HasSubstr(absl::StrCat(
+                    absl::AsciiStrToUpper(std::string(OutcomeName(o))),
+                    " (does not fail the run): reason ")));
+    EXPECT_STREQ(lax.child("testsuites")
+                     .child("testsuite")
+                     .attribute("failures")
+                     .value(),
+                 "0");
     const pugi::xml_document strict = ParseXml(
         RenderJunit(testing::SingleRuleRun(o, false, /*strict=*/true)));
     const pugi::xml_node suite = strict.child("testsuites").child("testsuite");
@@ -224,6 +268,39 @@ TEST(JunitReportTest, StrictRunTurnsWarnAndPendingIntoFailures) {
                 HasSubstr(" (strict): reason "));
     EXPECT_STREQ(suite.attribute("failures").value(), "1");
   }
+}
+
+// Issue 11.10: a green test tab on a red job is a lie. Undecided rules make
+// the run exit 3, so they are errors, not skipped tests.
+TEST(JunitReportTest, InconclusiveAndErrorAreErrorsNeverSkipped) {
+  for (Outcome o : {Outcome::kInconclusive, Outcome::kError}) {
+    const pugi::xml_document doc =
+        ParseXml(RenderJunit(testing::SingleRuleRun(o)));
+    const pugi::xml_node suite = doc.child("testsuites").child("testsuite");
+    EXPECT_EQ(CaseChild(suite.child("testcase")), "error") << OutcomeName(o);
+    EXPECT_STREQ(suite.child("testcase").child("error").attribute("type").value(),
+                 OutcomeName(o).data());
+    EXPECT_STREQ(suite.attribute("errors").value(), "1");
+    EXPECT_STREQ(suite.attribute("skipped").value(), "0");
+  }
+}
+
+TEST(JunitReportTest, HostnameIsTheRunsHost) {
+  RunResult run = testing::SingleRuleRun(Outcome::kPass);
+  run.hostname = "ci-runner-7";
+  EXPECT_STREQ(ParseXml(RenderJunit(run))
+                   .child("testsuites")
+                   .child("testsuite")
+                   .attribute("hostname")
+                   .value(),
+               "ci-runner-7");
+  run.hostname.clear();
+  EXPECT_STREQ(ParseXml(RenderJunit(run))
+                   .child("testsuites")
+                   .child("testsuite")
+                   .attribute("hostname")
+                   .value(),
+               "localhost");
 }
 
 TEST(JunitReportTest, DryRunIsSkippedWhateverItsOutcome) {
