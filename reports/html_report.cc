@@ -19,13 +19,6 @@
 namespace aurora {
 namespace {
 
-// A time as people read it on the page: RFC 3339 in UTC to the second (the
-// JSON report keeps full precision).
-std::string ShownTime(absl::Time t) {
-  if (t == absl::InfiniteFuture() || t == absl::InfinitePast()) return "";
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
-}
-
 constexpr size_t kMaxCauses = 10;
 
 std::string H(std::string_view s) { return ToHtmlText(s); }
@@ -335,8 +328,8 @@ void AppendLive(const RunResult& run, const HtmlOptions& options,
   if (body.empty()) return;
   absl::StrAppend(out, "<section id=\"live\"><h2>Live metrics</h2>");
   if (run.window > absl::ZeroDuration()) {
-    absl::StrAppend(out, "<p class=\"window\">", H(ShownTime(run.eval_time - run.window)),
-                    " \xE2\x80\x93 ", H(ShownTime(run.eval_time)), " (",
+    absl::StrAppend(out, "<p class=\"window\">", H(ShownTimeUtc(run.eval_time - run.window)),
+                    " \xE2\x80\x93 ", H(ShownTimeUtc(run.eval_time)), " (",
                     H(FormatPromDuration(run.window)),
                     "). Shaded: where a point fails (dark) or warns (light); "
                     "dashed grey box: the <code>for</code> window.</p>");
@@ -420,13 +413,13 @@ void AppendMetadata(const RunResult& run, std::string* out) {
   };
   if (run.window > absl::ZeroDuration()) {
     item("Time range",
-         H(absl::StrCat(ShownTime(run.eval_time - run.window), " \xE2\x80\x93 ",
-                        ShownTime(run.eval_time), " (",
+         H(absl::StrCat(ShownTimeUtc(run.eval_time - run.window), " \xE2\x80\x93 ",
+                        ShownTimeUtc(run.eval_time), " (",
                         FormatPromDuration(run.window), ")")));
   }
-  item("Evaluation time", H(ShownTime(run.eval_time)));
-  if (!ShownTime(run.started).empty() && run.started != absl::Time()) {
-    item("Started", H(ShownTime(run.started)));
+  item("Evaluation time", H(ShownTimeUtc(run.eval_time)));
+  if (!ShownTimeUtc(run.started).empty() && run.started != absl::Time()) {
+    item("Started", H(ShownTimeUtc(run.started)));
   }
   item("Run duration", H(absl::StrCat(FormatNumberShort(run.duration_seconds), " s")));
   item("Mode", run.strict ? "strict (warn and pending fail)"
@@ -435,8 +428,10 @@ void AppendMetadata(const RunResult& run, std::string* out) {
   if (!run.tool_commit.empty()) absl::StrAppend(&tool, " (", H(run.tool_commit), ")");
   item("aurora-gate", tool);
   for (const auto& [k, v] : run.settings) {
+    // The commit is named by its row; other settings show NAME=VALUE.
     item(k == "commit" ? "Commit" : "Setting",
-         absl::StrCat("<code>", H(k), "=", H(v), "</code>"));
+         k == "commit" ? absl::StrCat("<code>", H(v), "</code>")
+                       : absl::StrCat("<code>", H(k), "=", H(v), "</code>"));
   }
   absl::StrAppend(out, "</dl>");
   if (!run.gates.empty()) {
@@ -484,7 +479,7 @@ std::string RenderHtml(const RunResult& run, const HtmlOptions& options) {
                   Sv(v.word), " \xE2\x80\x94 ", H(title), "</title><style>",
                   Sv(kHtmlReportCss), "</style></head><body><header><h1>", H(title),
                   "</h1><p class=\"subtitle\">Evaluated at ",
-                  H(ShownTime(run.eval_time)));
+                  H(ShownTimeUtc(run.eval_time)));
   if (run.window > absl::ZeroDuration()) {
     absl::StrAppend(&out, " over ", H(FormatPromDuration(run.window)));
   }

@@ -184,7 +184,7 @@ std::string RenderMarkdown(const RunResult& run,
                   run.gates.size() == 1 ? " gate" : " gates", " · exit ",
                   exit_code, " (", Sv(ExitMeaning(exit_code)), ")");
   if (run.strict) out += " · strict: warn and pending fail";
-  const std::string eval_time = Rfc3339Utc(run.eval_time);
+  const std::string eval_time = ShownTimeUtc(run.eval_time);
   if (!eval_time.empty()) absl::StrAppend(&out, " · evaluated at ", eval_time);
   if (!run.tool_version.empty()) {
     absl::StrAppend(&out, " · aurora-gate ", Escape(run.tool_version));

@@ -66,6 +66,11 @@ std::vector<const SeriesResult*> SeriesWorstFirst(const RuleResult& rule);
 // "2024-05-01T12:00:00Z", "2024-05-01T12:00:00.25Z". "" for an infinite time.
 std::string Rfc3339Utc(absl::Time t);
 
+// A time as people read it in a report: RFC 3339 in UTC to the second
+// ("2026-11-27T08:00:00Z"); "" for an infinite time. Machine-read outputs
+// (JSON, JUnit properties, payloads) keep Rfc3339Utc's full precision.
+std::string ShownTimeUtc(absl::Time t);
+
 }  // namespace aurora
 
 #endif  // AURORA_REPORTS_RUN_SUMMARY_H_

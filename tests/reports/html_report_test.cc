@@ -53,6 +53,20 @@ TEST(HtmlReportTest, VerdictBannerFollowsTheExitCode) {
   EXPECT_EQ(VerdictOf(RunResult{}), "GO");
 }
 
+// Issue 11.11: the commit row shows the commit, not "commit=…"; times are
+// to the second.
+TEST(HtmlReportTest, CommitRowShowsTheCommitAndTimesAreToTheSecond) {
+  RunResult run = testing::SingleRuleRun(Outcome::kPass);
+  run.settings = {{"commit", "abc123"}, {"env", "testnet"}};
+  run.eval_time = absl::FromUnixNanos(1714564800123456789);
+  const std::string html = RenderHtml(run, {});
+  EXPECT_THAT(html, HasSubstr("<code>abc123</code>"));
+  EXPECT_THAT(html, Not(HasSubstr("commit=abc123")));
+  EXPECT_THAT(html, HasSubstr("<code>env=testnet</code>"));
+  EXPECT_THAT(html, HasSubstr("2024-05-01T12:00:00Z"));
+  EXPECT_THAT(html, Not(HasSubstr("12:00:00.123")));
+}
+
 TEST(HtmlReportTest, BannerNamesTheRulesThatDecided) {
   const pugi::xml_document doc = ParsePage(RenderHtml(testing::GoLiveRun(), {}));
   const pugi::xml_node banner = doc.select_node("//*[@id='verdict']").node();
@@ -283,7 +297,7 @@ TEST(HtmlReportTest, MetadataNamesRangeFilesSourcesAndVersion) {
   EXPECT_THAT(meta, HasSubstr("2024-05-01T11:30:00Z \xE2\x80\x93 2024-05-01T12:00:00Z (30m)"));
   EXPECT_THAT(meta, HasSubstr("Evaluation time2024-05-01T12:00:00Z"));
   EXPECT_THAT(meta, HasSubstr(std::string(64, 'a')));
-  EXPECT_THAT(meta, HasSubstr("commit=9f8e7d6"));
+  EXPECT_THAT(meta, HasSubstr("Commit9f8e7d6"));
   EXPECT_THAT(meta, HasSubstr("env=testnet"));
   EXPECT_THAT(meta, HasSubstr("0.3.0 (abcdef012345)"));
   EXPECT_THAT(meta, HasSubstr("http://prometheus:9090"));

@@ -61,6 +61,15 @@ TEST(MarkdownReportTest, VerdictLineFirst) {
   EXPECT_THAT(md, Not(HasSubstr("Full report")));
 }
 
+// Issue 11.11: times people read are to the second, never nanoseconds.
+TEST(MarkdownReportTest, TimesAreShownToTheSecond) {
+  RunResult run = testing::SingleRuleRun(Outcome::kPass);
+  run.eval_time = absl::FromUnixNanos(1714564800123456789);
+  const std::string md = RenderMarkdown(run, {});
+  EXPECT_THAT(md, HasSubstr("evaluated at 2024-05-01T12:00:00Z"));
+  EXPECT_THAT(md, Not(HasSubstr("12:00:00.")));
+}
+
 TEST(MarkdownReportTest, EveryOutcomeHasItsOwnMarkAndWord) {
   const std::pair<Outcome, const char*> marks[] = {
       {Outcome::kPass, "| ✅ pass |"},
