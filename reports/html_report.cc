@@ -125,6 +125,13 @@ std::string VerdictReason(const RunResult& run, int exit_code,
   }
 }
 
+// What the rule's history says about the window, when it failed inside it
+// although the verdict is the end-of-window decision; "" otherwise.
+std::string WindowFailureText(const RunResult& run, const RuleResult& rule) {
+  if (!HasChart(rule)) return "";
+  return FailedSpansText(FailedSpans(rule, ChartStart(run, rule), run.eval_time));
+}
+
 void AppendBanner(const RunResult& run, std::string* out) {
   const int code = ExitCode(run);
   const Verdict v = VerdictOf(code);
@@ -159,6 +166,28 @@ void AppendBanner(const RunResult& run, std::string* out) {
                       " more</li>");
     }
     absl::StrAppend(out, "</ul>");
+  }
+  // The verdict is the decision at the end of the window; a failure inside
+  // it is said here, so a GO never hides one.
+  std::vector<std::string> inside;
+  for (size_t g = 0; g < run.gates.size(); ++g) {
+    const GateResult& gate = run.gates[g];
+    for (size_t r = 0; r < gate.rules.size(); ++r) {
+      const RuleResult& rule = gate.rules[r];
+      if (rule.dry_run) continue;
+      const std::string text = WindowFailureText(run, rule);
+      if (text.empty()) continue;
+      inside.push_back(absl::StrCat(
+          "<li><a href=\"#", RuleId(g, r), "\">", H(gate.name), " / ",
+          H(RuleTitle(rule)), "</a>: ", H(text), "</li>"));
+    }
+  }
+  if (!inside.empty()) {
+    absl::StrAppend(out,
+                    "<p class=\"window-failures-title\">Failed inside the "
+                    "window (the verdict is the decision at its end):</p>"
+                    "<ul class=\"window-failures\">",
+                    absl::StrJoin(inside, ""), "</ul>");
   }
   absl::StrAppend(out, "<p class=\"verdict-counts\">", H(CountsText(counts)),
                   " in ", run.gates.size(),
@@ -214,10 +243,15 @@ std::string CriteriaCell(const RuleResult& rule) {
   return absl::StrCat("<ul class=\"criteria\">", out, "</ul>");
 }
 
-std::string ReasonCell(const RuleResult& rule) {
+std::string ReasonCell(const RunResult& run, const RuleResult& rule) {
   std::string out;
   if (!rule.reason.empty()) {
     absl::StrAppend(&out, "<p class=\"reason\">", H(rule.reason), "</p>");
+  }
+  const std::string window_failure = WindowFailureText(run, rule);
+  if (!window_failure.empty()) {
+    absl::StrAppend(&out, "<p class=\"window-failure\">", H(window_failure),
+                    "</p>");
   }
   if (!rule.gate_file_error.empty()) {
     absl::StrAppend(&out, "<p class=\"error\">", H(rule.gate_file_error), "</p>");
@@ -236,8 +270,8 @@ std::string ReasonCell(const RuleResult& rule) {
   return out;
 }
 
-void AppendGate(const GateResult& gate, size_t g, const HtmlOptions& options,
-                std::string* out) {
+void AppendGate(const RunResult& run, const GateResult& gate, size_t g,
+                const HtmlOptions& options, std::string* out) {
   absl::StrAppend(out, "<section class=\"gate\" id=\"gate-", g,
                   "\" data-verdict=\"", Sv(OutcomeName(gate.verdict)),
                   "\"><h3>", OutcomeBadge(gate.verdict), " ", H(gate.name));
@@ -288,7 +322,7 @@ void AppendGate(const GateResult& gate, size_t g, const HtmlOptions& options,
                     "</td><td class=\"thresholds\">", CriteriaCell(rule),
                     "</td><td class=\"for\">",
                     rule.for_duration.empty() ? "\xE2\x80\x94" : H(rule.for_duration),
-                    "</td><td class=\"why\">", ReasonCell(rule), "</td></tr>");
+                    "</td><td class=\"why\">", ReasonCell(run, rule), "</td></tr>");
   }
   absl::StrAppend(out, "</tbody></table></section>");
 }
@@ -492,7 +526,7 @@ std::string RenderHtml(const RunResult& run, const HtmlOptions& options) {
   absl::StrAppend(&out, "<section id=\"checklist\"><h2>Checklist</h2>");
   if (run.gates.empty()) absl::StrAppend(&out, "<p class=\"none\">No gates.</p>");
   for (size_t g = 0; g < run.gates.size(); ++g) {
-    AppendGate(run.gates[g], g, options, &out);
+    AppendGate(run, run.gates[g], g, options, &out);
   }
   absl::StrAppend(&out, "</section>");
   AppendLive(run, options, &out);

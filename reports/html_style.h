@@ -12,7 +12,7 @@
 namespace aurora {
 
 inline constexpr std::string_view kHtmlReportCss = R"css(
-:root{--pass:#0072B2;--warn:#E69F00;--fail:#D55E00;--undecided:#6b6b6b;--ink:#1b1b1b;--muted:#555;--rule:#d0d0d0;--soft:#f5f5f5}
+:root{--pass:#00795A;--warn:#E69F00;--fail:#D55E00;--undecided:#6b6b6b;--ink:#1b1b1b;--muted:#555;--rule:#d0d0d0;--soft:#f5f5f5}
 *{box-sizing:border-box}
 body{margin:0;font:14px/1.45 "DejaVu Sans",system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;color:var(--ink);background:#fff}
 header,main,footer{max-width:1180px;margin:0 auto;padding:0 20px}
@@ -25,12 +25,13 @@ code{font-family:"DejaVu Sans Mono",ui-monospace,monospace;font-size:12.5px;word
 .verdict{display:flex;gap:18px;align-items:flex-start;margin:14px 0;padding:14px 18px;border:3px solid;border-radius:6px}
 .verdict-word{font-size:34px;font-weight:bold;margin:0;white-space:nowrap;letter-spacing:.02em}
 .verdict-body p{margin:4px 0}
-.verdict.go{border-color:var(--pass);background:#e6f1f8}
+.verdict.go{border-color:var(--pass);background:#e3f4ee}
 .verdict.go .verdict-word{color:var(--pass)}
 .verdict.nogo{border-color:var(--fail);border-style:double;border-width:6px;background:#fbebe3}
 .verdict.nogo .verdict-word{color:#a34700}
 .verdict.undecided{border-color:var(--undecided);border-style:dashed;background:#f1f1f1}
-.causes{margin:4px 0;padding-left:18px}
+.causes,.window-failures{margin:4px 0;padding-left:18px}
+.window-failures-title,p.window-failure{color:#a34700;font-weight:bold}
 .verdict-counts{color:var(--muted)}
 .badge{white-space:nowrap;font-weight:bold}
 .badge .mark{display:inline-block;min-width:1.1em;text-align:center}

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <map>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -106,6 +107,54 @@ std::vector<ChartStretch> JudgedStretches(const RuleResult& result,
   }
   // Warn first, so fail stretches are drawn over them.
   return out;
+}
+
+std::vector<FailedSpan> FailedSpans(const RuleResult& result,
+                                    absl::Time start, absl::Time end) {
+  std::vector<FailedSpan> out;
+  const Rule rule = AbsoluteRule(result);
+  if (!rule.has_criteria()) return out;
+  // Each evaluation time, and whether any series failed then.
+  std::map<absl::Time, bool> failed_at;
+  for (const Series& s : result.history) {
+    for (const Point& p : s.points) {
+      if (p.timestamp < start || p.timestamp > end) continue;
+      bool& failed = failed_at[p.timestamp];
+      failed = failed || PointOutcome(rule, p.value) == Outcome::kFail;
+    }
+  }
+  const absl::Duration step =
+      absl::Seconds(std::max(result.history_step_seconds, 0.0));
+  bool open = false;
+  for (const auto& [t, failed] : failed_at) {
+    if (failed && !open) out.push_back({t, t});
+    if (failed) out.back().to = std::min(end, t + step);
+    open = failed;
+  }
+  return out;
+}
+
+std::string FailedSpansText(const std::vector<FailedSpan>& spans) {
+  if (spans.empty()) return "";
+  constexpr size_t kShown = 3;
+  absl::Duration total;
+  std::vector<std::string> parts;
+  const auto clock = [](absl::Time t) {
+    return absl::FormatTime("%H:%M:%S", t, absl::UTCTimeZone());
+  };
+  for (const FailedSpan& s : spans) {
+    total += s.to - s.from;
+    if (parts.size() < kShown) {
+      parts.push_back(absl::StrCat(clock(s.from), "\xE2\x80\x93", clock(s.to)));
+    }
+  }
+  std::string more;
+  if (spans.size() > kShown) {
+    more = absl::StrCat(", and ", spans.size() - kShown, " more");
+  }
+  return absl::StrCat("fail condition held for ", FormatPromDuration(total),
+                      " of the window (", absl::StrJoin(parts, ", "), " UTC",
+                      more, ")");
 }
 
 absl::Time ChartStart(const RunResult& run, const RuleResult& rule) {

@@ -35,6 +35,24 @@ std::vector<ChartStretch> JudgedStretches(const RuleResult& rule,
                                           absl::Time start, absl::Time end,
                                           double merge_seconds);
 
+// A span of the window where the rule's fail condition held: from the first
+// failing evaluation to one step past the last one of a run of consecutive
+// failing evaluations (any series failing counts).
+struct FailedSpan {
+  absl::Time from;
+  absl::Time to;
+};
+
+// The spans of [start, end] in which the rule's history is judged fail by its
+// absolute criteria, in time order. Empty without history or criteria.
+std::vector<FailedSpan> FailedSpans(const RuleResult& rule, absl::Time start,
+                                    absl::Time end);
+
+// "fail condition held for 1m30s of the window (07:05:10–07:06:40)", naming
+// up to three spans (times UTC, to the second) and how many more; "" when
+// `spans` is empty.
+std::string FailedSpansText(const std::vector<FailedSpan>& spans);
+
 // The window a rule's chart covers: [eval_time - window, eval_time], or from
 // the rule's history_start when the run has no window.
 absl::Time ChartStart(const RunResult& run, const RuleResult& rule);

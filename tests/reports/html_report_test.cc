@@ -67,6 +67,31 @@ TEST(HtmlReportTest, CommitRowShowsTheCommitAndTimesAreToTheSecond) {
   EXPECT_THAT(html, Not(HasSubstr("12:00:00.123")));
 }
 
+// Issue 11.3: the verdict is the decision at the window's end, but a GO
+// banner and the rule's row say when the rule failed inside the window.
+TEST(HtmlReportTest, AGoBannerStillSaysWhenARuleFailedInsideTheWindow) {
+  RunResult run = testing::GoLiveRun();
+  GateResult& gate = run.gates[0];
+  gate.rules.resize(1);  // error-rate: passes now, failed 11:40-11:45
+  gate.verdict = Outcome::kPass;
+  run.gates.resize(1);
+  run.verdict = Outcome::kPass;
+  ASSERT_EQ(VerdictOf(run), "GO");
+  const pugi::xml_document doc = ParsePage(RenderHtml(run, {}));
+  const std::string banner = Text(doc.select_node("//*[@id='verdict']").node());
+  const std::string held =
+      "fail condition held for 5m15s of the window (11:40:00\xE2\x80\x93"
+      "11:45:15 UTC)";
+  EXPECT_THAT(banner, HasSubstr("Failed inside the window"));
+  EXPECT_THAT(banner, HasSubstr("golive / live / error-rate: " + held));
+  const std::string row =
+      Text(doc.select_node("//tr[@id='rule-0-0']").node());
+  EXPECT_THAT(row, HasSubstr(held));
+  // A rule that never failed in the window says nothing of the kind.
+  RunResult clean = testing::SingleRuleRun(Outcome::kPass);
+  EXPECT_THAT(RenderHtml(clean, {}), Not(HasSubstr("Failed inside")));
+}
+
 TEST(HtmlReportTest, BannerNamesTheRulesThatDecided) {
   const pugi::xml_document doc = ParsePage(RenderHtml(testing::GoLiveRun(), {}));
   const pugi::xml_node banner = doc.select_node("//*[@id='verdict']").node();
