@@ -130,10 +130,13 @@ SeriesResult JudgeValue(const Rule& rule, const Observed& obs,
   Outcome hi = CombineCriteria(rule, obs.value, obs.baseline, true);
   if (lo != hi) {
     s.outcome = Outcome::kInconclusive;
-    s.reason = absl::StrCat(
-        v, ": relative criteria need a baseline value and ",
-        baseline_missing ? "the baseline file is missing"
-                         : "the baseline has no matching series");
+    s.reason =
+        baseline_missing
+            ? absl::StrCat(v, ": relative criteria need a baseline value and "
+                              "the baseline file is missing")
+            : absl::StrCat(v, ": new: no baseline value (the baseline has no "
+                              "matching series; relative criteria not "
+                              "checked)");
     return s;
   }
   s.outcome = ApplySeverity(rule, lo);
@@ -346,6 +349,14 @@ Judgement JudgeLiveRule(const Rule& rule, const std::vector<Observed>& current,
   }
   CombineSeries(rule, &j);
   return j;
+}
+
+void ApplyNonBlockingSeverity(RuleResult* rule) {
+  if (rule->severity.empty() || rule->severity == "critical") return;
+  if (rule->outcome != Outcome::kInconclusive) return;
+  absl::StrAppend(&rule->reason, " (severity ", rule->severity, ": ",
+                  Sv(OutcomeName(rule->outcome)), ", reported as warn)");
+  rule->outcome = Outcome::kWarn;
 }
 
 }  // namespace aurora

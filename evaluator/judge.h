@@ -68,6 +68,15 @@ Judgement JudgeLiveRule(const Rule& rule, const std::vector<Observed>& current,
                         const AlertTracker& tracker, absl::Time history_start,
                         absl::Time eval_time);
 
+// A rule whose severity is not critical never blocks on its data: when its
+// outcome is inconclusive (no data, NaN, no baseline value) it is reported
+// as warn, with the reason kept and marked "(severity S: inconclusive,
+// reported as warn)"; fail is already warn for such rules (JudgeValue).
+// `error` stays error whatever the severity: a source that could not be
+// read (a server down, a broken artifact) is never a pass, and a plain
+// alert file's alerts are mostly not critical.
+void ApplyNonBlockingSeverity(RuleResult* rule);
+
 // "V" with the value formatted as in reports, and the labels when there are
 // any: `87.5` or `{file="a.py"} 45.2`.
 std::string DescribeSeries(const Labels& labels, double value);

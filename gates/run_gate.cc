@@ -202,7 +202,8 @@ std::vector<GateResult> RunGates(const std::vector<GateFile>& gates,
     }
   }
   for (GateResult& g : results) {
-    for (const RuleResult& r : g.rules) {
+    for (RuleResult& r : g.rules) {
+      ApplyNonBlockingSeverity(&r);
       if (!r.dry_run) g.verdict = Worst(g.verdict, r.outcome);
     }
   }

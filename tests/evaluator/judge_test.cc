@@ -2,6 +2,8 @@
 
 #include <limits>
 
+#include "absl/strings/str_cat.h"
+#include "base/strings.h"
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
 
@@ -122,6 +124,55 @@ TEST(JudgeTest, SeverityWarningTurnsFailIntoWarn) {
   EXPECT_EQ(s.reason,
             "0.62 misses pass: <= +10% (<= 0.451 from baseline 0.41) "
             "(severity warning: reported as warn)");
+}
+
+// Issue 11.5: a benchmark new since the baseline says so.
+TEST(JudgeTest, ASeriesNewSinceTheBaselineIsReportedAsNew) {
+  Rule r = MakeRule({"<= +10%"}, {}, {});
+  SeriesResult s = JudgeValue(r, Observed{Labels(), 0.4, std::nullopt}, false);
+  EXPECT_EQ(s.outcome, Outcome::kInconclusive);
+  EXPECT_EQ(s.reason,
+            "0.4: new: no baseline value (the baseline has no matching "
+            "series; relative criteria not checked)");
+}
+
+// Issue 11.5: a rule whose severity is not critical never blocks on its
+// data: inconclusive is reported as warn. An error (its source could not be
+// read) still blocks: a server that is down never passes a gate, and most
+// alerts of a plain alert file are not critical. Table: severity, outcome
+// before -> outcome after.
+TEST(JudgeTest, NonCriticalRulesNeverBlockOnDataButErrorsStillDo) {
+  struct Case {
+    const char* severity;
+    Outcome before;
+    Outcome after;
+  } cases[] = {
+      {"warning", Outcome::kInconclusive, Outcome::kWarn},
+      {"warning", Outcome::kError, Outcome::kError},
+      {"info", Outcome::kInconclusive, Outcome::kWarn},
+      {"warning", Outcome::kPass, Outcome::kPass},
+      {"warning", Outcome::kWarn, Outcome::kWarn},
+      {"warning", Outcome::kPending, Outcome::kPending},
+      {"critical", Outcome::kInconclusive, Outcome::kInconclusive},
+      {"critical", Outcome::kError, Outcome::kError},
+      {"critical", Outcome::kFail, Outcome::kFail},
+      {"", Outcome::kError, Outcome::kError},
+  };
+  for (const Case& c : cases) {
+    RuleResult r;
+    r.severity = c.severity;
+    r.outcome = c.before;
+    r.reason = "why";
+    ApplyNonBlockingSeverity(&r);
+    EXPECT_EQ(r.outcome, c.after) << c.severity << " " << OutcomeName(c.before);
+    if (c.after != c.before) {
+      EXPECT_EQ(r.reason, absl::StrCat("why (severity ", c.severity, ": ",
+                                       Sv(OutcomeName(c.before)),
+                                       ", reported as warn)"));
+    } else {
+      EXPECT_EQ(r.reason, "why");
+    }
+  }
 }
 
 TEST(JudgeTest, EmptySelectionFollowsNoData) {
