@@ -39,17 +39,24 @@ static void LogDelivery(std::ostream& err, const DeliveryAttempt& a) {
 }
 
 std::optional<absl::Time> ParseEvalTime(const std::string& text) {
+  // Up to 9999-12-31T23:59:59Z, RFC 3339's last second (seconds as int64
+  // nanoseconds would wrap past 2262 to a time before 1970), whichever way
+  // the time is written.
+  constexpr double kMaxUnixSeconds = 253402300799;
+  const absl::Time latest = absl::FromUnixSeconds(253402300800) -
+                            absl::Nanoseconds(1);
   double secs = 0;
   if (absl::SimpleAtod(text, &secs) && text.find_first_not_of("0123456789.") == std::string::npos) {
-    // Up to 9999-12-31T23:59:59Z, RFC 3339's last second (seconds as
-    // int64 nanoseconds would wrap past 2262 to a time before 1970).
-    constexpr double kMaxUnixSeconds = 253402300799;
     if (!(secs <= kMaxUnixSeconds)) return std::nullopt;
     return absl::UnixEpoch() + absl::Seconds(secs);
   }
   absl::Time t;
   std::string err;
-  if (absl::ParseTime(absl::RFC3339_full, text, &t, &err)) return t;
+  if (absl::ParseTime(absl::RFC3339_full, text, &t, &err) && t <= latest &&
+      t >= absl::FromCivil(absl::CivilSecond(0, 1, 1, 0, 0, 0),
+                           absl::UTCTimeZone())) {
+    return t;
+  }
   return std::nullopt;
 }
 

@@ -82,6 +82,13 @@ absl::StatusOr<Criterion> ParseCriterion(std::string_view text,
     return Invalid(text, absl::StrCat("\"", Sv(rest), "\" is not a number"));
   }
   if (std::isnan(*n)) return Invalid(text, "NaN is not a threshold");
+  // `< 1e400` would read as `< +Inf` and always hold: a threshold is a
+  // finite double, written or overflowed.
+  if (std::isinf(*n)) {
+    return Invalid(text, absl::StrCat("\"", Sv(rest),
+                                      "\" is not a finite number (a threshold "
+                                      "must lie within ±1.8e308)"));
+  }
   if (is_percent && (!is_signed || parenthesised)) {
     return Invalid(text,
                    "a percentage is relative to the baseline and needs a sign "

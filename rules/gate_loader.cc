@@ -132,7 +132,22 @@ class Loader {
     out_.gate.name = BaseName(file_);
     YAML::Node root;
     try {
-      root = YAML::Load(std::string(text_));
+      // Every document, so that one after a `---` is never dropped unseen
+      // (Prometheus reads the first and ignores the rest: a stricter rule
+      // there would silently not exist). Empty documents are harmless.
+      std::vector<YAML::Node> docs;
+      for (YAML::Node& doc : YAML::LoadAll(std::string(text_))) {
+        if (doc.IsDefined() && !doc.IsNull()) docs.push_back(std::move(doc));
+      }
+      if (docs.size() > 1) {
+        AddError(Pos(docs[1]),
+                 "a second YAML document (after \"---\"): a gate file holds "
+                 "one document; put the rules of the others in its groups or "
+                 "in a file of their own (Prometheus would ignore them, "
+                 "aurora-gate does not drop rules silently)");
+        return std::move(out_);
+      }
+      if (!docs.empty()) root = docs.front();
     } catch (const YAML::DeepRecursion& e) {
       // yaml-cpp's own nesting guard (hostile `[[[[...`); its message is
       // only "bad file".

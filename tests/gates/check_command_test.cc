@@ -24,5 +24,17 @@ TEST(ParseEvalTimeTest, LateTimesAreKeptOrRefusedNeverWrapped) {
   EXPECT_EQ(ParseEvalTime("99999999999999999999"), std::nullopt);
 }
 
+// Issue 10.16: the year 10000 was accepted written as RFC 3339 although the
+// message says "up to the year 9999".
+TEST(ParseEvalTimeTest, Rfc3339PastTheYear9999IsRefused) {
+  EXPECT_EQ(ParseEvalTime("9999-12-31T23:59:59Z"),
+            absl::FromUnixSeconds(253402300799));
+  EXPECT_EQ(ParseEvalTime("9999-12-31T23:59:59.5Z"),
+            absl::FromUnixSeconds(253402300799) + absl::Milliseconds(500));
+  EXPECT_EQ(ParseEvalTime("10000-01-01T00:00:00Z"), std::nullopt);
+  EXPECT_EQ(ParseEvalTime("9999-12-31T23:59:59-01:00"), std::nullopt);
+  EXPECT_EQ(ParseEvalTime("-0001-01-01T00:00:00Z"), std::nullopt);
+}
+
 }  // namespace
 }  // namespace aurora

@@ -57,6 +57,13 @@ TEST(CriterionTest, InfinityComparesAsANumber) {
   EXPECT_EQ(Holds(Parse("> 0.5"), inf, std::nullopt), true);
 }
 
+TEST(CriterionTest, AHundredThousandDigitThresholdIsRefusedNotInfinite) {
+  const std::string huge = "< " + std::string(100000, '9');
+  EXPECT_FALSE(ParseCriterion(huge).ok());
+  // The largest finite double is still a threshold.
+  EXPECT_TRUE(ParseCriterion("< 1.7976931348623157e308").ok());
+}
+
 TEST(CriterionTest, BadCriteriaSayWhatWasExpected) {
   const std::string kExpected =
       "; expected an operator (<, <=, >, >=, ==, !=) and a number, e.g. "
@@ -74,6 +81,16 @@ TEST(CriterionTest, BadCriteriaSayWhatWasExpected) {
                  "(\"<= +10%\", \">= -5%\")", 3},
       {"<= NaN", "NaN is not a threshold", 3},
       {"> (-1", "unbalanced parenthesis", 2},
+      // Issue 10.5: a threshold that overflows would be ±Inf and `< 1e400`
+      // would always hold.
+      {"< 1e400", "\"1e400\" is not a finite number (a threshold must lie "
+                  "within ±1.8e308)", 2},
+      {"> -1e400", "\"-1e400\" is not a finite number (a threshold must "
+                   "lie within ±1.8e308)", 2},
+      {"<= +Inf", "\"+Inf\" is not a finite number (a threshold must lie "
+                  "within ±1.8e308)", 3},
+      {"<= +1e400%", "\"+1e400\" is not a finite number (a threshold must "
+                     "lie within ±1.8e308)", 3},
   };
   for (const auto& c : cases) {
     size_t offset = 99;

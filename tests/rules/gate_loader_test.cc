@@ -141,6 +141,42 @@ TEST(GateLoaderTest, EmptyAndNonMappingFiles) {
                           "needs a list of groups of rules"));
 }
 
+// Issue 10.2: a stricter rule after `---` disappeared and the gate passed.
+TEST(GateLoaderTest, ASecondYamlDocumentIsAnErrorNeverDropped) {
+  const std::string first = std::string(kSources) + R"(groups:
+  - name: q
+    source: cov
+    rules:
+      - { name: a, expr: coverage_line_percent, pass: "> 10" }
+)";
+  EXPECT_THAT(Errors(first + "---\ngroups:\n  - name: stricter\n"),
+              ElementsAre("gate.yaml:10:1: a second YAML document (after "
+                          "\"---\"): a gate file holds one document; put "
+                          "the rules of the others in its groups or in a file "
+                          "of their own (Prometheus would ignore them, "
+                          "aurora-gate does not drop rules silently)"));
+  // Empty documents around the one that holds the gate are harmless.
+  EXPECT_THAT(Errors("---\n" + first + "---\n"), ElementsAre());
+  EXPECT_THAT(Errors(first + "...\n---\n# nothing\n"), ElementsAre());
+}
+
+// Issue 10.5: a threshold that overflows a double is a gate-file error at
+// its position, not a criterion that always holds.
+TEST(GateLoaderTest, AThresholdThatOverflowsIsAnError) {
+  EXPECT_THAT(
+      Errors(std::string(kSources) + R"(groups:
+  - name: q
+    source: cov
+    rules:
+      - { name: a, expr: coverage_line_percent, pass: "< 1e400" }
+)"),
+      ElementsAre("gate.yaml:8:58: group \"q\": rule \"a\": pass: invalid "
+                  "criterion \"< 1e400\": \"1e400\" is not a finite number "
+                  "(a threshold must lie within ±1.8e308); expected an "
+                  "operator (<, <=, >, >=, ==, !=) and a number, e.g. \">= "
+                  "90\" or \"<= +10%\""));
+}
+
 TEST(GateLoaderTest, UnknownKeysAreRejectedWithAHint) {
   EXPECT_THAT(
       Errors(std::string(kSources) + R"(groups:
