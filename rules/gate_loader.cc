@@ -296,6 +296,22 @@ class Loader {
     return *std::move(v);
   }
 
+  // Str for a PromQL expression: a variable's value is data, escaped inside
+  // a quoted string and validated elsewhere (see ExpandVarsInPromql).
+  std::optional<std::string> PromqlStr(const YAML::Node& n,
+                                       std::string_view what) {
+    if (!n.IsScalar()) return Str(n, what);
+    size_t off = 0;
+    absl::StatusOr<std::string> v =
+        ExpandVarsInPromql(n.Scalar(), vars_, &off);
+    if (!v.ok()) {
+      AddError(PosIn(n, off),
+               absl::StrCat(Sv(what), ": ", v.status().message()));
+      return std::nullopt;
+    }
+    return *std::move(v);
+  }
+
   std::optional<absl::Duration> Duration(const YAML::Node& n,
                                          std::string_view what) {
     std::optional<std::string> s = Str(n, what);
@@ -1028,7 +1044,7 @@ class Loader {
     if (!rn["expr"]) {
       AddError(rule.pos, "missing key \"expr\"");
       ok = false;
-    } else if (auto e = Str(rn["expr"], "expr")) {
+    } else if (auto e = PromqlStr(rn["expr"], "expr")) {
       rule.expr = *e;
       rule.expr_pos = PosIn(rn["expr"], 0);
       YAML::Mark em = rn["expr"].Mark();

@@ -1,9 +1,14 @@
 #include "rules/interpolate.h"
 
 #include <cstdlib>
+#include <functional>
 
+#include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "base/number_format.h"
 #include "base/strings.h"
+#include "rules/duration.h"
 
 namespace aurora {
 
@@ -22,15 +27,55 @@ bool IsNameStart(char c) {
 bool IsNameChar(char c) { return IsNameStart(c) || (c >= '0' && c <= '9'); }
 }  // namespace
 
-absl::StatusOr<std::string> ExpandVars(std::string_view text,
-                                       const VarLookup& lookup,
-                                       size_t* error_offset,
-                                       std::vector<std::string>* used_vars) {
+namespace {
+
+// Where a `${…}` stands in the text, for ExpandVarsInPromql.
+enum class Context { kPlain, kPromqlCode, kDoubleQuoted, kSingleQuoted, kRaw };
+
+// How a looked-up value is written at `context`; an error says why it may
+// not stand there.
+using Insert = std::function<absl::Status(const std::string& name,
+                                          const std::string& value,
+                                          Context context, std::string* out)>;
+
+absl::StatusOr<std::string> Expand(std::string_view text,
+                                   const VarLookup& lookup,
+                                   size_t* error_offset,
+                                   std::vector<std::string>* used_vars,
+                                   bool promql, const Insert& insert) {
   std::string out;
   out.reserve(text.size());
+  Context context = promql ? Context::kPromqlCode : Context::kPlain;
   size_t i = 0;
   while (i < text.size()) {
     char c = text[i];
+    if (promql && c != '$') {
+      // PromQL string literals: "…" and '…' with backslash escapes, `…` raw.
+      switch (context) {
+        case Context::kPromqlCode:
+          if (c == '"') context = Context::kDoubleQuoted;
+          if (c == '\'') context = Context::kSingleQuoted;
+          if (c == '`') context = Context::kRaw;
+          break;
+        case Context::kDoubleQuoted:
+        case Context::kSingleQuoted:
+          if (c == '\\' && i + 1 < text.size() && text[i + 1] != '$') {
+            out += c;
+            out += text[i + 1];
+            i += 2;
+            continue;
+          }
+          if (c == (context == Context::kDoubleQuoted ? '"' : '\'')) {
+            context = Context::kPromqlCode;
+          }
+          break;
+        case Context::kRaw:
+          if (c == '`') context = Context::kPromqlCode;
+          break;
+        case Context::kPlain:
+          break;
+      }
+    }
     if (c != '$' || i + 1 >= text.size()) {
       out += c;
       ++i;
@@ -74,7 +119,10 @@ absl::StatusOr<std::string> ExpandVars(std::string_view text,
     if (used_vars != nullptr) used_vars->push_back(name);
     std::optional<std::string> value = lookup(name);
     if (value.has_value() && !(value->empty() && def.has_value())) {
-      out += *value;
+      if (absl::Status st = insert(name, *value, context, &out); !st.ok()) {
+        *error_offset = start;
+        return st;
+      }
     } else if (def.has_value()) {
       out += *def;
     } else {
@@ -86,6 +134,101 @@ absl::StatusOr<std::string> ExpandVars(std::string_view text,
     i = j + 1;
   }
   return out;
+}
+
+bool IsPromqlName(std::string_view v) {
+  if (v.empty()) return false;
+  const auto start = [](char c) { return IsNameStart(c) || c == ':'; };
+  if (!start(v[0])) return false;
+  for (char c : v) {
+    if (!(start(c) || (c >= '0' && c <= '9'))) return false;
+  }
+  return true;
+}
+
+// `value` as the content of a PromQL "…" or '…' string.
+std::string PromqlStringContent(std::string_view value, char quote) {
+  std::string out;
+  for (char c : value) {
+    switch (c) {
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        if (c == quote) {
+          out += '\\';
+          out += c;
+        } else if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+          out += absl::StrFormat("\\x%02x", static_cast<unsigned char>(c));
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> ExpandVars(std::string_view text,
+                                       const VarLookup& lookup,
+                                       size_t* error_offset,
+                                       std::vector<std::string>* used_vars) {
+  return Expand(text, lookup, error_offset, used_vars, /*promql=*/false,
+                [](const std::string&, const std::string& value, Context,
+                   std::string* out) {
+                  *out += value;
+                  return absl::OkStatus();
+                });
+}
+
+absl::StatusOr<std::string> ExpandVarsInPromql(
+    std::string_view text, const VarLookup& lookup, size_t* error_offset,
+    std::vector<std::string>* used_vars) {
+  return Expand(
+      text, lookup, error_offset, used_vars, /*promql=*/true,
+      [](const std::string& name, const std::string& value, Context context,
+         std::string* out) -> absl::Status {
+        switch (context) {
+          case Context::kDoubleQuoted:
+            *out += PromqlStringContent(value, '"');
+            return absl::OkStatus();
+          case Context::kSingleQuoted:
+            *out += PromqlStringContent(value, '\'');
+            return absl::OkStatus();
+          case Context::kRaw:
+            if (value.find('`') != std::string::npos) {
+              return absl::InvalidArgumentError(absl::StrCat(
+                  "${", name, "} stands in a raw `…` string and its value "
+                  "holds a backtick, which such a string cannot carry"));
+            }
+            *out += value;
+            return absl::OkStatus();
+          default:
+            break;
+        }
+        const std::optional<double> number = ParseNumber(value);
+        if ((number.has_value() &&
+             value.find_first_of(" \t\n\r\v\f") == std::string::npos) ||
+            ParsePromDuration(value).ok() || IsPromqlName(value)) {
+          *out += value;
+          return absl::OkStatus();
+        }
+        return absl::InvalidArgumentError(absl::StrCat(
+            "${", name, "} outside a quoted string in a PromQL expression "
+            "must be a number, a duration (5m) or a name "
+            "([a-zA-Z_:][a-zA-Z0-9_:]*); its value is not one (write it "
+            "inside quotes to use it as a label value)"));
+      });
 }
 
 }  // namespace aurora

@@ -33,6 +33,18 @@ absl::StatusOr<std::string> ExpandVars(std::string_view text,
                                        std::vector<std::string>* used_vars =
                                            nullptr);
 
+// ExpandVars for a PromQL expression, where a value is data, never code: a
+// variable inside a PromQL string ("…" or '…') is escaped as that string's
+// content (so `--set PKG='"} * 0 + 100'` stays a label value); inside a raw
+// `…` string it may not hold a backtick; anywhere else its value must be a
+// number, a duration (5m) or a name (a metric, label or function name:
+// [a-zA-Z_:][a-zA-Z0-9_:]*), else InvalidArgument naming the variable at
+// the `$`. A `${VAR:-default}` default is gate-file text and is used as
+// written.
+absl::StatusOr<std::string> ExpandVarsInPromql(
+    std::string_view text, const VarLookup& lookup, size_t* error_offset,
+    std::vector<std::string>* used_vars = nullptr);
+
 }  // namespace aurora
 
 #endif  // AURORA_RULES_INTERPOLATE_H_

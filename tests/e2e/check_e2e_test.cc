@@ -3,6 +3,7 @@
 #include <sys/stat.h>
 
 #include <cstdio>
+#include <fstream>
 #include <string>
 
 #include "gmock/gmock.h"
@@ -47,6 +48,12 @@ const rapidjson::Value* FindRule(const rapidjson::Document& d,
     }
   }
   return nullptr;
+}
+
+bool WriteText(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary);
+  out << text;
+  return static_cast<bool>(out.flush());
 }
 
 class CheckE2ETest : public ::testing::Test {
@@ -150,6 +157,57 @@ TEST_F(CheckE2ETest, FailingArtifactsExitOneAndSayWhy) {
                            kXsdDir + "/windyroad-JUnit.xsd",
                            dir_ + "/stripped.xml"});
   EXPECT_EQ(windy.exit_code, 0) << windy.err;
+}
+
+// Issue 10.4: a --set value is data in an expression. The value below,
+// pasted as text, closed the label matcher and turned the failing package's
+// coverage into 193 %: now it is the (absent) package's name, and the rule
+// does not pass. Outside a string, a value that is not a number, duration or
+// name is a usage error naming the variable.
+TEST_F(CheckE2ETest, SetValuesCannotRewriteAnExpression) {
+  const std::string gate = dir_ + "/pkg.yaml";
+  ASSERT_TRUE(WriteText(gate, R"(sources:
+  cov: { type: coverage, path: examples/artifacts/fail/coverage.xml }
+groups:
+  - name: q
+    source: cov
+    rules:
+      - name: package-coverage
+        expr: 'coverage_line_percent{package="${PKG}"}'
+        pass: "> 87"
+      - name: floor
+        expr: coverage_line_percent
+        pass: "> ${MIN:-0}"
+)"));
+  auto honest = RunProcess({kBin, "check", gate, "--set", "PKG=aurora.api"},
+                           Artifacts("fail"));
+  EXPECT_EQ(honest.exit_code, 1) << honest.out << honest.err;  // 86.03 %
+  auto hostile = RunProcess(
+      {kBin, "check", gate, "--json", dir_ + "/r.json", "--set",
+       "PKG=\"} * 0 + 100 + coverage_line_percent{package=\""},
+      Artifacts("fail"));
+  EXPECT_NE(hostile.exit_code, 0) << hostile.out << hostile.err;
+  EXPECT_NE(hostile.exit_code, 2) << hostile.out << hostile.err;
+  rapidjson::Document d = ParseJsonFile(dir_ + "/r.json");
+  const rapidjson::Value* rule = FindRule(d, "package-coverage");
+  ASSERT_NE(rule, nullptr);
+  EXPECT_STRNE((*rule)["outcome"].GetString(), "pass");
+  EXPECT_EQ((*rule)["series"].Size(), 0u);  // no package of that name
+  const std::string hook = dir_ + "/expr.yaml";
+  ASSERT_TRUE(WriteText(hook, R"(sources:
+  cov: { type: coverage, path: examples/artifacts/fail/coverage.xml }
+groups:
+  - name: q
+    source: cov
+    rules:
+      - { name: floor, expr: 'coverage_line_percent * ${SCALE}', pass: "> 87" }
+)"));
+  auto code = RunProcess({kBin, "check", hook, "--set",
+                          "SCALE=0 + 100 or coverage_line_percent"},
+                         Artifacts("fail"));
+  EXPECT_EQ(code.exit_code, 2) << code.out << code.err;
+  EXPECT_THAT(code.err, HasSubstr("${SCALE} outside a quoted string"));
+  EXPECT_THAT(code.err, HasSubstr("expr.yaml:7:"));
 }
 
 TEST_F(CheckE2ETest, MissingArtifactsAreErrorsNeverPasses) {

@@ -2,6 +2,7 @@
 
 #include <map>
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/status_matchers.h"
 
@@ -82,6 +83,70 @@ TEST(InterpolateTest, ReportsWhichVariablesWereUsed) {
   std::vector<std::string> used;
   ASSERT_OK(ExpandVars("${A:-1}/${B:-2}", Vars({}), &off, &used));
   EXPECT_EQ(used, (std::vector<std::string>{"A", "B"}));
+}
+
+// Issue 10.4: `--set PKG='"} * 0 + 100 + m{p="'` turned a failing coverage
+// rule into 193 %. In a PromQL expression a value is data: escaped inside a
+// quoted string, and only a number, a duration or a name elsewhere.
+std::string ExpandPromql(std::string_view text, const VarLookup& v) {
+  size_t off = 0;
+  absl::StatusOr<std::string> r = ExpandVarsInPromql(text, v, &off);
+  EXPECT_OK(r) << text;
+  return r.ok() ? *r : "";
+}
+
+TEST(InterpolatePromqlTest, AValueInsideAQuotedStringIsEscapedAsItsContent) {
+  const VarLookup v = Vars({{"PKG", "\"} * 0 + 100 + m{p=\""},
+                            {"SQ", "it's"},
+                            {"RE", "a\\.b|c"},
+                            {"NL", "x\ny\x01"}});
+  EXPECT_EQ(ExpandPromql("coverage_line_percent{package=\"${PKG}\"}", v),
+            "coverage_line_percent{package=\"\\\"} * 0 + 100 + m{p=\\\"\"}");
+  EXPECT_EQ(ExpandPromql("m{a='${SQ}', b=\"${SQ}\"}", v),
+            "m{a='it\\'s', b=\"it's\"}");
+  EXPECT_EQ(ExpandPromql("m{a=~\"${RE}\"}", v), "m{a=~\"a\\\\.b|c\"}");
+  EXPECT_EQ(ExpandPromql("m{a=\"${NL}\"}", v), "m{a=\"x\\ny\\x01\"}");
+  // An escaped quote does not end the string.
+  EXPECT_EQ(ExpandPromql("m{a=\"q\\\"${SQ}\"}", v), "m{a=\"q\\\"it's\"}");
+  // A raw string takes the value as it is, unless it holds a backtick.
+  EXPECT_EQ(ExpandPromql("m{a=~`${RE}`}", v), "m{a=~`a\\.b|c`}");
+  size_t off = 0;
+  EXPECT_FALSE(
+      ExpandVarsInPromql("m{a=~`${T}`}", Vars({{"T", "x`+1"}}), &off).ok());
+  EXPECT_EQ(off, 6u);
+}
+
+TEST(InterpolatePromqlTest, OutsideStringsOnlyNumbersDurationsAndNames) {
+  const VarLookup v = Vars({{"N", "0.95"},
+                            {"E", "1e3"},
+                            {"D", "5m"},
+                            {"D2", "1h30m"},
+                            {"L", "route"},
+                            {"M", "job:up:sum"},
+                            {"BAD", "1) or vector(100"},
+                            {"SP", "5 "},
+                            {"EMPTY", ""}});
+  EXPECT_EQ(ExpandPromql("histogram_quantile(${N}, x) > ${E}", v),
+            "histogram_quantile(0.95, x) > 1e3");
+  EXPECT_EQ(ExpandPromql("rate(x[${D}]) offset ${D2}", v),
+            "rate(x[5m]) offset 1h30m");
+  EXPECT_EQ(ExpandPromql("sum by (${L}) (${M})", v),
+            "sum by (route) (job:up:sum)");
+  for (const char* text : {"x > ${BAD}", "x > ${SP}", "x > ${EMPTY}"}) {
+    size_t off = 0;
+    absl::StatusOr<std::string> r = ExpandVarsInPromql(text, v, &off);
+    EXPECT_FALSE(r.ok()) << text;
+    EXPECT_EQ(off, 4u) << text;
+    EXPECT_THAT(std::string(r.status().message()),
+                ::testing::HasSubstr("must be a number, a duration (5m) or a "
+                                     "name"))
+        << text;
+  }
+  // A default is gate-file text, written by the gate's author.
+  EXPECT_EQ(ExpandPromql("x > ${UNSET:-0.5 * 2}", v), "x > 0.5 * 2");
+  // Outside PromQL nothing changes: a path keeps its value as it is.
+  size_t off = 0;
+  EXPECT_EQ(*ExpandVars("${BAD}", v, &off), "1) or vector(100");
 }
 
 }  // namespace
