@@ -112,7 +112,7 @@ int RunCheck(const CheckOptions& options, const CommandEnv& env) {
   run.tool_version = kVersion;
   run.tool_commit = kGitCommit;
   run.hostname = HostName();
-  run.settings = VisibleSettings(options.settings);
+  run.settings = VisibleSettings(options.settings, options.secret_names);
   run.window = options.window;
   LiveContext live;
   live.make_client = env.make_http_client;

@@ -6,6 +6,7 @@
 
 #include <map>
 #include <optional>
+#include <set>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -26,6 +27,7 @@ inline constexpr int kExitUndecided = 3;
 struct CheckOptions {
   std::vector<std::string> gate_files;
   std::map<std::string, std::string> settings;  // --set NAME=VALUE
+  std::set<std::string> secret_names;  // --secret: values never shown
   std::string junit_path, json_path, markdown_path;
   bool strict = false;
   bool dry_run = false;

@@ -6,6 +6,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "base/secret_names.h"
 #include "reports/html_report.h"
 #include "reports/json_report.h"
 #include "reports/junit_report.h"
@@ -27,15 +28,6 @@ VarLookup SettingsThenEnvironment(
 namespace {
 
 // Settings whose names suggest a secret are not shown in reports.
-bool LooksSecret(const std::string& name) {
-  std::string l = absl::AsciiStrToLower(name);
-  for (const char* word : {"token", "secret", "password", "passwd", "key",
-                           "auth", "webhook", "credential", "cookie"}) {
-    if (absl::StrContains(l, word)) return true;
-  }
-  return false;
-}
-
 // Writes `content` to `path` via a temporary file and rename, so a reader
 // never sees half a report.
 bool WriteFileAtomically(const std::string& path, const std::string& content,
@@ -76,9 +68,12 @@ bool AppendFile(const std::string& path, const std::string& content,
 }  // namespace
 
 std::map<std::string, std::string> VisibleSettings(
-    const std::map<std::string, std::string>& settings) {
+    const std::map<std::string, std::string>& settings,
+    const std::set<std::string>& secret_names) {
   std::map<std::string, std::string> out;
-  for (const auto& [k, v] : settings) out[k] = LooksSecret(k) ? "(hidden)" : v;
+  for (const auto& [k, v] : settings) {
+    out[k] = ShownSettingValue(k, v, secret_names.count(k) > 0);
+  }
   return out;
 }
 

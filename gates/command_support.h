@@ -6,6 +6,7 @@
 #define AURORA_GATES_COMMAND_SUPPORT_H_
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -20,10 +21,12 @@ namespace aurora {
 VarLookup SettingsThenEnvironment(
     const std::map<std::string, std::string>& settings);
 
-// --set values as reports show them: values of names that suggest a secret
-// (token, key, password, webhook, ...) are replaced by "(hidden)".
+// --set and --secret values as reports show them (ShownSettingValue):
+// --secret values and those of names that suggest a secret (token, key,
+// password, webhook, ...) are "(hidden)", URLs are redacted.
 std::map<std::string, std::string> VisibleSettings(
-    const std::map<std::string, std::string>& settings);
+    const std::map<std::string, std::string>& settings,
+    const std::set<std::string>& secret_names = {});
 
 // Loads every gate file, printing every error to env.err. False when any
 // file has errors (`out` then holds only the good ones).

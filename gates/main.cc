@@ -7,6 +7,8 @@
 #include <cstdlib>
 #include <cstring>
 #include <iostream>
+#include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -84,13 +86,38 @@ bool ParseSettings(const std::vector<std::string>& raw,
   return true;
 }
 
+// --secret NAME=VALUE: a --set whose value no report, log or message shows.
+bool ParseSecrets(const po::variables_map& vm,
+                  std::map<std::string, std::string>* settings,
+                  std::set<std::string>* names) {
+  if (!vm.count("secret")) return true;
+  std::map<std::string, std::string> secrets;
+  for (const auto& s : vm["secret"].as<std::vector<std::string>>()) {
+    size_t eq = s.find('=');
+    if (eq == std::string::npos || eq == 0) {
+      // The value is not echoed: it may be the secret itself.
+      std::cerr << "aurora-gate: --secret expects NAME=VALUE\n";
+      return false;
+    }
+    secrets[s.substr(0, eq)] = s.substr(eq + 1);
+  }
+  for (auto& [k, v] : secrets) {
+    (*settings)[k] = std::move(v);
+    if (names != nullptr) names->insert(k);
+  }
+  return true;
+}
+
 po::options_description CommonOptions() {
   po::options_description d("Gate options");
   d.add_options()
       ("help,h", "show this help")
       ("set", po::value<std::vector<std::string>>()->composing(),
        "NAME=VALUE: value for ${NAME} in gate files (before the environment); "
-       "shown in reports unless the name suggests a secret; repeatable");
+       "shown in reports unless the name suggests a secret (URLs redacted); "
+       "repeatable")
+      ("secret", po::value<std::vector<std::string>>()->composing(),
+       "NAME=VALUE: like --set, but the value is never shown; repeatable");
   return d;
 }
 
@@ -193,8 +220,9 @@ int CheckMain(const std::vector<std::string>& args, bool report) {
   o.command = command;
   o.fire_actions = !report;
   if (vm.count("gate")) o.gate_files = vm["gate"].as<std::vector<std::string>>();
-  if (vm.count("set") &&
-      !ParseSettings(vm["set"].as<std::vector<std::string>>(), &o.settings)) {
+  if ((vm.count("set") &&
+       !ParseSettings(vm["set"].as<std::vector<std::string>>(), &o.settings)) ||
+      !ParseSecrets(vm, &o.settings, &o.secret_names)) {
     return kExitUsage;
   }
   if (vm.count("junit")) o.junit_path = vm["junit"].as<std::string>();
@@ -295,8 +323,9 @@ int WatchMain(const std::vector<std::string>& args) {
   }
   WatchOptions o;
   if (vm.count("gate")) o.gate_files = vm["gate"].as<std::vector<std::string>>();
-  if (vm.count("set") &&
-      !ParseSettings(vm["set"].as<std::vector<std::string>>(), &o.settings)) {
+  if ((vm.count("set") &&
+       !ParseSettings(vm["set"].as<std::vector<std::string>>(), &o.settings)) ||
+      !ParseSecrets(vm, &o.settings, &o.secret_names)) {
     return kExitUsage;
   }
   for (const char* key : {"interval", "duration"}) {
@@ -363,8 +392,9 @@ int LintMain(const std::vector<std::string>& args) {
   std::vector<std::string> files_list;
   if (vm.count("gate")) files_list = vm["gate"].as<std::vector<std::string>>();
   std::map<std::string, std::string> settings;
-  if (vm.count("set") &&
-      !ParseSettings(vm["set"].as<std::vector<std::string>>(), &settings)) {
+  if ((vm.count("set") &&
+       !ParseSettings(vm["set"].as<std::vector<std::string>>(), &settings)) ||
+      !ParseSecrets(vm, &settings, nullptr)) {
     return kExitUsage;
   }
   std::string prometheus_url;

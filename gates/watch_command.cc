@@ -348,7 +348,7 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
     run.tool_version = kVersion;
     run.tool_commit = kGitCommit;
     run.hostname = HostName();
-    run.settings = VisibleSettings(options.settings);
+    run.settings = VisibleSettings(options.settings, options.secret_names);
     // Artifacts are re-read and http sources fetched again every cycle.
     SourceCache cache(*env.files, &live);
     run.gates = RunGates(gates, cache, &live, cycle_start, &states);

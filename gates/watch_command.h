@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -21,6 +22,7 @@ namespace aurora {
 struct WatchOptions {
   std::vector<std::string> gate_files;
   std::map<std::string, std::string> settings;
+  std::set<std::string> secret_names;  // --secret: values never shown
   absl::Duration interval = absl::Seconds(15);
   absl::Duration duration = absl::Minutes(30);
   std::string listen;  // /metrics and /healthz; empty: not served

@@ -5,6 +5,8 @@
 #include <cstdio>
 #include <fstream>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -16,6 +18,7 @@ namespace aurora {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using testing::ReadWholeFile;
 using testing::RunProcess;
 
@@ -208,6 +211,49 @@ groups:
   EXPECT_EQ(code.exit_code, 2) << code.out << code.err;
   EXPECT_THAT(code.err, HasSubstr("${SCALE} outside a quoted string"));
   EXPECT_THAT(code.err, HasSubstr("expr.yaml:7:"));
+}
+
+// Issue 10.14: --set values of credential-like names, and URLs with
+// credentials, were written verbatim into every report. --secret values are
+// never shown whatever their name.
+TEST_F(CheckE2ETest, SecretSettingsReachNoReport) {
+  const std::vector<std::pair<std::string, std::string>> secrets = {
+      {"HOOK_BEARER", "bearer-value-1f2e"},
+      {"DB_PASS", "db-pass-value-9a8b"},
+      {"SIGNING", "signing-value-77aa"},
+      {"SESSION", "session-value-55cc"},
+      {"PAT", "ghp_patvalue0123456789"},
+      {"DATABASE_URL", "postgres://aurora:pgpw-0c0c@db.internal:5432/aurora"},
+      {"SLACK_URL", "https://hooks.slack.com/services/T01/B02/slacksecret33"},
+  };
+  std::vector<std::string> argv = {
+      kBin, "report", kGate, "--json", dir_ + "/r.json", "--junit",
+      dir_ + "/r.xml", "--markdown", dir_ + "/r.md", "--html",
+      dir_ + "/r.html", "--secret", "OPAQUE=opaque-value-4242", "--set",
+      "commit=abc123"};
+  for (const auto& [k, v] : secrets) {
+    argv.push_back("--set");
+    argv.push_back(k + "=" + v);
+  }
+  auto r = RunProcess(argv, Artifacts("pass"));
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  std::vector<std::string> hidden = {"opaque-value-4242", "bearer-value-1f2e",
+                                     "db-pass-value-9a8b", "signing-value-77aa",
+                                     "session-value-55cc", "patvalue0123456789",
+                                     "pgpw-0c0c", "slacksecret33"};
+  for (const char* file : {"r.json", "r.xml", "r.md", "r.html"}) {
+    const std::string text = ReadWholeFile(dir_ + "/" + file);
+    ASSERT_FALSE(text.empty()) << file;
+    for (const std::string& secret : hidden) {
+      EXPECT_THAT(text, Not(HasSubstr(secret))) << file;
+    }
+    EXPECT_THAT(text, HasSubstr("abc123")) << file;  // the commit is shown
+  }
+  for (const std::string& secret : hidden) {
+    EXPECT_THAT(r.out + r.err, Not(HasSubstr(secret)));
+  }
+  // The database URL is still recognisable, without its password.
+  EXPECT_THAT(ReadWholeFile(dir_ + "/r.json"), HasSubstr("db.internal:5432"));
 }
 
 TEST_F(CheckE2ETest, MissingArtifactsAreErrorsNeverPasses) {
