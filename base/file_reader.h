@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 
 namespace aurora {
 
@@ -26,12 +27,29 @@ class FileReader {
       const std::string& pattern) = 0;
 };
 
-// Reads the real filesystem. Thread-safe.
+// Bounds on one RealFileReader::ReadFile (issue 10: an artifact must not
+// grow memory without limit nor hang the run).
+struct ReadLimits {
+  // Larger files are refused (kResourceExhausted naming the file and the
+  // limit): from their size before reading, or once a pipe exceeds it.
+  size_t max_bytes = size_t{1} << 30;  // 1 GiB
+  // A pipe (FIFO, process substitution) must reach its end within this;
+  // else kDeadlineExceeded. Regular files are not timed.
+  absl::Duration pipe_timeout = absl::Seconds(30);
+};
+
+// Reads the real filesystem: regular files and pipes; devices and sockets
+// are refused (kFailedPrecondition), a FIFO without a writer never blocks
+// the open. Thread-safe.
 class RealFileReader : public FileReader {
  public:
+  explicit RealFileReader(ReadLimits limits = {}) : limits_(limits) {}
   absl::StatusOr<std::string> ReadFile(const std::string& path) override;
   absl::StatusOr<std::vector<std::string>> Glob(
       const std::string& pattern) override;
+
+ private:
+  ReadLimits limits_;
 };
 
 // True when `pattern` contains a glob metacharacter.

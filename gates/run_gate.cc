@@ -88,6 +88,20 @@ void EvaluateArtifactRule(const Rule& rule, const SourceSpec& source,
     out->reason = failed->second;
     return;
   }
+  // A metric the artifact itself contradicts (a JUnit suite claiming more
+  // failures than its testcases) decides nothing, unless the source trusts
+  // the data; either way the reason is shown.
+  for (const auto& [metric, offset] : ReferencedMetrics(*rule.parsed.root)) {
+    auto doubt = data->metric_inconclusive.find(metric);
+    if (doubt == data->metric_inconclusive.end()) continue;
+    if (source.trust_testcase_counts) {
+      out->warnings.push_back(doubt->second);
+      continue;
+    }
+    out->outcome = Outcome::kInconclusive;
+    out->reason = doubt->second;
+    return;
+  }
   absl::StatusOr<ExprValue> value = EvaluateExpr(*rule.parsed.root, data->samples);
   if (!value.ok()) {
     out->outcome = Outcome::kError;

@@ -26,6 +26,12 @@ struct ArtifactData {
   // pick failed, or an http body that is not JSON). A rule that uses one
   // is `error` with that reason; the other metrics stay usable.
   std::map<std::string, std::string> metric_errors;
+  // Metrics the artifact itself casts doubt on, with why: a JUnit suite
+  // whose tests/failures/errors counters claim more than its testcases
+  // hold. A rule that uses one is `inconclusive` with that reason, unless
+  // its source trusts the data anyway (junit `counters: trust-testcases`),
+  // then the reason is a warning.
+  std::map<std::string, std::string> metric_inconclusive;
 };
 
 }  // namespace aurora

@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <limits>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -203,6 +204,79 @@ struct Report {
   int64_t testcases = 0;
 };
 
+// One count attribute of a suite element (tests=, failures=, errors=) as
+// written; absent, empty or not a plain non-negative number: no claim.
+struct ClaimedCount {
+  double value = 0;
+  std::string text;
+};
+
+std::optional<ClaimedCount> ReadClaim(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) {
+    text.remove_suffix(1);
+  }
+  size_t digits = 0, dots = 0;
+  for (char c : text) {
+    if (IsDigit(c)) {
+      ++digits;
+    } else if (c == '.' && dots == 0) {
+      ++dots;
+    } else {
+      return std::nullopt;
+    }
+  }
+  if (digits == 0) return std::nullopt;
+  return ClaimedCount{StrToD(text), std::string(text)};
+}
+
+// What a suite element says about itself.
+struct Claim {
+  std::optional<ClaimedCount> tests, failures, errors;
+};
+
+// Appends to `out` what suite `suite` claims beyond `found`, the testcases
+// of the element and of its nested suites: more tests than testcases, more
+// failures + errors than failed or erroring testcases (producers differ in
+// which of the two they count a case in). Claiming less is fine (pytest's
+// double-fail testcases, Surefire's flakes).
+void CheckClaim(std::string_view suite, const Claim& claim,
+                const Counts& found, std::vector<std::string>* out) {
+  if (claim.tests && claim.tests->value > static_cast<double>(found.total())) {
+    out->push_back(absl::StrCat("suite \"", Sv(suite), "\" says tests=\"",
+                                claim.tests->text, "\" but holds ",
+                                found.total(), " testcases"));
+  }
+  if (!claim.failures && !claim.errors) return;
+  const double claimed = (claim.failures ? claim.failures->value : 0) +
+                         (claim.errors ? claim.errors->value : 0);
+  const int64_t bad = found.failed + found.error;
+  if (claimed <= static_cast<double>(bad)) return;
+  std::string says;
+  if (claim.failures) {
+    absl::StrAppend(&says, "failures=\"", claim.failures->text, "\"");
+  }
+  if (claim.errors) {
+    absl::StrAppend(&says, says.empty() ? "" : " ", "errors=\"",
+                    claim.errors->text, "\"");
+  }
+  out->push_back(absl::StrCat("suite \"", Sv(suite), "\" says ", says,
+                              " but holds ", bad,
+                              " failed or erroring testcases"));
+}
+
+Claim DomClaim(const pugi::xml_node& el) {
+  Claim c;
+  if (pugi::xml_attribute a = el.attribute("tests")) c.tests = ReadClaim(a.value());
+  if (pugi::xml_attribute a = el.attribute("failures")) {
+    c.failures = ReadClaim(a.value());
+  }
+  if (pugi::xml_attribute a = el.attribute("errors")) c.errors = ReadClaim(a.value());
+  return c;
+}
+
 bool NameIs(const pugi::xml_node& n, const char* name) {
   return n.type() == pugi::node_element && std::strcmp(n.name(), name) == 0;
 }
@@ -288,8 +362,11 @@ Suite ParseSuiteElement(const pugi::xml_node& el, std::string_view file) {
 // SuiteResult.parseSuite: every <testsuite> child, recursively, before the
 // element itself; an element counts as a suite when it has a direct
 // <testcase> or <error>. Iterative so deep nesting cannot overflow the stack.
+// Every element of the chain (suite or not) also has its counters checked
+// against the testcases under it (CheckClaim), into `mismatches`.
 std::vector<Suite> CollectSuites(const pugi::xml_node& root,
-                                 std::string_view file) {
+                                 std::string_view file,
+                                 std::vector<std::string>* mismatches) {
   std::vector<pugi::xml_node> preorder;
   std::vector<pugi::xml_node> stack = {root};
   while (!stack.empty()) {
@@ -302,10 +379,17 @@ std::vector<Suite> CollectSuites(const pugi::xml_node& root,
     }
   }
   std::vector<Suite> out;
+  // Testcases under each element, its nested suites included; children
+  // come before their parent in reverse preorder.
+  std::map<const void*, Counts> under;
   for (auto it = preorder.rbegin(); it != preorder.rend(); ++it) {
+    Counts& found = under[it->internal_object()];
     if (it->child("testcase") || it->child("error")) {
       out.push_back(ParseSuiteElement(*it, file));
+      found.Add(out.back().counts);
     }
+    CheckClaim(SuiteName(*it, file), DomClaim(*it), found, mismatches);
+    if (*it != root) under[it->parent().internal_object()].Add(found);
   }
   return out;
 }
@@ -353,6 +437,8 @@ std::string DetectProducer(const pugi::xml_node& root) {
 struct ParsedFile {
   std::vector<Suite> suites;
   std::string producer;
+  // CheckClaim's findings, innermost suites first.
+  std::vector<std::string> mismatches;
 };
 
 // Streaming path: the value of an attribute, decoded when needed.
@@ -393,6 +479,8 @@ std::optional<ParsedFile> ParseOneStreaming(std::string_view content,
     bool has_error = false;           // a direct <error> child
     bool has_case = false;            // a direct <testcase> child
     std::vector<double> case_seconds;
+    Claim claim;    // its tests=/failures=/errors=
+    Counts under;   // testcases of its nested suites (closed so far)
   };
   std::vector<Frame> chain;
   auto open_suite = [&scanner, name, &chain] {
@@ -415,6 +503,15 @@ std::optional<ParsedFile> ParseOneStreaming(std::string_view content,
       f.time = StreamValue(*t);
       f.suite.has_time = true;
       f.suite.duration = JenkinsTimeSeconds(f.time->c_str());
+    }
+    if (const XmlAttribute* a = scanner.FindAttribute("tests")) {
+      f.claim.tests = ReadClaim(StreamValue(*a));
+    }
+    if (const XmlAttribute* a = scanner.FindAttribute("failures")) {
+      f.claim.failures = ReadClaim(StreamValue(*a));
+    }
+    if (const XmlAttribute* a = scanner.FindAttribute("errors")) {
+      f.claim.errors = ReadClaim(StreamValue(*a));
     }
     chain.push_back(std::move(f));
   };
@@ -463,8 +560,11 @@ std::optional<ParsedFile> ParseOneStreaming(std::string_view content,
             JenkinsTimeSeconds(f.time ? f.time->c_str() : nullptr));
       }
       for (double seconds : f.case_seconds) add_case_seconds(seconds);
-      out.suites.push_back(std::move(s));
+      f.under.Add(s.counts);
     }
+    CheckClaim(f.suite.name, f.claim, f.under, &out.mismatches);
+    if (chain.size() > 1) chain[chain.size() - 2].under.Add(f.under);
+    if (f.has_case || f.has_error) out.suites.push_back(std::move(f.suite));
     chain.pop_back();
   };
 
@@ -583,7 +683,7 @@ absl::StatusOr<ParsedFile> ParseOneDom(std::string_view content,
                      ">; expected <testsuites> or <testsuite>"));
   }
   ParsedFile out;
-  out.suites = CollectSuites(root, name);
+  out.suites = CollectSuites(root, name, &out.mismatches);
   out.producer = DetectProducer(root);
   return out;
 }
@@ -664,6 +764,31 @@ std::string NoTestcasesWarning(std::string_view name) {
   return absl::StrCat(Sv(name), ": no testcases");
 }
 
+// The `tests` metric_inconclusive reason for the files whose counters
+// disagree with their testcases (`files`: name, CheckClaim findings).
+std::string CountersReason(
+    const std::vector<std::pair<std::string, std::vector<std::string>>>&
+        files) {
+  constexpr size_t kMaxShown = 5;
+  std::string out;
+  size_t shown = 0, total = 0;
+  for (const auto& [name, found] : files) {
+    for (size_t i = 0; i < found.size(); ++i, ++total) {
+      if (shown == kMaxShown) continue;
+      absl::StrAppend(&out, out.empty() ? "" : "; ", i == 0 ? name : "",
+                      i == 0 ? ": " : "", found[i]);
+      ++shown;
+    }
+  }
+  if (total > shown) absl::StrAppend(&out, "; and ", total - shown, " more");
+  absl::StrAppend(&out,
+                  "; the report's counters disagree with its testcases "
+                  "(cases lost or truncated?); set `counters: "
+                  "trust-testcases` on the source to count the testcases "
+                  "alone");
+  return out;
+}
+
 }  // namespace
 
 double JenkinsTimeSeconds(const char* text) {
@@ -688,8 +813,13 @@ ArtifactData JunitArtifact(ParsedFile file, std::string_view name) {
   for (Suite& s : file.suites) AddSuite(report, std::move(s));
   std::vector<std::string> warnings;
   if (report.testcases == 0) warnings.push_back(NoTestcasesWarning(name));
-  return BuildArtifact(report, FormatName(file.producer, 1),
-                       std::move(warnings));
+  ArtifactData data = BuildArtifact(report, FormatName(file.producer, 1),
+                                    std::move(warnings));
+  if (!file.mismatches.empty()) {
+    data.metric_inconclusive["tests"] =
+        CountersReason({{std::string(name), std::move(file.mismatches)}});
+  }
+  return data;
 }
 
 }  // namespace
@@ -721,9 +851,13 @@ absl::StatusOr<ArtifactData> ParseJunitFiles(
   }
   Report report;
   std::vector<std::string> warnings;
+  std::vector<std::pair<std::string, std::vector<std::string>>> mismatches;
   std::optional<std::string> producer;
   for (const auto& [name, content] : files) {
     ASSIGN_OR_RETURN(ParsedFile file, ParseOne(content, name));
+    if (!file.mismatches.empty()) {
+      mismatches.emplace_back(name, std::move(file.mismatches));
+    }
     int64_t cases = 0;
     for (Suite& s : file.suites) {
       cases += s.counts.total();
@@ -736,8 +870,12 @@ absl::StatusOr<ArtifactData> ParseJunitFiles(
       producer = "";
     }
   }
-  return BuildArtifact(report, FormatName(*producer, files.size()),
-                       std::move(warnings));
+  ArtifactData data = BuildArtifact(
+      report, FormatName(*producer, files.size()), std::move(warnings));
+  if (!mismatches.empty()) {
+    data.metric_inconclusive["tests"] = CountersReason(mismatches);
+  }
+  return data;
 }
 
 }  // namespace aurora

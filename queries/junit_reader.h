@@ -24,7 +24,13 @@ namespace aurora {
 // and the same per suite. Suites are every <testsuite> reached through
 // <testsuite>/<testsuites> children at any depth that has a direct <testcase>
 // or <error> child; suites with the same name are merged (Jenkins), so the
-// `suite` label is unique. Count attributes (tests=, failures=) are never read.
+// `suite` label is unique. Counts come from testcases only; the count
+// attributes are a cross-check: when any <testsuites>/<testsuite> element
+// says tests= more than the testcases under it (nested suites included), or
+// failures= + errors= more than its failed and erroring ones, `tests` gets
+// a metric_inconclusive reason naming the suite and both counts (failures
+// that are not testcases, a truncated report), so its rules are
+// inconclusive unless the source says `counters: trust-testcases`.
 //
 // Per testcase: a <skipped> child -> skipped (wins); else the first <failure>
 // or <error> child decides failed / error (reruns count once); else skipped

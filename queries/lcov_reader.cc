@@ -31,19 +31,19 @@ struct LcovFile {
   std::map<std::string, double> functions;  // name -> summed count
 };
 
-// Splits a line into its lines without the terminator ("\n" or "\r\n").
-std::vector<std::string_view> SplitLines(std::string_view content) {
-  std::vector<std::string_view> lines;
+// Calls `f(line)` for each line of `content`, without its terminator ("\n"
+// or "\r\n"), until `f` returns false. No copy, no per-line allocation.
+template <typename F>
+void ForEachLine(std::string_view content, F f) {
   size_t start = 0;
   while (start < content.size()) {
     size_t end = content.find('\n', start);
     if (end == std::string_view::npos) end = content.size();
     std::string_view line = content.substr(start, end - start);
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
-    lines.push_back(line);
+    if (!f(line)) return;
     start = end + 1;
   }
-  return lines;
 }
 
 bool IsSkippable(std::string_view line) {
@@ -309,19 +309,25 @@ absl::StatusOr<ArtifactData> LcovParser::Parse(std::string_view content) {
   if (content.size() >= 3 && content.substr(0, 3) == "\xEF\xBB\xBF") {
     content.remove_prefix(3);
   }
-  for (std::string_view line : SplitLines(content)) {
+  absl::Status status;
+  ForEachLine(content, [&](std::string_view line) {
     ++line_no_;
     if (size_t bad = FindInvalidUtf8(line); bad != std::string_view::npos) {
-      return Error(absl::StrCat("invalid UTF-8 at column ", bad + 1, " in \"",
-                                Excerpt(line), "\""));
+      status = Error(absl::StrCat("invalid UTF-8 at column ", bad + 1, " in \"",
+                                  Excerpt(line), "\""));
+    } else {
+      status = ParseLine(line);
     }
-    absl::Status s = ParseLine(line);
-    if (!s.ok()) return s;
-  }
+    return status.ok();
+  });
+  if (!status.ok()) return status;
+  // Its last record cut off: counting it, or dropping it, would report a
+  // coverage the whole file does not have (issue 10).
   if (current_ != nullptr) {
-    warnings_.push_back(absl::StrCat(
-        "lcov record of \"", current_name_, "\" (SF at line ", current_line_,
-        ") has no end_of_record; the file may be truncated"));
+    return Error(absl::StrCat(
+        "the file ends inside the record of \"", current_name_,
+        "\" (SF at line ", current_line_,
+        ") before its end_of_record: the tracefile is truncated"));
   }
   return Summarize();
 }
@@ -332,13 +338,15 @@ bool LooksLikeLcov(std::string_view content) {
   if (content.size() >= 3 && content.substr(0, 3) == "\xEF\xBB\xBF") {
     content.remove_prefix(3);
   }
-  for (std::string_view line : SplitLines(content)) {
-    if (IsSkippable(line)) continue;
-    return absl::StartsWith(Sv(line), "TN:") ||
+  bool lcov = false;
+  ForEachLine(content, [&lcov](std::string_view line) {
+    if (IsSkippable(line)) return true;
+    lcov = absl::StartsWith(Sv(line), "TN:") ||
            absl::StartsWith(Sv(line), "SF:") ||
            absl::StartsWith(Sv(line), "VER:");
-  }
-  return false;
+    return false;
+  });
+  return lcov;
 }
 
 absl::StatusOr<ArtifactData> ParseLcov(std::string_view content,

@@ -30,9 +30,11 @@ bool LooksLikeLcov(std::string_view content);
 //   function per distinct name (FN/FNDA, or FNA aliases of lcov ≥ 2.2), hit
 //   when its summed count > 0 — lcov's count without function-alias
 //   merging; producers' own FNF/FNH differ between lcov versions.
-// Percent is NaN when valid is 0. A last record without end_of_record is a
-// warning. Returns InvalidArgument "NAME:LINE: …" for a malformed line,
-// a record outside SF…end_of_record, a negative or non-numeric count.
+// Percent is NaN when valid is 0. Returns InvalidArgument "NAME:LINE: …"
+// for a malformed line, a record outside SF…end_of_record, a negative or
+// non-numeric count, and a file that ends inside a record (no end_of_record:
+// a truncated file). A cut exactly between two records cannot be told from
+// a shorter tracefile: the format has no end-of-file marker.
 absl::StatusOr<ArtifactData> ParseLcov(std::string_view content,
                                        std::string_view name);
 

@@ -17,8 +17,10 @@ namespace aurora {
 
 // Parses `content` (the bytes of file `name`) into a document. Returns
 // InvalidArgument "NAME: not well-formed XML at line L, column C: WHY" or
-// "NAME: empty file" / "NAME: invalid UTF-8 at byte N". The document owns a
-// copy of the buffer. Pure; thread-safe.
+// "NAME: empty file" / "NAME: invalid UTF-8 at byte N", and "NAME: line L:
+// the DOCTYPE declares an entity …" for an internal DTD subset with
+// <!ENTITY> (never expanded, so never silently dropped either). The
+// document owns a copy of the buffer. Pure; thread-safe.
 absl::StatusOr<std::unique_ptr<pugi::xml_document>> ParseXml(
     std::string_view content, std::string_view name);
 

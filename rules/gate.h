@@ -65,6 +65,9 @@ struct SourceSpec {
   absl::Duration timeout = absl::Seconds(30);
   std::string ca_file, cert_file, key_file;
   bool insecure_skip_verify = false;
+  // junit `counters: trust-testcases`: a suite whose own tests/failures
+  // counters claim more than its testcases is a warning, not inconclusive.
+  bool trust_testcase_counts = false;
   FilePos pos;
 
   // Evaluated here from samples read once per run (artifact files, json

@@ -33,7 +33,7 @@ const std::vector<std::string> kTopKeys = {
 const std::vector<std::string> kSourceKeys = {
     "type",    "path",      "baseline",  "url",     "headers",
     "bearer_token_file",    "basic_auth", "timeout", "tls",
-    "method",  "body",      "values"};
+    "method",  "body",      "values",    "counters"};
 const std::vector<std::string> kBasicAuthKeys = {"username", "password_file"};
 const std::vector<std::string> kTlsKeys = {"ca_file", "cert_file", "key_file",
                                            "insecure_skip_verify"};
@@ -490,6 +490,25 @@ class Loader {
     }
   }
 
+  // junit `counters: check | trust-testcases` (issue 10).
+  void LoadCounters(const YAML::Node& s, SourceSpec& spec) {
+    if (spec.type != "junit") {
+      AddError(KeyPos(s, "counters"),
+               "\"counters\" is for junit sources (how a suite's own "
+               "tests/failures counters are used)");
+      return;
+    }
+    std::optional<std::string> v = Str(s["counters"], "counters");
+    if (!v) return;
+    if (*v == "trust-testcases") {
+      spec.trust_testcase_counts = true;
+    } else if (*v != "check") {
+      AddError(Pos(s["counters"]),
+               absl::StrCat("counters: expected check or trust-testcases, "
+                            "got ", Quoted(*v)));
+    }
+  }
+
   void LoadSource(const std::string& name, const YAML::Node& s, FilePos pos) {
     if (!s.IsMap()) {
       AddError(Pos(s).line ? Pos(s) : pos,
@@ -558,6 +577,7 @@ class Loader {
       if (s["baseline"]) {
         if (auto b = Str(s["baseline"], "baseline")) spec.baseline = *b;
       }
+      if (s["counters"]) LoadCounters(s, spec);
       if (spec.type == "json") {
         if (!s["values"]) {
           AddError(pos, "missing key \"values\": a json source yields the "

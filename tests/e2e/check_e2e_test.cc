@@ -291,6 +291,52 @@ TEST_F(CheckE2ETest, BrokenArtifactIsAnErrorNamingTheFile) {
   EXPECT_STREQ((*FindRule(d, "fill-processing"))["outcome"].GetString(), "pass");
 }
 
+// Issue 10: JUnit reports that hold no testcases never pass the shipped
+// gate: an empty <testsuites/> is "no tests" (integration-tests-ran fails);
+// a suite whose counters claim failures it does not hold is inconclusive.
+TEST_F(CheckE2ETest, JunitWithoutTestcasesNeverPassesThePredeployGate) {
+  struct Case {
+    const char* xml;
+    int exit_code;
+    const char* passed_rule;  // integration-tests-passed
+    const char* ran_rule;     // integration-tests-ran
+  } cases[] = {
+      {"<testsuites/>", 1, "pass", "fail"},
+      {"<?xml version=\"1.0\"?><testsuites><testsuite name=\"pytest\" "
+       "tests=\"12\" failures=\"3\" errors=\"0\"></testsuite></testsuites>",
+       3, "inconclusive", "inconclusive"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.xml);
+    std::string art = dir_ + "/art";
+    ASSERT_EQ(std::system(("rm -rf '" + art + "' && cp -r examples/artifacts/pass '" +
+                           art + "'").c_str()), 0);
+    {
+      std::FILE* f =
+          std::fopen((art + "/testnet_integration_results.xml").c_str(), "w");
+      ASSERT_NE(f, nullptr);
+      std::fputs(c.xml, f);
+      std::fclose(f);
+    }
+    auto r = RunProcess({kBin, "check", kGate, "--json", dir_ + "/r.json"},
+                        {{"ARTIFACTS", art}, {"GITHUB_STEP_SUMMARY", "\x01unset"}});
+    EXPECT_EQ(r.exit_code, c.exit_code) << r.out << r.err;
+    rapidjson::Document d = ParseJsonFile(dir_ + "/r.json");
+    const rapidjson::Value* passed = FindRule(d, "integration-tests-passed");
+    const rapidjson::Value* ran = FindRule(d, "integration-tests-ran");
+    ASSERT_NE(passed, nullptr);
+    ASSERT_NE(ran, nullptr);
+    EXPECT_STREQ((*passed)["outcome"].GetString(), c.passed_rule);
+    EXPECT_STREQ((*ran)["outcome"].GetString(), c.ran_rule);
+    if (c.exit_code == 3) {
+      EXPECT_THAT((*passed)["reason"].GetString(),
+                  HasSubstr("suite \"pytest\" says failures=\"3\" "
+                            "errors=\"0\" but holds 0 failed or erroring "
+                            "testcases"));
+    }
+  }
+}
+
 TEST_F(CheckE2ETest, StrictTurnsWarnIntoFailure) {
   std::string art = dir_ + "/art";
   ASSERT_EQ(std::system(("cp -r examples/artifacts/pass '" + art + "'").c_str()), 0);

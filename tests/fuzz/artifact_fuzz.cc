@@ -3,7 +3,9 @@
 // 2 pytest-benchmark; seeds start with '0', '1' or '2'), the rest is the file.
 // Any input must parse or fail with a message that starts with the file's
 // name; on success every count sample is >= 0 or NaN, every percent is in
-// [0, 100] or NaN. Violations abort, which libFuzzer reports.
+// [0, 100] or NaN. An input that parses is also cut at a few points (issue
+// 10): each cut must fail, or read exactly as the whole input, or (lcov
+// only) end between two records. Violations abort, which libFuzzer reports.
 #include <cmath>
 #include <cstdint>
 #include <cstdio>
@@ -47,6 +49,46 @@ bool IsPercentMetric(std::string_view m) {
   return StartsWith(m, "coverage_") && EndsWith(m, "_percent");
 }
 
+// The samples of `d` as text, in order (values bit for bit).
+std::string SamplesText(const aurora::ArtifactData& d) {
+  std::string out;
+  for (const aurora::Sample& s : d.samples.samples) {
+    char v[40];
+    std::snprintf(v, sizeof v, "%a", s.value);
+    out += s.labels.ToString() + "=" + v + "\n";
+  }
+  return out;
+}
+
+// lcov: no SF: line after the last end_of_record of `prefix`, i.e. the cut
+// falls between whole records (the format has no end-of-file marker).
+bool LcovBetweenRecords(std::string_view prefix) {
+  size_t last = prefix.rfind("end_of_record");
+  std::string_view tail =
+      last == std::string_view::npos ? prefix : prefix.substr(last);
+  return tail.find("SF:") == std::string_view::npos;
+}
+
+// A cut of an accepted input never reads as a different report.
+void CheckTruncations(const std::string& type, std::string_view content,
+                      const aurora::ArtifactData& whole) {
+  const std::string expected = SamplesText(whole);
+  const bool lcov = whole.format == "lcov tracefile";
+  for (size_t i = 1; i <= 8; ++i) {
+    const size_t k = i == 8 ? content.size() - 1 : content.size() * i / 8;
+    if (k == 0 || k >= content.size()) continue;
+    std::string_view prefix = content.substr(0, k);
+    absl::StatusOr<aurora::ArtifactData> cut =
+        aurora::ParseArtifact(type, prefix, kFileName);
+    if (!cut.ok()) continue;
+    if (SamplesText(*cut) == expected) continue;
+    if (lcov && LcovBetweenRecords(prefix)) continue;
+    Die("a truncated input reads as a different report", prefix,
+        type + " cut at " + std::to_string(k) + " of " +
+            std::to_string(content.size()));
+  }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -78,5 +120,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       Die("percent outside [0, 100]", content, detail);
     }
   }
+  CheckTruncations(type, content, *parsed);
   return 0;
 }

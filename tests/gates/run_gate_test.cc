@@ -105,6 +105,38 @@ groups:
   EXPECT_EQ(r.verdict, Outcome::kInconclusive);
 }
 
+// Issue 10: a suite that says failures="3" but holds no testcase is not
+// "0 failures"; rules on `tests` are inconclusive and say why, unless the
+// source opts out with `counters: trust-testcases` (then it is a warning).
+TEST(RunGateTest, JunitCountersThatClaimMoreThanTheTestcasesAreInconclusive) {
+  testing::FakeFileReader files;
+  files.Add("t.xml", R"(<testsuite name="s" tests="5" failures="3"/>)");
+  GateFile gate = Load(R"(sources:
+  t: { type: junit, path: t.xml }
+  trusted: { type: junit, path: t.xml, counters: trust-testcases }
+groups:
+  - name: g
+    rules:
+      - { name: failed, source: t, expr: 'sum(tests{result=~"failed|error"})', pass: "== 0" }
+      - { name: duration, source: t, expr: 'tests_duration_seconds', pass: "< 60" }
+      - { name: trusted-failed, source: trusted, expr: 'sum(tests{result=~"failed|error"})', pass: "== 0" }
+)");
+  SourceCache cache(files);
+  GateResult r = RunGate(gate, cache, nullptr, absl::UnixEpoch());
+  const RuleResult& failed = Find(r, "failed");
+  EXPECT_EQ(failed.outcome, Outcome::kInconclusive);
+  EXPECT_THAT(failed.reason,
+              HasSubstr("t.xml: suite \"s\" says tests=\"5\" but holds 0 "
+                        "testcases; suite \"s\" says failures=\"3\" but "
+                        "holds 0 failed or erroring testcases"));
+  EXPECT_EQ(Find(r, "duration").outcome, Outcome::kPass);
+  const RuleResult& trusted = Find(r, "trusted-failed");
+  EXPECT_EQ(trusted.outcome, Outcome::kPass);
+  EXPECT_THAT(trusted.warnings,
+              ::testing::Contains(HasSubstr("says failures=\"3\"")));
+  EXPECT_EQ(r.verdict, Outcome::kInconclusive);
+}
+
 TEST(RunGateTest, PrometheusRulesAreErrorsUntilAClientExists) {
   testing::FakeFileReader files;
   GateFile gate = Load(R"(groups:

@@ -210,16 +210,28 @@ TEST(LcovReaderTest, MalformedLinesAreErrorsWithLineNumbers) {
                        "\"SF:caf\\xE9.c\""));
 }
 
-TEST(LcovReaderTest, TruncatedLastRecordIsReadWithAWarning) {
-  auto data = ParseCoverage("# geninfo\n\nTN:\nSF:a.c\nDA:1,1\nDA:2,0\nXYZ:1\n",
-                            "t.info");
-  ASSERT_OK(data);
-  EXPECT_EQ(Value(*data, "coverage_lines_valid"), 2);
-  EXPECT_THAT(data->warnings,
-              ElementsAre("lcov: ignored unknown record type XYZ: (first at "
-                          "line 7)",
-                          "lcov record of \"a.c\" (SF at line 4) has no "
-                          "end_of_record; the file may be truncated"));
+// Issue 10: a last record without end_of_record is a truncated file, an
+// error naming the file and line, wherever the cut falls (after SF:, inside
+// a DA line, after LH:). It used to be read with a warning and passed.
+TEST(LcovReaderTest, FileEndingInsideItsLastRecordIsAnError) {
+  EXPECT_THAT(
+      ParseCoverage("# geninfo\n\nTN:\nSF:a.c\nDA:1,1\nDA:2,0\nXYZ:1\n",
+                    "t.info"),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               "t.info:7: the file ends inside the record of \"a.c\" (SF at "
+               "line 4) before its end_of_record: the tracefile is "
+               "truncated"));
+  const std::string whole =
+      "TN:\nSF:/src/a.c\nDA:1,1\nDA:2,1\nLF:2\nLH:2\nend_of_record\n"
+      "SF:/src/f.c\nDA:11,0\nDA:12,1\nLF:2\nLH:1\nend_of_record\n";
+  ASSERT_OK(ParseCoverage(whole, "w.info"));
+  for (std::string_view cut : {"SF:/src/f", "DA:12,1", "LH:", "LH:1\n"}) {
+    std::string prefix = whole.substr(0, whole.rfind(cut) + cut.size());
+    EXPECT_THAT(ParseCoverage(prefix, "w.info"),
+                StatusIs(absl::StatusCode::kInvalidArgument,
+                         ::testing::HasSubstr("the tracefile is truncated")))
+        << prefix;
+  }
 }
 
 TEST(LcovReaderTest, OnlyTestNamesIsAnEmptyReport) {

@@ -68,6 +68,25 @@ TEST(CoverageReaderTest, TruncatedXmlIsAnError) {
                "tags mismatch (truncated or unbalanced document?)"));
 }
 
+// Issue 10: an entity is never expanded, so a document that declares one
+// (here hiding an uncovered line) is refused rather than read without it.
+TEST(CoverageReaderTest, CoberturaDeclaringDtdEntitiesIsAnError) {
+  EXPECT_THAT(
+      ParseCoverage("<?xml version=\"1.0\"?>\n"
+                    "<!DOCTYPE coverage [<!ENTITY miss "
+                    "'<line number=\"2\" hits=\"0\"/>'>]>\n"
+                    "<coverage line-rate=\"1\"><packages><package name=\"a\">"
+                    "<classes><class name=\"c\" filename=\"c.py\"><lines>"
+                    "<line number=\"1\" hits=\"1\"/>&miss;</lines></class>"
+                    "</classes></package></packages></coverage>",
+                    "ent.xml"),
+      StatusIs(kInvalid,
+               "ent.xml: line 2: the DOCTYPE declares an entity (<!ENTITY …>); "
+               "aurora-gate never expands DTD entities, so what they stand "
+               "for would be lost: write the report without an internal DTD "
+               "subset"));
+}
+
 TEST(CoverageReaderTest, NonXmlTextIsAnError) {
   EXPECT_THAT(
       ParseCoverage("Name    Stmts   Miss  Cover\n-----\nTOTAL 10 2 80%\n",

@@ -23,6 +23,8 @@ namespace {
 using ::aurora::testing::StatusIs;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Pair;
 
 std::string ReadFileOrDie(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -184,6 +186,11 @@ TEST(JunitReaderTest, ReadsEveryRealReportWithIndependentlyDerivedCounts) {
     EXPECT_EQ(data->format, r.format);
     EXPECT_THAT(data->samples.detail_labels, ElementsAre("suite"));
     EXPECT_TRUE(data->warnings.empty());
+    // Their own counters agree with their testcases, except pytest's with
+    // subtests (PytestSubtestsMakeTheTestsCounterDisagree).
+    if (std::string_view(r.file) != "pytest-2025-properties.xml") {
+      EXPECT_THAT(data->metric_inconclusive, IsEmpty());
+    }
   }
 }
 
@@ -439,6 +446,102 @@ TEST(JunitReaderTest, SuiteWithoutTestcasesIsIgnored) {
   EXPECT_EQ(Duration(data), 0);
   EXPECT_EQ(SuiteCount(data), 0u);
   EXPECT_THAT(data.warnings, ElementsAre("none.xml: no testcases"));
+  // Its tests="3" is not silently dropped (issue 10).
+  EXPECT_THAT(data.metric_inconclusive,
+              ElementsAre(Pair("tests", HasSubstr("suite \"s\" says "
+                                                  "tests=\"3\" but holds 0 "
+                                                  "testcases"))));
+}
+
+// ---- the suites' own counters (issue 10) ----
+
+TEST(JunitReaderTest, CountersClaimingMoreFailuresThanTestcasesMakeTestsInconclusive) {
+  // Failures that are not <testcase> children would read as 0 failed.
+  for (const char* xml :
+       {R"(<testsuite name="s" tests="5" failures="3"/>)",
+        R"(<testsuites><testsuite name="s" tests="5" failures="3">)"
+        R"(</testsuite></testsuites>)"}) {
+    SCOPED_TRACE(xml);
+    ArtifactData data = ParseOk(xml, "r.xml");
+    ExpectCounts(data, {0, 0, 0, 0});
+    EXPECT_THAT(
+        data.metric_inconclusive,
+        ElementsAre(Pair(
+            "tests",
+            "r.xml: suite \"s\" says tests=\"5\" but holds 0 testcases; "
+            "suite \"s\" says failures=\"3\" but holds 0 failed or "
+            "erroring testcases; the report's counters disagree with its "
+            "testcases (cases lost or truncated?); set `counters: "
+            "trust-testcases` on the source to count the testcases alone")));
+  }
+  ArtifactData lost = ParseOk(
+      R"(<testsuites name="all" tests="2" failures="1" errors="1">)"
+      R"(<testsuite name="a" tests="2" failures="1" errors="1">)"
+      R"(<testcase name="x"/><testcase name="y"><error/></testcase>)"
+      R"(</testsuite></testsuites>)",
+      "lost.xml");
+  ExpectCounts(lost, {1, 0, 1, 0});
+  EXPECT_THAT(lost.metric_inconclusive,
+              ElementsAre(Pair(
+                  "tests",
+                  HasSubstr("lost.xml: suite \"a\" says failures=\"1\" "
+                            "errors=\"1\" but holds 1 failed or erroring "
+                            "testcases; suite \"all\" says failures=\"1\" "
+                            "errors=\"1\" but holds 1 failed or erroring "
+                            "testcases; the report's"))));
+}
+
+TEST(JunitReaderTest, CountersThatAgreeOrClaimLessAreNoProblem) {
+  // Aggregating roots (Σ of their suites), pytest's double-fail testcases
+  // (tests is one less), a failure counted as an error, gtest's disabled
+  // cases (in tests, present as notrun testcases), absent or odd values.
+  for (const char* xml : {
+           R"(<testsuites tests="3" failures="1"><testsuite name="a" tests="2" failures="1">)"
+           R"(<testcase name="x"/><testcase name="y"><failure/></testcase></testsuite>)"
+           R"(<testsuite name="b" tests="1"><testcase name="z"/></testsuite></testsuites>)",
+           R"(<testsuite name="p" tests="1" failures="1" errors="1">)"
+           R"(<testcase name="t"><failure/></testcase><testcase name="t"><error/></testcase>)"
+           R"(</testsuite>)",
+           R"(<testsuite name="f" tests="1" failures="1"><testcase name="t"><error/>)"
+           R"(</testcase></testsuite>)",
+           R"(<testsuite name="g" tests="2" failures="0" disabled="1" errors="0">)"
+           R"(<testcase name="a" status="run"/><testcase name="DISABLED_b" status="notrun"/>)"
+           R"(</testsuite>)",
+           R"(<testsuite name="o" tests="" failures="many"><testcase name="a"/></testsuite>)",
+           R"(<testsuite name="e" tests="0" failures="0"/>)",
+       }) {
+    SCOPED_TRACE(xml);
+    EXPECT_THAT(ParseOk(xml).metric_inconclusive, IsEmpty());
+  }
+}
+
+TEST(JunitReaderTest, PytestSubtestsMakeTheTestsCounterDisagree) {
+  // pytest-subtests count each subtest report in tests="15" for 10
+  // testcases: inconclusive unless the source trusts the testcases.
+  absl::StatusOr<ArtifactData> data = ParseJunit(
+      Testdata("pytest-2025-properties.xml"), "pytest-2025-properties.xml");
+  ASSERT_OK(data);
+  EXPECT_THAT(data->metric_inconclusive,
+              ElementsAre(Pair("tests", HasSubstr("suite \"pytest\" says "
+                                                  "tests=\"15\" but holds "
+                                                  "10 testcases"))));
+}
+
+TEST(JunitReaderTest, InternalDtdEntitiesAreRejectedNotDropped) {
+  // pugixml does not expand them: the <failure> inside &f; would be lost.
+  EXPECT_THAT(
+      ParseJunit("<?xml version=\"1.0\"?>\n"
+                 "<!DOCTYPE testsuite [\n"
+                 "  <!ENTITY f \"<failure message='x'/>\">\n"
+                 "]>\n"
+                 "<testsuite name=\"s\"><testcase name=\"a\">&f;</testcase>"
+                 "</testsuite>",
+                 "ent.xml"),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               "ent.xml: line 3: the DOCTYPE declares an entity "
+               "(<!ENTITY …>); aurora-gate never expands DTD entities, so "
+               "what they stand for would be lost: write the report without "
+               "an internal DTD subset"));
 }
 
 // ---- times ----

@@ -41,6 +41,9 @@ bool SameValue(double a, double b) {
 std::string Diff(const ArtifactData& a, const ArtifactData& b) {
   if (a.format != b.format) return "format: " + a.format + " vs " + b.format;
   if (a.warnings != b.warnings) return "warnings differ";
+  if (a.metric_inconclusive != b.metric_inconclusive) {
+    return "metric_inconclusive differ";
+  }
   if (a.samples.detail_labels != b.samples.detail_labels) {
     return "detail labels differ";
   }
