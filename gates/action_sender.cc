@@ -69,6 +69,8 @@ absl::StatusOr<SpoolRecord> BuildActionRecord(
   };
   SpoolRecord r;
   r.action = display;
+  r.gate = gate.name;
+  r.on = event.on;
   r.idempotency_key = IdempotencyKey(event);
   r.id = ActionRecordId(r.idempotency_key, gate.name, index, spec.kind);
   r.created = now;
@@ -276,11 +278,26 @@ ActionSender::ActionSender(Spool& spool, HttpClient& http, Clock& clock,
 
 absl::Status ActionSender::Fire(const std::vector<SpoolRecord>& records) {
   std::vector<SpoolRecord> fresh;
+  std::vector<std::string> not_spooled;
   for (const SpoolRecord& r : records) {
-    ASSIGN_OR_RETURN(bool added, spool_.Add(r));
-    if (added) fresh.push_back(r);
+    absl::StatusOr<bool> added = spool_.Add(r);
+    if (!added.ok()) {
+      // Never let the spool stop a rollback: attempt it anyway, and say
+      // loudly that it is not durable.
+      not_spooled.push_back(absl::StrCat("action ", r.action,
+                                         " could not be spooled (",
+                                         added.status().message(),
+                                         "); attempted without spooling"));
+      fresh.push_back(r);
+    } else if (*added) {
+      fresh.push_back(r);
+    }
   }
-  return Deliver(std::move(fresh));
+  absl::Status s = Deliver(std::move(fresh));
+  if (not_spooled.empty()) return s;
+  std::string msg = absl::StrJoin(not_spooled, "\n");
+  if (!s.ok()) absl::StrAppend(&msg, "\n", s.message());
+  return absl::DataLossError(msg);
 }
 
 absl::Status ActionSender::DeliverPending() {
@@ -349,7 +366,10 @@ bool ActionSender::Settle(SpoolRecord& r, bool success, bool final,
   r.last_error = why;
   absl::Status put = spool_.Put(r);
   std::string msg = absl::StrCat("action ", r.action, ": ", why);
-  if (put.ok()) {
+  if (put.ok() && !spool_.durable()) {
+    absl::StrAppend(&msg, "; the spool is unusable, so it is kept in memory "
+                          "only and lost when this run ends");
+  } else if (put.ok()) {
     absl::StrAppend(&msg,
                     "; kept in the spool as failed: ", spool_.PathOf(r.id));
   } else {
@@ -381,7 +401,17 @@ absl::Status ActionSender::Deliver(std::vector<SpoolRecord> records) {
       }
     }
     if (due_http.empty() && due_exec.empty()) {
-      clock_.SleepUntil(earliest);
+      if (stop_ && stop_()) {
+        failures.push_back(absl::StrCat(
+            "stopped with ", active.size(),
+            active.size() == 1 ? " action" : " actions",
+            " not yet delivered; kept pending in the spool ", spool_.dir(),
+            " for the next run"));
+        break;
+      }
+      // In slices when it may be stopped, so a stop is noticed quickly.
+      clock_.SleepUntil(stop_ ? std::min(earliest, now + absl::Milliseconds(100))
+                              : earliest);
       continue;
     }
     std::vector<bool> done(active.size(), false);
