@@ -74,6 +74,7 @@ absl::Status ActionRunner::EnsureSender() {
   http_ = *std::move(http);
   sender_ = std::make_unique<ActionSender>(*spool_, *http_, *env_.clock);
   if (on_attempt_) sender_->set_observer(on_attempt_);
+  sender_->set_vars(vars_);
   return absl::OkStatus();
 }
 
@@ -140,6 +141,7 @@ absl::Status ActionRunner::Deliver(std::vector<SpoolRecord> records, bool spool)
     ActionSender sender(*spool_, *client, *env_.clock);
     if (on_attempt_) sender.set_observer(on_attempt_);
     sender.set_stop([this] { return stopping_.load(); });
+    sender.set_vars(vars_);
     on_result_(sender.Deliver(std::move(records)));
   });
   return spooled;

@@ -30,6 +30,7 @@
 #include "gates/action_spool.h"
 #include "gates/check_command.h"
 #include "rules/gate.h"
+#include "rules/interpolate.h"
 
 namespace aurora {
 
@@ -43,6 +44,10 @@ class ActionRunner {
   // Deliveries run on their own threads; each one's final status (OK,
   // or the loud failure) goes to `on_result`. Call before Start.
   void set_background(std::function<void(const absl::Status&)> on_result);
+
+  // What templated secrets (url, headers written with ${VAR}) expand with
+  // at delivery; default: the environment.
+  void set_vars(VarLookup vars) { vars_ = std::move(vars); }
 
   // Whether any gate has actions (otherwise no spool is needed).
   static bool AnyActions(const std::vector<GateFile>& gates);
@@ -106,6 +111,7 @@ class ActionRunner {
   std::optional<Spool> spool_;
   std::unique_ptr<HttpClient> http_;
   std::unique_ptr<ActionSender> sender_;
+  VarLookup vars_ = EnvironmentLookup();
   std::atomic<bool> stopping_{false};
   std::vector<std::thread> workers_;
 };

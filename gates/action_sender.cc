@@ -156,6 +156,18 @@ absl::StatusOr<SpoolRecord> BuildActionRecord(
   r.action = ActionDisplayName(spec, index, gate.name);
   r.request.method = "POST";
   r.request.url = url;
+  if (auto t = spec.templates.find("url"); t != spec.templates.end()) {
+    // The template, and whatever was added to the URL it expanded to.
+    std::string written = SettingOr(spec, "url");
+    std::string tmpl = t->second;
+    while (absl::EndsWith(written, "/") && absl::EndsWith(tmpl, "/")) {
+      written.pop_back();
+      tmpl.pop_back();
+    }
+    if (absl::StartsWith(url, written)) {
+      r.templates["url"] = tmpl + url.substr(written.size());
+    }
+  }
   r.request.timeout = timeout.value_or(policy.timeout);
   r.request.connect_timeout = std::min(r.request.timeout, absl::Seconds(5));
   r.request.headers = {{"Content-Type", "application/json"},
@@ -163,6 +175,9 @@ absl::StatusOr<SpoolRecord> BuildActionRecord(
   for (const auto& [k, v] : spec.settings) {
     if (absl::StartsWith(k, "headers.")) {
       r.request.headers.push_back({k.substr(8), v});
+      if (auto t = spec.templates.find(k); t != spec.templates.end()) {
+        r.templates["header:" + k.substr(8)] = t->second;
+      }
     }
   }
   std::string key;
@@ -267,7 +282,8 @@ ActionSender::ActionSender(Spool& spool, HttpClient& http, Clock& clock,
       clock_(clock),
       policy_(policy),
       exec_(exec ? std::move(exec) : ExecRunner(RunExec)),
-      jitter_(std::move(jitter)) {
+      jitter_(std::move(jitter)),
+      vars_(EnvironmentLookup()) {
   if (!jitter_) {
     auto rng = std::make_shared<std::mt19937_64>(std::random_device{}());
     jitter_ = [rng] {
@@ -416,8 +432,21 @@ absl::Status ActionSender::Deliver(std::vector<SpoolRecord> records) {
     }
     std::vector<bool> done(active.size(), false);
     if (!due_http.empty()) {
+      // Secrets are read again now: the spool keeps where they come from.
       std::vector<HttpRequest> requests;
-      for (size_t i : due_http) requests.push_back(active[i].request);
+      std::vector<size_t> sent;
+      for (size_t i : due_http) {
+        absl::StatusOr<HttpRequest> req = ResolveRequest(active[i], vars_);
+        if (!req.ok()) {
+          done[i] = Settle(active[i], false, true,
+                           std::string(req.status().message()), std::nullopt,
+                           failures);
+          continue;
+        }
+        requests.push_back(*std::move(req));
+        sent.push_back(i);
+      }
+      due_http = std::move(sent);
       std::vector<absl::StatusOr<HttpResponse>> results =
           http_.SendAll(requests);
       for (size_t j = 0; j < due_http.size(); ++j) {

@@ -117,6 +117,9 @@ class ActionSender {
   // returns (attempts already due are made first, each within its timeout),
   // leaving what is not finished pending in the spool for a later run.
   void set_stop(std::function<bool()> stop) { stop_ = std::move(stop); }
+  // Expands the records' templated fields at each attempt (ResolveRequest);
+  // default: the environment.
+  void set_vars(VarLookup vars) { vars_ = std::move(vars); }
 
   // Spools each record (one whose id is already spooled is not spooled or
   // sent again), then delivers all of them. See Deliver. A record that
@@ -149,6 +152,7 @@ class ActionSender {
   std::function<double()> jitter_;
   std::function<void(const DeliveryAttempt&)> observer_;
   std::function<bool()> stop_;
+  VarLookup vars_;
 };
 
 }  // namespace aurora

@@ -123,13 +123,17 @@ std::string SerializeSpoolRecord(const SpoolRecord& r) {
   Key(w, "request");
   w.StartObject();
   KeyStr(w, "method", r.request.method);
-  KeyStr(w, "url", r.request.url);
+  auto stored = [&r](const std::string& field, const std::string& value) {
+    auto it = r.templates.find(field);
+    return it == r.templates.end() ? value : it->second;
+  };
+  KeyStr(w, "url", stored("url", r.request.url));
   Key(w, "headers");
   w.StartArray();
   for (const HttpHeader& h : r.request.headers) {
     w.StartArray();
     Str(w, h.name);
-    Str(w, h.value);
+    Str(w, stored("header:" + h.name, h.value));
     w.EndArray();
   }
   w.EndArray();
@@ -155,6 +159,10 @@ std::string SerializeSpoolRecord(const SpoolRecord& r) {
   KeyStr(w, "state",
          r.state == SpoolRecord::State::kPending ? "pending" : "failed");
   KeyStr(w, "last_error", r.last_error);
+  Key(w, "templates");
+  w.StartObject();
+  for (const auto& [k, v] : r.templates) KeyStr(w, k, v);
+  w.EndObject();
   w.EndObject();
   return absl::StrCat(Sv(kSpoolHeader), "\n", buffer.GetString(), "\n");
 }
@@ -226,6 +234,11 @@ absl::StatusOr<SpoolRecord> ParseSpoolRecord(std::string_view text) {
       if (m.value.IsString()) r.env[m.name.GetString()] = m.value.GetString();
     }
   }
+  if (doc.HasMember("templates") && doc["templates"].IsObject()) {
+    for (const auto& m : doc["templates"].GetObject()) {
+      if (m.value.IsString()) r.templates[m.name.GetString()] = m.value.GetString();
+    }
+  }
   r.stdin_data = rd.String("stdin");
   r.exec_timeout = absl::Milliseconds(rd.Int("exec_timeout_ms"));
   r.attempts = static_cast<int>(rd.Int("attempts"));
@@ -254,6 +267,32 @@ absl::StatusOr<SpoolRecord> ParseSpoolRecord(std::string_view text) {
     return absl::DataLossError(absl::StrCat("corrupt spool record: ", rd.why));
   }
   return r;
+}
+
+absl::StatusOr<HttpRequest> ResolveRequest(const SpoolRecord& record,
+                                           const VarLookup& vars) {
+  HttpRequest req = record.request;
+  auto expand = [&](const std::string& field, std::string* value) -> absl::Status {
+    auto it = record.templates.find(field);
+    if (it == record.templates.end()) return absl::OkStatus();
+    size_t off = 0;
+    std::vector<std::string> used;
+    absl::StatusOr<std::string> v = ExpandVars(it->second, vars, &off, &used);
+    if (!v.ok()) {
+      // The template names variables, not values: safe to show.
+      return absl::FailedPreconditionError(absl::StrCat(
+          field, ": ", v.status().message(),
+          " (the spool keeps where secrets come from, not their values: set "
+          "it and run aurora-gate spool retry)"));
+    }
+    *value = *std::move(v);
+    return absl::OkStatus();
+  };
+  if (absl::Status s = expand("url", &req.url); !s.ok()) return s;
+  for (HttpHeader& h : req.headers) {
+    if (absl::Status s = expand("header:" + h.name, &h.value); !s.ok()) return s;
+  }
+  return req;
 }
 
 absl::StatusOr<Spool> Spool::Open(std::string dir) {

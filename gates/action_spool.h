@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "base/http_client.h"
+#include "rules/interpolate.h"
 
 namespace aurora {
 
@@ -36,6 +37,10 @@ struct SpoolRecord {
   std::string idempotency_key;
   std::string kind;                        // "http" or "exec"
   HttpRequest request;                     // kind http
+  // Where secrets come from: "url" or "header:<Name>" -> the value as the
+  // gate file wrote it ("Bearer ${TOKEN}"). The spool stores these in place
+  // of the values; ResolveRequest expands them again at delivery.
+  std::map<std::string, std::string> templates;
   std::vector<std::string> argv;           // kind exec
   std::map<std::string, std::string> env;  // kind exec: added variables
   std::string stdin_data;                  // kind exec
@@ -53,10 +58,17 @@ struct SpoolRecord {
 // gate, on, idempotency_key, kind, request {method, url, headers [[name, value]...],
 // body, timeout_ms, connect_timeout_ms}, argv, env, stdin, exec_timeout_ms,
 // attempts, max_attempts, created/deadline/next_attempt (Unix ns), state
-// ("pending" | "failed"), last_error; then "\n".
+// ("pending" | "failed"), last_error, templates {field: as written}; then
+// "\n". A templated url or header value is stored as its template.
 std::string SerializeSpoolRecord(const SpoolRecord& record);
 // kDataLoss naming what is wrong (unknown version, bad JSON, missing field).
 absl::StatusOr<SpoolRecord> ParseSpoolRecord(std::string_view text);
+
+// The request to send for `record`: its templated fields expanded with
+// `vars` (the environment, --set values) now. kFailedPrecondition naming the
+// field and the variable (never a value) when one cannot be expanded.
+absl::StatusOr<HttpRequest> ResolveRequest(const SpoolRecord& record,
+                                           const VarLookup& vars);
 
 // The incident a watcher opened for a gate and has fired actions for: the
 // transition (fail, error, warn), when it began and the rules that tripped

@@ -69,6 +69,7 @@ ActionsOutcome FireActions(const std::vector<GateFile>& gates,
   ActionsOutcome out;
   ActionRunner actions(options.spool_dir, env, options.dry_run,
                        [&env](const DeliveryAttempt& a) { LogDelivery(*env.err, a); });
+  actions.set_vars(SettingsThenEnvironment(options.settings));
   auto report = [&](const absl::Status& st) {
     if (st.ok()) return;
     const bool lost = st.code() == absl::StatusCode::kDataLoss;

@@ -215,6 +215,7 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
                  {"detail", a.detail}});
         if (SelfMetrics* m = metrics_for_actions.load()) m->RecordDelivery(result);
       });
+  actions.set_vars(vars);
   std::string spool_error;
   if (ActionRunner::AnyActions(gates) && !options.dry_run) {
     if (absl::Status st = actions.OpenSpool(); !st.ok()) {

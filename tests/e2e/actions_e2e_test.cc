@@ -11,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <mutex>
 #include <set>
 #include <string>
@@ -369,6 +370,69 @@ TEST_F(ActionsE2ETest, DropForgetsAFailedActionWithALogLine) {
   auto after = testing::RunProcess({AURORA_GATE_BIN, "check", gate_}, Env("pass"));
   EXPECT_EQ(after.exit_code, 0) << after.err;
   EXPECT_EQ(got.requests.size(), 1u);
+}
+
+// Issue 10, item 17: the spool keeps where a secret comes from (the
+// ${VAR} as written), never its value; it is read again at delivery.
+TEST_F(ActionsE2ETest, TheSpoolKeepsSecretReferencesNotSecrets) {
+  Received got;
+  std::atomic<int> status{500};
+  auto server = Receiver(&got, [&status](int) {
+    TestHttpResponse r;
+    r.status = status.load();
+    return r;
+  });
+  {
+    std::FILE* f = std::fopen(gate_.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fputs(absl::StrCat(
+                   "gate: predeploy\n"
+                   "sources:\n  coverage: { type: coverage, path: \"${ARTIFACTS}/coverage.xml\" }\n"
+                   "groups:\n  - name: q\n    rules:\n"
+                   "      - { name: line-coverage, expr: coverage_line_percent, pass: \"> 90\" }\n"
+                   "actions:\n"
+                   "  - on: fail\n"
+                   "    webhook:\n"
+                   "      url: \"", server->url(""), "/hooks/${HOOK_PATH_TOKEN}\"\n"
+                   "      headers: { Authorization: \"Bearer ${HOOK_BEARER}\" }\n"
+                   "      max_attempts: 1\n")
+                   .c_str(),
+               f);
+    std::fclose(f);
+  }
+  std::map<std::string, std::string> env = Env("fail");
+  env["HOOK_PATH_TOKEN"] = "pathS3cr3tValue";
+  env["HOOK_BEARER"] = "b3arerS3cr3tValue";
+  auto first = testing::RunProcess({AURORA_GATE_BIN, "check", gate_}, env);
+  EXPECT_EQ(first.exit_code, 3) << first.err;
+  ASSERT_EQ(got.requests.size(), 1u);
+  EXPECT_EQ(got.requests[0].Header("authorization"), "Bearer b3arerS3cr3tValue");
+  EXPECT_EQ(got.requests[0].target, "/hooks/pathS3cr3tValue");
+  // The failed record on disk: the references, not the values.
+  std::string spooled;
+  for (const auto& e : std::filesystem::directory_iterator(dir_ + "/spool")) {
+    if (e.path().extension() == ".action") spooled += testing::ReadWholeFile(e.path());
+  }
+  ASSERT_FALSE(spooled.empty());
+  EXPECT_THAT(spooled, HasSubstr("Bearer ${HOOK_BEARER}"));
+  EXPECT_THAT(spooled, HasSubstr("/hooks/${HOOK_PATH_TOKEN}"));
+  EXPECT_THAT(spooled, ::testing::Not(HasSubstr("S3cr3tValue")));
+  // Retried without the variable: it says which one is missing.
+  status = 200;
+  std::map<std::string, std::string> unset = env;
+  unset["HOOK_BEARER"] = "\x01unset";
+  auto missing = testing::RunProcess({AURORA_GATE_BIN, "spool", "retry", "--all-failed"}, unset);
+  EXPECT_EQ(missing.exit_code, 3) << missing.err;
+  EXPECT_THAT(missing.err, HasSubstr("HOOK_BEARER"));
+  EXPECT_EQ(got.requests.size(), 1u);
+  // Retried with the secret rotated: the current value is sent.
+  env["HOOK_BEARER"] = "r0tatedS3cr3tValue";
+  auto retry = testing::RunProcess({AURORA_GATE_BIN, "spool", "retry", "--all-failed"}, env);
+  EXPECT_EQ(retry.exit_code, 0) << retry.err;
+  ASSERT_EQ(got.requests.size(), 2u);
+  EXPECT_EQ(got.requests[1].Header("authorization"), "Bearer r0tatedS3cr3tValue");
+  EXPECT_EQ(got.requests[1].target, "/hooks/pathS3cr3tValue");
+  EXPECT_THAT(first.err + missing.err + retry.err, ::testing::Not(HasSubstr("S3cr3tValue")));
 }
 
 }  // namespace

@@ -331,3 +331,41 @@ TEST(SpoolInMemoryTest, KeepsRecordsAndIncidentsWithoutAnyFile) {
 
 }  // namespace
 }  // namespace aurora
+
+namespace aurora {
+namespace {
+
+// Issue 10, item 17: a templated secret is stored as its template and
+// expanded again at delivery.
+TEST(SpoolSecretsTest, TemplatedFieldsAreStoredAsWrittenAndResolvedLater) {
+  SpoolRecord r;
+  r.id = "ab";
+  r.kind = "http";
+  r.action = "a";
+  r.request.url = "https://hooks.example/services/T0/B0/s3cr3t";
+  r.request.headers = {{"Content-Type", "application/json"},
+                       {"Authorization", "Bearer t0k3n"}};
+  r.templates = {{"url", "https://hooks.example/services/${SLACK_PATH}"},
+                 {"header:Authorization", "Bearer ${TOKEN}"}};
+  const std::string text = SerializeSpoolRecord(r);
+  EXPECT_THAT(text, ::testing::Not(::testing::HasSubstr("s3cr3t")));
+  EXPECT_THAT(text, ::testing::Not(::testing::HasSubstr("t0k3n")));
+  ASSERT_OK_AND_ASSIGN(SpoolRecord back, ParseSpoolRecord(text));
+  EXPECT_EQ(back.templates, r.templates);
+  VarLookup vars = [](const std::string& name) -> std::optional<std::string> {
+    if (name == "SLACK_PATH") return "T0/B0/n3w";
+    if (name == "TOKEN") return "n3w";
+    return std::nullopt;
+  };
+  ASSERT_OK_AND_ASSIGN(HttpRequest req, ResolveRequest(back, vars));
+  EXPECT_EQ(req.url, "https://hooks.example/services/T0/B0/n3w");
+  EXPECT_EQ(req.headers[1].value, "Bearer n3w");
+  EXPECT_EQ(req.headers[0].value, "application/json");
+  absl::StatusOr<HttpRequest> missing = ResolveRequest(
+      back, [](const std::string&) { return std::optional<std::string>(); });
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(missing.status().message()), ::testing::HasSubstr("SLACK_PATH"));
+}
+
+}  // namespace
+}  // namespace aurora
