@@ -69,6 +69,8 @@ absl::StatusOr<SpoolRecord> BuildActionRecord(
   };
   SpoolRecord r;
   r.action = display;
+  r.gate = gate.name;
+  r.on = event.on;
   r.idempotency_key = IdempotencyKey(event);
   r.id = ActionRecordId(r.idempotency_key, gate.name, index, spec.kind);
   r.created = now;
@@ -154,6 +156,18 @@ absl::StatusOr<SpoolRecord> BuildActionRecord(
   r.action = ActionDisplayName(spec, index, gate.name);
   r.request.method = "POST";
   r.request.url = url;
+  if (auto t = spec.templates.find("url"); t != spec.templates.end()) {
+    // The template, and whatever was added to the URL it expanded to.
+    std::string written = SettingOr(spec, "url");
+    std::string tmpl = t->second;
+    while (absl::EndsWith(written, "/") && absl::EndsWith(tmpl, "/")) {
+      written.pop_back();
+      tmpl.pop_back();
+    }
+    if (absl::StartsWith(url, written)) {
+      r.templates["url"] = tmpl + url.substr(written.size());
+    }
+  }
   r.request.timeout = timeout.value_or(policy.timeout);
   r.request.connect_timeout = std::min(r.request.timeout, absl::Seconds(5));
   r.request.headers = {{"Content-Type", "application/json"},
@@ -161,6 +175,9 @@ absl::StatusOr<SpoolRecord> BuildActionRecord(
   for (const auto& [k, v] : spec.settings) {
     if (absl::StartsWith(k, "headers.")) {
       r.request.headers.push_back({k.substr(8), v});
+      if (auto t = spec.templates.find(k); t != spec.templates.end()) {
+        r.templates["header:" + k.substr(8)] = t->second;
+      }
     }
   }
   std::string key;
@@ -265,7 +282,8 @@ ActionSender::ActionSender(Spool& spool, HttpClient& http, Clock& clock,
       clock_(clock),
       policy_(policy),
       exec_(exec ? std::move(exec) : ExecRunner(RunExec)),
-      jitter_(std::move(jitter)) {
+      jitter_(std::move(jitter)),
+      vars_(EnvironmentLookup()) {
   if (!jitter_) {
     auto rng = std::make_shared<std::mt19937_64>(std::random_device{}());
     jitter_ = [rng] {
@@ -276,11 +294,26 @@ ActionSender::ActionSender(Spool& spool, HttpClient& http, Clock& clock,
 
 absl::Status ActionSender::Fire(const std::vector<SpoolRecord>& records) {
   std::vector<SpoolRecord> fresh;
+  std::vector<std::string> not_spooled;
   for (const SpoolRecord& r : records) {
-    ASSIGN_OR_RETURN(bool added, spool_.Add(r));
-    if (added) fresh.push_back(r);
+    absl::StatusOr<bool> added = spool_.Add(r);
+    if (!added.ok()) {
+      // Never let the spool stop a rollback: attempt it anyway, and say
+      // loudly that it is not durable.
+      not_spooled.push_back(absl::StrCat("action ", r.action,
+                                         " could not be spooled (",
+                                         added.status().message(),
+                                         "); attempted without spooling"));
+      fresh.push_back(r);
+    } else if (*added) {
+      fresh.push_back(r);
+    }
   }
-  return Deliver(std::move(fresh));
+  absl::Status s = Deliver(std::move(fresh));
+  if (not_spooled.empty()) return s;
+  std::string msg = absl::StrJoin(not_spooled, "\n");
+  if (!s.ok()) absl::StrAppend(&msg, "\n", s.message());
+  return absl::DataLossError(msg);
 }
 
 absl::Status ActionSender::DeliverPending() {
@@ -349,7 +382,10 @@ bool ActionSender::Settle(SpoolRecord& r, bool success, bool final,
   r.last_error = why;
   absl::Status put = spool_.Put(r);
   std::string msg = absl::StrCat("action ", r.action, ": ", why);
-  if (put.ok()) {
+  if (put.ok() && !spool_.durable()) {
+    absl::StrAppend(&msg, "; the spool is unusable, so it is kept in memory "
+                          "only and lost when this run ends");
+  } else if (put.ok()) {
     absl::StrAppend(&msg,
                     "; kept in the spool as failed: ", spool_.PathOf(r.id));
   } else {
@@ -381,13 +417,36 @@ absl::Status ActionSender::Deliver(std::vector<SpoolRecord> records) {
       }
     }
     if (due_http.empty() && due_exec.empty()) {
-      clock_.SleepUntil(earliest);
+      if (stop_ && stop_()) {
+        failures.push_back(absl::StrCat(
+            "stopped with ", active.size(),
+            active.size() == 1 ? " action" : " actions",
+            " not yet delivered; kept pending in the spool ", spool_.dir(),
+            " for the next run"));
+        break;
+      }
+      // In slices when it may be stopped, so a stop is noticed quickly.
+      clock_.SleepUntil(stop_ ? std::min(earliest, now + absl::Milliseconds(100))
+                              : earliest);
       continue;
     }
     std::vector<bool> done(active.size(), false);
     if (!due_http.empty()) {
+      // Secrets are read again now: the spool keeps where they come from.
       std::vector<HttpRequest> requests;
-      for (size_t i : due_http) requests.push_back(active[i].request);
+      std::vector<size_t> sent;
+      for (size_t i : due_http) {
+        absl::StatusOr<HttpRequest> req = ResolveRequest(active[i], vars_);
+        if (!req.ok()) {
+          done[i] = Settle(active[i], false, true,
+                           std::string(req.status().message()), std::nullopt,
+                           failures);
+          continue;
+        }
+        requests.push_back(*std::move(req));
+        sent.push_back(i);
+      }
+      due_http = std::move(sent);
       std::vector<absl::StatusOr<HttpResponse>> results =
           http_.SendAll(requests);
       for (size_t j = 0; j < due_http.size(); ++j) {

@@ -113,9 +113,18 @@ class ActionSender {
   void set_observer(std::function<void(const DeliveryAttempt&)> observer) {
     observer_ = std::move(observer);
   }
+  // Polled while waiting for a retry: once it returns true, Deliver
+  // returns (attempts already due are made first, each within its timeout),
+  // leaving what is not finished pending in the spool for a later run.
+  void set_stop(std::function<bool()> stop) { stop_ = std::move(stop); }
+  // Expands the records' templated fields at each attempt (ResolveRequest);
+  // default: the environment.
+  void set_vars(VarLookup vars) { vars_ = std::move(vars); }
 
   // Spools each record (one whose id is already spooled is not spooled or
-  // sent again), then delivers all of them. See Deliver.
+  // sent again), then delivers all of them. See Deliver. A record that
+  // cannot be spooled (disk full, directory gone) is delivered all the same;
+  // the result is then kDataLoss naming the spool error (and any failure).
   absl::Status Fire(const std::vector<SpoolRecord>& records);
 
   // Delivers everything a previous run left pending.
@@ -142,6 +151,8 @@ class ActionSender {
   ExecRunner exec_;
   std::function<double()> jitter_;
   std::function<void(const DeliveryAttempt&)> observer_;
+  std::function<bool()> stop_;
+  VarLookup vars_;
 };
 
 }  // namespace aurora

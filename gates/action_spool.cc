@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -10,12 +11,15 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
+#include <sstream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "base/digest.h"
+#include "base/status_macros.h"
 #include "base/strings.h"
 #include "rapidjson/document.h"
 #include "rapidjson/stringbuffer.h"
@@ -28,6 +32,8 @@ constexpr std::string_view kSuffix = ".action";
 constexpr std::string_view kTempSuffix = ".tmp";
 constexpr std::string_view kIncidentSuffix = ".incident";
 constexpr std::string_view kIncidentHeader = "aurora-gate incident v1";
+constexpr std::string_view kLockName = "lock";
+constexpr std::string_view kMemoryDir = "(in memory)";
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
@@ -110,18 +116,24 @@ std::string SerializeSpoolRecord(const SpoolRecord& r) {
   w.StartObject();
   KeyStr(w, "id", r.id);
   KeyStr(w, "action", r.action);
+  KeyStr(w, "gate", r.gate);
+  KeyStr(w, "on", r.on);
   KeyStr(w, "idempotency_key", r.idempotency_key);
   KeyStr(w, "kind", r.kind);
   Key(w, "request");
   w.StartObject();
   KeyStr(w, "method", r.request.method);
-  KeyStr(w, "url", r.request.url);
+  auto stored = [&r](const std::string& field, const std::string& value) {
+    auto it = r.templates.find(field);
+    return it == r.templates.end() ? value : it->second;
+  };
+  KeyStr(w, "url", stored("url", r.request.url));
   Key(w, "headers");
   w.StartArray();
   for (const HttpHeader& h : r.request.headers) {
     w.StartArray();
     Str(w, h.name);
-    Str(w, h.value);
+    Str(w, stored("header:" + h.name, h.value));
     w.EndArray();
   }
   w.EndArray();
@@ -147,6 +159,10 @@ std::string SerializeSpoolRecord(const SpoolRecord& r) {
   KeyStr(w, "state",
          r.state == SpoolRecord::State::kPending ? "pending" : "failed");
   KeyStr(w, "last_error", r.last_error);
+  Key(w, "templates");
+  w.StartObject();
+  for (const auto& [k, v] : r.templates) KeyStr(w, k, v);
+  w.EndObject();
   w.EndObject();
   return absl::StrCat(Sv(kSpoolHeader), "\n", buffer.GetString(), "\n");
 }
@@ -178,6 +194,9 @@ absl::StatusOr<SpoolRecord> ParseSpoolRecord(std::string_view text) {
   Reader rd{doc, ""};
   r.id = rd.String("id");
   r.action = rd.String("action");
+  // Optional: records spooled before these fields existed lack them.
+  if (doc.HasMember("gate") && doc["gate"].IsString()) r.gate = doc["gate"].GetString();
+  if (doc.HasMember("on") && doc["on"].IsString()) r.on = doc["on"].GetString();
   r.idempotency_key = rd.String("idempotency_key");
   r.kind = rd.String("kind");
   if (const rapidjson::Value* req = rd.Get("request");
@@ -215,6 +234,11 @@ absl::StatusOr<SpoolRecord> ParseSpoolRecord(std::string_view text) {
       if (m.value.IsString()) r.env[m.name.GetString()] = m.value.GetString();
     }
   }
+  if (doc.HasMember("templates") && doc["templates"].IsObject()) {
+    for (const auto& m : doc["templates"].GetObject()) {
+      if (m.value.IsString()) r.templates[m.name.GetString()] = m.value.GetString();
+    }
+  }
   r.stdin_data = rd.String("stdin");
   r.exec_timeout = absl::Milliseconds(rd.Int("exec_timeout_ms"));
   r.attempts = static_cast<int>(rd.Int("attempts"));
@@ -243,6 +267,32 @@ absl::StatusOr<SpoolRecord> ParseSpoolRecord(std::string_view text) {
     return absl::DataLossError(absl::StrCat("corrupt spool record: ", rd.why));
   }
   return r;
+}
+
+absl::StatusOr<HttpRequest> ResolveRequest(const SpoolRecord& record,
+                                           const VarLookup& vars) {
+  HttpRequest req = record.request;
+  auto expand = [&](const std::string& field, std::string* value) -> absl::Status {
+    auto it = record.templates.find(field);
+    if (it == record.templates.end()) return absl::OkStatus();
+    size_t off = 0;
+    std::vector<std::string> used;
+    absl::StatusOr<std::string> v = ExpandVars(it->second, vars, &off, &used);
+    if (!v.ok()) {
+      // The template names variables, not values: safe to show.
+      return absl::FailedPreconditionError(absl::StrCat(
+          field, ": ", v.status().message(),
+          " (the spool keeps where secrets come from, not their values: set "
+          "it and run aurora-gate spool retry)"));
+    }
+    *value = *std::move(v);
+    return absl::OkStatus();
+  };
+  if (absl::Status s = expand("url", &req.url); !s.ok()) return s;
+  for (HttpHeader& h : req.headers) {
+    if (absl::Status s = expand("header:" + h.name, &h.value); !s.ok()) return s;
+  }
+  return req;
 }
 
 absl::StatusOr<Spool> Spool::Open(std::string dir) {
@@ -288,8 +338,167 @@ absl::StatusOr<Spool> Spool::Open(std::string dir) {
   if (removed) {
     if (absl::Status s = SyncDir(dir); !s.ok()) return s;
   }
+  // The lock: created (so a read-only directory is found unusable here,
+  // before any action depends on it) and held for the life of the Spool.
+  const std::string lock_path = absl::StrCat(dir, "/", Sv(kLockName));
+  int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return absl::UnavailableError(Errno("cannot create the spool lock", lock_path));
+  }
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int e = errno;
+    char buf[32] = {};
+    ssize_t n = ::pread(fd, buf, sizeof(buf) - 1, 0);
+    ::close(fd);
+    if (e == EWOULDBLOCK) {
+      std::string pid(buf, n > 0 ? static_cast<size_t>(n) : 0);
+      while (!pid.empty() && (pid.back() == '\n' || pid.back() == ' ')) pid.pop_back();
+      return absl::AbortedError(absl::StrCat(
+          "spool directory ", dir, " is in use by another aurora-gate",
+          pid.empty() ? "" : absl::StrCat(" (pid ", pid, ")"),
+          "; give each watcher its own --spool-dir"));
+    }
+    errno = e;
+    return absl::UnavailableError(Errno("cannot lock the spool", lock_path));
+  }
+  const std::string pid = absl::StrCat(::getpid(), "\n");
+  if (::ftruncate(fd, 0) != 0 ||
+      ::pwrite(fd, pid.data(), pid.size(), 0) != static_cast<ssize_t>(pid.size())) {
+    std::string msg = Errno("cannot write the spool lock", lock_path);
+    ::close(fd);
+    return absl::UnavailableError(msg);
+  }
+  Spool spool(std::move(dir));
+  spool.lock_fd_ = fd;
+  return spool;
+}
+
+absl::StatusOr<Spool> Spool::OpenReadOnly(std::string dir) {
+  struct stat st;
+  if (::stat(dir.c_str(), &st) != 0) {
+    if (errno == ENOENT) {
+      return absl::NotFoundError(absl::StrCat("spool directory ", dir, " does not exist"));
+    }
+    return absl::UnavailableError(Errno("cannot stat spool directory", dir));
+  }
+  if (!S_ISDIR(st.st_mode)) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("spool directory ", dir, " is not a directory"));
+  }
   return Spool(std::move(dir));
 }
+
+struct Spool::Memory {
+  std::mutex mu;
+  std::map<std::string, std::string> files;  // path -> content
+};
+
+Spool Spool::InMemory() {
+  Spool spool{std::string(kMemoryDir)};
+  spool.memory_ = std::make_shared<Memory>();
+  return spool;
+}
+
+Spool::Spool(Spool&& other) noexcept
+    : dir_(std::move(other.dir_)),
+      lock_fd_(std::exchange(other.lock_fd_, -1)),
+      memory_(std::move(other.memory_)) {}
+
+Spool& Spool::operator=(Spool&& other) noexcept {
+  if (this != &other) {
+    if (lock_fd_ >= 0) ::close(lock_fd_);
+    dir_ = std::move(other.dir_);
+    lock_fd_ = std::exchange(other.lock_fd_, -1);
+    memory_ = std::move(other.memory_);
+  }
+  return *this;
+}
+
+Spool::~Spool() {
+  if (lock_fd_ >= 0) ::close(lock_fd_);  // releases the flock
+}
+
+bool IsSpoolLocked(const absl::Status& status) {
+  return status.code() == absl::StatusCode::kAborted;
+}
+
+absl::StatusOr<std::optional<std::string>> Spool::ReadText(
+    const std::string& path) const {
+  if (memory_) {
+    std::lock_guard<std::mutex> lock(memory_->mu);
+    auto it = memory_->files.find(path);
+    if (it == memory_->files.end()) return std::optional<std::string>();
+    return std::optional<std::string>(it->second);
+  }
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return std::optional<std::string>();
+    return absl::UnavailableError(Errno("cannot read", path));
+  }
+  std::string text;
+  char buf[65536];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof(buf))) > 0) {
+    text.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return std::optional<std::string>(std::move(text));
+}
+
+absl::StatusOr<std::vector<std::string>> Spool::Names(
+    std::string_view suffix) const {
+  std::vector<std::string> names;
+  if (memory_) {
+    std::lock_guard<std::mutex> lock(memory_->mu);
+    for (const auto& [path, text] : memory_->files) {
+      std::string name = path.substr(dir_.size() + 1);
+      if (absl::EndsWith(name, Sv(suffix))) names.push_back(name);
+    }
+    return names;
+  }
+  DIR* d = ::opendir(dir_.c_str());
+  if (d == nullptr) {
+    return absl::UnavailableError(Errno("cannot read spool directory", dir_));
+  }
+  while (dirent* e = ::readdir(d)) {
+    std::string_view name = e->d_name;
+    if (absl::EndsWith(Sv(name), Sv(suffix))) names.emplace_back(name);
+  }
+  ::closedir(d);
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+absl::Status Spool::Unlink(const std::string& path) {
+  if (memory_) {
+    std::lock_guard<std::mutex> lock(memory_->mu);
+    memory_->files.erase(path);
+    return absl::OkStatus();
+  }
+  if (::unlink(path.c_str()) != 0) {
+    if (errno == ENOENT) return absl::OkStatus();
+    return absl::UnavailableError(Errno("cannot remove", path));
+  }
+  return SyncDir(dir_);
+}
+
+absl::StatusOr<SpoolRecord> Spool::Get(std::string_view id) const {
+  if (!ValidId(id)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("\"", Sv(id), "\" is not a spool record id (hex digits)"));
+  }
+  ASSIGN_OR_RETURN(std::optional<std::string> text, ReadText(PathOf(id)));
+  if (!text.has_value()) {
+    return absl::NotFoundError(
+        absl::StrCat("no action ", Sv(id), " in the spool ", dir_));
+  }
+  absl::StatusOr<SpoolRecord> r = ParseSpoolRecord(*text);
+  if (!r.ok()) {
+    return absl::DataLossError(absl::StrCat(PathOf(id), ": ", r.status().message()));
+  }
+  return r;
+}
+
 
 std::string Spool::PathOf(std::string_view id) const {
   return absl::StrCat(dir_, "/", Sv(id), Sv(kSuffix));
@@ -300,8 +509,9 @@ absl::StatusOr<bool> Spool::Add(const SpoolRecord& record) {
     return absl::InvalidArgumentError(
         absl::StrCat("spool record id \"", record.id, "\" is not hex"));
   }
-  struct stat st;
-  if (::stat(PathOf(record.id).c_str(), &st) == 0) return false;
+  ASSIGN_OR_RETURN(std::optional<std::string> existing,
+                   ReadText(PathOf(record.id)));
+  if (existing.has_value()) return false;
   if (absl::Status s = Put(record); !s.ok()) return s;
   return true;
 }
@@ -316,6 +526,11 @@ absl::Status Spool::Put(const SpoolRecord& record) {
 
 absl::Status Spool::WriteAtomically(const std::string& path,
                                     const std::string& data) const {
+  if (memory_) {
+    std::lock_guard<std::mutex> lock(memory_->mu);
+    memory_->files[path] = data;
+    return absl::OkStatus();
+  }
   const std::string tmp = absl::StrCat(path, ".", ::getpid(), Sv(kTempSuffix));
   int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return absl::UnavailableError(Errno("cannot create", tmp));
@@ -361,13 +576,9 @@ absl::Status Spool::PutIncident(std::string_view gate_key,
 absl::StatusOr<std::optional<OpenIncident>> Spool::LoadIncident(
     std::string_view gate_key) const {
   const std::string path = IncidentPath(gate_key);
-  struct stat st;
-  if (::stat(path.c_str(), &st) != 0) {
-    if (errno == ENOENT) return std::optional<OpenIncident>();
-    return absl::UnavailableError(Errno("cannot read", path));
-  }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return absl::UnavailableError(Errno("cannot read", path));
+  ASSIGN_OR_RETURN(std::optional<std::string> text, ReadText(path));
+  if (!text.has_value()) return std::optional<OpenIncident>();
+  std::istringstream in(*text);
   std::string header, on, start;
   OpenIncident incident;
   int64_t nanos = 0;
@@ -387,23 +598,10 @@ absl::StatusOr<std::optional<OpenIncident>> Spool::LoadIncident(
 }
 
 absl::Status Spool::RemoveIncident(std::string_view gate_key) {
-  const std::string path = IncidentPath(gate_key);
-  if (::unlink(path.c_str()) != 0) {
-    if (errno == ENOENT) return absl::OkStatus();
-    return absl::UnavailableError(Errno("cannot remove", path));
-  }
-  return SyncDir(dir_);
+  return Unlink(IncidentPath(gate_key));
 }
 
-absl::Status Spool::Remove(std::string_view id) {
-  const std::string path = PathOf(id);
-  if (::unlink(path.c_str()) != 0) {
-    if (errno == ENOENT) return absl::OkStatus();
-    return absl::UnavailableError(Errno("cannot remove", path));
-  }
-  return SyncDir(dir_);
-}
-
+absl::Status Spool::Remove(std::string_view id) { return Unlink(PathOf(id)); }
 absl::StatusOr<std::vector<SpoolRecord>> Spool::LoadPending(
     std::vector<std::string>* problems) const {
   return Load(SpoolRecord::State::kPending, problems);
@@ -416,17 +614,7 @@ absl::StatusOr<std::vector<SpoolRecord>> Spool::LoadFailed(
 
 absl::StatusOr<std::vector<SpoolRecord>> Spool::Load(
     SpoolRecord::State state, std::vector<std::string>* problems) const {
-  DIR* d = ::opendir(dir_.c_str());
-  if (d == nullptr) {
-    return absl::UnavailableError(Errno("cannot read spool directory", dir_));
-  }
-  std::vector<std::string> names;
-  while (dirent* e = ::readdir(d)) {
-    std::string_view name = e->d_name;
-    if (absl::EndsWith(Sv(name), Sv(kSuffix))) names.emplace_back(name);
-  }
-  ::closedir(d);
-  std::sort(names.begin(), names.end());
+  ASSIGN_OR_RETURN(std::vector<std::string> names, Names(kSuffix));
   std::vector<SpoolRecord> out;
   for (const std::string& name : names) {
     const std::string path = absl::StrCat(dir_, "/", name);
@@ -435,18 +623,13 @@ absl::StatusOr<std::vector<SpoolRecord>> Spool::Load(
         problems->push_back(absl::StrCat(path, ": ", Sv(why)));
       }
     };
-    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
-      if (errno != ENOENT) problem(std::strerror(errno));
+    absl::StatusOr<std::optional<std::string>> read = ReadText(path);
+    if (!read.ok()) {
+      problem(Sv(read.status().message()));
       continue;
     }
-    std::string text;
-    char buf[65536];
-    ssize_t n;
-    while ((n = ::read(fd, buf, sizeof(buf))) > 0) {
-      text.append(buf, static_cast<size_t>(n));
-    }
-    ::close(fd);
+    if (!read->has_value()) continue;
+    const std::string& text = **read;
     absl::StatusOr<SpoolRecord> r = ParseSpoolRecord(text);
     if (!r.ok()) {
       problem(Sv(r.status().message()));

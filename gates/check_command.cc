@@ -62,31 +62,52 @@ std::optional<absl::Time> ParseEvalTime(const std::string& text) {
 
 namespace {
 
+// What firing the actions left for the exit code.
+struct ActionsOutcome {
+  bool delivered = true;       // every action delivered (or none to fire)
+  bool durable = true;         // the spool could be used throughout
+  size_t failed_in_spool = 0;  // failed actions the spool holds now
+};
+
 // Actions on the verdict of each gate (check has no earlier state: every
-// run is its own incident). False when any could not be delivered.
-bool FireActions(const std::vector<GateFile>& gates, const RunResult& run,
-                 const CheckOptions& options, const CommandEnv& env) {
-  bool delivered = true;
+// run is its own incident), then the failed actions the spool holds.
+ActionsOutcome FireActions(const std::vector<GateFile>& gates,
+                           const RunResult& run, const CheckOptions& options,
+                           const CommandEnv& env) {
+  ActionsOutcome out;
   ActionRunner actions(options.spool_dir, env, options.dry_run,
                        [&env](const DeliveryAttempt& a) { LogDelivery(*env.err, a); });
-  if (absl::Status st = actions.Start(gates); !st.ok()) {
-    *env.err << "aurora-gate: " << st.message() << "\n";
-    delivered = false;
-  }
+  actions.set_vars(SettingsThenEnvironment(options.settings));
+  auto report = [&](const absl::Status& st) {
+    if (st.ok()) return;
+    const bool lost = st.code() == absl::StatusCode::kDataLoss;
+    *env.err << "aurora-gate: " << (lost ? "error: " : "") << st.message() << "\n";
+    if (lost) out.durable = false;
+    out.delivered = false;
+  };
+  report(actions.Start(gates));
   for (size_t i = 0; i < gates.size(); ++i) {
     std::string on = TransitionFor(run.gates[i].verdict);
     if (on.empty()) continue;
-    absl::Status st = actions.Fire(gates[i], on, run.gates[i], run,
-                                   run.eval_time, run.eval_time);
-    if (!st.ok()) {
-      *env.err << "aurora-gate: " << st.message() << "\n";
-      delivered = false;
-    }
+    report(actions.Fire(gates[i], on, run.gates[i], run, run.eval_time,
+                        run.eval_time));
   }
+  if (!actions.durable()) out.durable = false;
   if (options.dry_run) {
     *env.err << "aurora-gate: dry run: no actions were fired\n";
   }
-  return delivered;
+  absl::StatusOr<std::vector<SpoolRecord>> failed = actions.FailedActions();
+  if (!failed.ok()) {
+    *env.err << "aurora-gate: error: cannot list failed actions: "
+             << failed.status().message() << "\n";
+    out.durable = false;
+  } else {
+    for (const SpoolRecord& r : *failed) {
+      *env.err << "aurora-gate: error: " << DescribeFailedAction(r) << "\n";
+    }
+    out.failed_in_spool = failed->size();
+  }
+  return out;
 }
 
 }  // namespace
@@ -139,10 +160,11 @@ int RunCheck(const CheckOptions& options, const CommandEnv& env) {
   TraceEvent("reports-written");
   // Actions on the verdict of each gate (check has no earlier state: every
   // run is its own incident).
-  bool delivered = true;
+  ActionsOutcome actions;
   if (options.fire_actions) {
-    delivered = FireActions(gates, run, options, env);
+    actions = FireActions(gates, run, options, env);
   }
+  const bool delivered = actions.delivered;
   int code = ExitCode(run);
   // A query the server rejected is a gate-file error (exit 2), reported like
   // lint's, after the reports that show it.
@@ -156,6 +178,20 @@ int RunCheck(const CheckOptions& options, const CommandEnv& env) {
   }
   if (rejected) code = kExitUsage;
   if ((!io_ok || !delivered) && code == kExitPass) code = kExitUndecided;
+  // A rollback that may be lost needs a human, whatever the verdict: the
+  // spool could not be used, or it holds actions that gave up.
+  const bool needs_human =
+      !actions.durable ||
+      (actions.failed_in_spool > 0 && !options.ignore_failed_actions);
+  if (needs_human && (code == kExitPass || code == kExitFail)) {
+    if (actions.failed_in_spool > 0 && !options.ignore_failed_actions) {
+      *env.err << "aurora-gate: " << actions.failed_in_spool
+               << (actions.failed_in_spool == 1 ? " failed action" : " failed actions")
+               << " in the spool: exit 3 (--ignore-failed-actions to exit on the "
+                  "verdict alone)\n";
+    }
+    code = kExitUndecided;
+  }
   return code;
 }
 

@@ -46,6 +46,9 @@ struct CheckOptions {
   // charted in the HTML report (zero: only what `for` needs).
   absl::Duration window = absl::ZeroDuration();
   bool fire_actions = true;  // `report` only reports
+  // Failed actions found in the spool are reported either way; without
+  // this they make the run exit 3.
+  bool ignore_failed_actions = false;
   std::string command = "check";  // for messages: "check" or "report"
 };
 

@@ -18,6 +18,7 @@
 #include "base/trace.h"
 #include "boost/program_options.hpp"
 #include "gates/check_command.h"
+#include "gates/spool_command.h"
 #include "gates/watch_command.h"
 #include "rules/duration.h"
 #include "gates/version.h"
@@ -42,6 +43,7 @@ Commands:
                     go-live report (--html, --markdown, --json, --junit);
                     exit codes as check; fires no actions
   baseline update   (planned) refresh baselines from current artifacts
+  spool list|retry|drop   inspect, deliver again or forget spooled actions
 
 Options:
   -h [ --help ]     this help; `aurora-gate COMMAND --help` for a command
@@ -144,7 +146,9 @@ void AddLiveOptions(po::options_description& d) {
        "for a shared Prometheus")
       ("spool-dir", po::value<std::string>(), "DIR: where actions are spooled "
        "before delivery (default: $AURORA_GATE_SPOOL_DIR, else "
-       ".aurora-gate/spool); a later run delivers what is left there");
+       ".aurora-gate/spool); a later run delivers what is left there")
+      ("ignore-failed-actions", "report failed actions found in the spool "
+       "but do not exit 3 because of them");
 }
 
 struct LiveOptions {
@@ -269,6 +273,7 @@ int CheckMain(const std::vector<std::string>& args, bool report) {
   o.prometheus_url = live.prometheus_url;
   o.max_concurrency = live.max_concurrency;
   o.spool_dir = live.spool_dir;
+  o.ignore_failed_actions = vm.count("ignore-failed-actions") > 0;
   RealFileReader files;
   RealClock clock;
   return RunCheck(o, CommandEnv{&files, &clock, &std::cout, &std::cerr,
@@ -304,6 +309,9 @@ int WatchMain(const std::vector<std::string>& args) {
       ("html", po::value<std::string>(), "FILE: HTML go-live report at the "
        "end, charting live rules over the span watched")
       ("dry-run", "evaluate and report, fire no actions")
+      ("allow-no-spool", "watch even when the spool directory cannot be "
+       "used (actions are then delivered from memory only; a crash loses "
+       "them); without it such a watch refuses to start")
       ("log-format", po::value<std::string>()->default_value("text"),
        "text|json: one line per transition, for people or log shippers")
       ("gate", po::value<std::vector<std::string>>(), "gate file (positional)");
@@ -358,6 +366,8 @@ int WatchMain(const std::vector<std::string>& args) {
   o.prometheus_url = live.prometheus_url;
   o.max_concurrency = live.max_concurrency;
   o.spool_dir = live.spool_dir;
+  o.allow_no_spool = vm.count("allow-no-spool") > 0;
+  o.ignore_failed_actions = vm.count("ignore-failed-actions") > 0;
   static WatchSignals signals;
   g_signals = &signals;
   struct sigaction sa;
@@ -411,6 +421,49 @@ int LintMain(const std::vector<std::string>& args) {
                             NewCurlHttpClient});
 }
 
+int SpoolMain(const std::vector<std::string>& args) {
+  po::options_description d("Spool options");
+  d.add_options()
+      ("help,h", "show this help")
+      ("spool-dir", po::value<std::string>(), "DIR: the spool (default: "
+       "$AURORA_GATE_SPOOL_DIR, else .aurora-gate/spool)")
+      ("json", "list: a JSON array instead of a table")
+      ("all-failed", "retry, drop: every failed action")
+      ("args", po::value<std::vector<std::string>>(), "list|retry|drop, then "
+       "action ids (positional)");
+  po::positional_options_description pos;
+  pos.add("args", -1);
+  po::variables_map vm;
+  po::store(po::command_line_parser(args).options(d).positional(pos).run(), vm);
+  po::notify(vm);
+  std::vector<std::string> rest;
+  if (vm.count("args")) rest = vm["args"].as<std::vector<std::string>>();
+  if (vm.count("help") || rest.empty()) {
+    (rest.empty() && !vm.count("help") ? std::cerr : std::cout)
+        << "Usage: aurora-gate spool list [--json]\n"
+           "       aurora-gate spool retry ID...|--all-failed\n"
+           "       aurora-gate spool drop ID...|--all-failed\n\n"
+           "list: every spooled action (id, state, gate, trigger, created, "
+           "attempts, last error;\nno secrets). retry: delivers failed actions "
+           "again with the same idempotency key\n(exit 0 when delivered, 3 "
+           "otherwise). drop: forgets them. retry and drop refuse\nwhile a "
+           "watcher owns the spool.\n\n"
+        << d;
+    return vm.count("help") ? kExitPass : kExitUsage;
+  }
+  SpoolOptions o;
+  o.action = rest.front();
+  o.ids.assign(rest.begin() + 1, rest.end());
+  o.all_failed = vm.count("all-failed") > 0;
+  o.json = vm.count("json") > 0;
+  o.spool_dir = vm.count("spool-dir") ? vm["spool-dir"].as<std::string>()
+                                      : DefaultSpoolDir();
+  RealFileReader files;
+  RealClock clock;
+  return RunSpool(o, CommandEnv{&files, &clock, &std::cout, &std::cerr,
+                                NewCurlHttpClient});
+}
+
 int Main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) {
@@ -433,6 +486,7 @@ int Main(int argc, char** argv) {
     if (cmd == "report") return CheckMain(rest, /*report=*/true);
     if (cmd == "lint") return LintMain(rest);
     if (cmd == "watch") return WatchMain(rest);
+    if (cmd == "spool") return SpoolMain(rest);
     if (cmd == "baseline") {
       std::cerr << "aurora-gate: \"" << cmd
                 << "\" is planned but not available in this version\n";

@@ -9,7 +9,13 @@
 #include <tuple>
 #include <vector>
 
+#include <atomic>
+#include <cstring>
+
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "CivetServer.h"
+#include "civetweb.h"
 #include "prometheus/counter.h"
 #include "prometheus/exposer.h"
 #include "prometheus/gauge.h"
@@ -95,6 +101,40 @@ class RuleMetrics final : public prometheus::Collectable {
   std::vector<Row> rows_;
 };
 
+// The evaluation loop's heartbeat, read by /healthz on a server thread.
+struct Health {
+  std::atomic<int64_t> last_ns{0};
+  std::atomic<int64_t> threshold_ns{absl::ToInt64Nanoseconds(absl::Minutes(1))};
+};
+Health g_health;
+
+// civetweb's begin_request: answers /healthz itself (prometheus-cpp's
+// endpoints always answer 200); everything else goes on to the exposer.
+int AnswerHealthz(mg_connection* conn) {
+  const mg_request_info* ri = mg_get_request_info(conn);
+  if (ri == nullptr || ri->local_uri == nullptr ||
+      std::strcmp(ri->local_uri, "/healthz") != 0) {
+    return 0;
+  }
+  const absl::Duration since =
+      absl::Now() - absl::FromUnixNanos(g_health.last_ns.load());
+  const absl::Duration threshold = absl::Nanoseconds(g_health.threshold_ns.load());
+  const bool stalled = since > threshold;
+  std::string body =
+      stalled ? absl::StrCat("aurora_gate_up 0\n# evaluation loop stalled: no "
+                             "cycle completed for ",
+                             absl::FormatDuration(absl::Trunc(since, absl::Milliseconds(1))),
+                             " (threshold ", absl::FormatDuration(threshold), ")\n")
+              : std::string("aurora_gate_up 1\n");
+  std::string head = absl::StrCat(
+      "HTTP/1.1 ", stalled ? "503 Service Unavailable" : "200 OK",
+      "\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: ",
+      body.size(), "\r\nConnection: close\r\n\r\n");
+  mg_write(conn, head.data(), head.size());
+  mg_write(conn, body.data(), body.size());
+  return 1;
+}
+
 }  // namespace
 
 struct SelfMetrics::Impl {
@@ -115,6 +155,8 @@ struct SelfMetrics::Impl {
   prometheus::Counter* reloads_failed = nullptr;
   prometheus::Family<prometheus::Counter>* deliveries = nullptr;
   prometheus::Gauge* up = nullptr;
+  prometheus::Gauge* spool_durable = nullptr;
+  prometheus::Gauge* failed_actions = nullptr;
 };
 
 SelfMetrics::SelfMetrics(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -178,13 +220,30 @@ absl::StatusOr<std::unique_ptr<SelfMetrics>> SelfMetrics::Start(
                             .Name("aurora_gate_action_deliveries_total")
                             .Help("Action delivery attempts by outcome")
                             .Register(r);
+    impl->spool_durable = &prometheus::BuildGauge()
+                               .Name("aurora_gate_spool_durable")
+                               .Help("1 when actions are spooled to disk before delivery; 0 when the spool is unusable and they are delivered from memory only")
+                               .Register(r)
+                               .Add({});
+    impl->spool_durable->Set(1);
+    impl->failed_actions = &prometheus::BuildGauge()
+                                .Name("aurora_gate_failed_actions")
+                                .Help("Actions whose delivery gave up, kept in the spool as failed (aurora-gate spool list)")
+                                .Register(r)
+                                .Add({});
     impl->up = &prometheus::BuildGauge()
                     .Name("aurora_gate_up")
                     .Help("1 while the watcher runs")
                     .Register(*impl->health)
                     .Add({});
     impl->up->Set(1);
-    impl->exposer = std::make_unique<prometheus::Exposer>(listen, 1);
+    g_health.last_ns.store(absl::ToUnixNanos(absl::Now()));
+    static CivetCallbacks callbacks = [] {
+      CivetCallbacks c;  // zeroed by its constructor
+      c.begin_request = AnswerHealthz;
+      return c;
+    }();
+    impl->exposer = std::make_unique<prometheus::Exposer>(listen, 1, &callbacks);
     impl->exposer->RegisterCollectable(impl->registry, "/metrics");
     impl->exposer->RegisterCollectable(impl->rules, "/metrics");
     impl->exposer->RegisterCollectable(impl->health, "/healthz");
@@ -227,6 +286,19 @@ void SelfMetrics::RecordReload(bool ok, double unix_seconds) {
   } else {
     impl_->reloads_failed->Increment();
   }
+}
+
+void SelfMetrics::RecordSpool(bool durable, size_t failed_actions) {
+  impl_->spool_durable->Set(durable ? 1 : 0);
+  impl_->failed_actions->Set(static_cast<double>(failed_actions));
+}
+
+void SelfMetrics::RecordHeartbeat() {
+  g_health.last_ns.store(absl::ToUnixNanos(absl::Now()));
+}
+
+void SelfMetrics::SetStallThreshold(absl::Duration threshold) {
+  g_health.threshold_ns.store(absl::ToInt64Nanoseconds(threshold));
 }
 
 void SelfMetrics::RecordDelivery(const std::string& outcome) {

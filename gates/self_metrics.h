@@ -1,7 +1,10 @@
 // File: gates/self_metrics.h
 // The watcher's own metrics, served on /metrics (prometheus-cpp exposer) with
 // /healthz beside it. The only file that uses prometheus-cpp; its exceptions
-// stop here. Thread-safe (prometheus-cpp metrics are).
+// stop here. Thread-safe (prometheus-cpp metrics are). /healthz answers 200
+// while evaluation cycles complete, 503 naming the stall when none has for
+// longer than the stall threshold (one watcher per process: the health
+// state is the process's).
 #ifndef AURORA_GATES_SELF_METRICS_H_
 #define AURORA_GATES_SELF_METRICS_H_
 
@@ -9,6 +12,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "evaluator/result.h"
 
 namespace aurora {
@@ -32,6 +36,14 @@ class SelfMetrics {
   void RecordReload(bool ok, double unix_seconds);
   // outcome: "delivered", "retry", "failed", "dry_run".
   void RecordDelivery(const std::string& outcome);
+  // Whether actions are spooled (0: delivered from memory only) and how
+  // many failed actions the spool holds.
+  void RecordSpool(bool durable, size_t failed_actions);
+  // An evaluation cycle completed now (real time). /healthz is 503 once
+  // none has for longer than `threshold` (default 1 minute); the clock
+  // starts at Start.
+  void RecordHeartbeat();
+  void SetStallThreshold(absl::Duration threshold);
 
  private:
   struct Impl;

@@ -1,8 +1,10 @@
 #include "gates/watch_command.h"
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <sstream>
 #include <tuple>
@@ -37,6 +39,8 @@ class Logger {
 
   void Log(std::string_view level, std::string_view msg,
            const std::vector<std::pair<std::string, std::string>>& fields = {}) {
+    // Delivery threads log too: one line at a time.
+    std::lock_guard<std::mutex> lock(mu_);
     std::string ts = absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", clock_.Now(),
                                       absl::UTCTimeZone());
     if (json_) {
@@ -83,6 +87,7 @@ class Logger {
     }
     return out + "\"";
   }
+  std::mutex mu_;
   std::ostream& out_;
   Clock& clock_;
   bool json_;
@@ -186,11 +191,51 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
     return kExitUsage;
   }
   Logger log(*env.err, *env.clock, options.json_log);
+  // Set once the metrics server runs; read by delivery threads.
+  std::atomic<SelfMetrics*> metrics_slot{nullptr};
   VarLookup vars = SettingsThenEnvironment(options.settings);
   std::vector<GateFile> gates;
   if (!LoadAll(options.gate_files, vars, env, &gates)) {
     *env.err << "aurora-gate: gate file errors; nothing was evaluated\n";
     return kExitUsage;
+  }
+  // The spool is taken before anything starts: a second watcher on it, or
+  // one that cannot keep its actions, refuses here (nothing evaluated).
+  ActionRunner actions(
+      options.spool_dir, env, options.dry_run,
+      [&log, &metrics_for_actions = metrics_slot](const DeliveryAttempt& a) {
+        const char* result =
+            a.result == DeliveryAttempt::Result::kDelivered ? "delivered"
+            : a.result == DeliveryAttempt::Result::kRetry   ? "retry"
+                                                            : "failed";
+        log.Log(a.result == DeliveryAttempt::Result::kFailed ? "error" : "info",
+                "action attempt",
+                {{"action", a.action},
+                 {"attempt", std::to_string(a.attempt)},
+                 {"result", result},
+                 {"detail", a.detail}});
+        if (SelfMetrics* m = metrics_for_actions.load()) m->RecordDelivery(result);
+      });
+  actions.set_vars(vars);
+  std::string spool_error;
+  if (ActionRunner::AnyActions(gates) && !options.dry_run) {
+    if (absl::Status st = actions.OpenSpool(); !st.ok()) {
+      if (IsSpoolLocked(st)) {
+        *env.err << "aurora-gate watch: " << st.message()
+                 << " (run two watchers for high availability with one spool "
+                    "each; see README, Actions); nothing was evaluated\n";
+        return kExitUsage;
+      }
+      if (!options.allow_no_spool) {
+        *env.err << "aurora-gate watch: " << st.message()
+                 << ": actions could not be kept across a crash; fix the "
+                    "directory (--spool-dir) or pass --allow-no-spool to "
+                    "watch without durability; nothing was evaluated\n";
+        return kExitUsage;
+      }
+      spool_error = std::string(st.message());
+      actions.UseMemorySpool();
+    }
   }
   // Before the /metrics server starts its threads (see heap_release.h).
   ConfigureHeapForLongRun();
@@ -203,6 +248,9 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
       return kExitUsage;
     }
     metrics = *std::move(m);
+    metrics_slot.store(metrics.get());
+    metrics->SetStallThreshold(std::max(3 * options.interval, absl::Seconds(30)));
+    metrics->RecordSpool(spool_error.empty(), 0);
     log.Log("info", "serving /metrics and /healthz",
             {{"address", absl::StrCat(options.listen.substr(
                                           0, options.listen.rfind(':')),
@@ -228,30 +276,53 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
   live.max_concurrency = options.max_concurrency;
   live.default_url = options.prometheus_url;
 
-  // Actions: pending deliveries of an earlier run first, then `start`.
-  bool delivery_failed = false;
-  ActionRunner actions(
-      options.spool_dir, env, options.dry_run,
-      [&log, &metrics](const DeliveryAttempt& a) {
-        const char* result =
-            a.result == DeliveryAttempt::Result::kDelivered ? "delivered"
-            : a.result == DeliveryAttempt::Result::kRetry   ? "retry"
-                                                            : "failed";
-        log.Log(a.result == DeliveryAttempt::Result::kFailed ? "error" : "info",
-                "action attempt",
-                {{"action", a.action},
-                 {"attempt", std::to_string(a.attempt)},
-                 {"result", result},
-                 {"detail", a.detail}});
-        if (metrics) metrics->RecordDelivery(result);
-      });
+  // Actions: pending deliveries of an earlier run first, then `start`; all
+  // on delivery threads, beside the evaluation loop.
+  std::atomic<bool> delivery_failed{false};
+  bool durability_lost = false;
+  if (!spool_error.empty()) {
+    log.Log("error", "spool unusable: actions are delivered without spooling "
+                     "(--allow-no-spool); a crash loses them",
+            {{"error", spool_error}});
+  }
+  actions.set_background([&log, &delivery_failed](const absl::Status& st) {
+    if (st.ok()) return;
+    log.Log("error", "action delivery gave up", {{"error", std::string(st.message())}});
+    delivery_failed = true;
+  });
+  // Failed actions an earlier run left: reported now and at the end.
+  auto report_failed = [&](bool at_end) -> size_t {
+    absl::StatusOr<std::vector<SpoolRecord>> failed = actions.FailedActions();
+    if (!failed.ok()) {
+      log.Log("error", "cannot list failed actions",
+              {{"error", std::string(failed.status().message())}});
+      return 0;
+    }
+    if (!at_end) {
+      for (const SpoolRecord& r : *failed) {
+        log.Log("error", "failed action in the spool",
+                {{"id", r.id}, {"action", r.action},
+                 {"created", Rfc3339Utc(r.created)},
+                 {"attempts", std::to_string(r.attempts)},
+                 {"last_error", r.last_error},
+                 {"hint", "aurora-gate spool retry|drop ID"}});
+      }
+    }
+    if (metrics) metrics->RecordSpool(spool_error.empty(), failed->size());
+    return failed->size();
+  };
+  report_failed(false);
   auto fire = [&](const GateFile& gate, const std::string& on,
                   const GateResult& result, const RunResult& run,
                   absl::Time incident_start, std::vector<std::string> rules) {
     absl::Status st = actions.Fire(gate, on, result, run, incident_start,
                                    env.clock->Now(), std::move(rules));
+    if (st.code() == absl::StatusCode::kDataLoss) durability_lost = true;
     if (!st.ok()) {
-      log.Log("error", "action delivery gave up", {{"error", std::string(st.message())}});
+      log.Log("error", st.code() == absl::StatusCode::kDataLoss
+                           ? "action not spooled"
+                           : "action delivery gave up",
+              {{"error", std::string(st.message())}});
       delivery_failed = true;
     }
   };
@@ -357,6 +428,7 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
     run.duration_seconds = absl::ToDoubleSeconds(cycle_end - cycle_start);
     ++cycles;
     if (metrics) {
+      metrics->RecordHeartbeat();
       metrics->RecordCycle(run, run.duration_seconds);
       metrics->RecordQueryLatency(run.duration_seconds);
     }
@@ -508,6 +580,11 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
     SleepUntilOrSignal(*env.clock, next_tick, signals);
   }
 
+  // Deliveries in flight end their attempt; what is left stays pending in
+  // the spool for the next run.
+  actions.Shutdown();
+  const size_t failed_actions = report_failed(true);
+
   // The verdict of the watch: a tripped stop condition decides; otherwise
   // a completed duration passes, an interruption is undecided.
   if (tripped.fail) {
@@ -546,6 +623,17 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
            {"exit_code", std::to_string(code)},
            {"interrupted", interrupted ? "true" : "false"}});
   if ((!io_ok || delivery_failed) && code == kExitPass) code = kExitUndecided;
+  // A spool write that failed mid-watch (disk full) lost durability the
+  // user did not opt out of.
+  if ((failed_actions > 0 && !options.ignore_failed_actions) ||
+      (durability_lost && !options.allow_no_spool)) {
+    if (failed_actions > 0 && !options.ignore_failed_actions) {
+      log.Log("error", "failed actions in the spool: exit 3 "
+                       "(--ignore-failed-actions to exit on the verdict alone)",
+              {{"failed_actions", std::to_string(failed_actions)}});
+    }
+    if (code == kExitPass || code == kExitFail) code = kExitUndecided;
+  }
   return code;
 }
 

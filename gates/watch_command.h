@@ -5,6 +5,10 @@
 // tripped). Live alert state is restored from history on the first cycle and
 // carried after that; SIGHUP reloads the gate files, keeping the state of
 // unchanged rules and the old rules when the new files are broken.
+// Actions are delivered on their own threads, beside evaluation (never in
+// front of it); /healthz answers 503 when no cycle has completed for three
+// intervals (at least 30 s). The spool directory is locked for the watch:
+// a second watcher on it refuses to start (exit 2).
 #ifndef AURORA_GATES_WATCH_COMMAND_H_
 #define AURORA_GATES_WATCH_COMMAND_H_
 
@@ -36,6 +40,12 @@ struct WatchOptions {
   std::string prometheus_url;
   int max_concurrency = 8;
   std::string spool_dir = ".aurora-gate/spool";
+  // Watch even when the spool directory cannot be used (actions are then
+  // delivered from memory only); otherwise such a watch refuses to start.
+  bool allow_no_spool = false;
+  // Failed actions found in the spool are logged either way; without this
+  // they make the watch exit 3.
+  bool ignore_failed_actions = false;
 };
 
 // Set from signal handlers; read between and during sleeps.

@@ -122,6 +122,9 @@ struct ActionSpec {
   std::string on;    // fail | error | warn | pass | resolved | start
   std::string kind;  // webhook | alertmanager | exec
   std::map<std::string, std::string> settings;  // flattened options
+  // The settings written with ${VAR} (url, headers.*), as written: the
+  // spool keeps these, not the secrets they expand to.
+  std::map<std::string, std::string> templates;
   std::vector<std::string> argv;                // exec
   FilePos pos;
 };

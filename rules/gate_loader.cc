@@ -1306,10 +1306,16 @@ class Loader {
               continue;
             }
             a.settings["headers." + hk.Scalar()] = *v;
+            if (h->second.Scalar().find('$') != std::string::npos) {
+              a.templates["headers." + hk.Scalar()] = h->second.Scalar();
+            }
           }
         }
       } else if (auto v = Str(value, name)) {
         if (ValidActionOption(name, *v, Pos(value))) a.settings[name] = *v;
+        if (name == "url" && value.Scalar().find('$') != std::string::npos) {
+          a.templates[name] = value.Scalar();
+        }
       }
     }
     if (k == "exec") {

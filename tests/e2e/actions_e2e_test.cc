@@ -11,6 +11,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <mutex>
 #include <set>
 #include <string>
@@ -204,6 +205,234 @@ TEST_F(ActionsE2ETest, KilledAfterSpoolingIsDeliveredByTheNextRunOnce) {
   auto third = testing::RunProcess({AURORA_GATE_BIN, "check", gate_}, Env("pass"));
   EXPECT_EQ(third.exit_code, 0);
   EXPECT_EQ(got.requests.size(), before);
+}
+
+// Issue 10, item 7: a spool that cannot be used never stops the rollback.
+// `check` attempts the webhook anyway (in memory), says so on stderr and
+// exits 3, whatever the verdict.
+class UnusableSpoolE2ETest : public ActionsE2ETest {
+ protected:
+  void TearDown() override {
+    for (const std::string& m : mounts_) {
+      EXPECT_EQ(std::system(("umount -l '" + m + "'").c_str()), 0) << m;
+    }
+    ActionsE2ETest::TearDown();
+  }
+  // A tmpfs at `path` (we run as root, as CI does); unmounted in TearDown.
+  void MountTmpfs(const std::string& path, const std::string& options) {
+    ASSERT_EQ(std::system(("mkdir -p '" + path + "'").c_str()), 0);
+    ASSERT_EQ(std::system(("mount -t tmpfs -o " + options + " tmpfs '" + path + "'").c_str()), 0)
+        << "mounting a tmpfs needs root";
+    mounts_.push_back(path);
+  }
+  // Runs a failing check with --spool-dir `spool`; expects the rollback to
+  // reach the receiver once, and exit 3 with the spool error on stderr.
+  void ExpectDeliveredWithoutSpool(const std::string& spool, const std::string& why) {
+    Received got;
+    auto server = Receiver(&got, [](int) { return TestHttpResponse{}; });
+    WriteGate(server->url(""), "fail");
+    auto r = testing::RunProcess({AURORA_GATE_BIN, "check", gate_, "--spool-dir", spool},
+                                 Env("fail"));
+    EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+    EXPECT_EQ(got.requests.size(), 1u) << r.err;
+    EXPECT_THAT(r.err, HasSubstr("aurora-gate: error: "));
+    EXPECT_THAT(r.err, HasSubstr(why));
+    EXPECT_THAT(r.err, HasSubstr("without spooling"));
+    EXPECT_THAT(r.err, ::testing::Not(HasSubstr("secret-token")));
+  }
+  std::vector<std::string> mounts_;
+};
+
+TEST_F(UnusableSpoolE2ETest, AFileWhereTheSpoolShouldBe) {
+  const std::string file = dir_ + "/spool-file";
+  std::FILE* f = std::fopen(file.c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  std::fclose(f);
+  ExpectDeliveredWithoutSpool(file, "is not a directory");
+}
+
+TEST_F(UnusableSpoolE2ETest, AReadOnlyFilesystem) {
+  MountTmpfs(dir_ + "/ro", "ro,size=64k");
+  ExpectDeliveredWithoutSpool(dir_ + "/ro/spool", "Read-only file system");
+}
+
+TEST_F(UnusableSpoolE2ETest, AFullFilesystem) {
+  MountTmpfs(dir_ + "/full", "size=64k");
+  ASSERT_EQ(std::system(("mkdir -m 700 '" + dir_ + "/full/spool' && "
+                         "dd if=/dev/zero of='" + dir_ + "/full/fill' bs=4k 2>/dev/null; true")
+                            .c_str()),
+            0);
+  ExpectDeliveredWithoutSpool(dir_ + "/full/spool", "No space left on device");
+}
+
+TEST_F(UnusableSpoolE2ETest, WatchRefusesUnlessAllowedAndThenDeliversFromMemory) {
+  const std::string file = dir_ + "/spool-file";
+  std::FILE* f = std::fopen(file.c_str(), "w");
+  ASSERT_NE(f, nullptr);
+  std::fclose(f);
+  Received got;
+  auto server = Receiver(&got, [](int) { return TestHttpResponse{}; });
+  WriteGate(server->url(""), "fail");
+  std::vector<std::string> argv = {AURORA_GATE_BIN, "watch", gate_, "--interval", "1s",
+                                   "--duration", "2s", "--spool-dir", file};
+  auto refused = testing::RunProcess(argv, Env("fail"));
+  EXPECT_EQ(refused.exit_code, 2) << refused.err;
+  EXPECT_THAT(refused.err, HasSubstr("--allow-no-spool"));
+  EXPECT_THAT(refused.err, HasSubstr("nothing was evaluated"));
+  EXPECT_TRUE(got.requests.empty());
+  argv.push_back("--allow-no-spool");
+  auto allowed = testing::RunProcess(argv, Env("fail"));
+  EXPECT_EQ(allowed.exit_code, 1) << allowed.err;  // the stop condition tripped
+  EXPECT_THAT(allowed.err, HasSubstr("spool unusable: actions are delivered without spooling"));
+  EXPECT_EQ(got.requests.size(), 1u) << allowed.err;
+}
+
+// Issue 10, item 8: a rollback that gave up is reported by every later run
+// (exit 3 unless --ignore-failed-actions) until on-call retries or drops it.
+TEST_F(ActionsE2ETest, AFailedRollbackIsReportedUntilRetriedOrDropped) {
+  Received got;
+  std::atomic<int> status{500};
+  auto server = Receiver(&got, [&status](int) {
+    TestHttpResponse r;
+    r.status = status.load();
+    return r;
+  });
+  WriteGate(server->url(""), "fail");
+  auto first = testing::RunProcess({AURORA_GATE_BIN, "check", gate_}, Env("fail"));
+  // The gate failed and its rollback could not be delivered: that needs a
+  // human, so not the plain "fail" exit.
+  EXPECT_EQ(first.exit_code, 3) << first.err;
+  EXPECT_EQ(got.requests.size(), 3u);  // max_attempts
+  const std::string key(got.requests[0].Header("idempotency-key"));
+  // A later passing run says so, every time.
+  for (int i = 0; i < 2; ++i) {
+    auto later = testing::RunProcess({AURORA_GATE_BIN, "check", gate_}, Env("pass"));
+    EXPECT_EQ(later.exit_code, 3) << later.err;
+    EXPECT_THAT(later.err, HasSubstr("aurora-gate: error: failed action "));
+    EXPECT_THAT(later.err, HasSubstr("HTTP 500"));
+    EXPECT_THAT(later.err, HasSubstr("aurora-gate spool retry "));
+  }
+  auto ignored = testing::RunProcess(
+      {AURORA_GATE_BIN, "check", gate_, "--ignore-failed-actions"}, Env("pass"));
+  EXPECT_EQ(ignored.exit_code, 0) << ignored.err;
+  EXPECT_THAT(ignored.err, HasSubstr("failed action "));
+  // spool list: no secret, the URL redacted.
+  auto list = testing::RunProcess({AURORA_GATE_BIN, "spool", "list"}, Env("pass"));
+  EXPECT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_THAT(list.out, HasSubstr("failed    predeploy"));
+  EXPECT_THAT(list.out, HasSubstr("fail"));
+  EXPECT_THAT(list.out, HasSubstr("3/3"));
+  auto json = testing::RunProcess({AURORA_GATE_BIN, "spool", "list", "--json"}, Env("pass"));
+  EXPECT_EQ(json.exit_code, 0) << json.err;
+  EXPECT_THAT(json.out, HasSubstr("\"state\":\"failed\""));
+  EXPECT_THAT(json.out, HasSubstr("\"gate\":\"predeploy\""));
+  EXPECT_THAT(json.out, HasSubstr("\"trigger\":\"fail\""));
+  EXPECT_THAT(json.out, HasSubstr("\"attempts\":3"));
+  EXPECT_THAT(json.out, HasSubstr("\"idempotency_key\":\"" + key + "\""));
+  EXPECT_THAT(list.out + json.out + list.err, ::testing::Not(HasSubstr("secret-token")));
+  EXPECT_THAT(list.out + json.out, ::testing::Not(HasSubstr("k3y")));
+  // retry: delivered now, with the same idempotency key.
+  status = 200;
+  auto retry = testing::RunProcess({AURORA_GATE_BIN, "spool", "retry", "--all-failed"},
+                                   Env("pass"));
+  EXPECT_EQ(retry.exit_code, 0) << retry.err;
+  EXPECT_EQ(got.delivered_keys, std::set<std::string>{key});
+  EXPECT_EQ(got.requests.back().Header("idempotency-key"), key);
+  auto clean = testing::RunProcess({AURORA_GATE_BIN, "check", gate_}, Env("pass"));
+  EXPECT_EQ(clean.exit_code, 0) << clean.err;
+  auto empty = testing::RunProcess({AURORA_GATE_BIN, "spool", "list"}, Env("pass"));
+  EXPECT_THAT(empty.out, HasSubstr("no actions in the spool"));
+}
+
+TEST_F(ActionsE2ETest, DropForgetsAFailedActionWithALogLine) {
+  Received got;
+  auto server = Receiver(&got, [](int) {
+    TestHttpResponse r;
+    r.status = 400;  // final: not retried
+    return r;
+  });
+  WriteGate(server->url(""), "fail");
+  auto first = testing::RunProcess({AURORA_GATE_BIN, "check", gate_}, Env("fail"));
+  EXPECT_EQ(first.exit_code, 3) << first.err;
+  auto json = testing::RunProcess({AURORA_GATE_BIN, "spool", "list", "--json"}, Env("pass"));
+  const std::string marker = "\"id\":\"";
+  size_t at = json.out.find(marker);
+  ASSERT_NE(at, std::string::npos) << json.out;
+  const std::string id = json.out.substr(at + marker.size(), 32);
+  auto unknown = testing::RunProcess({AURORA_GATE_BIN, "spool", "drop", "0123abcd"}, Env("pass"));
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_THAT(unknown.err, HasSubstr("no action 0123abcd in the spool"));
+  auto drop = testing::RunProcess({AURORA_GATE_BIN, "spool", "drop", id}, Env("pass"));
+  EXPECT_EQ(drop.exit_code, 0) << drop.err;
+  EXPECT_THAT(drop.err, HasSubstr("dropped failed action " + id));
+  EXPECT_THAT(drop.err, HasSubstr("it will not be delivered"));
+  EXPECT_THAT(drop.err, ::testing::Not(HasSubstr("secret-token")));
+  auto after = testing::RunProcess({AURORA_GATE_BIN, "check", gate_}, Env("pass"));
+  EXPECT_EQ(after.exit_code, 0) << after.err;
+  EXPECT_EQ(got.requests.size(), 1u);
+}
+
+// Issue 10, item 17: the spool keeps where a secret comes from (the
+// ${VAR} as written), never its value; it is read again at delivery.
+TEST_F(ActionsE2ETest, TheSpoolKeepsSecretReferencesNotSecrets) {
+  Received got;
+  std::atomic<int> status{500};
+  auto server = Receiver(&got, [&status](int) {
+    TestHttpResponse r;
+    r.status = status.load();
+    return r;
+  });
+  {
+    std::FILE* f = std::fopen(gate_.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fputs(absl::StrCat(
+                   "gate: predeploy\n"
+                   "sources:\n  coverage: { type: coverage, path: \"${ARTIFACTS}/coverage.xml\" }\n"
+                   "groups:\n  - name: q\n    rules:\n"
+                   "      - { name: line-coverage, expr: coverage_line_percent, pass: \"> 90\" }\n"
+                   "actions:\n"
+                   "  - on: fail\n"
+                   "    webhook:\n"
+                   "      url: \"", server->url(""), "/hooks/${HOOK_PATH_TOKEN}\"\n"
+                   "      headers: { Authorization: \"Bearer ${HOOK_BEARER}\" }\n"
+                   "      max_attempts: 1\n")
+                   .c_str(),
+               f);
+    std::fclose(f);
+  }
+  std::map<std::string, std::string> env = Env("fail");
+  env["HOOK_PATH_TOKEN"] = "pathS3cr3tValue";
+  env["HOOK_BEARER"] = "b3arerS3cr3tValue";
+  auto first = testing::RunProcess({AURORA_GATE_BIN, "check", gate_}, env);
+  EXPECT_EQ(first.exit_code, 3) << first.err;
+  ASSERT_EQ(got.requests.size(), 1u);
+  EXPECT_EQ(got.requests[0].Header("authorization"), "Bearer b3arerS3cr3tValue");
+  EXPECT_EQ(got.requests[0].target, "/hooks/pathS3cr3tValue");
+  // The failed record on disk: the references, not the values.
+  std::string spooled;
+  for (const auto& e : std::filesystem::directory_iterator(dir_ + "/spool")) {
+    if (e.path().extension() == ".action") spooled += testing::ReadWholeFile(e.path());
+  }
+  ASSERT_FALSE(spooled.empty());
+  EXPECT_THAT(spooled, HasSubstr("Bearer ${HOOK_BEARER}"));
+  EXPECT_THAT(spooled, HasSubstr("/hooks/${HOOK_PATH_TOKEN}"));
+  EXPECT_THAT(spooled, ::testing::Not(HasSubstr("S3cr3tValue")));
+  // Retried without the variable: it says which one is missing.
+  status = 200;
+  std::map<std::string, std::string> unset = env;
+  unset["HOOK_BEARER"] = "\x01unset";
+  auto missing = testing::RunProcess({AURORA_GATE_BIN, "spool", "retry", "--all-failed"}, unset);
+  EXPECT_EQ(missing.exit_code, 3) << missing.err;
+  EXPECT_THAT(missing.err, HasSubstr("HOOK_BEARER"));
+  EXPECT_EQ(got.requests.size(), 1u);
+  // Retried with the secret rotated: the current value is sent.
+  env["HOOK_BEARER"] = "r0tatedS3cr3tValue";
+  auto retry = testing::RunProcess({AURORA_GATE_BIN, "spool", "retry", "--all-failed"}, env);
+  EXPECT_EQ(retry.exit_code, 0) << retry.err;
+  ASSERT_EQ(got.requests.size(), 2u);
+  EXPECT_EQ(got.requests[1].Header("authorization"), "Bearer r0tatedS3cr3tValue");
+  EXPECT_EQ(got.requests[1].target, "/hooks/pathS3cr3tValue");
+  EXPECT_THAT(first.err + missing.err + retry.err, ::testing::Not(HasSubstr("S3cr3tValue")));
 }
 
 }  // namespace

@@ -323,5 +323,104 @@ TEST(WatchE2ETest, KilledWhileDeliveringTheRollbackIsDeliveredOnceAfterRestart) 
   ASSERT_EQ(std::system(("rm -rf '" + dir + "'").c_str()), 0);
 }
 
+// An artifact gate (no Prometheus needed) with a rollback webhook to
+// `receiver_url`; the coverage file comes from $ARTIFACTS.
+std::string WriteArtifactGate(const std::string& dir, const std::string& receiver_url) {
+  std::string gate = dir + "/gate.yaml";
+  std::FILE* f = std::fopen(gate.c_str(), "w");
+  std::fputs(absl::StrCat(
+                 "gate: predeploy\n"
+                 "sources:\n  coverage: { type: coverage, path: \"${ARTIFACTS}/coverage.xml\" }\n"
+                 "groups:\n  - name: q\n    rules:\n"
+                 "      - { name: line-coverage, expr: coverage_line_percent, pass: \"> 90\" }\n"
+                 "actions:\n"
+                 "  - on: fail\n"
+                 "    webhook: { url: \"", receiver_url, "/hooks/T0/B0/secret-token\", "
+                 "timeout: 2s, max_attempts: 3 }\n")
+                 .c_str(),
+             f);
+  std::fclose(f);
+  return gate;
+}
+
+// Issue 10, item 10: one watcher per spool; the second refuses, and a
+// killed owner (kill -9) leaves no stale lock.
+TEST(WatchE2ETest, ASecondWatcherOnTheSameSpoolRefuses) {
+  auto receiver = testing::HttpTestServer::Start(
+      [](const testing::TestHttpRequest&) { return testing::TestHttpResponse{}; });
+  ASSERT_TRUE(receiver.ok());
+  std::string dir = testing::MakeTempDir();
+  std::string gate = WriteArtifactGate(dir, (*receiver)->url(""));
+  const std::string spool = dir + "/spool";
+  ::setenv("ARTIFACTS", "examples/artifacts/pass", 1);
+  Background first({AURORA_GATE_BIN, "watch", gate, "--interval", "1s", "--duration", "2m",
+                    "--spool-dir", spool},
+                   dir + "/first.log");
+  ASSERT_TRUE(first.WaitForLog("watch started", std::chrono::seconds(30))) << first.Log();
+  auto second = testing::RunProcess({AURORA_GATE_BIN, "watch", gate, "--interval", "1s",
+                                     "--duration", "2s", "--spool-dir", spool,
+                                     "--allow-no-spool"});
+  EXPECT_EQ(second.exit_code, 2) << second.err;
+  EXPECT_THAT(second.err, HasSubstr("spool directory " + spool +
+                                    " is in use by another aurora-gate (pid "));
+  EXPECT_THAT(second.err, HasSubstr("nothing was evaluated"));
+  EXPECT_THAT(second.err, ::testing::Not(HasSubstr("watch started")));
+  first.Kill();
+  auto third = testing::RunProcess({AURORA_GATE_BIN, "watch", gate, "--interval", "1s",
+                                    "--duration", "1s", "--spool-dir", spool});
+  EXPECT_EQ(third.exit_code, 0) << third.err;
+  ::unsetenv("ARTIFACTS");
+  ASSERT_EQ(std::system(("rm -rf '" + dir + "'").c_str()), 0);
+}
+
+// Issue 10, item 9: a watcher restarted with a pending rollback keeps
+// evaluating on schedule while it redelivers to a receiver that hangs, ends
+// at --duration (plus at most the attempt in flight), and stays healthy.
+TEST(WatchE2ETest, ARestartedWatcherKeepsEvaluatingWhileARedeliveryHangs) {
+  std::atomic<int> posts{0};
+  auto receiver = testing::HttpTestServer::Start([&posts](const testing::TestHttpRequest&) {
+    ++posts;
+    testing::TestHttpResponse r;
+    r.delay = absl::Seconds(60);  // never answers in time (timeout: 2s)
+    return r;
+  });
+  ASSERT_TRUE(receiver.ok());
+  std::string dir = testing::MakeTempDir();
+  std::string gate = WriteArtifactGate(dir, (*receiver)->url(""));
+  const std::string spool = dir + "/spool";
+  // The first watcher trips on failing artifacts, fires the rollback and
+  // ends, its delivery unfinished: the record stays pending in the spool.
+  ::setenv("ARTIFACTS", "examples/artifacts/fail", 1);
+  auto first = testing::RunProcess({AURORA_GATE_BIN, "watch", gate, "--interval", "1s",
+                                    "--duration", "1m", "--spool-dir", spool});
+  EXPECT_EQ(first.exit_code, 1) << first.err;
+  ASSERT_EQ(FilesEndingIn(spool, ".action").size(), 1u) << first.err;
+  // Restarted (artifacts pass now): redelivery hangs, evaluation goes on.
+  ::setenv("ARTIFACTS", "examples/artifacts/pass", 1);
+  const int port = testing::UnusedPort();
+  const auto started = std::chrono::steady_clock::now();
+  Background second({AURORA_GATE_BIN, "watch", gate, "--interval", "1s", "--duration", "5s",
+                     "--spool-dir", spool, "--listen", absl::StrCat("127.0.0.1:", port)},
+                    dir + "/second.log");
+  ASSERT_TRUE(WaitFor([&] { return posts.load() >= 2; }, std::chrono::seconds(20)))
+      << second.Log();
+  auto health = testing::HttpGet(absl::StrCat("http://127.0.0.1:", port, "/healthz"), {});
+  EXPECT_EQ(health.exit_code, 0) << health.output;
+  EXPECT_THAT(health.output, HasSubstr("aurora_gate_up 1"));
+  ASSERT_TRUE(second.WaitForLog("watch finished", std::chrono::seconds(30))) << second.Log();
+  const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  const std::string log = second.Log();
+  // 5 cycles at 0..4 s, each on schedule: none overran the interval.
+  EXPECT_THAT(log, HasSubstr("watch finished cycles=5"));
+  EXPECT_THAT(log, ::testing::Not(HasSubstr("overran the interval")));
+  // --duration plus at most one attempt's timeout (2 s) and start-up.
+  EXPECT_LT(elapsed, 5 + 2 + 2.5) << log;
+  // What is not delivered stays pending for the next run.
+  EXPECT_EQ(FilesEndingIn(spool, ".action").size(), 1u);
+  EXPECT_THAT(log, ::testing::Not(HasSubstr("secret-token")));
+  ::unsetenv("ARTIFACTS");
+  ASSERT_EQ(std::system(("rm -rf '" + dir + "'").c_str()), 0);
+}
+
 }  // namespace
 }  // namespace aurora

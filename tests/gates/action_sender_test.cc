@@ -282,8 +282,11 @@ TEST_F(ActionSenderTest, ALaterRunDeliversWhatACrashLeftExactlyOnce) {
   // The first run spooled the action and was killed before sending it.
   ASSERT_OK_AND_ASSIGN(bool added, spool_->Add(r));
   ASSERT_TRUE(added);
-  // The next run starts: a new Spool on the same directory.
-  ASSERT_OK_AND_ASSIGN(Spool reopened, Spool::Open(spool_->dir()));
+  // The next run starts (the killed one released the spool's lock): a new
+  // Spool on the same directory.
+  const std::string dir = spool_->dir();
+  spool_.reset();
+  ASSERT_OK_AND_ASSIGN(Spool reopened, Spool::Open(dir));
   ActionSender sender(reopened, *http_, clock_, {}, nullptr,
                       [] { return 0.0; });
   ASSERT_OK(sender.DeliverPending());
@@ -510,6 +513,46 @@ TEST(ActionSenderExecTest, CommandThatCannotStartIsFinal) {
                                  "final (not retried)")));
   EXPECT_THAT(std::string(st.message()), Not(HasSubstr("s3cr3t")));
   std::filesystem::remove_all(root);
+}
+
+}  // namespace
+}  // namespace aurora
+
+namespace aurora {
+namespace {
+
+// Issue 10, item 7: a spool that cannot be written (disk full, directory
+// gone) never stops the rollback: it is attempted, and the result says the
+// action was not spooled.
+TEST_F(ActionSenderTest, AnActionThatCannotBeSpooledIsAttemptedAnyway) {
+  auto server = Receiver(0, {});
+  SpoolRecord r = Build(Webhook(server->url("/hook")));
+  // The record's temp file cannot be created: a directory is in its place.
+  ASSERT_TRUE(std::filesystem::create_directory(
+      absl::StrCat(spool_->PathOf(r.id), ".", ::getpid(), ".tmp")));
+  ActionSender sender(*spool_, *http_, clock_, {}, nullptr, [] { return 0.0; });
+  absl::Status st = sender.Fire({r});
+  EXPECT_EQ(st.code(), absl::StatusCode::kDataLoss) << st;
+  EXPECT_THAT(std::string(st.message()), HasSubstr("could not be spooled"));
+  EXPECT_THAT(std::string(st.message()), HasSubstr("attempted without spooling"));
+  ASSERT_THAT(server->requests(), SizeIs(1));
+  EXPECT_EQ(server->requests()[0].Header("idempotency-key"), r.idempotency_key);
+}
+
+TEST_F(ActionSenderTest, AStoppedSenderLeavesTheRetryPendingInTheSpool) {
+  TestHttpResponse unavailable;
+  unavailable.status = 503;
+  auto server = Receiver(2, unavailable);
+  SpoolRecord r = Build(Webhook(server->url("/hook")));
+  ActionSender sender(*spool_, *http_, clock_, {}, nullptr, [] { return 0.0; });
+  sender.set_stop([] { return true; });
+  absl::Status st = sender.Fire({r});
+  EXPECT_THAT(std::string(st.message()), HasSubstr("kept pending in the spool"));
+  // The attempt due was made; the retry was not waited for.
+  EXPECT_THAT(server->requests(), SizeIs(1));
+  ASSERT_OK_AND_ASSIGN(auto pending, spool_->LoadPending());
+  ASSERT_THAT(pending, SizeIs(1));
+  EXPECT_EQ(pending[0].attempts, 1);
 }
 
 }  // namespace

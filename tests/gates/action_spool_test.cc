@@ -1,6 +1,9 @@
 #include "gates/action_spool.h"
 
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -140,6 +143,8 @@ TEST_F(ActionSpoolTest, HalfWrittenTempFileIsIgnoredAndCleanedUp) {
   std::ofstream(tmp) << half.substr(0, half.size() / 2);
   ASSERT_OK_AND_ASSIGN(std::vector<SpoolRecord> before, spool.LoadPending());
   EXPECT_THAT(before, SizeIs(1));
+  // The next run (this one released the spool).
+  spool = Spool::InMemory();
   ASSERT_OK_AND_ASSIGN(Spool reopened, Spool::Open(dir_));
   EXPECT_FALSE(std::filesystem::exists(tmp));
   ASSERT_OK_AND_ASSIGN(std::vector<SpoolRecord> after, reopened.LoadPending());
@@ -241,6 +246,125 @@ TEST_F(ActionSpoolTest, CorruptIncidentFileIsDataLossNamingIt) {
   std::ofstream(path, std::ios::trunc) << "garbage\n";
   EXPECT_THAT(spool.LoadIncident("g.yaml"),
               StatusIs(absl::StatusCode::kDataLoss, HasSubstr(path)));
+}
+
+}  // namespace
+}  // namespace aurora
+
+namespace aurora {
+namespace {
+
+class SpoolLockTest : public ::testing::Test {
+ protected:
+  void SetUp() override { dir_ = testing::MakeTempDir() + "/spool"; }
+  void TearDown() override {
+    std::filesystem::remove_all(std::filesystem::path(dir_).parent_path());
+  }
+  std::string dir_;
+};
+
+TEST_F(SpoolLockTest, ASecondOwnerIsRefusedNamingTheFirst) {
+  ASSERT_OK_AND_ASSIGN(Spool first, Spool::Open(dir_));
+  absl::StatusOr<Spool> second = Spool::Open(dir_);
+  ASSERT_FALSE(second.ok());
+  EXPECT_TRUE(IsSpoolLocked(second.status())) << second.status();
+  EXPECT_EQ(second.status().message(),
+            absl::StrCat("spool directory ", dir_,
+                         " is in use by another aurora-gate (pid ", ::getpid(),
+                         "); give each watcher its own --spool-dir"));
+  // Reading is not owning: `spool list` works beside a watcher.
+  ASSERT_OK(Spool::OpenReadOnly(dir_).status());
+}
+
+TEST_F(SpoolLockTest, TheLockIsReleasedWithTheSpool) {
+  { ASSERT_OK_AND_ASSIGN(Spool first, Spool::Open(dir_)); }
+  ASSERT_OK_AND_ASSIGN(Spool again, Spool::Open(dir_));
+  Spool moved = std::move(again);  // the lock moves with it
+  EXPECT_TRUE(IsSpoolLocked(Spool::Open(dir_).status()));
+}
+
+TEST_F(SpoolLockTest, AKilledOwnerLeavesNoStaleLock) {
+  pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    absl::StatusOr<Spool> s = Spool::Open(dir_);
+    ::raise(SIGKILL);  // dies holding the lock
+    ::_exit(s.ok() ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status));
+  EXPECT_TRUE(std::filesystem::exists(dir_ + "/lock"));
+  ASSERT_OK(Spool::Open(dir_).status());
+}
+
+TEST_F(SpoolLockTest, OpenReadOnlyOfAMissingDirectoryIsNotFoundAndCreatesNothing) {
+  EXPECT_TRUE(absl::IsNotFound(Spool::OpenReadOnly(dir_).status()));
+  EXPECT_FALSE(std::filesystem::exists(dir_));
+}
+
+TEST(SpoolInMemoryTest, KeepsRecordsAndIncidentsWithoutAnyFile) {
+  Spool spool = Spool::InMemory();
+  EXPECT_FALSE(spool.durable());
+  SpoolRecord r;
+  r.id = "ab";
+  r.kind = "http";
+  r.action = "a";
+  ASSERT_OK_AND_ASSIGN(bool added, spool.Add(r));
+  EXPECT_TRUE(added);
+  ASSERT_OK_AND_ASSIGN(added, spool.Add(r));
+  EXPECT_FALSE(added);
+  r.state = SpoolRecord::State::kFailed;
+  ASSERT_OK(spool.Put(r));
+  ASSERT_OK_AND_ASSIGN(auto failed, spool.LoadFailed());
+  ASSERT_THAT(failed, SizeIs(1));
+  ASSERT_OK_AND_ASSIGN(SpoolRecord got, spool.Get("ab"));
+  EXPECT_EQ(got.state, SpoolRecord::State::kFailed);
+  ASSERT_OK(spool.PutIncident("g.yaml", OpenIncident{"fail", absl::UnixEpoch(), {"r"}}));
+  ASSERT_OK_AND_ASSIGN(auto incident, spool.LoadIncident("g.yaml"));
+  ASSERT_TRUE(incident.has_value());
+  EXPECT_EQ(incident->on, "fail");
+  ASSERT_OK(spool.Remove("ab"));
+  ASSERT_OK_AND_ASSIGN(failed, spool.LoadFailed());
+  EXPECT_THAT(failed, SizeIs(0));
+}
+
+}  // namespace
+}  // namespace aurora
+
+namespace aurora {
+namespace {
+
+// Issue 10, item 17: a templated secret is stored as its template and
+// expanded again at delivery.
+TEST(SpoolSecretsTest, TemplatedFieldsAreStoredAsWrittenAndResolvedLater) {
+  SpoolRecord r;
+  r.id = "ab";
+  r.kind = "http";
+  r.action = "a";
+  r.request.url = "https://hooks.example/services/T0/B0/s3cr3t";
+  r.request.headers = {{"Content-Type", "application/json"},
+                       {"Authorization", "Bearer t0k3n"}};
+  r.templates = {{"url", "https://hooks.example/services/${SLACK_PATH}"},
+                 {"header:Authorization", "Bearer ${TOKEN}"}};
+  const std::string text = SerializeSpoolRecord(r);
+  EXPECT_THAT(text, ::testing::Not(::testing::HasSubstr("s3cr3t")));
+  EXPECT_THAT(text, ::testing::Not(::testing::HasSubstr("t0k3n")));
+  ASSERT_OK_AND_ASSIGN(SpoolRecord back, ParseSpoolRecord(text));
+  EXPECT_EQ(back.templates, r.templates);
+  VarLookup vars = [](const std::string& name) -> std::optional<std::string> {
+    if (name == "SLACK_PATH") return "T0/B0/n3w";
+    if (name == "TOKEN") return "n3w";
+    return std::nullopt;
+  };
+  ASSERT_OK_AND_ASSIGN(HttpRequest req, ResolveRequest(back, vars));
+  EXPECT_EQ(req.url, "https://hooks.example/services/T0/B0/n3w");
+  EXPECT_EQ(req.headers[1].value, "Bearer n3w");
+  EXPECT_EQ(req.headers[0].value, "application/json");
+  absl::StatusOr<HttpRequest> missing = ResolveRequest(
+      back, [](const std::string&) { return std::optional<std::string>(); });
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(missing.status().message()), ::testing::HasSubstr("SLACK_PATH"));
 }
 
 }  // namespace

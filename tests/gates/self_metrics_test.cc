@@ -5,6 +5,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/prometheus_harness.h"
@@ -132,6 +133,40 @@ TEST(SelfMetricsTest, HealthzSaysUp) {
       absl::StrCat("http://127.0.0.1:", (*m)->port(), "/healthz"));
   EXPECT_EQ(r.exit_code, 0);
   EXPECT_THAT(r.output, HasSubstr("aurora_gate_up 1"));
+}
+
+// Issue 10, item 9: /healthz reports a stalled evaluation loop.
+TEST(SelfMetricsTest, HealthzIs503WhenNoCycleCompletesWithinTheThreshold) {
+  absl::StatusOr<std::unique_ptr<SelfMetrics>> m = SelfMetrics::Start("127.0.0.1:0");
+  ASSERT_TRUE(m.ok()) << m.status();
+  (*m)->SetStallThreshold(absl::Milliseconds(300));
+  (*m)->RecordHeartbeat();
+  const std::string url = absl::StrCat("http://127.0.0.1:", (*m)->port(), "/healthz");
+  testing::ToolResult r = testing::HttpGet(url);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  // The loop stops completing cycles: unhealthy once the threshold passes.
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (absl::Now() < deadline) {
+    r = testing::HttpGet(url);
+    if (r.exit_code != 0) break;
+  }
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_THAT(r.output, HasSubstr("503"));
+  EXPECT_THAT(r.output, HasSubstr("evaluation loop stalled"));
+  // A cycle completes: healthy again; /metrics is still served.
+  (*m)->RecordHeartbeat();
+  r = testing::HttpGet(url);
+  EXPECT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_THAT(Scrape(**m), HasSubstr("aurora_gate_evaluations_total"));
+  (*m)->SetStallThreshold(absl::Minutes(1));
+}
+
+TEST(SelfMetricsTest, SpoolDurabilityAndFailedActionsAreMetrics) {
+  absl::StatusOr<std::unique_ptr<SelfMetrics>> m = SelfMetrics::Start("127.0.0.1:0");
+  ASSERT_TRUE(m.ok()) << m.status();
+  (*m)->RecordSpool(false, 2);
+  EXPECT_THAT(Scrape(**m), HasSubstr("aurora_gate_spool_durable 0\n"));
+  EXPECT_THAT(Scrape(**m), HasSubstr("aurora_gate_failed_actions 2\n"));
 }
 
 TEST(SelfMetricsTest, AnAddressInUseIsUnavailable) {

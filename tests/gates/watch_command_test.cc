@@ -4,15 +4,20 @@
 #include "gates/watch_command.h"
 
 #include <atomic>
+#include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <set>
 #include <unistd.h>
 #include <sstream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "gates/action_spool.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/subprocess.h"
 #include "tests/testing/fake_clock.h"
 #include "tests/testing/fake_file_reader.h"
 #include "tests/testing/fake_http_client.h"
@@ -31,9 +36,13 @@ std::string Vector(double v) {
 }
 
 // A Prometheus whose answer is chosen per call by `script` (call number from
-// 1); can raise a signal after a number of calls.
+// 1); can raise a signal after a number of calls. Thread-safe (actions are
+// delivered on their own threads); `script` runs under the lock unless
+// `unlocked` says so for a request.
 class ScriptedPrometheus : public HttpClient {
  public:
+  std::mutex mu;
+  std::function<bool(const HttpRequest&)> unlocked;
   std::function<absl::StatusOr<HttpResponse>(int call, const HttpRequest&)> script;
   std::vector<HttpRequest> requests;
   std::function<void(int call)> after;
@@ -41,8 +50,10 @@ class ScriptedPrometheus : public HttpClient {
       const std::vector<HttpRequest>& rs) override {
     std::vector<absl::StatusOr<HttpResponse>> out;
     for (const auto& r : rs) {
+      std::unique_lock<std::mutex> lock(mu);
       requests.push_back(r);
       int n = static_cast<int>(requests.size());
+      if (unlocked && unlocked(r)) lock.unlock();
       out.push_back(script(n, r));
       if (after) after(n);
     }
@@ -233,7 +244,7 @@ TEST(WatchTest, ForStateIsRestoredFromHistoryOnceThenCarried) {
   f.prom->requests.clear();
   WatchOptions o = Every(15, 45);
   o.keep_running = true;
-  EXPECT_EQ(f.Run(o), 1);
+  EXPECT_EQ(f.Run(o), 1) << f.err.str();
   ASSERT_EQ(f.prom->requests.size(), 3u);
   EXPECT_THAT(f.prom->requests[0].url, HasSubstr("query_range"));
   EXPECT_THAT(f.prom->requests[1].url, ::testing::EndsWith("/api/v1/query"));
@@ -340,6 +351,97 @@ TEST(WatchActionsTest, ARestartedWatcherContinuesTheOpenIncidentWithTheSameKey) 
   ASSERT_EQ(fourth["http://hooks.test/rollback"].size(), 1u);
   EXPECT_NE(fourth["http://hooks.test/rollback"][0], key);
   ASSERT_EQ(std::system(("rm -rf '" + spool + "'").c_str()), 0);
+}
+
+}  // namespace
+}  // namespace aurora
+
+namespace aurora {
+namespace {
+
+constexpr char kStartHook[] =
+    "actions:\n  - { on: start, webhook: { url: \"http://hooks.test/start\" } }\n";
+
+std::string GateWithStartHook() {
+  return absl::StrCat("sources:\n  prom: { type: prometheus, url: \"", kUrl,
+                      "\" }\ngroups:\n  - name: live\n    rules:\n", kStop,
+                      kStartHook);
+}
+
+// Issue 10, item 7: a watch whose spool cannot be used refuses to start
+// unless --allow-no-spool, and then still delivers (from memory).
+TEST(WatchSpoolTest, AnUnusableSpoolIsRefusedUnlessAllowed) {
+  const std::string root = testing::MakeTempDir();
+  const std::string file = root + "/not-a-dir";
+  std::ofstream(file) << "x";
+  Fixture f;
+  f.files.Add("watch.yaml", GateWithStartHook());
+  f.prom->script = [](int, const HttpRequest&) { return MakeHttpResponse(200, Vector(0.01)); };
+  WatchOptions o = Every(15, 30);
+  o.spool_dir = file;
+  EXPECT_EQ(f.Run(o), 2);
+  EXPECT_THAT(f.err.str(), HasSubstr("is not a directory"));
+  EXPECT_THAT(f.err.str(), HasSubstr("--allow-no-spool"));
+  EXPECT_THAT(f.err.str(), HasSubstr("nothing was evaluated"));
+  EXPECT_TRUE(f.prom->requests.empty());
+
+  Fixture g;
+  g.files.Add("watch.yaml", GateWithStartHook());
+  g.prom->script = [](int, const HttpRequest&) { return MakeHttpResponse(200, Vector(0.01)); };
+  o.allow_no_spool = true;
+  EXPECT_EQ(g.Run(o), 0) << g.err.str();
+  EXPECT_THAT(g.err.str(), HasSubstr("spool unusable: actions are delivered without spooling"));
+  int hooks = 0;
+  for (const auto& r : g.prom->requests) hooks += r.url == "http://hooks.test/start";
+  EXPECT_EQ(hooks, 1);
+  std::filesystem::remove_all(root);
+}
+
+// Issue 10, item 10: one owner per spool.
+TEST(WatchSpoolTest, ASecondWatcherOnTheSameSpoolRefuses) {
+  const std::string root = testing::MakeTempDir();
+  absl::StatusOr<Spool> owner = Spool::Open(root + "/spool");
+  ASSERT_TRUE(owner.ok()) << owner.status();
+  Fixture f;
+  f.files.Add("watch.yaml", GateWithStartHook());
+  f.prom->script = [](int, const HttpRequest&) { return MakeHttpResponse(200, Vector(0.01)); };
+  WatchOptions o = Every(15, 30);
+  o.spool_dir = root + "/spool";
+  o.allow_no_spool = true;  // no way around the lock
+  EXPECT_EQ(f.Run(o), 2);
+  EXPECT_THAT(f.err.str(), HasSubstr("is in use by another aurora-gate (pid"));
+  EXPECT_TRUE(f.prom->requests.empty());
+  std::filesystem::remove_all(root);
+}
+
+// Issue 10, item 9: delivery runs beside evaluation, never in front of it.
+TEST(WatchSpoolTest, EvaluationGoesOnWhileADeliveryHangs) {
+  const std::string root = testing::MakeTempDir();
+  Fixture f;
+  f.files.Add("watch.yaml", GateWithStartHook());
+  std::atomic<int> queries{0};
+  std::atomic<bool> evaluated_while_hanging{false};
+  f.prom->unlocked = [](const HttpRequest& r) {
+    return r.url.find("hooks.test") != std::string::npos;
+  };
+  f.prom->script = [&](int, const HttpRequest& r) {
+    if (r.url.find("hooks.test") == std::string::npos) {
+      ++queries;
+      return MakeHttpResponse(200, Vector(0.01));
+    }
+    // The receiver hangs until the watcher has evaluated twice (at most 5 s).
+    const absl::Time limit = absl::Now() + absl::Seconds(5);
+    while (queries.load() < 2 && absl::Now() < limit) absl::SleepFor(absl::Milliseconds(5));
+    evaluated_while_hanging = queries.load() >= 2;
+    return MakeHttpResponse(200, "ok");
+  };
+  WatchOptions o = Every(15, 60);
+  o.spool_dir = root + "/spool";
+  EXPECT_EQ(f.Run(o), 0) << f.err.str();
+  EXPECT_TRUE(evaluated_while_hanging.load());
+  EXPECT_EQ(queries.load(), 4);
+  EXPECT_THAT(f.err.str(), HasSubstr("result=delivered"));
+  std::filesystem::remove_all(root);
 }
 
 }  // namespace
