@@ -9,6 +9,7 @@
 #include "queries/benchmark_reader.h"
 #include "queries/coverage_reader.h"
 #include "queries/junit_reader.h"
+#include "queries/mutation_reader.h"
 
 namespace aurora {
 
@@ -18,6 +19,7 @@ absl::StatusOr<ArtifactData> ParseArtifact(const std::string& type,
   if (type == "coverage") return ParseCoverage(content, name);
   if (type == "pytest-benchmark") return ParsePytestBenchmark(content, name);
   if (type == "junit") return ParseJunit(content, name);
+  if (type == "mutation") return ParseMutation(content, name);
   return absl::InvalidArgumentError(
       absl::StrCat("unsupported artifact type \"", type, "\""));
 }
@@ -25,17 +27,56 @@ absl::StatusOr<ArtifactData> ParseArtifact(const std::string& type,
 absl::StatusOr<ArtifactData> ReadArtifact(const std::string& type,
                                           const std::string& path,
                                           FileReader& reader) {
-  if (type == "junit" && HasGlobChars(path)) {
+  if ((type == "junit" || type == "mutation") && HasGlobChars(path)) {
     ASSIGN_OR_RETURN(std::vector<std::string> paths, reader.Glob(path));
     std::vector<std::pair<std::string, std::string>> files;
     for (const auto& p : paths) {
       ASSIGN_OR_RETURN(std::string content, reader.ReadFile(p));
       files.emplace_back(p, std::move(content));
     }
+    if (type == "mutation") return ParseMutationFiles(files);
     return ParseJunitFiles(files);
   }
   ASSIGN_OR_RETURN(std::string content, reader.ReadFile(path));
   return ParseArtifact(type, content, path);
+}
+
+namespace {
+
+// The (name, content) of every file `patterns` name; globs expanded.
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ReadAll(
+    const std::vector<std::string>& patterns, FileReader& reader) {
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const std::string& pattern : patterns) {
+    std::vector<std::string> paths = {pattern};
+    if (HasGlobChars(pattern)) {
+      ASSIGN_OR_RETURN(paths, reader.Glob(pattern));
+    }
+    for (const auto& p : paths) {
+      ASSIGN_OR_RETURN(std::string content, reader.ReadFile(p));
+      files.emplace_back(p, std::move(content));
+    }
+  }
+  return files;
+}
+
+}  // namespace
+
+absl::StatusOr<ArtifactData> ReadSourceArtifact(const SourceSpec& source,
+                                                const std::string& path,
+                                                FileReader& reader,
+                                                absl::Time now) {
+  (void)now;
+  if (source.type != "mutation") {
+    return ReadArtifact(source.type, path, reader);
+  }
+  const bool listed = path == source.path && !source.paths.empty();
+  ASSIGN_OR_RETURN(auto files,
+                   ReadAll(listed ? source.paths : std::vector<std::string>{path},
+                           reader));
+  MutationOptions options;
+  options.module_depth = source.module_depth;
+  return ParseMutationFiles(files, options);
 }
 
 }  // namespace aurora

@@ -238,7 +238,7 @@ TEST(GateLoaderTest, SourceErrors) {
   EXPECT_THAT(
       Errors(R"(sources:
   cov: { type: coverge, path: c.xml }
-  mut: { type: mutation, path: m.json }
+  mut: { type: mutation, path: m.json, ignore: [] }
   j: { type: junit }
   p: { type: prometheus, path: x }
 groups:
@@ -250,10 +250,10 @@ groups:
       ElementsAre(
           "gate.yaml:2:16: source \"cov\": unknown source type \"coverge\", "
           "did you mean \"coverage\"? (expected one of: coverage, "
-          "pytest-benchmark, junit, json, http, prometheus)",
-          "gate.yaml:3:16: source \"mut\": source type \"mutation\" is not "
-          "supported by this version yet (supported: coverage, "
-          "pytest-benchmark, junit, json, http, prometheus)",
+          "pytest-benchmark, junit, mutation, security, json, http, "
+          "prometheus)",
+          "gate.yaml:3:40: source \"mut\": \"ignore\" is for security "
+          "sources",
           "gate.yaml:4:3: source \"j\": missing key \"path\": a junit source "
           "reads an artifact file",
           "gate.yaml:5:26: source \"p\": \"path\" is for artifact sources; a "
