@@ -690,7 +690,8 @@ absl::StatusOr<SecurityFindings> ReadSecurityFindings(
   if (const Value* err = Member(root, "error");
       err != nullptr && err->IsObject() && Member(root, "vulnerabilities") == nullptr) {
     const std::string code = String(*err, "code");
-    const std::string summary = String(*err, "summary");
+    std::string summary = String(*err, "summary");
+    if (summary.empty()) summary = String(root, "message");
     return Invalid(name, absl::StrCat("npm audit failed", code.empty() ? "" : " (",
                                       code, code.empty() ? "" : ")",
                                       summary.empty() ? "" : ": ", summary,

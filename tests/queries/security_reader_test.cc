@@ -293,6 +293,10 @@ TEST(SecurityReaderTest, FailedScansAreErrorsNotCleanReports) {
       StatusIs(absl::StatusCode::kInvalidArgument,
                HasSubstr("npm.json: npm audit failed (ENOAUDIT): Your "
                          "configured registry")));
+  // Real: npm 11.19.1 whose registry refused the audit request.
+  EXPECT_THAT(Read("npm-audit-11.19.1-registry-405-error.json"),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("npm audit failed: 405 Method Not Allowed")));
   EXPECT_THAT(ParseSecurity(R"({"coverage": 1})", "x.json"),
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("x.json: not a security report")));
