@@ -253,7 +253,7 @@ TEST_F(CheckE2ETest, GateFileErrorsExitTwoAndEvaluateNothing) {
 TEST_F(CheckE2ETest, LintAcceptsTheShippedGates) {
   auto r = RunProcess({kBin, "lint", kGate});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_THAT(r.err, HasSubstr("1 file, 8 rules: OK"));
+  EXPECT_THAT(r.err, HasSubstr("1 file, 16 rules: OK"));
 }
 
 TEST_F(CheckE2ETest, HelpAndVersion) {
