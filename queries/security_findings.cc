@@ -72,6 +72,33 @@ void ApplyIgnores(const std::vector<IgnoreSpec>& ignore, absl::CivilDay today,
   }
 }
 
+std::string SevereFindingsSummary(const std::vector<SecurityFinding>& findings,
+                                  size_t limit) {
+  std::vector<const SecurityFinding*> severe;
+  for (const char* level : {"critical", "high"}) {
+    for (const SecurityFinding& f : findings) {
+      if (f.severity == level) severe.push_back(&f);
+    }
+  }
+  if (severe.empty()) return "";
+  std::string out = absl::StrCat(severe.size(),
+                                 " critical/high finding(s), worst first: ");
+  for (size_t i = 0; i < severe.size() && i < limit; ++i) {
+    const SecurityFinding& f = *severe[i];
+    if (i > 0) out += ", ";
+    absl::StrAppend(&out, f.severity, " ", f.tool, " ", f.rule);
+    if (!f.file.empty()) {
+      absl::StrAppend(&out, f.line > 0 ? " at " : " in ", f.file);
+      if (f.line > 0) absl::StrAppend(&out, ":", f.line);
+    }
+    if (!f.package.empty()) absl::StrAppend(&out, " (", f.package, ")");
+  }
+  if (severe.size() > limit) {
+    absl::StrAppend(&out, ", … and ", severe.size() - limit, " more");
+  }
+  return out;
+}
+
 namespace {
 
 using Key = std::tuple<std::string, std::string, std::string, std::string,

@@ -60,6 +60,13 @@ void ApplyIgnores(const std::vector<IgnoreSpec>& ignore, absl::CivilDay today,
 // security_findings_ignored; security_ignores_expired (no labels).
 SampleSet SecuritySamples(const SecurityFindings& findings);
 
+// "3 critical/high finding(s), worst first: critical trivy CVE-1 in T
+// (zlib@1), high bandit B602 at a.py:9, … and 1 more" (at most `limit`
+// named), or "" when there is none. For reports: the findings a "no
+// HIGH/CRITICAL" rule fails on, by name, file and line. Pure.
+std::string SevereFindingsSummary(const std::vector<SecurityFinding>& findings,
+                                  size_t limit = 5);
+
 // Glob match as fnmatch(3) without flags ('*' also matches '/').
 bool PathGlobMatch(std::string_view glob, std::string_view path);
 

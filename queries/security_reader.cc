@@ -771,6 +771,9 @@ absl::StatusOr<ArtifactData> ParseSecurityFiles(
                                          "more than one file counted once"));
   }
   ApplyIgnores(options.ignore, options.today, all, data.warnings);
+  if (std::string severe = SevereFindingsSummary(all.findings); !severe.empty()) {
+    data.warnings.push_back(std::move(severe));
+  }
   data.format = absl::StrJoin(formats, ", ");
   data.samples = SecuritySamples(all);
   return data;

@@ -133,6 +133,7 @@ TEST_F(CheckE2ETest, FailingArtifactsExitOneAndSayWhy) {
   }
   const rapidjson::Value* failed = FindRule(d, "integration-tests-passed");
   EXPECT_EQ((*failed)["series"][0]["value"].GetDouble(), 1.0);
+  std::string junit = ReadWholeFile(dir_ + "/r.xml");
   // The mutation and security items say why they failed.
   EXPECT_THAT((*FindRule(d, "mutation-critical-modules"))["reason"].GetString(),
               HasSubstr("2 of 2 series fail"));
@@ -142,8 +143,18 @@ TEST_F(CheckE2ETest, FailingArtifactsExitOneAndSayWhy) {
   EXPECT_EQ((*FindRule(d, "security-scan"))["series"][0]["value"].GetDouble(), 3.0);
   EXPECT_THAT((*FindRule(d, "security-scan"))["reason"].GetString(),
               HasSubstr("3 misses pass: == 0"));
+  // ... and name the findings: Trivy's two CRITICAL musl CVEs, Bandit's B602.
+  std::string security_warnings;
+  for (const auto& w : (*FindRule(d, "security-scan"))["warnings"].GetArray()) {
+    security_warnings += std::string(w.GetString()) + "\n";
+  }
+  EXPECT_THAT(security_warnings,
+              HasSubstr("3 critical/high finding(s), worst first: critical "
+                        "trivy CVE-2019-14697"));
+  EXPECT_THAT(security_warnings,
+              HasSubstr("high bandit B602 at aurora/ops/rollback.py:10"));
+  EXPECT_THAT(junit, HasSubstr("high bandit B602"));
   // The JUnit report marks failures and validates against both XSDs.
-  std::string junit = ReadWholeFile(dir_ + "/r.xml");
   EXPECT_THAT(junit, HasSubstr("<failure"));
   for (const char* xsd :
        {"jenkins-xunit-plugin-junit-10.xsd", "windyroad-JUnit.xsd"}) {

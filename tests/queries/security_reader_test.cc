@@ -195,6 +195,25 @@ TEST(SecurityReaderTest, SemgrepIgnoredFindingsAreNotCounted) {
   EXPECT_EQ(Total(*data, "semgrep", "critical"), 1);
 }
 
+TEST(SecurityReaderTest, SevereFindingsAreNamedWithFileAndLine) {
+  absl::StatusOr<ArtifactData> data = ParseSecurityFiles(
+      {{"t.json", Testdata("trivy-golden-alpine-39.json")},
+       {"b.json", Testdata("bandit-demo-large-windows-venv.json")}});
+  ASSERT_OK(data);
+  // 2 CRITICAL (Trivy) + 15 HIGH (Bandit): the criticals first, 5 named.
+  EXPECT_THAT(data->warnings,
+              Contains(::testing::StartsWith(
+                  "17 critical/high finding(s), worst first: critical trivy "
+                  "CVE-2019-14697 in testdata/fixtures/images/alpine-39.tar.gz "
+                  "(alpine 3.9.4) (musl@1.1.20-r4), critical trivy "
+                  "CVE-2019-14697 in testdata/fixtures/images/alpine-39.tar.gz "
+                  "(alpine 3.9.4) (musl-utils@1.1.20-r4), high bandit ")));
+  EXPECT_THAT(data->warnings, Contains(::testing::EndsWith(", … and 12 more")));
+  data = Read("trivy-golden-centos-7.json");  // LOW and MEDIUM only
+  ASSERT_OK(data);
+  EXPECT_THAT(data->warnings, ::testing::Not(Contains(HasSubstr("critical/high"))));
+}
+
 TEST(SecurityReaderTest, GrypeAndPipAuditJson) {
   absl::StatusOr<ArtifactData> data = Read("grype-handmade.json");
   ASSERT_OK(data);
