@@ -3,7 +3,11 @@
 
 Deterministic: the committed files are this script's output. The formats are
 those the real producers write: coverage.py Cobertura XML, pytest-benchmark
---benchmark-json, pytest --junitxml. Run: python3 examples/generate.py
+--benchmark-json, pytest --junitxml, Stryker's mutation-testing-report JSON
+(schema 2, as StrykerJS and cargo-mutants write it), a JUnit file of the CI
+pipeline's steps and a JSON-lines XAI event log. The security scans under
+artifacts/*/security are real tool output (see artifacts/SOURCES.md), not
+written here. Run: python3 examples/generate.py
 """
 import json
 import os
@@ -146,6 +150,83 @@ def junit_xml(failures, seed):
             + "".join(cases) + "</testsuite></testsuites>\n")
 
 
+# Mutation testing: module -> (files, mutants per file, detected share,
+# no-coverage share). Stryker statuses; scores as Stryker computes them.
+MUTATION_MODULES = ["aurora/risk", "aurora/execution", "aurora/api"]
+
+
+def stryker_report(scores, seed):
+    """A Stryker mutation-testing-report (schema 2) with, per module, the
+    given share of detected mutants (of Killed+Timeout+Survived+NoCoverage)."""
+    rnd = random.Random(seed)
+    mutators = ["ConditionalExpression", "EqualityOperator", "ArithmeticOperator",
+                "BooleanLiteral", "StringLiteral", "BlockStatement"]
+    files = {}
+    mid = 0
+    for module in MUTATION_MODULES:
+        detected_share = scores[module]
+        for fname in ["core.py", "rules.py"]:
+            n = 40
+            detected = round(n * detected_share)
+            statuses = (["Killed"] * (detected - 2) + ["Timeout"] * 2 +
+                        ["NoCoverage"] * ((n - detected) // 3) +
+                        ["Survived"] * (n - detected - (n - detected) // 3))
+            statuses += ["CompileError"]  # invalid: not in the score
+            rnd.shuffle(statuses)
+            mutants = []
+            for i, st in enumerate(statuses):
+                mid += 1
+                line = 3 + i * 2
+                m = {"id": str(mid), "mutatorName": mutators[i % len(mutators)],
+                     "location": {"start": {"line": line, "column": 5},
+                                  "end": {"line": line, "column": 17}},
+                     "status": st}
+                if st in ("Killed", "Timeout"):
+                    m["killedBy"] = [str(1 + i % 7)]
+                mutants.append(m)
+            src = "".join(f"def f{i}(x):\n    return x + {i}\n" for i in range(len(statuses) + 2))
+            files[f"{module}/{fname}"] = {"language": "python", "source": src, "mutants": mutants}
+    return json.dumps({"schemaVersion": "2", "thresholds": {"high": 80, "low": 60, "break": None},
+                       "projectRoot": "/builds/aurora", "files": files}, indent=1) + "\n"
+
+
+def ci_junit(failed_steps):
+    """The CI pipeline's quality-gate steps as JUnit (one testcase per step)."""
+    steps = [("lint", 41.2), ("typecheck", 63.9), ("unit-tests", 188.4), ("smoke-tests", 74.0),
+             ("validate-config", 6.1), ("build-image", 142.7)]
+    cases = []
+    for name, t in steps:
+        if name in failed_steps:
+            cases.append(f'<testcase classname="ci.quality-gates" name="{name}" time="{t}">'
+                         f'<failure message="step exited with code 1">{name} failed</failure></testcase>')
+        else:
+            cases.append(f'<testcase classname="ci.quality-gates" name="{name}" time="{t}" />')
+    total = sum(t for _, t in steps)
+    return ('<?xml version="1.0" encoding="utf-8"?><testsuites><testsuite name="ci-pipeline" '
+            f'errors="0" failures="{len(failed_steps)}" skipped="0" tests="{len(steps)}" '
+            f'time="{total:.1f}" timestamp="2026-11-27T07:20:00" hostname="ci-runner-7">'
+            + "".join(cases) + "</testsuite></testsuites>\n")
+
+
+def xai_events(broken):
+    """XAI audit trail: one JSON object per trade event (runbook 1.2,
+    tools/check_xai.py --validate-events). `broken`: index -> field to blank."""
+    kinds = ["trade_decision", "trade_order_submitted", "trade_fill"]
+    lines = []
+    for i in range(12):
+        ev = {"ts": f"2026-11-27T07:3{i // 10}:{(i * 7) % 60:02d}Z", "event_type": kinds[i % 3],
+              "trace_id": f"tr-{0x5a17 + i:05x}-{i:02d}", "symbol": "BTCUSDT",
+              "explanation": {"summary": f"signal {0.61 + i / 100:.2f} above entry 0.60",
+                              "features": {"momentum": round(0.4 + i / 50, 3), "spread_bps": 1.2}}}
+        field = broken.get(i)
+        if field == "trace_id":
+            ev["trace_id"] = ""
+        elif field == "explanation":
+            del ev["explanation"]
+        lines.append(json.dumps(ev, separators=(",", ":")))
+    return "\n".join(lines) + "\n"
+
+
 def write(path, text):
     os.makedirs(os.path.dirname(path), exist_ok=True)
     with open(path, "w", encoding="utf-8") as f:
@@ -164,6 +245,14 @@ def main():
                                               "test_position_update": 0.058},
                      failures=["test_order_roundtrip"]),
     }
+    # Critical modules (aurora/risk, aurora/execution) above 80 % in the
+    # passing set; below it, and the whole score > 10 % under the baseline, in
+    # the failing set.
+    mutation_baseline = {"aurora/risk": 0.85, "aurora/execution": 0.85, "aurora/api": 0.75}
+    sets["pass"]["mutation"] = {"aurora/risk": 0.875, "aurora/execution": 0.85, "aurora/api": 0.75}
+    sets["fail"]["mutation"] = {"aurora/risk": 0.65, "aurora/execution": 0.70, "aurora/api": 0.60}
+    sets["pass"]["xai_broken"] = {}
+    sets["fail"]["xai_broken"] = {4: "trace_id", 7: "explanation"}
     for name, s in sets.items():
         d = os.path.join(HERE, "artifacts", name)
         xml, counts = coverage_xml(*s["cov"], seed=7)
@@ -171,6 +260,11 @@ def main():
         write(os.path.join(d, "testnet_performance.json"), benchmark_json(s["means"], seed=11))
         write(os.path.join(d, "baselines", "performance_baseline.json"), benchmark_json(baseline, seed=5))
         write(os.path.join(d, "testnet_integration_results.xml"), junit_xml(s["failures"], seed=3))
+        write(os.path.join(d, "ci_pipeline_results.xml"), ci_junit([]))
+        write(os.path.join(d, "mutation", "mutation.json"), stryker_report(s["mutation"], seed=13))
+        write(os.path.join(d, "baselines", "mutation_baseline.json"),
+              stryker_report(mutation_baseline, seed=17))
+        write(os.path.join(d, "xai_events.jsonl"), xai_events(s["xai_broken"]))
         print(f"{name}: lines {counts[0]}/{counts[1]} = {100 * counts[0] / counts[1]:.2f}%, "
               f"branches {counts[2]}/{counts[3]} = {100 * counts[2] / counts[3]:.2f}%")
 

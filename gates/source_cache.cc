@@ -4,6 +4,7 @@
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "gates/source_auth.h"
 #include "queries/artifact_source.h"
 #include "queries/http_source.h"
@@ -23,6 +24,13 @@ std::string KeyOf(const SourceSpec& s, const std::string& path) {
                     "\x1f", s.cert_file, "\x1f", s.key_file, "\x1f",
                     s.insecure_skip_verify ? "k" : "-");
     for (const auto& [k, v] : s.headers) absl::StrAppend(&key, "\x1f", k, "=", v);
+  }
+  if (s.type == "mutation" || s.type == "security") {
+    absl::StrAppend(&key, "\x1f", s.module_depth);
+    for (const auto& i : s.ignore) {
+      absl::StrAppend(&key, "\x1e", i.id, "\x1f", i.path, "\x1f",
+                      i.expires ? absl::FormatCivilTime(*i.expires) : "");
+    }
   }
   for (const auto& v : s.values) {
     absl::StrAppend(&key, "\x1e", v.metric, "\x1f", v.pointer.text, "\x1f",
@@ -48,7 +56,7 @@ const absl::StatusOr<ArtifactData>& SourceCache::Read(const SourceSpec& source,
     data = content.ok() ? ParseJsonValues(*content, path, source.values)
                         : absl::StatusOr<ArtifactData>(content.status());
   } else {
-    data = ReadArtifact(source.type, path, reader_);
+    data = ReadSourceArtifact(source, path, reader_, absl::Now());
   }
   return cache_.emplace(key, std::move(data)).first->second;
 }

@@ -9,6 +9,8 @@
 #include "queries/benchmark_reader.h"
 #include "queries/coverage_reader.h"
 #include "queries/junit_reader.h"
+#include "queries/mutation_reader.h"
+#include "queries/security_reader.h"
 
 namespace aurora {
 
@@ -18,6 +20,8 @@ absl::StatusOr<ArtifactData> ParseArtifact(const std::string& type,
   if (type == "coverage") return ParseCoverage(content, name);
   if (type == "pytest-benchmark") return ParsePytestBenchmark(content, name);
   if (type == "junit") return ParseJunit(content, name);
+  if (type == "mutation") return ParseMutation(content, name);
+  if (type == "security") return ParseSecurity(content, name);
   return absl::InvalidArgumentError(
       absl::StrCat("unsupported artifact type \"", type, "\""));
 }
@@ -25,17 +29,63 @@ absl::StatusOr<ArtifactData> ParseArtifact(const std::string& type,
 absl::StatusOr<ArtifactData> ReadArtifact(const std::string& type,
                                           const std::string& path,
                                           FileReader& reader) {
-  if (type == "junit" && HasGlobChars(path)) {
+  if ((type == "junit" || type == "mutation" || type == "security") &&
+      HasGlobChars(path)) {
     ASSIGN_OR_RETURN(std::vector<std::string> paths, reader.Glob(path));
     std::vector<std::pair<std::string, std::string>> files;
     for (const auto& p : paths) {
       ASSIGN_OR_RETURN(std::string content, reader.ReadFile(p));
       files.emplace_back(p, std::move(content));
     }
+    if (type == "mutation") return ParseMutationFiles(files);
+    if (type == "security") return ParseSecurityFiles(files);
     return ParseJunitFiles(files);
   }
   ASSIGN_OR_RETURN(std::string content, reader.ReadFile(path));
   return ParseArtifact(type, content, path);
+}
+
+namespace {
+
+// The (name, content) of every file `patterns` name; globs expanded.
+absl::StatusOr<std::vector<std::pair<std::string, std::string>>> ReadAll(
+    const std::vector<std::string>& patterns, FileReader& reader) {
+  std::vector<std::pair<std::string, std::string>> files;
+  for (const std::string& pattern : patterns) {
+    std::vector<std::string> paths = {pattern};
+    if (HasGlobChars(pattern)) {
+      ASSIGN_OR_RETURN(paths, reader.Glob(pattern));
+    }
+    for (const auto& p : paths) {
+      ASSIGN_OR_RETURN(std::string content, reader.ReadFile(p));
+      files.emplace_back(p, std::move(content));
+    }
+  }
+  return files;
+}
+
+}  // namespace
+
+absl::StatusOr<ArtifactData> ReadSourceArtifact(const SourceSpec& source,
+                                                const std::string& path,
+                                                FileReader& reader,
+                                                absl::Time now) {
+  if (source.type != "mutation" && source.type != "security") {
+    return ReadArtifact(source.type, path, reader);
+  }
+  const bool listed = path == source.path && !source.paths.empty();
+  ASSIGN_OR_RETURN(auto files,
+                   ReadAll(listed ? source.paths : std::vector<std::string>{path},
+                           reader));
+  if (source.type == "security") {
+    SecurityOptions options;
+    options.ignore = source.ignore;
+    options.today = absl::ToCivilDay(now, absl::UTCTimeZone());
+    return ParseSecurityFiles(files, options);
+  }
+  MutationOptions options;
+  options.module_depth = source.module_depth;
+  return ParseMutationFiles(files, options);
 }
 
 }  // namespace aurora

@@ -8,8 +8,10 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/time/time.h"
 #include "base/file_reader.h"
 #include "queries/artifact.h"
+#include "rules/gate.h"
 
 namespace aurora {
 
@@ -20,6 +22,16 @@ namespace aurora {
 absl::StatusOr<ArtifactData> ReadArtifact(const std::string& type,
                                           const std::string& path,
                                           FileReader& reader);
+
+// Reads `path` (the source's path or its baseline) for `source`: as above,
+// plus for mutation and security sources a glob or a list (`source.paths`,
+// used when `path` is the source's path) summed into one, and their options
+// (module_depth; ignore entries judged at `now`). NotFound when a listed file
+// or every glob match is missing.
+absl::StatusOr<ArtifactData> ReadSourceArtifact(const SourceSpec& source,
+                                                const std::string& path,
+                                                FileReader& reader,
+                                                absl::Time now);
 
 // Parses already-read bytes as `type` (one file).
 absl::StatusOr<ArtifactData> ParseArtifact(const std::string& type,

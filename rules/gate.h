@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "rules/criterion.h"
 #include "rules/expr.h"
@@ -42,12 +43,30 @@ struct JsonValueSpec {
   FilePos pos;
 };
 
+// One `ignore:` entry of a security source: findings of rule/CVE `id` (in
+// files matching `path`, a glob; empty = anywhere) are counted apart, with
+// `reason`, until the end of the `expires` day (UTC; none = no end).
+struct IgnoreSpec {
+  std::string id;
+  std::string path;
+  std::string reason;
+  std::optional<absl::CivilDay> expires;
+  FilePos pos;
+};
+
 struct SourceSpec {
   std::string name;
   std::string type;      // coverage | pytest-benchmark | junit | json |
                          // http | prometheus
   std::string path;      // artifact path (junit: a glob is allowed)
   std::string baseline;  // artifact baseline path, empty when none
+  // mutation, security: `path` given as a list (every entry a file or glob;
+  // `path` then holds them joined with ", " for display).
+  std::vector<std::string> paths;
+  // mutation: depth of the `module` label (0 = the file's directory).
+  int module_depth = 0;
+  // security: findings counted apart (security_findings_ignored).
+  std::vector<IgnoreSpec> ignore;
   std::string url;       // prometheus, http: URL (expanded; may hold secrets);
                          // prometheus, empty: --prometheus / PROMETHEUS_URL
   std::string url_display;  // the URL as written, ${VAR} unexpanded

@@ -33,7 +33,8 @@ const std::vector<std::string> kTopKeys = {
 const std::vector<std::string> kSourceKeys = {
     "type",    "path",      "baseline",  "url",     "headers",
     "bearer_token_file",    "basic_auth", "timeout", "tls",
-    "method",  "body",      "values",    "counters"};
+    "method",  "body",      "values",    "counters",
+    "module_depth",         "ignore"};
 const std::vector<std::string> kBasicAuthKeys = {"username", "password_file"};
 const std::vector<std::string> kTlsKeys = {"ca_file", "cert_file", "key_file",
                                            "insecure_skip_verify"};
@@ -568,7 +569,11 @@ class Loader {
                                    " source reads an artifact file"));
         return;
       }
-      if (auto p = Str(s["path"], "path")) {
+      LoadFindingsKeys(s, spec);
+      if (s["path"].IsSequence() &&
+          (spec.type == "mutation" || spec.type == "security")) {
+        LoadPathList(s["path"], spec);
+      } else if (auto p = Str(s["path"], "path")) {
         spec.path = *p;
         if (spec.path.empty()) {
           AddError(Pos(s["path"]), "path: expected a file path, got an empty string");
@@ -615,6 +620,93 @@ class Loader {
       LoadConnection(s, spec);
     }
     out_.gate.sources[spec.name] = spec;
+  }
+
+  // path: [a, b/*.sarif]: several files summed into one source.
+  void LoadPathList(const YAML::Node& n, SourceSpec& spec) {
+    for (const YAML::Node& entry : n) {
+      std::optional<std::string> p = Str(entry, "path");
+      if (!p) continue;
+      if (p->empty()) {
+        AddError(Pos(entry), "path: expected a file path, got an empty string");
+        continue;
+      }
+      spec.paths.push_back(*p);
+    }
+    if (spec.paths.empty()) {
+      AddError(Pos(n), "path: expected a file path or a non-empty list of "
+                       "them");
+    }
+    spec.path = absl::StrJoin(spec.paths, ", ");
+  }
+
+  // module_depth (mutation) and ignore (security).
+  void LoadFindingsKeys(const YAML::Node& s, SourceSpec& spec) {
+    if (s["module_depth"]) {
+      if (spec.type != "mutation") {
+        AddError(KeyPos(s, "module_depth"),
+                 "\"module_depth\" is for mutation sources");
+      } else if (auto d = Count(s["module_depth"], "module_depth")) {
+        spec.module_depth = *d;
+      }
+    }
+    if (!s["ignore"]) return;
+    if (spec.type != "security") {
+      AddError(KeyPos(s, "ignore"), "\"ignore\" is for security sources");
+      return;
+    }
+    const YAML::Node& list = s["ignore"];
+    if (!list.IsSequence()) {
+      AddError(Pos(list), absl::StrCat("ignore: expected a list of { id, "
+                                       "reason, path, expires }, got a ",
+                                       KindName(list)));
+      return;
+    }
+    static const std::vector<std::string> kIgnoreKeys = {"id", "path",
+                                                         "reason", "expires"};
+    for (const YAML::Node& e : list) {
+      if (!e.IsMap()) {
+        AddError(Pos(e), absl::StrCat("ignore: expected { id: CVE-… or rule "
+                                      "id, reason: why }, got a ",
+                                      KindName(e)));
+        continue;
+      }
+      CheckKeys(e, "an ignore entry", kIgnoreKeys);
+      IgnoreSpec ig;
+      ig.pos = Pos(e);
+      if (!e["id"]) {
+        AddError(ig.pos, "ignore: missing key \"id\" (a rule id or CVE id)");
+      } else if (auto id = Str(e["id"], "id")) {
+        ig.id = *id;
+        if (ig.id.empty()) AddError(Pos(e["id"]), "ignore: empty \"id\"");
+      }
+      if (!e["reason"]) {
+        AddError(ig.pos, "ignore: missing key \"reason\" (why the finding "
+                         "is accepted; shown in reports)");
+      } else if (auto r = Str(e["reason"], "reason")) {
+        ig.reason = *r;
+        if (absl::StripAsciiWhitespace(ig.reason).empty()) {
+          AddError(Pos(e["reason"]), "ignore: \"reason\" must not be empty");
+        }
+      }
+      if (e["path"]) {
+        if (auto p = Str(e["path"], "path")) ig.path = *p;
+      }
+      if (e["expires"]) {
+        if (auto x = Str(e["expires"], "expires")) {
+          absl::CivilDay day;
+          if (x->size() == 10 && absl::ParseCivilTime(*x, &day) &&
+              absl::FormatCivilTime(day) == *x) {
+            ig.expires = day;
+          } else {
+            AddError(Pos(e["expires"]),
+                     absl::StrCat("ignore: expires: expected a date "
+                                  "YYYY-MM-DD, got ", Quoted(*x)));
+          }
+        }
+      }
+      spec.ignore.push_back(std::move(ig));
+    }
   }
 
   // headers, bearer_token_file, basic_auth, timeout, tls: the connection

@@ -6,17 +6,16 @@ namespace aurora {
 
 const std::vector<std::string>& SupportedSourceTypes() {
   static const auto* kTypes = new std::vector<std::string>{
-      "coverage", "pytest-benchmark", "junit", "json", "http", "prometheus"};
+      "coverage", "pytest-benchmark", "junit", "mutation", "security",
+      "json",     "http",             "prometheus"};
   return *kTypes;
 }
 
-bool IsPlannedSourceType(std::string_view type) {
-  return type == "mutation" || type == "security";
-}
+bool IsPlannedSourceType(std::string_view) { return false; }
 
 bool IsArtifactSourceType(std::string_view type) {
   return type == "coverage" || type == "pytest-benchmark" || type == "junit" ||
-         type == "json";
+         type == "mutation" || type == "security" || type == "json";
 }
 
 namespace {
@@ -49,10 +48,18 @@ const std::vector<std::string>& ArtifactMetrics(std::string_view type) {
       "benchmark_rounds",         "benchmark_iterations"};
   static const auto* kJunit = new std::vector<std::string>{
       "tests", "tests_flaky", "tests_duration_seconds"};
+  static const auto* kMutation = new std::vector<std::string>{
+      "mutation_score_percent", "mutation_score_covered_percent", "mutants",
+      "mutation_report_partial"};
+  static const auto* kSecurity = new std::vector<std::string>{
+      "security_findings", "security_findings_ignored",
+      "security_ignores_expired"};
   static const auto* kNone = new std::vector<std::string>{};
   if (type == "coverage") return *kCoverage;
   if (type == "pytest-benchmark") return *kBenchmark;
   if (type == "junit") return *kJunit;
+  if (type == "mutation") return *kMutation;
+  if (type == "security") return *kSecurity;
   return *kNone;
 }
 

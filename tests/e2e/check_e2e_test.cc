@@ -79,7 +79,29 @@ TEST_F(CheckE2ETest, PassingArtifactsExitZeroWithEveryRuleReported) {
   EXPECT_STREQ(d["verdict"].GetString(), "pass");
   size_t rules = 0;
   for (const auto& g : d["gates"].GetArray()) rules += g["rules"].Size();
-  EXPECT_EQ(rules, 8u);
+  // The runbook's seven checklist items (issue 13): ci, coverage,
+  // performance, integration, mutation, xai, security.
+  EXPECT_EQ(rules, 16u);
+  // Stryker report written by examples/generate.py: aurora/risk 35/40,
+  // aurora/execution 34/40; whole report 198/240 vs baseline 196/240.
+  const rapidjson::Value* critical = FindRule(d, "mutation-critical-modules");
+  ASSERT_NE(critical, nullptr);
+  EXPECT_STREQ((*critical)["outcome"].GetString(), "pass");
+  EXPECT_EQ((*critical)["series"].Size(), 2u);
+  const rapidjson::Value* drop = FindRule(d, "mutation-score-drop");
+  ASSERT_NE(drop, nullptr);
+  EXPECT_STREQ((*drop)["outcome"].GetString(), "pass");
+  EXPECT_DOUBLE_EQ((*drop)["series"][0]["value"].GetDouble(), 82.5);
+  // Bandit (LOW only) + Trivy centos-7 (LOW 2, MEDIUM 1): a clean 0, not
+  // "no data".
+  const rapidjson::Value* security = FindRule(d, "security-scan");
+  ASSERT_NE(security, nullptr);
+  EXPECT_STREQ((*security)["outcome"].GetString(), "pass");
+  EXPECT_EQ((*security)["series"][0]["value"].GetDouble(), 0.0);
+  for (const char* rule : {"ci-quality-gates", "xai-trace-ids", "xai-explanations"}) {
+    ASSERT_NE(FindRule(d, rule), nullptr) << rule;
+    EXPECT_STREQ((*FindRule(d, rule))["outcome"].GetString(), "pass") << rule;
+  }
   // coverage.py Cobertura counts written by examples/generate.py: 1379/1475.
   const rapidjson::Value* line = FindRule(d, "line-coverage");
   ASSERT_NE(line, nullptr);
@@ -130,6 +152,12 @@ TEST_F(CheckE2ETest, FailingArtifactsExitOneAndSayWhy) {
       {"benchmark-regression", "warn"}, // severity warning: +51 % vs baseline
       {"integration-tests-passed", "fail"},
       {"integration-tests-ran", "pass"},
+      {"ci-quality-gates", "pass"},
+      {"mutation-critical-modules", "fail"},  // risk 65 %, execution 70 %
+      {"mutation-score-drop", "fail"},        // 65 % vs baseline 81.67 %
+      {"xai-trace-ids", "fail"},              // one trade event, empty trace_id
+      {"xai-explanations", "fail"},           // one without its explanation
+      {"security-scan", "fail"},  // Bandit B602 HIGH + Trivy 2 CRITICAL
   };
   for (const auto& w : wants) {
     const rapidjson::Value* rule = FindRule(d, w.rule);
@@ -138,10 +166,30 @@ TEST_F(CheckE2ETest, FailingArtifactsExitOneAndSayWhy) {
   }
   const rapidjson::Value* failed = FindRule(d, "integration-tests-passed");
   EXPECT_EQ((*failed)["series"][0]["value"].GetDouble(), 1.0);
+  std::string junit = ReadWholeFile(dir_ + "/r.xml");
+  // The mutation and security items say why they failed.
+  EXPECT_THAT((*FindRule(d, "mutation-critical-modules"))["reason"].GetString(),
+              HasSubstr("2 of 2 series fail"));
+  EXPECT_THAT((*FindRule(d, "mutation-score-drop"))["reason"].GetString(),
+              HasSubstr("65 misses pass: >= -10% (>= 73.5 from baseline "
+                        "81.6667)"));
+  EXPECT_EQ((*FindRule(d, "security-scan"))["series"][0]["value"].GetDouble(), 3.0);
+  EXPECT_THAT((*FindRule(d, "security-scan"))["reason"].GetString(),
+              HasSubstr("3 misses pass: == 0"));
+  // ... and name the findings: Trivy's two CRITICAL musl CVEs, Bandit's B602.
+  std::string security_warnings;
+  for (const auto& w : (*FindRule(d, "security-scan"))["warnings"].GetArray()) {
+    security_warnings += std::string(w.GetString()) + "\n";
+  }
+  EXPECT_THAT(security_warnings,
+              HasSubstr("3 critical/high finding(s), worst first: critical "
+                        "trivy CVE-2019-14697"));
+  EXPECT_THAT(security_warnings,
+              HasSubstr("high bandit B602 at aurora/ops/rollback.py:10"));
+  EXPECT_THAT(junit, HasSubstr("high bandit B602"));
   // The JUnit report marks failures; the warn rule passes with its output
   // saying WARN and why. Valid against Jenkins' XSD; against Windy Road's
   // once that testcase output (which its 2008 schema does not allow) is out.
-  std::string junit = ReadWholeFile(dir_ + "/r.xml");
   EXPECT_THAT(junit, HasSubstr("<failure"));
   EXPECT_THAT(junit, HasSubstr("<system-out>WARN (does not fail the run): "));
   auto jenkins = RunProcess({"xmllint", "--noout", "--schema",
@@ -402,7 +450,7 @@ TEST_F(CheckE2ETest, GateFileErrorsExitTwoAndEvaluateNothing) {
 TEST_F(CheckE2ETest, LintAcceptsTheShippedGates) {
   auto r = RunProcess({kBin, "lint", kGate});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
-  EXPECT_THAT(r.err, HasSubstr("1 file, 8 rules: OK"));
+  EXPECT_THAT(r.err, HasSubstr("1 file, 16 rules: OK"));
 }
 
 TEST_F(CheckE2ETest, HelpAndVersion) {

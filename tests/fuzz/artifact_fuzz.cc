@@ -1,6 +1,7 @@
 // libFuzzer entry point for the artifact readers (queries/artifact_source.h).
-// The first byte picks the type (byte % 3: 0 coverage, 1 junit,
-// 2 pytest-benchmark; seeds start with '0', '1' or '2'), the rest is the file.
+// The first byte picks the type ('3' mutation, '4' security, otherwise
+// byte % 3: 0 coverage, 1 junit, 2 pytest-benchmark; seeds start with '0' to
+// '4'), the rest is the file.
 // Any input must parse or fail with a message that starts with the file's
 // name; on success every count sample is >= 0 or NaN, every percent is in
 // [0, 100] or NaN. An input that parses is also cut at a few points (issue
@@ -40,13 +41,16 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
 // Metrics whose value counts something (DESIGN.md's artifact metrics).
 bool IsCountMetric(std::string_view m) {
   return m == "tests" || m == "tests_flaky" || m == "benchmark_rounds" ||
-         m == "benchmark_iterations" ||
+         m == "benchmark_iterations" || m == "mutants" ||
+         m == "mutation_report_partial" || m == "security_findings" ||
+         m == "security_findings_ignored" || m == "security_ignores_expired" ||
          (StartsWith(m, "coverage_") &&
           (EndsWith(m, "_covered") || EndsWith(m, "_valid")));
 }
 
 bool IsPercentMetric(std::string_view m) {
-  return StartsWith(m, "coverage_") && EndsWith(m, "_percent");
+  return (StartsWith(m, "coverage_") || StartsWith(m, "mutation_score")) &&
+         EndsWith(m, "_percent");
 }
 
 // The samples of `d` as text, in order (values bit for bit).
@@ -93,7 +97,9 @@ void CheckTruncations(const std::string& type, std::string_view content,
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
-  const std::string type = kTypes[data[0] % 3];
+  const std::string type = data[0] == '3'   ? "mutation"
+                           : data[0] == '4' ? "security"
+                                            : kTypes[data[0] % 3];
   std::string_view content(reinterpret_cast<const char*>(data) + 1, size - 1);
   absl::StatusOr<aurora::ArtifactData> parsed =
       aurora::ParseArtifact(type, content, kFileName);

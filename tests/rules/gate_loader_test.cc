@@ -123,6 +123,61 @@ groups:
   EXPECT_EQ(g.gate.groups[0].rules[0].pass[0].number, 90);
 }
 
+TEST(GateLoaderTest, SecuritySourceTakesPathListAndIgnoreEntries) {
+  LoadedGate g = ParseGate("g.yaml", R"(sources:
+  sec:
+    type: security
+    path: [trivy.json, "sarif/*.sarif"]
+    ignore:
+      - { id: CVE-2019-14697, reason: "musl unused", expires: 2027-01-31 }
+      - { id: B602, path: "tools/*", reason: "build scripts only" }
+  mut: { type: mutation, path: m.json, module_depth: 2 }
+groups:
+  - name: q
+    rules:
+      - { name: s, source: sec, expr: 'sum(security_findings{severity="high"})', pass: "== 0" }
+      - { name: m, source: mut, expr: mutation_score_percent, pass: ">= 80" }
+)",
+                           Vars());
+  ASSERT_TRUE(g.ok()) << g.errors.front().ToString();
+  const SourceSpec& sec = g.gate.sources.at("sec");
+  EXPECT_THAT(sec.paths, ElementsAre("trivy.json", "sarif/*.sarif"));
+  EXPECT_EQ(sec.path, "trivy.json, sarif/*.sarif");
+  ASSERT_EQ(sec.ignore.size(), 2u);
+  EXPECT_EQ(sec.ignore[0].id, "CVE-2019-14697");
+  EXPECT_EQ(sec.ignore[0].expires, absl::CivilDay(2027, 1, 31));
+  EXPECT_EQ(sec.ignore[1].path, "tools/*");
+  EXPECT_FALSE(sec.ignore[1].expires.has_value());
+  EXPECT_EQ(g.gate.sources.at("mut").module_depth, 2);
+}
+
+TEST(GateLoaderTest, IgnoreEntryNeedsIdAndReasonAndADate) {
+  EXPECT_THAT(
+      Errors(R"(sources:
+  sec:
+    type: security
+    path: s.json
+    ignore:
+      - { reason: "x" }
+      - { id: CVE-1, reason: "  " }
+      - { id: CVE-2, reason: y, expires: 2027-02-30 }
+      - { id: CVE-3 }
+groups:
+  - name: q
+    rules:
+      - { name: s, source: sec, expr: security_findings, pass: "== 0" }
+)"),
+      ElementsAre(
+          "gate.yaml:6:9: source \"sec\": ignore: missing key \"id\" (a rule "
+          "id or CVE id)",
+          "gate.yaml:7:30: source \"sec\": ignore: \"reason\" must not be "
+          "empty",
+          "gate.yaml:8:42: source \"sec\": ignore: expires: expected a date "
+          "YYYY-MM-DD, got \"2027-02-30\"",
+          "gate.yaml:9:9: source \"sec\": ignore: missing key \"reason\" (why "
+          "the finding is accepted; shown in reports)"));
+}
+
 // Each bad file and the full text of every error it must produce.
 TEST(GateLoaderTest, InvalidYamlNamesTheLine) {
   EXPECT_THAT(Errors("groups:\n  - name: a\n    rules: [\n"),
@@ -274,7 +329,7 @@ TEST(GateLoaderTest, SourceErrors) {
   EXPECT_THAT(
       Errors(R"(sources:
   cov: { type: coverge, path: c.xml }
-  mut: { type: mutation, path: m.json }
+  mut: { type: mutation, path: m.json, ignore: [] }
   j: { type: junit }
   p: { type: prometheus, path: x }
 groups:
@@ -286,10 +341,10 @@ groups:
       ElementsAre(
           "gate.yaml:2:16: source \"cov\": unknown source type \"coverge\", "
           "did you mean \"coverage\"? (expected one of: coverage, "
-          "pytest-benchmark, junit, json, http, prometheus)",
-          "gate.yaml:3:16: source \"mut\": source type \"mutation\" is not "
-          "supported by this version yet (supported: coverage, "
-          "pytest-benchmark, junit, json, http, prometheus)",
+          "pytest-benchmark, junit, mutation, security, json, http, "
+          "prometheus)",
+          "gate.yaml:3:40: source \"mut\": \"ignore\" is for security "
+          "sources",
           "gate.yaml:4:3: source \"j\": missing key \"path\": a junit source "
           "reads an artifact file",
           "gate.yaml:5:26: source \"p\": \"path\" is for artifact sources; a "
