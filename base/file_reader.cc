@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
 
@@ -72,7 +73,26 @@ absl::Status ReadPipe(int fd, const std::string& path, const ReadLimits& limits,
 
 }  // namespace
 
+absl::StatusOr<std::string> FileReader::ReadFileAtMost(const std::string& path,
+                                                       size_t max_bytes) {
+  absl::StatusOr<std::string> text = ReadFile(path);
+  if (text.ok() && text->size() > max_bytes) return TooBig(path, max_bytes);
+  return text;
+}
+
 absl::StatusOr<std::string> RealFileReader::ReadFile(const std::string& path) {
+  return Read(path, limits_);
+}
+
+absl::StatusOr<std::string> RealFileReader::ReadFileAtMost(
+    const std::string& path, size_t max_bytes) {
+  ReadLimits limits = limits_;
+  limits.max_bytes = std::min(limits.max_bytes, max_bytes);
+  return Read(path, limits);
+}
+
+absl::StatusOr<std::string> RealFileReader::Read(const std::string& path,
+                                                 const ReadLimits& limits) {
   // O_NONBLOCK: opening a FIFO without a writer returns at once.
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   if (fd < 0) {
@@ -102,16 +122,16 @@ absl::StatusOr<std::string> RealFileReader::ReadFile(const std::string& path) {
   }
   std::string out;
   if (S_ISFIFO(st.st_mode)) {
-    absl::Status s = ReadPipe(fd, path, limits_, &out);
+    absl::Status s = ReadPipe(fd, path, limits, &out);
     ::close(fd);
     if (!s.ok()) return s;
     return out;
   }
-  if (st.st_size > 0 && static_cast<uint64_t>(st.st_size) > limits_.max_bytes) {
+  if (st.st_size > 0 && static_cast<uint64_t>(st.st_size) > limits.max_bytes) {
     ::close(fd);
     return absl::ResourceExhaustedError(
         absl::StrCat(path, ": ", st.st_size, " bytes, more than the ",
-                     limits_.max_bytes, "-byte limit for one file"));
+                     limits.max_bytes, "-byte limit for one file"));
   }
   // Reserve, then append from a small cache-resident buffer: measured
   // faster than resize + read() straight into the string (which zero-fills
@@ -129,9 +149,9 @@ absl::StatusOr<std::string> RealFileReader::ReadFile(const std::string& path) {
     }
     if (n == 0) break;
     // A file that grows while it is read (or /proc, size 0) stops here.
-    if (out.size() + static_cast<size_t>(n) > limits_.max_bytes) {
+    if (out.size() + static_cast<size_t>(n) > limits.max_bytes) {
       ::close(fd);
-      return TooBig(path, limits_.max_bytes);
+      return TooBig(path, limits.max_bytes);
     }
     out.append(buf, static_cast<size_t>(n));
   }

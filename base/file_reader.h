@@ -19,6 +19,11 @@ class FileReader {
   // kFailedPrecondition for a directory, kUnavailable for other I/O errors.
   // Messages name the path.
   virtual absl::StatusOr<std::string> ReadFile(const std::string& path) = 0;
+  // ReadFile with a tighter size bound (gate files: 16 MiB): a larger file
+  // is kResourceExhausted naming the path and the limit. The default reads
+  // the file, then checks; RealFileReader stops at the limit.
+  virtual absl::StatusOr<std::string> ReadFileAtMost(const std::string& path,
+                                                     size_t max_bytes);
   // Expands a shell glob (`*`, `?`, `[...]`, no brace expansion) to the
   // sorted list of matching paths. A pattern without glob characters is
   // returned as is, whether or not it exists. kNotFound when a glob matches
@@ -45,10 +50,14 @@ class RealFileReader : public FileReader {
  public:
   explicit RealFileReader(ReadLimits limits = {}) : limits_(limits) {}
   absl::StatusOr<std::string> ReadFile(const std::string& path) override;
+  absl::StatusOr<std::string> ReadFileAtMost(const std::string& path,
+                                             size_t max_bytes) override;
   absl::StatusOr<std::vector<std::string>> Glob(
       const std::string& pattern) override;
 
  private:
+  absl::StatusOr<std::string> Read(const std::string& path,
+                                   const ReadLimits& limits);
   ReadLimits limits_;
 };
 

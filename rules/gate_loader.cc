@@ -1561,7 +1561,10 @@ LoadedGate ParseGate(std::string_view file_name, std::string_view text,
 
 LoadedGate LoadGateFile(const std::string& path, FileReader& reader,
                         const VarLookup& vars) {
-  absl::StatusOr<std::string> text = reader.ReadFile(path);
+  // A gate file is small: 16 MiB is far beyond any real one, and /dev/zero
+  // or an endless pipe stops there instead of growing without bound.
+  constexpr size_t kMaxGateFileBytes = size_t{16} << 20;
+  absl::StatusOr<std::string> text = reader.ReadFileAtMost(path, kMaxGateFileBytes);
   if (!text.ok()) {
     LoadedGate out;
     out.gate.path = path;

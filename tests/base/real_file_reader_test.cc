@@ -97,6 +97,25 @@ TEST(RealFileReaderTest, FilesOverTheSizeLimitAreRefusedBeforeReading) {
   std::remove(sparse.c_str());
 }
 
+// Gate files are read with a tighter bound than artifacts.
+TEST(RealFileReaderTest, ReadFileAtMostTightensTheLimitForOneRead) {
+  const std::string path = TempPath("at_most");
+  WriteFile(path, std::string(2048, 'x'));
+  RealFileReader reader;
+  EXPECT_THAT(reader.ReadFileAtMost(path, 1024),
+              StatusIs(absl::StatusCode::kResourceExhausted,
+                       path + ": 2048 bytes, more than the 1024-byte limit "
+                              "for one file"));
+  absl::StatusOr<std::string> whole = reader.ReadFileAtMost(path, 2048);
+  ASSERT_TRUE(whole.ok()) << whole.status();
+  EXPECT_EQ(whole->size(), 2048u);
+  // The reader's own limit still holds when it is the tighter one.
+  RealFileReader small(ReadLimits{.max_bytes = 100});
+  EXPECT_EQ(small.ReadFileAtMost(path, 4096).status().code(),
+            absl::StatusCode::kResourceExhausted);
+  std::remove(path.c_str());
+}
+
 TEST(RealFileReaderTest, DevicesAreRefused) {
   RealFileReader reader;
   EXPECT_THAT(reader.ReadFile("/dev/zero"),

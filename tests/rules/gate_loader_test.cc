@@ -465,6 +465,22 @@ groups:
                              "unknown metric \"bogus_metric\""));
 }
 
+// Issue 10.13: /dev/zero as a gate file grew without limit. A gate file is
+// read up to 16 MiB, then refused naming the file and the limit.
+TEST(GateLoaderTest, AGateFileOverSixteenMebibytesIsRefused) {
+  testing::FakeFileReader files;
+  files.Add("huge.yaml", std::string((size_t{16} << 20) + 1, '#'));
+  LoadedGate g = LoadGateFile("huge.yaml", files, Vars());
+  ASSERT_EQ(g.errors.size(), 1u);
+  EXPECT_THAT(g.errors[0].ToString(),
+              ::testing::HasSubstr("huge.yaml: cannot read gate file: "));
+  EXPECT_THAT(g.errors[0].ToString(),
+              ::testing::HasSubstr("16777216-byte limit"));
+  files.Add("big.yaml", std::string(size_t{16} << 20, '#'));
+  EXPECT_THAT(LoadGateFile("big.yaml", files, Vars()).errors[0].ToString(),
+              ::testing::Not(::testing::HasSubstr("limit")));
+}
+
 TEST(GateLoaderTest, MissingFileIsOneError) {
   testing::FakeFileReader files;
   LoadedGate g = LoadGateFile("nope.yaml", files, Vars());
