@@ -110,6 +110,7 @@ int RunCheck(const CheckOptions& options, const CommandEnv& env) {
   live.clock = env.clock;
   live.files = env.files;
   live.max_concurrency = options.max_concurrency;
+  live.max_response_bytes = options.max_response_bytes;
   live.default_url = options.prometheus_url;
   live.chart_window = options.window;
   SourceCache cache(*env.files, &live);

@@ -37,7 +37,9 @@ absl::StatusOr<PromEndpoint> EndpointFor(const SourceSpec& s,
 }
 
 HttpClientOptions ClientOptionsFor(const SourceSpec& s, const LiveContext& ctx) {
-  return SourceClientOptions(s, ctx.max_concurrency);
+  HttpClientOptions o = SourceClientOptions(s, ctx.max_concurrency);
+  o.max_response_bytes = ctx.max_response_bytes;
+  return o;
 }
 
 using ClientKey = std::tuple<std::string, std::string, std::string, bool>;

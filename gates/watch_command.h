@@ -33,6 +33,7 @@ struct WatchOptions {
   bool json_log = false;  // one JSON object per log line
   std::string prometheus_url;
   int max_concurrency = 8;
+  int64_t max_response_bytes = HttpClientOptions().max_response_bytes;
   std::string spool_dir = ".aurora-gate/spool";
 };
 
