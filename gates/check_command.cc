@@ -133,18 +133,17 @@ int RunCheck(const CheckOptions& options, const CommandEnv& env) {
   if (options.fire_actions) {
     delivered = FireActions(gates, run, options, env);
   }
+  // A query the server rejected is that rule's error (the verdict decides
+  // the exit code); its message is also shown at its place in the gate
+  // file, as lint shows it.
   int code = ExitCode(run);
-  // A query the server rejected is a gate-file error (exit 2), reported like
-  // lint's, after the reports that show it.
-  bool rejected = false;
   for (const GateResult& g : run.gates) {
     for (const RuleResult& r : g.rules) {
-      if (r.gate_file_error.empty()) continue;
-      *env.err << r.gate_file_error << "\n";
-      rejected = true;
+      if (!r.located_query_error.empty()) {
+        *env.err << r.located_query_error << "\n";
+      }
     }
   }
-  if (rejected) code = kExitUsage;
   if ((!io_ok || !delivered) && code == kExitPass) code = kExitUndecided;
   return code;
 }

@@ -230,7 +230,7 @@ void EvaluateLiveRules(const std::vector<LiveRule>& rules,
           out->reason = std::string(st.message());
           if (absl::IsInvalidArgument(st) && lr.file != nullptr) {
             FilePos pos = ServerErrorPosition(rule, Sv(st.message()));
-            out->gate_file_error = absl::StrCat(
+            out->located_query_error = absl::StrCat(
                 *lr.file, ":", pos.line, ":", pos.column, ": group \"",
                 rule.group, "\": rule \"", rule.name, "\": expr: ",
                 st.message());
