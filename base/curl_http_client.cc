@@ -25,6 +25,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "base/byte_size.h"
 #include "base/strings.h"
 #include "base/trace.h"
 
@@ -84,12 +85,18 @@ struct Transfer {
   SlistPtr headers;
   HttpResponse response;
   char error[CURL_ERROR_SIZE] = {};
+  size_t max_body = 0;     // HttpClientOptions::max_response_bytes
+  bool too_large = false;  // the body passed max_body: transfer aborted
 };
 
 size_t OnBody(char* data, size_t size, size_t n, void* user) {
   auto* t = static_cast<Transfer*>(user);
   if (t->response.body.empty() && TraceEnabled()) {
     TraceEvent(absl::StrCat("first-body-byte ", t->index));
+  }
+  if (size * n > t->max_body - t->response.body.size()) {
+    t->too_large = true;
+    return 0;  // curl aborts the transfer (CURLE_WRITE_ERROR)
   }
   t->response.body.append(data, size * n);
   return size * n;
@@ -144,6 +151,15 @@ absl::Status ValidateRequest(const HttpRequest& r, const std::string& what) {
 }
 
 absl::Status TransportError(const Transfer& t, CURLcode code) {
+  if (t.too_large || code == CURLE_FILESIZE_EXCEEDED) {
+    std::string_view length = t.response.Header("content-length");
+    return absl::OutOfRangeError(absl::StrCat(
+        t.what, ": response body ",
+        length.empty() ? std::string()
+                       : absl::StrCat("of ", Sv(length), " bytes "),
+        "exceeds the limit of ", FormatByteSize(static_cast<int64_t>(t.max_body)),
+        " (--max-response-size)"));
+  }
   std::string detail =
       t.error[0] != '\0' ? std::string(t.error) : curl_easy_strerror(code);
   std::string message =
@@ -195,6 +211,7 @@ absl::StatusOr<std::unique_ptr<Transfer>> CurlHttpClient::Start(
   auto t = std::make_unique<Transfer>();
   t->index = index;
   t->request = &r;
+  t->max_body = static_cast<size_t>(options_.max_response_bytes);
   t->what = absl::StrCat(r.method, " ",
                          r.url.empty() ? "(empty URL)" : RedactUrl(r.url));
   if (absl::Status s = ValidateRequest(r, t->what); !s.ok()) return s;
@@ -223,6 +240,10 @@ absl::StatusOr<std::unique_ptr<Transfer>> CurlHttpClient::Start(
   set(CURLOPT_WRITEDATA, t.get());
   set(CURLOPT_HEADERFUNCTION, &OnHeader);
   set(CURLOPT_HEADERDATA, t.get());
+  // Refuses at once a body whose Content-Length is over the limit (OnBody
+  // catches the others, decoded, as they arrive).
+  set(CURLOPT_MAXFILESIZE_LARGE,
+      static_cast<curl_off_t>(options_.max_response_bytes));
   if (r.method == "POST") {
     set(CURLOPT_POST, 1L);
     set(CURLOPT_POSTFIELDS, r.body.data());
@@ -372,6 +393,10 @@ absl::StatusOr<std::unique_ptr<HttpClient>> NewCurlHttpClient(
   if (options.max_concurrency < 1) {
     return absl::InvalidArgumentError(absl::StrCat(
         "max_concurrency must be >= 1, got ", options.max_concurrency));
+  }
+  if (options.max_response_bytes < 1) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "max_response_bytes must be >= 1, got ", options.max_response_bytes));
   }
   if (options.client_cert_file.empty() != options.client_key_file.empty()) {
     return absl::InvalidArgumentError(

@@ -6,6 +6,7 @@
 #ifndef AURORA_BASE_HTTP_CLIENT_H_
 #define AURORA_BASE_HTTP_CLIENT_H_
 
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <string_view>
@@ -44,6 +45,10 @@ struct HttpClientOptions {
   std::string client_cert_file, client_key_file;  // mutual TLS (PEM)
   bool insecure_skip_verify = false;              // explicit opt-in only
   int max_concurrency = 8;  // requests in flight at once in SendAll
+  // The largest response body accepted (decoded), >= 1. A larger one fails
+  // the request with kOutOfRange as soon as the limit is passed (or at once
+  // when Content-Length announces it), never read whole.
+  int64_t max_response_bytes = int64_t{256} << 20;
   std::string user_agent = "aurora-gate";
   // Proxy: libcurl's usual environment (http_proxy, https_proxy, no_proxy)
   // is honoured. Redirects are not followed: a 3xx is a response.
@@ -56,7 +61,8 @@ class HttpClient {
   // Sends every request, at most max_concurrency at once over kept-alive
   // connections, and returns one result per request in the same order.
   // Transport failures are statuses: kUnavailable (refused, reset, DNS, TLS,
-  // truncated transfer), kDeadlineExceeded (timeout); a malformed request
+  // truncated transfer), kDeadlineExceeded (timeout), kOutOfRange (body
+  // larger than max_response_bytes, not worth retrying); a malformed request
   // (method, URL, timeout, GET with a body) is kInvalidArgument. An HTTP
   // error status (4xx/5xx) is NOT a failure: it is a response. Messages name
   // the method and the URL as RedactUrl shows it (never log secrets), e.g.

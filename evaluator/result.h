@@ -48,9 +48,11 @@ struct RuleResult {
   std::map<std::string, std::string> labels;
   std::map<std::string, std::string> annotations;
   int line = 0;                        // where the rule starts in its gate file
-  // Set when the server rejected the rule's query (HTTP 400/422): the
-  // gate-file error "FILE:LINE:COL: ...", placed in the expression.
-  std::string gate_file_error;
+  // Set when the server rejected the rule's query while evaluating (HTTP
+  // 400/422, or "status":"error" with bad_data/execution): its message
+  // placed in the gate file, "FILE:LINE:COL: group ...: rule ...: expr: ...".
+  // The rule is `error` like any failed source; the run still decides.
+  std::string located_query_error;
   double duration_seconds = 0;         // time spent collecting and evaluating
   // Live rules in `report`: the query's values over [history_start, eval
   // time] at history_step_seconds; empty otherwise.

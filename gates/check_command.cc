@@ -140,6 +140,7 @@ int RunCheck(const CheckOptions& options, const CommandEnv& env) {
   live.clock = env.clock;
   live.files = env.files;
   live.max_concurrency = options.max_concurrency;
+  live.max_response_bytes = options.max_response_bytes;
   live.default_url = options.prometheus_url;
   live.chart_window = options.window;
   SourceCache cache(*env.files, &live);
@@ -165,18 +166,17 @@ int RunCheck(const CheckOptions& options, const CommandEnv& env) {
     actions = FireActions(gates, run, options, env);
   }
   const bool delivered = actions.delivered;
+  // A query the server rejected is that rule's error (the verdict decides
+  // the exit code); its message is also shown at its place in the gate
+  // file, as lint shows it.
   int code = ExitCode(run);
-  // A query the server rejected is a gate-file error (exit 2), reported like
-  // lint's, after the reports that show it.
-  bool rejected = false;
   for (const GateResult& g : run.gates) {
     for (const RuleResult& r : g.rules) {
-      if (r.gate_file_error.empty()) continue;
-      *env.err << r.gate_file_error << "\n";
-      rejected = true;
+      if (!r.located_query_error.empty()) {
+        *env.err << r.located_query_error << "\n";
+      }
     }
   }
-  if (rejected) code = kExitUsage;
   if ((!io_ok || !delivered) && code == kExitPass) code = kExitUndecided;
   // A rollback that may be lost needs a human, whatever the verdict: the
   // spool could not be used, or it holds actions that gave up.

@@ -38,6 +38,8 @@ struct CheckOptions {
   std::string github_step_summary;  // $GITHUB_STEP_SUMMARY, appended to
   std::string prometheus_url;       // --prometheus, else $PROMETHEUS_URL
   int max_concurrency = 8;          // queries in flight at once per client
+  // --max-response-size: largest response body from a server.
+  int64_t max_response_bytes = HttpClientOptions().max_response_bytes;
   std::string spool_dir = ".aurora-gate/spool";  // actions are spooled here
   // `report` / --html: the self-contained HTML go-live report, and the URL
   // it will be published at (linked from the Markdown summary).

@@ -1,11 +1,9 @@
 #include "gates/command_support.h"
 
-#include <cstdio>
-#include <fstream>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "base/output_file.h"
 #include "base/secret_names.h"
 #include "reports/html_report.h"
 #include "reports/json_report.h"
@@ -24,48 +22,6 @@ VarLookup SettingsThenEnvironment(
     return env(name);
   };
 }
-
-namespace {
-
-// Settings whose names suggest a secret are not shown in reports.
-// Writes `content` to `path` via a temporary file and rename, so a reader
-// never sees half a report.
-bool WriteFileAtomically(const std::string& path, const std::string& content,
-                         std::string* error) {
-  std::string tmp = path + ".tmp";
-  {
-    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
-    if (!f) {
-      *error = absl::StrCat(path, ": cannot write report");
-      return false;
-    }
-    f << content;
-    f.flush();
-    if (!f) {
-      *error = absl::StrCat(path, ": write failed");
-      return false;
-    }
-  }
-  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    *error = absl::StrCat(path, ": cannot write report (rename failed)");
-    return false;
-  }
-  return true;
-}
-
-bool AppendFile(const std::string& path, const std::string& content,
-                std::string* error) {
-  std::ofstream f(path, std::ios::binary | std::ios::app);
-  if (!f) {
-    *error = absl::StrCat(path, ": cannot append the step summary");
-    return false;
-  }
-  f << content << "\n";
-  return static_cast<bool>(f);
-}
-
-}  // namespace
 
 std::map<std::string, std::string> VisibleSettings(
     const std::map<std::string, std::string>& settings,
@@ -95,13 +51,13 @@ bool LoadAll(const std::vector<std::string>& paths, const VarLookup& vars,
 bool WriteReports(const RunResult& run, const ReportPaths& paths,
                   const CommandEnv& env) {
   bool ok = true;
-  std::string error;
+  auto report = [&](const absl::Status& s) {
+    if (s.ok()) return;
+    *env.err << "aurora-gate: cannot write a report: " << s.message() << "\n";
+    ok = false;
+  };
   auto write = [&](const std::string& path, const std::string& content) {
-    if (path.empty()) return;
-    if (!WriteFileAtomically(path, content, &error)) {
-      *env.err << "aurora-gate: " << error << "\n";
-      ok = false;
-    }
+    if (!path.empty()) report(WriteOutputFile(path, content));
   };
   if (!paths.junit.empty()) write(paths.junit, RenderJunit(run));
   if (!paths.json.empty()) write(paths.json, RenderJson(run));
@@ -111,10 +67,8 @@ bool WriteReports(const RunResult& run, const ReportPaths& paths,
     md_options.html_report_url = paths.report_url;
     std::string md = RenderMarkdown(run, md_options);
     write(paths.markdown, md);
-    if (!paths.github_step_summary.empty() &&
-        !AppendFile(paths.github_step_summary, md, &error)) {
-      *env.err << "aurora-gate: " << error << "\n";
-      ok = false;
+    if (!paths.github_step_summary.empty()) {
+      report(AppendOutputFile(paths.github_step_summary, md + "\n"));
     }
   }
   return ok;

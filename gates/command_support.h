@@ -1,7 +1,7 @@
 // File: gates/command_support.h
 // What `check`, `lint` and `watch` share: variable lookup, loading every
 // gate file with all its errors, settings shown in reports, and writing
-// report files atomically.
+// report files.
 #ifndef AURORA_GATES_COMMAND_SUPPORT_H_
 #define AURORA_GATES_COMMAND_SUPPORT_H_
 
@@ -40,8 +40,10 @@ struct ReportPaths {
   std::string report_url;           // where the HTML is published, if known
 };
 
-// Renders and writes the requested reports (each via a temporary file and
-// rename). Prints what failed to env.err; false when anything failed.
+// Renders and writes the requested reports with WriteOutputFile (the step
+// summary with AppendOutputFile): devices, FIFOs and symlinks are kept, and
+// every write is checked. Prints each failure, naming the path, to env.err;
+// false when anything failed (the caller exits 3).
 bool WriteReports(const RunResult& run, const ReportPaths& paths,
                   const CommandEnv& env);
 

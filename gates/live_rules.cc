@@ -37,7 +37,9 @@ absl::StatusOr<PromEndpoint> EndpointFor(const SourceSpec& s,
 }
 
 HttpClientOptions ClientOptionsFor(const SourceSpec& s, const LiveContext& ctx) {
-  return SourceClientOptions(s, ctx.max_concurrency);
+  HttpClientOptions o = SourceClientOptions(s, ctx.max_concurrency);
+  o.max_response_bytes = ctx.max_response_bytes;
+  return o;
 }
 
 using ClientKey = std::tuple<std::string, std::string, std::string, bool>;
@@ -228,7 +230,7 @@ void EvaluateLiveRules(const std::vector<LiveRule>& rules,
           out->reason = std::string(st.message());
           if (absl::IsInvalidArgument(st) && lr.file != nullptr) {
             FilePos pos = ServerErrorPosition(rule, Sv(st.message()));
-            out->gate_file_error = absl::StrCat(
+            out->located_query_error = absl::StrCat(
                 *lr.file, ":", pos.line, ":", pos.column, ": group \"",
                 rule.group, "\": rule \"", rule.name, "\": expr: ",
                 st.message());

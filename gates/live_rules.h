@@ -35,6 +35,9 @@ struct LiveContext {
   FileReader* files = nullptr;    // bearer token and password files
   RetryPolicy retry;
   int max_concurrency = 8;
+  // --max-response-size: the largest response body read from a server
+  // (prometheus and http sources); a larger one is that rule's error.
+  int64_t max_response_bytes = HttpClientOptions().max_response_bytes;
   std::string default_url;        // --prometheus / PROMETHEUS_URL
   // `report`: when positive, every rule without carried state is read with
   // a range query covering at least this window before the evaluation time
@@ -48,7 +51,7 @@ struct LiveRule {
   const SourceSpec* source;
   absl::Duration step;  // the group's (or gate's) evaluation interval
   RuleResult* out;      // filled with outcome, reason, series, warnings
-  const std::string* file;  // the gate file's path, for gate_file_error
+  const std::string* file;  // the gate file's path, for located_query_error
   // Watch mode: the rule's alert state carried between cycles (null in a
   // one-shot check). Empty on the first cycle: it is restored from history
   // (the same range replay `check` does); afterwards one instant query per

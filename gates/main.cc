@@ -6,12 +6,14 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <optional>
 #include <iostream>
 #include <map>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "base/byte_size.h"
 #include "base/clock.h"
 #include "base/curl_http_client.h"
 #include "base/file_reader.h"
@@ -144,6 +146,9 @@ void AddLiveOptions(po::options_description& d) {
       ("max-concurrency", po::value<int>()->default_value(8),
        "N: queries in flight at once (per server settings); keep it modest "
        "for a shared Prometheus")
+      ("max-response-size", po::value<std::string>()->default_value("256MiB"),
+       "SIZE: largest response body read from Prometheus or an http source "
+       "(e.g. 64MiB, 1GiB); a larger one is that rule's error")
       ("spool-dir", po::value<std::string>(), "DIR: where actions are spooled "
        "before delivery (default: $AURORA_GATE_SPOOL_DIR, else "
        ".aurora-gate/spool); a later run delivers what is left there")
@@ -154,6 +159,7 @@ void AddLiveOptions(po::options_description& d) {
 struct LiveOptions {
   std::string prometheus_url;
   int max_concurrency = 8;
+  int64_t max_response_bytes = 0;
   std::string spool_dir;
 };
 
@@ -168,6 +174,15 @@ bool ReadLiveOptions(const po::variables_map& vm, LiveOptions* out) {
     std::cerr << "aurora-gate: --max-concurrency expects 1..1024\n";
     return false;
   }
+  std::optional<int64_t> limit =
+      ParseByteSize(vm["max-response-size"].as<std::string>());
+  if (!limit) {
+    std::cerr << "aurora-gate: --max-response-size expects a size such as "
+                 "256MiB, 1GiB or 65536, got \""
+              << vm["max-response-size"].as<std::string>() << "\"\n";
+    return false;
+  }
+  out->max_response_bytes = *limit;
   out->spool_dir = vm.count("spool-dir") ? vm["spool-dir"].as<std::string>()
                                          : DefaultSpoolDir();
   return true;
@@ -272,6 +287,7 @@ int CheckMain(const std::vector<std::string>& args, bool report) {
   if (!ReadLiveOptions(vm, &live)) return kExitUsage;
   o.prometheus_url = live.prometheus_url;
   o.max_concurrency = live.max_concurrency;
+  o.max_response_bytes = live.max_response_bytes;
   o.spool_dir = live.spool_dir;
   o.ignore_failed_actions = vm.count("ignore-failed-actions") > 0;
   RealFileReader files;
@@ -365,6 +381,7 @@ int WatchMain(const std::vector<std::string>& args) {
   if (!ReadLiveOptions(vm, &live)) return kExitUsage;
   o.prometheus_url = live.prometheus_url;
   o.max_concurrency = live.max_concurrency;
+  o.max_response_bytes = live.max_response_bytes;
   o.spool_dir = live.spool_dir;
   o.allow_no_spool = vm.count("allow-no-spool") > 0;
   o.ignore_failed_actions = vm.count("ignore-failed-actions") > 0;

@@ -86,6 +86,7 @@ void SourceCache::PrefetchHttp(const std::vector<const SourceSpec*>& sources) {
     // Placeholder so a source listed twice is fetched once.
     cache_.emplace(key, absl::UnknownError("not fetched"));
     HttpClientOptions o = SourceClientOptions(*s, http_->max_concurrency);
+    o.max_response_bytes = http_->max_response_bytes;
     auto& slot = plan[{o.ca_file, o.client_cert_file, o.client_key_file,
                        o.insecure_skip_verify}];
     slot.first = o;

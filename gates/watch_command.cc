@@ -274,6 +274,7 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
   live.clock = env.clock;
   live.files = env.files;
   live.max_concurrency = options.max_concurrency;
+  live.max_response_bytes = options.max_response_bytes;
   live.default_url = options.prometheus_url;
 
   // Actions: pending deliveries of an earlier run first, then `start`; all

@@ -39,6 +39,7 @@ struct WatchOptions {
   bool json_log = false;  // one JSON object per log line
   std::string prometheus_url;
   int max_concurrency = 8;
+  int64_t max_response_bytes = HttpClientOptions().max_response_bytes;
   std::string spool_dir = ".aurora-gate/spool";
   // Watch even when the spool directory cannot be used (actions are then
   // delivered from memory only); otherwise such a watch refuses to start.

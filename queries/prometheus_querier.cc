@@ -20,6 +20,15 @@ absl::Duration RetryAfter(const HttpResponse& r) {
   return absl::ZeroDuration();
 }
 
+// `s` (an answer ParseQueryResponse refused) with the request in front, as
+// the client's own transport errors: "POST http://host:9090/api/v1/query:
+// HTTP 302 from Prometheus: ...", the URL as RedactUrl shows it.
+absl::Status NamingTheUrl(const HttpRequest& request, const absl::Status& s) {
+  return absl::Status(s.code(), absl::StrCat(request.method, " ",
+                                             RedactUrl(request.url), ": ",
+                                             s.message()));
+}
+
 }  // namespace
 
 void RunPromQueriesEach(const std::vector<PromQuery>& queries,
@@ -48,6 +57,7 @@ void RunPromQueriesEach(const std::vector<PromQuery>& queries,
           absl::StatusOr<PromResult> r =
               resp.ok() ? ParseQueryResponse(resp->status, resp->body)
                         : absl::StatusOr<PromResult>(resp.status());
+          if (resp.ok() && !r.ok()) r = NamingTheUrl(requests[k], r.status());
           // Parsed: the raw body is not needed while the result is used.
           if (resp.ok()) std::string().swap(resp->body);
           if (!r.ok() && IsRetryable(r.status()) && attempt < policy.max_attempts) {

@@ -42,7 +42,9 @@ using PromResultCallback =
 // none: memory is bounded by the queries in flight, not by their number.
 // Retries Unavailable, DeadlineExceeded and ResourceExhausted (honouring a
 // Retry-After of at most max_backoff); a retried attempt is never reported,
-// and the final failure's message says how many attempts were made.
+// and the final failure's message says how many attempts were made. Every
+// failure names the request and its redacted URL ("POST
+// http://host:9090/api/v1/query: HTTP 302 from Prometheus: ...").
 void RunPromQueriesEach(const std::vector<PromQuery>& queries,
                         HttpClient& client, Clock& clock,
                         const RetryPolicy& policy,

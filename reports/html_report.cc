@@ -114,9 +114,6 @@ std::string VerdictReason(const RunResult& run, int exit_code,
                             " fail", run.strict ? " (strict)" : "", ":");
       }
       return "Strict: warn and pending fail the run:";
-    case 2:
-      return "No decision: the server rejected a query (a gate-file error, "
-             "placed at its file:line:col in the rule's reason):";
     default:
       return absl::StrCat(
           "No decision: ", counts.of(Outcome::kError), " error and ",
@@ -253,8 +250,9 @@ std::string ReasonCell(const RunResult& run, const RuleResult& rule) {
     absl::StrAppend(&out, "<p class=\"window-failure\">", H(window_failure),
                     "</p>");
   }
-  if (!rule.gate_file_error.empty()) {
-    absl::StrAppend(&out, "<p class=\"error\">", H(rule.gate_file_error), "</p>");
+  if (!rule.located_query_error.empty()) {
+    absl::StrAppend(&out, "<p class=\"error\">", H(rule.located_query_error),
+                    "</p>");
   }
   if (rule.baseline_missing) {
     absl::StrAppend(&out, "<p class=\"warning\">baseline missing: ",

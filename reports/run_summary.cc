@@ -46,12 +46,8 @@ std::string CountsText(const OutcomeCounts& counts) {
 }
 
 int ExitCode(const RunResult& run) {
-  // A query the server rejected (HTTP 400/422) is a gate-file error.
-  for (const GateResult& g : run.gates) {
-    for (const RuleResult& r : g.rules) {
-      if (!r.gate_file_error.empty()) return 2;
-    }
-  }
+  // Never 2: a run that has a result evaluated its rules; a query the
+  // server rejected is that rule's error.
   switch (run.verdict) {
     case Outcome::kPass:
       return 0;

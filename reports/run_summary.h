@@ -40,9 +40,9 @@ OutcomeCounts CountRules(const RunResult& run);
 std::string CountsText(const OutcomeCounts& counts);
 
 // The process exit code for the run's verdict: 0 pass (warn and pending too,
-// unless strict), 1 fail (warn and pending when strict), 2 when the server
-// rejected a rule's query (a gate-file error found while evaluating), 3
-// inconclusive or error. (Other exit-2 cases never have a RunResult.)
+// unless strict), 1 fail (warn and pending when strict), 3 inconclusive or
+// error (a query the server rejected included). Never 2: exit 2 means
+// nothing was evaluated, and such a run has no RunResult.
 int ExitCode(const RunResult& run);
 // "pass", "fail", "usage or gate-file error", "inconclusive or error".
 std::string_view ExitMeaning(int exit_code);

@@ -511,6 +511,57 @@ TEST_F(CurlHttpClientTest, ContentLengthLargerThanBodyIsUnavailable) {
                                           "remaining to read")));
 }
 
+// Issue 10, item 13: a response body over max_response_bytes is refused,
+// naming the URL and the limit, and never read whole.
+TEST_F(CurlHttpClientTest, BodyOverTheLimitWithContentLengthIsOutOfRange) {
+  auto server = StartServer([](const TestHttpRequest&) {
+    TestHttpResponse resp;
+    resp.body = std::string(5000, 'x');
+    return resp;
+  });
+  ASSERT_NE(server, nullptr);
+  HttpClientOptions options;
+  options.max_response_bytes = 1000;
+  auto client = NewClient(options);
+  ASSERT_NE(client, nullptr);
+
+  absl::StatusOr<HttpResponse> resp =
+      client->Send(Get(server->url("/big?token=s3cret")));
+
+  EXPECT_THAT(resp, StatusIs(absl::StatusCode::kOutOfRange,
+                             absl::StrCat("GET ", server->url("/big?token=***"),
+                                          ": response body of 5000 bytes "
+                                          "exceeds the limit of 1000 bytes "
+                                          "(--max-response-size)")));
+  // At the limit exactly is fine.
+  options.max_response_bytes = 5000;
+  auto exact = NewClient(options);
+  ASSERT_NE(exact, nullptr);
+  EXPECT_OK(exact->Send(Get(server->url("/big"))));
+}
+
+TEST_F(CurlHttpClientTest, ChunkedBodyOverTheLimitIsAbortedAsItArrives) {
+  auto server = StartServer([](const TestHttpRequest&) {
+    TestHttpResponse resp;
+    // Chunked, no Content-Length: the first 5000 bytes as one chunk.
+    resp.body = std::string(10000, 'x');
+    resp.fault = TestHttpResponse::Fault::kCloseMidBody;
+    return resp;
+  });
+  ASSERT_NE(server, nullptr);
+  HttpClientOptions options;
+  options.max_response_bytes = 1000;
+  auto client = NewClient(options);
+  ASSERT_NE(client, nullptr);
+
+  absl::StatusOr<HttpResponse> resp = client->Send(Get(server->url("/t")));
+
+  EXPECT_THAT(resp, StatusIs(absl::StatusCode::kOutOfRange,
+                             absl::StrCat("GET ", server->url("/t"),
+                                          ": response body exceeds the limit "
+                                          "of 1000 bytes (--max-response-size)")));
+}
+
 TEST_F(CurlHttpClientTest, ErrorMessagesNeverContainUserinfoOrQueryValues) {
   auto server = StartServer([](const TestHttpRequest& req) {
     TestHttpResponse resp;
@@ -603,6 +654,14 @@ TEST_F(CurlHttpClientTest, RejectsMalformedRequestsWithoutSending) {
                        "GET http://127.0.0.1:1/x: invalid header name or "
                        "value (header \"X-Evil\")"));
   EXPECT_TRUE(client->SendAll({}).empty());
+}
+
+TEST(NewCurlHttpClientTest, RejectsANonPositiveResponseLimit) {
+  HttpClientOptions o;
+  o.max_response_bytes = 0;
+  EXPECT_THAT(NewCurlHttpClient(o),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       "max_response_bytes must be >= 1, got 0"));
 }
 
 TEST(NewCurlHttpClientTest, RejectsBadOptions) {

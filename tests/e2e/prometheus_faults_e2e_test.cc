@@ -15,6 +15,7 @@ namespace aurora {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 using testing::HttpTestServer;
 using testing::TestHttpRequest;
 using testing::TestHttpResponse;
@@ -152,14 +153,17 @@ TEST_F(PrometheusFaultsTest, BadQueryIsAnErrorWithTheServersMessage) {
   });
   WriteGate(server->url(""), "5s");
   auto r = Check();
-  // A rejected query is a gate-file error (exit 2), placed in the file at
-  // the server's line:col inside the expression.
-  EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
+  // A query rejected while evaluating is the rule's error (exit 3; it was
+  // exit 2 "nothing was evaluated" before issue 10, item 6), and the
+  // server's message is placed in the file at its line:col in the expression.
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_THAT(r.out, Not(HasSubstr("exit 2")));
   EXPECT_THAT(r.out, HasSubstr("rejected the query"));
   EXPECT_THAT(r.err, HasSubstr(gate_ + ":6:44: group \"live\": rule \"error-rate\": "
-                               "expr: Prometheus rejected the query: bad_data: invalid "
-                               "parameter \"query\": 1:9: parse error: unexpected end "
-                               "of input"));
+                               "expr: POST http://127.0.0.1:"));
+  EXPECT_THAT(r.err, HasSubstr("/api/v1/query: Prometheus rejected the query: "
+                               "bad_data: invalid parameter \"query\": 1:9: parse "
+                               "error: unexpected end of input"));
   EXPECT_EQ(calls.load(), 1);  // not retried
 }
 

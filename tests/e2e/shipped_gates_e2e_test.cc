@@ -314,6 +314,7 @@ TEST_F(ShippedGatesTest, LintAgainstTheServerPlacesParseErrorsInTheFile) {
                                 server_->url()});
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
   EXPECT_THAT(r.out, HasSubstr(path + ":5:49: group \"g\": rule \"Bad\": expr: "
+                               "POST " + server_->url() + "/api/v1/query: "
                                "Prometheus rejected the query: bad_data: invalid "
                                "parameter \"query\": 1:35: parse error: unexpected "
                                "<by> in aggregation"));

@@ -1,8 +1,14 @@
 #include "gates/check_command.h"
 
+#include <memory>
 #include <optional>
+#include <sstream>
 
+#include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/fake_clock.h"
+#include "tests/testing/fake_file_reader.h"
+#include "tests/testing/fake_http_client.h"
 
 namespace aurora {
 namespace {
@@ -34,6 +40,101 @@ TEST(ParseEvalTimeTest, Rfc3339PastTheYear9999IsRefused) {
   EXPECT_EQ(ParseEvalTime("10000-01-01T00:00:00Z"), std::nullopt);
   EXPECT_EQ(ParseEvalTime("9999-12-31T23:59:59-01:00"), std::nullopt);
   EXPECT_EQ(ParseEvalTime("-0001-01-01T00:00:00Z"), std::nullopt);
+}
+
+// `check` over a fake Prometheus: the exit code a CI step sees.
+struct CheckFixture {
+  testing::FakeFileReader files;
+  testing::FakeClock clock;
+  std::shared_ptr<testing::FakeHttpClient> http =
+      std::make_shared<testing::FakeHttpClient>();
+  std::ostringstream out, err;
+
+  int Run(const std::string& gate_text) {
+    files.Add("g.yaml", gate_text);
+    CheckOptions o;
+    o.gate_files = {"g.yaml"};
+    o.fire_actions = false;
+    o.at = absl::FromUnixSeconds(1764230400);
+    auto http_ptr = http;
+    CommandEnv env{&files, &clock, &out, &err,
+                   [http_ptr](const HttpClientOptions&)
+                       -> absl::StatusOr<std::unique_ptr<HttpClient>> {
+                     struct Forward : HttpClient {
+                       std::shared_ptr<testing::FakeHttpClient> to;
+                       std::vector<absl::StatusOr<HttpResponse>> SendAll(
+                           const std::vector<HttpRequest>& r) override {
+                         return to->SendAll(r);
+                       }
+                     };
+                     auto f = std::make_unique<Forward>();
+                     f->to = http_ptr;
+                     return std::unique_ptr<HttpClient>(std::move(f));
+                   }};
+    return RunCheck(o, env);
+  }
+};
+
+constexpr char kTwoLiveRules[] = R"(sources:
+  prom: { type: prometheus, url: "http://prom.test:9090" }
+groups:
+  - name: live
+    rules:
+      - name: joined
+        expr: errors * on(job) group_left build_info
+        pass: "< 1"
+      - name: errors
+        expr: errors
+        pass: "< 1"
+)";
+
+constexpr char kQueryUrl[] = "http://prom.test:9090/api/v1/query";
+
+// Prometheus answers an evaluation-time failure with HTTP 200 and
+// "status":"error" (some proxies and older servers) as well as 422.
+constexpr char kDuplicateSeries[] =
+    R"({"status":"error","errorType":"execution","error":"found duplicate )"
+    R"(series for the match group {job=\"api\"} on the right hand-side of )"
+    R"(the operation: [{__name__=\"build_info\", job=\"api\"}];many-to-many )"
+    R"(matching not allowed: matching labels must be unique on one side"})";
+
+// Issue 10, item 6: a query the server rejects while evaluating is that
+// rule's error; the run still decides, and exit 2 (nothing was evaluated) is
+// never the answer after rules were evaluated and reported.
+TEST(RunCheckTest, QueryRejectedWithStatusErrorIsThatRulesErrorNotExitTwo) {
+  using ::testing::HasSubstr;
+  using ::testing::Not;
+  CheckFixture f;
+  f.http->On(kQueryUrl, HasSubstr("query=errors+%2A"),
+             testing::MakeHttpResponse(200, kDuplicateSeries));
+  f.http->On(kQueryUrl, HasSubstr("query=errors&"),
+             testing::MakeHttpResponse(200, R"({"status":"success","data":{
+      "resultType":"vector","result":[{"metric":{},"value":[1764230400,"5"]}]}})"));
+  // Another rule fails: the run fails (exit 1), it does not become exit 2.
+  EXPECT_EQ(f.Run(kTwoLiveRules), 1) << f.out.str() << f.err.str();
+  EXPECT_THAT(f.err.str(), HasSubstr("found duplicate series"));
+  EXPECT_THAT(f.out.str(), HasSubstr("exit 1 (fail)"));
+  EXPECT_THAT(f.out.str(), Not(HasSubstr("exit 2")));
+  EXPECT_THAT(f.err.str(), Not(HasSubstr("nothing was evaluated")));
+}
+
+TEST(RunCheckTest, QueryRejectedAtEvaluationAloneIsAnErrorExitThree) {
+  using ::testing::HasSubstr;
+  using ::testing::Not;
+  CheckFixture f;
+  f.http->On(kQueryUrl, HasSubstr("query=errors+%2A"),
+             testing::MakeHttpResponse(200, kDuplicateSeries));
+  f.http->On(kQueryUrl, HasSubstr("query=errors&"),
+             testing::MakeHttpResponse(200, R"({"status":"success","data":{
+      "resultType":"vector","result":[{"metric":{},"value":[1764230400,"0"]}]}})"));
+  EXPECT_EQ(f.Run(kTwoLiveRules), 3) << f.out.str() << f.err.str();
+  EXPECT_THAT(f.out.str(), HasSubstr("exit 3 (inconclusive or error)"));
+  EXPECT_THAT(f.out.str(), Not(HasSubstr("exit 2")));
+  // The server's message is still placed in the gate file for the reader.
+  EXPECT_THAT(f.err.str(), HasSubstr("g.yaml:7:15: group \"live\": rule "
+                                     "\"joined\": expr: POST http://prom.test:"
+                                     "9090/api/v1/query: Prometheus rejected "
+                                     "the query: execution: found duplicate"));
 }
 
 }  // namespace

@@ -136,7 +136,9 @@ TEST(LiveRulesTest, BadQueryIsReportedWithTheServersMessageAndNotRetried) {
     "errorType":"bad_data","error":"1:5: parse error: unexpected \"}\""})"));
   GateResult g = f.Run(kGate);
   EXPECT_EQ(g.rules[0].outcome, Outcome::kError);
-  EXPECT_EQ(g.rules[0].reason, "Prometheus rejected the query: bad_data: 1:5: "
+  // The request is named in front (issue 10, item 15).
+  EXPECT_EQ(g.rules[0].reason, "POST http://prom.test:9090/api/v1/query: "
+                               "Prometheus rejected the query: bad_data: 1:5: "
                                "parse error: unexpected \"}\"");
   EXPECT_EQ(f.http->requests().size(), 1u);
 }

@@ -103,5 +103,42 @@ TEST(RunPromQueriesTest, ReturnsOneResultPerQuery) {
   EXPECT_EQ(results[0]->vector.at(0).value, 1);
 }
 
+// Issue 10, item 15: every answer the client refuses names the request and
+// its URL, redacted ("HTTP 302 from Prometheus: " named nothing before).
+TEST(RunPromQueriesTest, EveryRefusedAnswerNamesTheRedactedUrl) {
+  const std::string url = "http://user:pw-secret@prom:9090/api/v1/query";
+  FakeHttpClient fake;
+  fake.On(url, HasSubstr("query=moved"),
+          MakeHttpResponse(302, "", {{"location", "http://elsewhere/"}}));
+  fake.On(url, HasSubstr("query=html"),
+          MakeHttpResponse(200, "<html>login</html>"));
+  fake.On(url, HasSubstr("query=bad"),
+          MakeHttpResponse(422, R"({"status":"error","errorType":"execution","error":"boom"})"));
+  testing::FakeClock clock;
+  std::vector<PromQuery> queries = {Instant("moved"), Instant("html"),
+                                    Instant("bad")};
+  for (PromQuery& q : queries) {
+    q.endpoint.base_url = "http://user:pw-secret@prom:9090";
+  }
+  RetryPolicy once;
+  once.max_attempts = 1;
+  std::vector<absl::StatusOr<PromResult>> r =
+      RunPromQueries(queries, fake, clock, once);
+  ASSERT_EQ(r.size(), 3u);
+  EXPECT_EQ(r[0].status().message(),
+            "POST http://prom:9090/api/v1/query: HTTP 302 from Prometheus: ");
+  EXPECT_THAT(std::string(r[1].status().message()),
+              ::testing::StartsWith("POST http://prom:9090/api/v1/query: "
+                                    "invalid JSON from Prometheus (HTTP 200)"));
+  EXPECT_EQ(r[2].status().message(),
+            "POST http://prom:9090/api/v1/query: Prometheus rejected the "
+            "query: execution: boom");
+  EXPECT_EQ(r[2].status().code(), absl::StatusCode::kInvalidArgument);
+  for (const auto& one : r) {
+    EXPECT_THAT(std::string(one.status().message()),
+                ::testing::Not(HasSubstr("pw-secret")));
+  }
+}
+
 }  // namespace
 }  // namespace aurora

@@ -66,12 +66,16 @@ TEST(RunSummaryTest, ExitCodeFollowsTheDesignTable) {
   EXPECT_EQ(ExitCode(SingleRuleRun(Outcome::kInconclusive)), 3);
   EXPECT_EQ(ExitCode(SingleRuleRun(Outcome::kError)), 3);
   EXPECT_EQ(ExitCode(SingleRuleRun(Outcome::kFail)), 1);
-  // A query the server rejected is a gate-file error, whatever the verdict:
-  // the reports say the exit code the process returns.
+  // A query the server rejected while evaluating is that rule's error: the
+  // run still decides (issue 10, item 6; this asserted exit 2 before). Exit
+  // 2 is only for runs that evaluated nothing, which have no RunResult.
   RunResult rejected = SingleRuleRun(Outcome::kError);
-  rejected.gates[0].rules[0].gate_file_error =
+  rejected.gates[0].rules[0].located_query_error =
       "g.yaml:5:22: group \"g\": rule \"r\": expr: 1:14: parse error";
-  EXPECT_EQ(ExitCode(rejected), 2);
+  EXPECT_EQ(ExitCode(rejected), 3);
+  RunResult failing = SingleRuleRun(Outcome::kFail);
+  failing.gates[0].rules.push_back(rejected.gates[0].rules[0]);
+  EXPECT_EQ(ExitCode(failing), 1);
   EXPECT_EQ(ExitMeaning(0), "pass");
   EXPECT_EQ(ExitMeaning(1), "fail");
   EXPECT_EQ(ExitMeaning(2), "usage or gate-file error");
