@@ -84,6 +84,10 @@ struct RunResult {
   std::string hostname;  // where the run happened (JUnit `hostname`)
   // Non-secret values given with --set, shown in reports (e.g. commit=abc).
   std::map<std::string, std::string> settings;
+  // Actions that may be lost (a failed delivery the spool gave up on, an
+  // unusable spool): each a line for people. Any makes the run need a human:
+  // exit 3 even on a pass or a fail (see reports/run_summary.h ExitCode).
+  std::vector<std::string> action_problems;
   // `report`: the window charts cover, ending at eval_time; zero otherwise.
   absl::Duration window = absl::ZeroDuration();
 };

@@ -67,6 +67,9 @@ struct ActionsOutcome {
   bool delivered = true;       // every action delivered (or none to fire)
   bool durable = true;         // the spool could be used throughout
   size_t failed_in_spool = 0;  // failed actions the spool holds now
+  // What needs a human, one line each (RunResult::action_problems).
+  std::vector<std::string> not_durable;
+  std::vector<std::string> failed;
 };
 
 // Actions on the verdict of each gate (check has no earlier state: every
@@ -82,7 +85,10 @@ ActionsOutcome FireActions(const std::vector<GateFile>& gates,
     if (st.ok()) return;
     const bool lost = st.code() == absl::StatusCode::kDataLoss;
     *env.err << "aurora-gate: " << (lost ? "error: " : "") << st.message() << "\n";
-    if (lost) out.durable = false;
+    if (lost) {
+      out.durable = false;
+      out.not_durable.push_back(std::string(st.message()));
+    }
     out.delivered = false;
   };
   report(actions.Start(gates));
@@ -92,7 +98,12 @@ ActionsOutcome FireActions(const std::vector<GateFile>& gates,
     report(actions.Fire(gates[i], on, run.gates[i], run, run.eval_time,
                         run.eval_time));
   }
-  if (!actions.durable()) out.durable = false;
+  if (!actions.durable() && out.durable) {
+    out.durable = false;
+    out.not_durable.push_back(
+        "the spool could not be used: actions were attempted from memory "
+        "only, and one that fails is not retried by a later run");
+  }
   if (options.dry_run) {
     *env.err << "aurora-gate: dry run: no actions were fired\n";
   }
@@ -101,9 +112,12 @@ ActionsOutcome FireActions(const std::vector<GateFile>& gates,
     *env.err << "aurora-gate: error: cannot list failed actions: "
              << failed.status().message() << "\n";
     out.durable = false;
+    out.not_durable.push_back(absl::StrCat("cannot list failed actions: ",
+                                           failed.status().message()));
   } else {
     for (const SpoolRecord& r : *failed) {
       *env.err << "aurora-gate: error: " << DescribeFailedAction(r) << "\n";
+      out.failed.push_back(DescribeFailedAction(r));
     }
     out.failed_in_spool = failed->size();
   }
@@ -149,6 +163,18 @@ int RunCheck(const CheckOptions& options, const CommandEnv& env) {
   run.verdict = RunVerdict(run.gates);
   run.duration_seconds = absl::ToDoubleSeconds(env.clock->Now() - run.started);
 
+  // Actions first, so that every report says what the exit code says when
+  // a rollback may be lost (check has no earlier state: every run is its
+  // own incident).
+  ActionsOutcome actions;
+  if (options.fire_actions) {
+    actions = FireActions(gates, run, options, env);
+  }
+  run.action_problems = actions.not_durable;
+  if (!options.ignore_failed_actions) {
+    run.action_problems.insert(run.action_problems.end(),
+                               actions.failed.begin(), actions.failed.end());
+  }
   *env.out << RenderTerminal(
       run, TerminalOptions{.color = options.color,
                            .width = options.terminal_width});
@@ -159,12 +185,6 @@ int RunCheck(const CheckOptions& options, const CommandEnv& env) {
                   options.report_url},
       env);
   TraceEvent("reports-written");
-  // Actions on the verdict of each gate (check has no earlier state: every
-  // run is its own incident).
-  ActionsOutcome actions;
-  if (options.fire_actions) {
-    actions = FireActions(gates, run, options, env);
-  }
   const bool delivered = actions.delivered;
   // A query the server rejected is that rule's error (the verdict decides
   // the exit code); its message is also shown at its place in the gate
@@ -179,18 +199,13 @@ int RunCheck(const CheckOptions& options, const CommandEnv& env) {
   }
   if ((!io_ok || !delivered) && code == kExitPass) code = kExitUndecided;
   // A rollback that may be lost needs a human, whatever the verdict: the
-  // spool could not be used, or it holds actions that gave up.
-  const bool needs_human =
-      !actions.durable ||
-      (actions.failed_in_spool > 0 && !options.ignore_failed_actions);
-  if (needs_human && (code == kExitPass || code == kExitFail)) {
-    if (actions.failed_in_spool > 0 && !options.ignore_failed_actions) {
-      *env.err << "aurora-gate: " << actions.failed_in_spool
-               << (actions.failed_in_spool == 1 ? " failed action" : " failed actions")
-               << " in the spool: exit 3 (--ignore-failed-actions to exit on the "
-                  "verdict alone)\n";
-    }
-    code = kExitUndecided;
+  // spool could not be used, or it holds actions that gave up (ExitCode
+  // already says 3; this says why on stderr).
+  if (actions.failed_in_spool > 0 && !options.ignore_failed_actions) {
+    *env.err << "aurora-gate: " << actions.failed_in_spool
+             << (actions.failed_in_spool == 1 ? " failed action" : " failed actions")
+             << " in the spool: exit 3 (--ignore-failed-actions to exit on the "
+                "verdict alone)\n";
   }
   return code;
 }

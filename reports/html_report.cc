@@ -115,6 +115,11 @@ std::string VerdictReason(const RunResult& run, int exit_code,
       }
       return "Strict: warn and pending fail the run:";
     default:
+      if (!run.action_problems.empty()) {
+        return absl::StrCat("The rules say ", Sv(OutcomeName(run.verdict)),
+                            ", but a rollback may be lost: the actions "
+                            "below need a human.");
+      }
       return absl::StrCat(
           "No decision: ", counts.of(Outcome::kError), " error and ",
           counts.of(Outcome::kInconclusive),
@@ -161,6 +166,16 @@ void AppendBanner(const RunResult& run, std::string* out) {
     if (total > kMaxCauses) {
       absl::StrAppend(out, "<li class=\"more\">and ", total - kMaxCauses,
                       " more</li>");
+    }
+    absl::StrAppend(out, "</ul>");
+  }
+  if (!run.action_problems.empty()) {
+    absl::StrAppend(out,
+                    "<p class=\"window-failures-title\">Actions need a human "
+                    "(exit 3 whatever the verdict):</p><ul "
+                    "class=\"action-problems\">");
+    for (const std::string& p : run.action_problems) {
+      absl::StrAppend(out, "<li>", H(p), "</li>");
     }
     absl::StrAppend(out, "</ul>");
   }

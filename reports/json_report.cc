@@ -251,6 +251,12 @@ std::string RenderJson(const RunResult& run) {
   Number(w, run.duration_seconds);
   Key(w, "settings");
   StringMap(w, run.settings);
+  if (!run.action_problems.empty()) {
+    Key(w, "action_problems");
+    w.StartArray();
+    for (const std::string& p : run.action_problems) String(w, p);
+    w.EndArray();
+  }
   if (run.window > absl::ZeroDuration()) {
     Key(w, "window_seconds");
     Number(w, absl::ToDoubleSeconds(run.window));

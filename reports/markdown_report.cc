@@ -192,6 +192,13 @@ std::string RenderMarkdown(const RunResult& run,
       absl::StrAppend(&out, " (", Escape(run.tool_commit), ")");
   }
   out += "\n\n";
+  if (!run.action_problems.empty()) {
+    out += "**Actions need a human** (exit 3 whatever the verdict):\n\n";
+    for (const std::string& p : run.action_problems) {
+      absl::StrAppend(&out, "- ", Escape(p), "\n");
+    }
+    out += "\n";
+  }
   if (!run.settings.empty()) {
     std::vector<std::string> parts;
     for (const auto& [k, v] : run.settings) {

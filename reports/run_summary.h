@@ -41,8 +41,10 @@ std::string CountsText(const OutcomeCounts& counts);
 
 // The process exit code for the run's verdict: 0 pass (warn and pending too,
 // unless strict), 1 fail (warn and pending when strict), 3 inconclusive or
-// error (a query the server rejected included). Never 2: exit 2 means
-// nothing was evaluated, and such a run has no RunResult.
+// error (a query the server rejected included) — and 3 whatever the verdict
+// when the run has action problems (a rollback that may be lost needs a
+// human). Never 2: exit 2 means nothing was evaluated, and such a run has no
+// RunResult.
 int ExitCode(const RunResult& run);
 // "pass", "fail", "usage or gate-file error", "inconclusive or error".
 std::string_view ExitMeaning(int exit_code);

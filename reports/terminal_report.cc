@@ -241,6 +241,13 @@ std::string RenderTerminal(const RunResult& run,
   const OutcomeCounts counts = CountRules(run);
   const int exit_code = ExitCode(run);
   const std::string verdict = Upper(OutcomeName(run.verdict));
+  if (!run.action_problems.empty()) {
+    out += "Actions need a human (exit 3 whatever the verdict):\n";
+    for (const std::string& p : run.action_problems) {
+      absl::StrAppend(&out, Sv(kIndent), ToSingleLine(p), "\n");
+    }
+    out += "\n";
+  }
   out += "Verdict: ";
   if (color) {
     absl::StrAppend(&out, Sv(OutcomeColor(run.verdict)), verdict, Sv(kReset));

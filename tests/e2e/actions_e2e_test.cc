@@ -304,13 +304,26 @@ TEST_F(ActionsE2ETest, AFailedRollbackIsReportedUntilRetriedOrDropped) {
   EXPECT_EQ(first.exit_code, 3) << first.err;
   EXPECT_EQ(got.requests.size(), 3u);  // max_attempts
   const std::string key(got.requests[0].Header("idempotency-key"));
-  // A later passing run says so, every time.
+  // A later passing run says so, every time: on stderr, in the terminal
+  // table and in every report, whose exit code is the process's.
+  const std::string json_report = dir_ + "/later.json";
+  const std::string md_report = dir_ + "/later.md";
   for (int i = 0; i < 2; ++i) {
-    auto later = testing::RunProcess({AURORA_GATE_BIN, "check", gate_}, Env("pass"));
+    auto later = testing::RunProcess({AURORA_GATE_BIN, "check", gate_, "--json",
+                                      json_report, "--markdown", md_report},
+                                     Env("pass"));
     EXPECT_EQ(later.exit_code, 3) << later.err;
     EXPECT_THAT(later.err, HasSubstr("aurora-gate: error: failed action "));
     EXPECT_THAT(later.err, HasSubstr("HTTP 500"));
     EXPECT_THAT(later.err, HasSubstr("aurora-gate spool retry "));
+    EXPECT_THAT(later.out, HasSubstr("Actions need a human"));
+    EXPECT_THAT(later.out, HasSubstr("exit 3"));
+    const std::string json = testing::ReadWholeFile(json_report);
+    EXPECT_THAT(json, HasSubstr("\"exit_code\": 3"));
+    EXPECT_THAT(json, HasSubstr("\"action_problems\": ["));
+    EXPECT_THAT(json, HasSubstr("HTTP 500"));
+    EXPECT_THAT(testing::ReadWholeFile(md_report),
+                HasSubstr("**Actions need a human**"));
   }
   auto ignored = testing::RunProcess(
       {AURORA_GATE_BIN, "check", gate_, "--ignore-failed-actions"}, Env("pass"));

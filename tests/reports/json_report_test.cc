@@ -61,6 +61,9 @@ TEST(JsonReportTest, ValidAgainstTheDocumentedSchema) {
     docs.push_back(
         RenderJson(testing::SingleRuleRun(o, false, /*strict=*/true)));
   }
+  RunResult problems = testing::SingleRuleRun(Outcome::kFail);
+  problems.action_problems = {"failed action 3f2a (webhook): HTTP 500"};
+  docs.push_back(RenderJson(problems));
   std::string output;
   EXPECT_EQ(ValidateAgainstSchema(docs, &output), 0) << output;
 }

@@ -55,6 +55,16 @@ TEST(ReportTextTest, TruncateCountsCodePointsAndEndsWithEllipsis) {
   EXPECT_EQ(TruncateDisplay("abc", 0), "");
 }
 
+// Issue 10.7/10.8: a rollback that may be lost needs a human whatever the
+// verdict, and every report says the exit code the process returns.
+TEST(RunSummaryTest, ActionProblemsMakeTheExitCodeThree) {
+  for (Outcome o : {Outcome::kPass, Outcome::kWarn, Outcome::kFail}) {
+    RunResult run = testing::SingleRuleRun(o);
+    run.action_problems = {"failed action 3f2a (webhook): HTTP 500"};
+    EXPECT_EQ(ExitCode(run), 3) << OutcomeName(o);
+  }
+}
+
 TEST(RunSummaryTest, ExitCodeFollowsTheDesignTable) {
   using testing::SingleRuleRun;
   EXPECT_EQ(ExitCode(SingleRuleRun(Outcome::kPass)), 0);
