@@ -38,6 +38,34 @@ using Insert = std::function<absl::Status(const std::string& name,
                                           const std::string& value,
                                           Context context, std::string* out)>;
 
+// The PromQL string context after `chunk` (a default's text, which is
+// gate-file PromQL like the rest), starting in `*context`.
+void TrackQuotes(std::string_view chunk, Context* context) {
+  for (size_t i = 0; i < chunk.size(); ++i) {
+    const char c = chunk[i];
+    switch (*context) {
+      case Context::kPromqlCode:
+        if (c == '"') *context = Context::kDoubleQuoted;
+        if (c == '\'') *context = Context::kSingleQuoted;
+        if (c == '`') *context = Context::kRaw;
+        break;
+      case Context::kDoubleQuoted:
+      case Context::kSingleQuoted:
+        if (c == '\\') {
+          ++i;
+        } else if (c == (*context == Context::kDoubleQuoted ? '"' : '\'')) {
+          *context = Context::kPromqlCode;
+        }
+        break;
+      case Context::kRaw:
+        if (c == '`') *context = Context::kPromqlCode;
+        break;
+      case Context::kPlain:
+        break;
+    }
+  }
+}
+
 absl::StatusOr<std::string> Expand(std::string_view text,
                                    const VarLookup& lookup,
                                    size_t* error_offset,
@@ -125,6 +153,7 @@ absl::StatusOr<std::string> Expand(std::string_view text,
       }
     } else if (def.has_value()) {
       out += *def;
+      if (promql) TrackQuotes(*def, &context);
     } else {
       *error_offset = start;
       return absl::InvalidArgumentError(absl::StrCat(

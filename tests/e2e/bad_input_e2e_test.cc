@@ -62,7 +62,7 @@ TEST_F(BadInputE2ETest, HostileSetInALabelMatcherNeverPasses) {
   EXPECT_EQ(honest.exit_code, 1) << honest.out << honest.err;
   // The exact value from the issue, and one naming a metric the coverage
   // source has (which, pasted as text, made the rule read > 100 %).
-  for (const std::string hostile :
+  for (const std::string& hostile :
        {std::string("\"} * 0 + 100 + m{p=\""),
         std::string("\"} * 0 + 100 + coverage_lines_valid{package=\"")}) {
     auto r = RunProcess({kBin, "check", gate, "--set", "PKG=" + hostile}, kEnv);
@@ -84,18 +84,18 @@ TEST_F(BadInputE2ETest, SecondDocumentFailsTheRunWithExitTwo) {
       "two.yaml", std::string(kPackageGate) + "---\n" + kPackageGate);
   auto r = RunProcess({kBin, "check", gate, "--set", "PKG=aurora.risk"}, kEnv);
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
-  EXPECT_THAT(r.err, HasSubstr(gate + ":10:1: a second YAML document"));
+  EXPECT_THAT(r.err, HasSubstr(gate + ":11:1: a second YAML document"));
 }
 
 TEST_F(BadInputE2ETest, EndlessGateFilesAreErrorsNotUnboundedReads) {
   auto r = RunProcess({kBin, "lint", "/dev/zero"}, kEnv);
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
-  EXPECT_THAT(r.err, HasSubstr("/dev/zero: cannot read gate file: is a "
+  EXPECT_THAT(r.out, HasSubstr("/dev/zero: cannot read gate file: is a "
                                "character device, expected a file or a pipe"));
   // A pipe that never ends stops at the gate-file limit.
   r = RunProcess({"bash", "-c", kBin + " lint <(yes '# comment')"}, kEnv);
   EXPECT_EQ(r.exit_code, 2) << r.out << r.err;
-  EXPECT_THAT(r.err, HasSubstr("more than the 16777216-byte limit"));
+  EXPECT_THAT(r.out, HasSubstr("more than the 16777216-byte limit"));
 }
 
 TEST_F(BadInputE2ETest, AtPastTheYear9999IsAUsageError) {

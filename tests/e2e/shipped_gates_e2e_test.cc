@@ -496,8 +496,8 @@ TEST_F(GoLiveGateTest, BrokenServiceFailsEveryChecklistItem) {
   int code = -1;
   auto rules = Check(without_alerts_->url(), api.url(),
                      {"AURORA_JOB=aurora-bad",
-                      "AURORA_LOGS_SELECTOR=log_group_name=\"/ecs/aurora-bad\"",
-                      "AURORA_DB_SELECTOR=job=\"postgres-bad\""},
+                      "AURORA_LOGS_VALUE=/ecs/aurora-bad",
+                      "AURORA_DB_VALUE=postgres-bad"},
                      &code);
   EXPECT_EQ(code, 1);
   ASSERT_EQ(rules.size(), 8u);

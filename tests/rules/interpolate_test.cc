@@ -142,8 +142,12 @@ TEST(InterpolatePromqlTest, OutsideStringsOnlyNumbersDurationsAndNames) {
                                      "name"))
         << text;
   }
-  // A default is gate-file text, written by the gate's author.
+  // A default is gate-file text, written by the gate's author; the quotes
+  // it opens and closes count, so a value after it is placed correctly.
   EXPECT_EQ(ExpandPromql("x > ${UNSET:-0.5 * 2}", v), "x > 0.5 * 2");
+  EXPECT_EQ(ExpandPromql("m{${UNSET:-job=\"a\"}, r=\"${SQ2}\"}",
+                         Vars({{"SQ2", "\"x"}})),
+            "m{job=\"a\", r=\"\\\"x\"}");
   // Outside PromQL nothing changes: a path keeps its value as it is.
   size_t off = 0;
   EXPECT_EQ(*ExpandVars("${BAD}", v, &off), "1) or vector(100");
