@@ -30,7 +30,14 @@ bool IsNameChar(char c) { return IsNameStart(c) || (c >= '0' && c <= '9'); }
 namespace {
 
 // Where a `${…}` stands in the text, for ExpandVarsInPromql.
-enum class Context { kPlain, kPromqlCode, kDoubleQuoted, kSingleQuoted, kRaw };
+enum class Context {
+  kPlain,
+  kPromqlCode,
+  kDoubleQuoted,
+  kSingleQuoted,
+  kRaw,
+  kComment,  // PromQL `#` to the end of the line
+};
 
 // How a looked-up value is written at `context`; an error says why it may
 // not stand there.
@@ -48,6 +55,10 @@ void TrackQuotes(std::string_view chunk, Context* context) {
         if (c == '"') *context = Context::kDoubleQuoted;
         if (c == '\'') *context = Context::kSingleQuoted;
         if (c == '`') *context = Context::kRaw;
+        if (c == '#') *context = Context::kComment;
+        break;
+      case Context::kComment:
+        if (c == '\n') *context = Context::kPromqlCode;
         break;
       case Context::kDoubleQuoted:
       case Context::kSingleQuoted:
@@ -84,6 +95,10 @@ absl::StatusOr<std::string> Expand(std::string_view text,
           if (c == '"') context = Context::kDoubleQuoted;
           if (c == '\'') context = Context::kSingleQuoted;
           if (c == '`') context = Context::kRaw;
+          if (c == '#') context = Context::kComment;
+          break;
+        case Context::kComment:
+          if (c == '\n') context = Context::kPromqlCode;
           break;
         case Context::kDoubleQuoted:
         case Context::kSingleQuoted:
@@ -233,6 +248,15 @@ absl::StatusOr<std::string> ExpandVarsInPromql(
             return absl::OkStatus();
           case Context::kSingleQuoted:
             *out += PromqlStringContent(value, '\'');
+            return absl::OkStatus();
+          case Context::kComment:
+            // A line break would end the comment and make the rest code.
+            if (value.find_first_of("\n\r") != std::string::npos) {
+              return absl::InvalidArgumentError(absl::StrCat(
+                  "${", name, "} stands in a PromQL comment and its value "
+                  "holds a line break, which would end the comment"));
+            }
+            *out += value;
             return absl::OkStatus();
           case Context::kRaw:
             if (value.find('`') != std::string::npos) {

@@ -148,6 +148,21 @@ TEST(InterpolatePromqlTest, OutsideStringsOnlyNumbersDurationsAndNames) {
   EXPECT_EQ(ExpandPromql("m{${UNSET:-job=\"a\"}, r=\"${SQ2}\"}",
                          Vars({{"SQ2", "\"x"}})),
             "m{job=\"a\", r=\"\\\"x\"}");
+  // A `#` comment runs to the end of the line: an apostrophe in it opens no
+  // string, so a value after it is still checked as code.
+  size_t at = 0;
+  EXPECT_FALSE(ExpandVarsInPromql("# don't page\nsum(m) > ${BAD}", v, &at)
+                   .ok());
+  EXPECT_EQ(ExpandPromql("# it's fine\nm{a=\"${N}\"} > ${N}", v),
+            "# it's fine\nm{a=\"0.95\"} > 0.95");
+  // A value in a comment may not end it.
+  EXPECT_FALSE(ExpandVarsInPromql("m # owner ${O}\n",
+                                  Vars({{"O", "x\nor vector(1)"}}), &at)
+                   .ok());
+  EXPECT_EQ(ExpandPromql("m # owner ${L}\n", v), "m # owner route\n");
+  // A `#` inside a string is not a comment.
+  EXPECT_EQ(ExpandPromql("m{a=\"#${L}\"} > ${N}", v),
+            "m{a=\"#route\"} > 0.95");
   // Outside PromQL nothing changes: a path keeps its value as it is.
   size_t off = 0;
   EXPECT_EQ(*ExpandVars("${BAD}", v, &off), "1) or vector(100");
