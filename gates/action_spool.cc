@@ -552,7 +552,13 @@ absl::Status Spool::WriteAtomically(const std::string& path,
     ::unlink(tmp.c_str());
     return absl::UnavailableError(msg);
   }
-  ::close(fd);
+  // close() can report a deferred write error (NFS, quota): a record that
+  // did not reach the disk is not spooled.
+  if (::close(fd) != 0) {
+    std::string msg = Errno("cannot close", tmp);
+    ::unlink(tmp.c_str());
+    return absl::UnavailableError(msg);
+  }
   if (::rename(tmp.c_str(), path.c_str()) != 0) {
     std::string msg = Errno("cannot rename into", path);
     ::unlink(tmp.c_str());
