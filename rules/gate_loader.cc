@@ -1,6 +1,7 @@
 #include "rules/gate_loader.h"
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 #include <utility>
 
@@ -9,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/number_format.h"
 #include "base/digest.h"
 #include "base/strings.h"
 #include "rules/duration.h"
@@ -1248,6 +1250,22 @@ class Loader {
     }
   }
 
+  // A condition's threshold is a finite number (issue 10: `> 1e400` or
+  // `< NaN` would never, or always, hold).
+  bool FiniteCondition(const YAML::Node& node, const Rule& rule) {
+    if (!rule.condition.has_value() ||
+        std::isfinite(rule.condition->threshold)) {
+      return true;
+    }
+    AddError(PosIn(node, rule.condition->offset),
+             absl::StrCat("expr: the comparison's number (",
+                          FormatNumber(rule.condition->threshold),
+                          ") is not finite: a threshold must lie within "
+                          "±1.8e308, or the condition never (or always) "
+                          "holds"));
+    return false;
+  }
+
   bool LoadExpr(const YAML::Node& node, const SourceSpec& source, Rule* rule) {
     if (!source.is_artifact()) {
       SplitExpr split = SplitTopLevelComparison(rule->expr);
@@ -1257,7 +1275,7 @@ class Loader {
         AddError(Pos(node), "expr: empty expression");
         return false;
       }
-      return true;
+      return FiniteCondition(node, *rule);
     }
     ExprError err;
     absl::StatusOr<ParsedExpr> parsed = ParseExpr(rule->expr, &err);
@@ -1285,7 +1303,7 @@ class Loader {
     rule->parsed = *parsed;
     rule->condition = parsed->comparison;
     rule->query = ExprToString(*parsed->root);
-    return ok;
+    return FiniteCondition(node, *rule) && ok;
   }
 
   // The source a rule reads: its own, its group's, the only one declared, or

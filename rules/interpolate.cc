@@ -1,9 +1,11 @@
 #include "rules/interpolate.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <functional>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "base/number_format.h"
@@ -108,6 +110,15 @@ absl::StatusOr<std::string> Expand(std::string_view text,
             i += 2;
             continue;
           }
+          // `\${V}`: the backslash would pair with the escape the value's
+          // first quote gets, and the value would close the string.
+          if (c == '\\' && text.substr(i + 1, 2) == "${") {
+            *error_offset = i;
+            return absl::InvalidArgumentError(
+                "a backslash before \"${\" in a PromQL string would let the "
+                "variable's value end the string; remove it (the value is "
+                "escaped as it is inserted)");
+          }
           if (c == (context == Context::kDoubleQuoted ? '"' : '\'')) {
             context = Context::kPromqlCode;
           }
@@ -182,6 +193,10 @@ absl::StatusOr<std::string> Expand(std::string_view text,
 
 bool IsPromqlName(std::string_view v) {
   if (v.empty()) return false;
+  // PromQL reads these as the numbers NaN and +Inf, not as names.
+  for (const char* number : {"nan", "inf", "infinity"}) {
+    if (absl::EqualsIgnoreCase(Sv(v), number)) return false;
+  }
   const auto start = [](char c) { return IsNameStart(c) || c == ':'; };
   if (!start(v[0])) return false;
   for (char c : v) {
@@ -270,7 +285,8 @@ absl::StatusOr<std::string> ExpandVarsInPromql(
             break;
         }
         const std::optional<double> number = ParseNumber(value);
-        if ((number.has_value() &&
+        // Finite only: `> ${MAX}` with 1e999 or NaN would never hold.
+        if ((number.has_value() && std::isfinite(*number) &&
              value.find_first_of(" \t\n\r\v\f") == std::string::npos) ||
             ParsePromDuration(value).ok() || IsPromqlName(value)) {
           *out += value;

@@ -232,6 +232,30 @@ TEST(GateLoaderTest, AThresholdThatOverflowsIsAnError) {
                   "90\" or \"<= +10%\""));
 }
 
+// Review of issue 10.5: a condition's number that overflows (or NaN) made
+// `x > 1e400` never fire: a gate-file error, in alert files and artifact
+// gates alike.
+TEST(GateLoaderTest, AConditionWhoseNumberIsNotFiniteIsAnError) {
+  EXPECT_THAT(Errors(R"(groups:
+  - name: a
+    rules:
+      - alert: Errors
+        expr: sum(rate(errors[5m])) > 1e400
+)"),
+              ElementsAre("gate.yaml:5:37: group \"a\": rule \"Errors\": "
+                          "expr: the comparison's number (+Inf) is not "
+                          "finite: a threshold must lie within ±1.8e308, or "
+                          "the condition never (or always) holds"));
+  EXPECT_THAT(Errors(std::string(kSources) + R"(groups:
+  - name: q
+    source: cov
+    rules:
+      - { name: a, expr: coverage_line_percent < NaN }
+)"),
+              ElementsAre(::testing::HasSubstr(
+                  "expr: the comparison's number (NaN) is not finite")));
+}
+
 TEST(GateLoaderTest, UnknownKeysAreRejectedWithAHint) {
   EXPECT_THAT(
       Errors(std::string(kSources) + R"(groups:

@@ -163,6 +163,18 @@ TEST(InterpolatePromqlTest, OutsideStringsOnlyNumbersDurationsAndNames) {
   // A `#` inside a string is not a comment.
   EXPECT_EQ(ExpandPromql("m{a=\"#${L}\"} > ${N}", v),
             "m{a=\"#route\"} > 0.95");
+  // Numbers are finite: `> ${MAX}` with 1e999 or NaN would never hold.
+  for (const char* n : {"1e999", "NaN", "+Inf", "-inf"}) {
+    EXPECT_FALSE(
+        ExpandVarsInPromql("x > ${MAX}", Vars({{"MAX", n}}), &at).ok())
+        << n;
+  }
+  // A backslash before ${ in a string would pair with the escape of the
+  // value's first quote and let the value close the string.
+  EXPECT_FALSE(ExpandVarsInPromql("x{p=\"\\${PKG}\"}",
+                                  Vars({{"PKG", "\"}) * 0 #"}}), &at)
+                   .ok());
+  EXPECT_EQ(at, 5u);
   // Outside PromQL nothing changes: a path keeps its value as it is.
   size_t off = 0;
   EXPECT_EQ(*ExpandVars("${BAD}", v, &off), "1) or vector(100");
