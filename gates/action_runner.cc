@@ -216,12 +216,21 @@ absl::Status ActionRunner::CloseIncident(const GateFile& gate) {
   return spool_->RemoveIncident(gate.path);
 }
 
-void ActionRunner::Shutdown() {
-  stopping_.store(true);
+absl::StatusOr<std::vector<SpoolRecord>> ActionRunner::PendingActions() {
+  if (dry_run_ || !spool_.has_value()) return std::vector<SpoolRecord>();
+  return spool_->LoadPending();
+}
+
+void ActionRunner::Drain() {
   for (std::thread& t : workers_) {
     if (t.joinable()) t.join();
   }
   workers_.clear();
+}
+
+void ActionRunner::Shutdown() {
+  stopping_.store(true);
+  Drain();
 }
 
 }  // namespace aurora

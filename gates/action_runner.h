@@ -93,6 +93,16 @@ class ActionRunner {
   absl::Status SaveIncident(const GateFile& gate, const OpenIncident& incident);
   absl::Status CloseIncident(const GateFile& gate);
 
+  // Records still to deliver (state pending), as FailedActions.
+  absl::StatusOr<std::vector<SpoolRecord>> PendingActions();
+
+  // Waits for the delivery threads to finish their records, each within its
+  // own retry budget (a rollback is not abandoned because the run ended);
+  // RequestStop() from another thread cuts that short.
+  void Drain();
+  // Makes the delivery threads end after their attempt in flight.
+  void RequestStop() { stopping_.store(true); }
+
   // Stops the delivery threads (each ends after its attempt in flight) and
   // waits for them.
   void Shutdown();

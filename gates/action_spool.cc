@@ -320,24 +320,6 @@ absl::StatusOr<Spool> Spool::Open(std::string dir) {
           " and cannot be narrowed to 0700 (it may hold secrets)"));
     }
   }
-  // Temp files are from writes a crash interrupted: never renamed, so never
-  // part of the spool.
-  DIR* d = ::opendir(dir.c_str());
-  if (d == nullptr) {
-    return absl::UnavailableError(Errno("cannot read spool directory", dir));
-  }
-  bool removed = false;
-  while (dirent* e = ::readdir(d)) {
-    std::string_view name = e->d_name;
-    if (absl::EndsWith(Sv(name), Sv(kTempSuffix))) {
-      ::unlink(absl::StrCat(dir, "/", Sv(name)).c_str());
-      removed = true;
-    }
-  }
-  ::closedir(d);
-  if (removed) {
-    if (absl::Status s = SyncDir(dir); !s.ok()) return s;
-  }
   // The lock: created (so a read-only directory is found unusable here,
   // before any action depends on it) and held for the life of the Spool.
   const std::string lock_path = absl::StrCat(dir, "/", Sv(kLockName));
@@ -367,6 +349,30 @@ absl::StatusOr<Spool> Spool::Open(std::string dir) {
     std::string msg = Errno("cannot write the spool lock", lock_path);
     ::close(fd);
     return absl::UnavailableError(msg);
+  }
+  // Temp files are from writes a crash interrupted: never renamed, so never
+  // part of the spool. Only the lock's owner sweeps them (another process
+  // may be writing one).
+  DIR* d = ::opendir(dir.c_str());
+  if (d == nullptr) {
+    std::string msg = Errno("cannot read spool directory", dir);
+    ::close(fd);
+    return absl::UnavailableError(msg);
+  }
+  bool removed = false;
+  while (dirent* e = ::readdir(d)) {
+    std::string_view name = e->d_name;
+    if (absl::EndsWith(Sv(name), Sv(kTempSuffix))) {
+      ::unlink(absl::StrCat(dir, "/", Sv(name)).c_str());
+      removed = true;
+    }
+  }
+  ::closedir(d);
+  if (removed) {
+    if (absl::Status s = SyncDir(dir); !s.ok()) {
+      ::close(fd);
+      return s;
+    }
   }
   Spool spool(std::move(dir));
   spool.lock_fd_ = fd;

@@ -163,9 +163,19 @@ int RunCheck(const CheckOptions& options, const CommandEnv& env) {
   run.verdict = RunVerdict(run.gates);
   run.duration_seconds = absl::ToDoubleSeconds(env.clock->Now() - run.started);
 
-  // Actions first, so that every report says what the exit code says when
-  // a rollback may be lost (check has no earlier state: every run is its
-  // own incident).
+  // The table and the reports first: a receiver that hangs must not keep a
+  // CI step from showing its verdict.
+  const TerminalOptions terminal{.color = options.color,
+                                 .width = options.terminal_width};
+  const ReportPaths paths{options.junit_path,  options.json_path,
+                          options.markdown_path, options.github_step_summary,
+                          options.html_path,   options.report_url};
+  *env.out << RenderTerminal(run, terminal);
+  bool io_ok = WriteReports(run, paths, env);
+  // Then the actions (check has no earlier state: every run is its own
+  // incident). A rollback that may be lost makes the run exit 3: the
+  // reports are written again so that they say so, and so does the table's
+  // new verdict line.
   ActionsOutcome actions;
   if (options.fire_actions) {
     actions = FireActions(gates, run, options, env);
@@ -175,15 +185,12 @@ int RunCheck(const CheckOptions& options, const CommandEnv& env) {
     run.action_problems.insert(run.action_problems.end(),
                                actions.failed.begin(), actions.failed.end());
   }
-  *env.out << RenderTerminal(
-      run, TerminalOptions{.color = options.color,
-                           .width = options.terminal_width});
-  bool io_ok = WriteReports(
-      run,
-      ReportPaths{options.junit_path, options.json_path, options.markdown_path,
-                  options.github_step_summary, options.html_path,
-                  options.report_url},
-      env);
+  if (!run.action_problems.empty()) {
+    *env.out << "\n" << RenderTerminalSummary(run, terminal);
+    ReportPaths again = paths;
+    again.github_step_summary.clear();  // appended once, not twice
+    io_ok = WriteReports(run, again, env) && io_ok;
+  }
   TraceEvent("reports-written");
   const bool delivered = actions.delivered;
   // A query the server rejected is that rule's error (the verdict decides

@@ -4,6 +4,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 #include <cstring>
 #include <optional>
@@ -524,7 +525,14 @@ int Main(int argc, char** argv) {
 int main(int argc, char** argv) {
   aurora::TraceEvent("main");
   try {
-    return aurora::Main(argc, argv);
+    int code = aurora::Main(argc, argv);
+    // The table on stdout is output too: `check > /dev/full` must not pass.
+    std::cout.flush();
+    if (!std::cout || std::fflush(stdout) != 0) {
+      std::cerr << "aurora-gate: error: cannot write to standard output\n";
+      if (code == aurora::kExitPass) code = aurora::kExitUndecided;
+    }
+    return code;
   } catch (const std::exception& e) {
     std::cerr << "aurora-gate: internal error: " << e.what() << "\n";
     return aurora::kExitUndecided;

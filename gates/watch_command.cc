@@ -2,11 +2,13 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <sstream>
+#include <thread>
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
@@ -581,10 +583,42 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
     SleepUntilOrSignal(*env.clock, next_tick, signals);
   }
 
-  // Deliveries in flight end their attempt; what is left stays pending in
-  // the spool for the next run.
+  // A watch that ended by itself (a stop condition tripped, the duration
+  // passed) waits for its deliveries, each within its retry budget: a
+  // rollback is not abandoned at its first 503. A signal cuts that short;
+  // deliveries in flight then end their attempt, and what is left stays
+  // pending in the spool for the next run.
+  if (!interrupted) {
+    std::atomic<bool> drained{false};
+    std::thread stop_on_signal([&] {
+      while (!drained.load()) {
+        if (signals.stop.load()) {
+          actions.RequestStop();
+          return;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+      }
+    });
+    actions.Drain();
+    drained.store(true);
+    stop_on_signal.join();
+  }
   actions.Shutdown();
   const size_t failed_actions = report_failed(true);
+  // Records still pending were not delivered by this run: the next run will
+  // try them, but nothing says there is one (a one-shot canary watch).
+  size_t pending_actions = 0;
+  if (absl::StatusOr<std::vector<SpoolRecord>> pending =
+          actions.PendingActions();
+      pending.ok()) {
+    pending_actions = pending->size();
+    if (pending_actions > 0) {
+      log.Log("error", "actions not delivered when the watch ended",
+              {{"pending", std::to_string(pending_actions)},
+               {"next", "kept in the spool for the next run; aurora-gate "
+                        "spool list shows them"}});
+    }
+  }
 
   // The verdict of the watch: a tripped stop condition decides; otherwise
   // a completed duration passes, an interruption is undecided.
@@ -624,6 +658,10 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
            {"exit_code", std::to_string(code)},
            {"interrupted", interrupted ? "true" : "false"}});
   if ((!io_ok || delivery_failed) && code == kExitPass) code = kExitUndecided;
+  // An undelivered rollback needs a human, whatever the verdict.
+  if (pending_actions > 0 && (code == kExitPass || code == kExitFail)) {
+    code = kExitUndecided;
+  }
   // A spool write that failed mid-watch (disk full) lost durability the
   // user did not opt out of.
   if ((failed_actions > 0 && !options.ignore_failed_actions) ||

@@ -232,12 +232,18 @@ std::string RenderTerminal(const RunResult& run, bool color) {
 
 std::string RenderTerminal(const RunResult& run,
                            const TerminalOptions& options) {
-  const bool color = options.color;
   std::string out;
   for (const GateResult& gate : run.gates) {
-    AppendGate(gate, color, options.width, &out);
+    AppendGate(gate, options.color, options.width, &out);
     out += "\n";
   }
+  return out + RenderTerminalSummary(run, options);
+}
+
+std::string RenderTerminalSummary(const RunResult& run,
+                                  const TerminalOptions& options) {
+  const bool color = options.color;
+  std::string out;
   const OutcomeCounts counts = CountRules(run);
   const int exit_code = ExitCode(run);
   const std::string verdict = Upper(OutcomeName(run.verdict));

@@ -30,6 +30,11 @@ struct TerminalOptions {
 // the terminal.
 std::string RenderTerminal(const RunResult& run,
                            const TerminalOptions& options);
+// The end of RenderTerminal: the actions that need a human, if any, and the
+// verdict line with counts and exit code (printed again by `check` when its
+// actions changed the exit code after the table was shown).
+std::string RenderTerminalSummary(const RunResult& run,
+                                  const TerminalOptions& options);
 // RenderTerminal without a width.
 std::string RenderTerminal(const RunResult& run, bool color);
 

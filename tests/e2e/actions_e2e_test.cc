@@ -287,6 +287,28 @@ TEST_F(UnusableSpoolE2ETest, WatchRefusesUnlessAllowedAndThenDeliversFromMemory)
   EXPECT_EQ(got.requests.size(), 1u) << allowed.err;
 }
 
+// Review of issue 10.9: delivery moved beside evaluation, and a watch whose
+// stop condition tripped stopped its delivery after the first attempt. It
+// now waits for the rollback within its retry budget: a 503 once, then 200.
+TEST_F(ActionsE2ETest, ATrippedWatchRetriesItsRollbackBeforeItEnds) {
+  Received got;
+  auto server = Receiver(&got, [](int n) {
+    TestHttpResponse r;
+    r.status = n == 1 ? 503 : 200;
+    return r;
+  });
+  WriteGate(server->url(""), "fail");
+  auto r = testing::RunProcess({AURORA_GATE_BIN, "watch", gate_, "--interval",
+                                "1s", "--duration", "20s"},
+                               Env("fail"));
+  EXPECT_EQ(r.exit_code, 1) << r.err;  // tripped, and the rollback delivered
+  ASSERT_EQ(got.requests.size(), 2u) << r.err;
+  EXPECT_EQ(got.delivered_keys.size(), 1u);
+  EXPECT_THAT(r.err, ::testing::Not(HasSubstr("not delivered")));
+  auto list = testing::RunProcess({AURORA_GATE_BIN, "spool", "list"}, Env("fail"));
+  EXPECT_THAT(list.out, HasSubstr("no actions in the spool"));
+}
+
 // Issue 10, item 8: a rollback that gave up is reported by every later run
 // (exit 3 unless --ignore-failed-actions) until on-call retries or drops it.
 TEST_F(ActionsE2ETest, AFailedRollbackIsReportedUntilRetriedOrDropped) {

@@ -121,5 +121,14 @@ TEST_F(ReportPathsE2ETest, RealDevFullIsExitThreeNamingThePath) {
   EXPECT_TRUE(IsCharDevice("/dev/full"));
 }
 
+// Review of issue 10.12: the terminal table is output too. A passing run
+// whose standard output cannot be written is not a quiet pass.
+TEST_F(ReportPathsE2ETest, StandardOutputThatCannotBeWrittenIsExitThree) {
+  auto r = RunProcess({"bash", "-c", kBin + " check " + kGate + " > /dev/full"},
+                      PassingArtifacts());
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("cannot write to standard output"));
+}
+
 }  // namespace
 }  // namespace aurora

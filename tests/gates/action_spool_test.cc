@@ -276,6 +276,17 @@ TEST_F(SpoolLockTest, ASecondOwnerIsRefusedNamingTheFirst) {
   ASSERT_OK(Spool::OpenReadOnly(dir_).status());
 }
 
+// Review of issue 10.10: a refused second owner swept the owner's temp
+// files before it found the lock, so the owner's next rename failed.
+TEST_F(SpoolLockTest, ARefusedSecondOwnerLeavesTheOwnersTempFiles) {
+  ASSERT_OK_AND_ASSIGN(Spool first, Spool::Open(dir_));
+  const std::string writing = dir_ + "/abc.action.999.tmp";
+  { std::ofstream(writing) << "half"; }
+  EXPECT_TRUE(IsSpoolLocked(Spool::Open(dir_).status()));
+  struct stat st;
+  EXPECT_EQ(::stat(writing.c_str(), &st), 0) << "the owner's temp file is gone";
+}
+
 TEST_F(SpoolLockTest, TheLockIsReleasedWithTheSpool) {
   { ASSERT_OK_AND_ASSIGN(Spool first, Spool::Open(dir_)); }
   ASSERT_OK_AND_ASSIGN(Spool again, Spool::Open(dir_));
