@@ -107,6 +107,12 @@ absl::StatusOr<SpoolRecord> BuildActionRecord(
     if (spec.argv.empty()) return error("exec: empty command");
     r.kind = "exec";
     r.argv = spec.argv;
+    for (size_t i = 0; i < spec.argv.size(); ++i) {
+      if (auto t = spec.templates.find(absl::StrCat("argv.", i));
+          t != spec.templates.end()) {
+        r.templates[absl::StrCat("argv:", i)] = t->second;
+      }
+    }
     r.env = {{"AURORA_GATE", event.gate},
              {"AURORA_TRANSITION", event.on},
              {"AURORA_VERDICT", std::string(OutcomeName(gate.verdict))},
@@ -228,7 +234,10 @@ std::string DescribeDryRun(const SpoolRecord& r) {
   std::string out;
   if (r.kind == "exec") {
     std::vector<std::string> shown;
-    for (const std::string& a : r.argv) {
+    for (size_t i = 0; i < r.argv.size(); ++i) {
+      // An argument written with ${VAR} is shown as written, not expanded.
+      auto t = r.templates.find(absl::StrCat("argv:", i));
+      const std::string& a = t != r.templates.end() ? t->second : r.argv[i];
       shown.push_back(LooksLikeUrl(a) ? RedactUrl(a) : a);
     }
     absl::StrAppend(&out, "would run ", r.action, ":\n  argv: [",
@@ -475,7 +484,14 @@ absl::Status ActionSender::Deliver(std::vector<SpoolRecord> records) {
     }
     for (size_t i : due_exec) {
       SpoolRecord& r = active[i];
-      ExecRequest req{r.argv, r.env, r.stdin_data, r.exec_timeout};
+      // Secrets are read again now, as for webhooks.
+      absl::StatusOr<std::vector<std::string>> argv = ResolveArgv(r, vars_);
+      if (!argv.ok()) {
+        done[i] = Settle(r, false, true, std::string(argv.status().message()),
+                         std::nullopt, failures);
+        continue;
+      }
+      ExecRequest req{*std::move(argv), r.env, r.stdin_data, r.exec_timeout};
       absl::StatusOr<ExecResult> res = exec_(req);
       if (!res.ok()) {
         done[i] = Settle(r, false, true, std::string(res.status().message()),

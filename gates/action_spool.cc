@@ -143,7 +143,9 @@ std::string SerializeSpoolRecord(const SpoolRecord& r) {
   w.EndObject();
   Key(w, "argv");
   w.StartArray();
-  for (const std::string& a : r.argv) Str(w, a);
+  for (size_t i = 0; i < r.argv.size(); ++i) {
+    Str(w, stored(absl::StrCat("argv:", i), r.argv[i]));
+  }
   w.EndArray();
   Key(w, "env");
   w.StartObject();
@@ -293,6 +295,27 @@ absl::StatusOr<HttpRequest> ResolveRequest(const SpoolRecord& record,
     if (absl::Status s = expand("header:" + h.name, &h.value); !s.ok()) return s;
   }
   return req;
+}
+
+absl::StatusOr<std::vector<std::string>> ResolveArgv(const SpoolRecord& record,
+                                                     const VarLookup& vars) {
+  std::vector<std::string> argv = record.argv;
+  for (size_t i = 0; i < argv.size(); ++i) {
+    const std::string field = absl::StrCat("argv:", i);
+    auto it = record.templates.find(field);
+    if (it == record.templates.end()) continue;
+    size_t off = 0;
+    absl::StatusOr<std::string> v = ExpandVars(it->second, vars, &off);
+    if (!v.ok()) {
+      // The template names variables, not values: safe to show.
+      return absl::FailedPreconditionError(absl::StrCat(
+          field, ": ", v.status().message(),
+          " (the spool keeps where secrets come from, not their values: set "
+          "it and run aurora-gate spool retry)"));
+    }
+    argv[i] = *std::move(v);
+  }
+  return argv;
 }
 
 absl::StatusOr<Spool> Spool::Open(std::string dir) {

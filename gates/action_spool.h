@@ -69,6 +69,10 @@ absl::StatusOr<SpoolRecord> ParseSpoolRecord(std::string_view text);
 // field and the variable (never a value) when one cannot be expanded.
 absl::StatusOr<HttpRequest> ResolveRequest(const SpoolRecord& record,
                                            const VarLookup& vars);
+// The record's exec argv with its templated arguments (`${TOKEN}` kept in
+// the spool instead of the value) expanded again, as ResolveRequest does.
+absl::StatusOr<std::vector<std::string>> ResolveArgv(const SpoolRecord& record,
+                                                     const VarLookup& vars);
 
 // The incident a watcher opened for a gate and has fired actions for: the
 // transition (fail, error, warn), when it began and the rules that tripped

@@ -1361,7 +1361,14 @@ class Loader {
       return;
     }
     for (size_t j = 0; j < body.size(); ++j) {
-      if (auto s = Str(body[j], "exec argument")) a.argv.push_back(*s);
+      if (auto s = Str(body[j], "exec argument")) {
+        a.argv.push_back(*s);
+        // Like url and headers: the spool keeps `${TOKEN}`, not its value.
+        if (body[j].Scalar().find('$') != std::string::npos) {
+          a.templates[absl::StrCat("argv.", a.argv.size() - 1)] =
+              body[j].Scalar();
+        }
+      }
     }
   }
 

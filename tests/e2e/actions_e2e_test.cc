@@ -409,6 +409,47 @@ TEST_F(ActionsE2ETest, DropForgetsAFailedActionWithALogLine) {
 
 // Issue 10, item 17: the spool keeps where a secret comes from (the
 // ${VAR} as written), never its value; it is read again at delivery.
+// Review of issue 10.17: exec arguments were spooled expanded. A `${VAR}`
+// argument is kept as written and read again at each attempt.
+TEST_F(ActionsE2ETest, TheSpoolKeepsExecArgumentReferencesNotSecrets) {
+  {
+    std::FILE* f = std::fopen(gate_.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fputs(
+        "gate: predeploy\n"
+        "sources:\n  coverage: { type: coverage, path: \"${ARTIFACTS}/coverage.xml\" }\n"
+        "groups:\n  - name: q\n    rules:\n"
+        "      - { name: line-coverage, expr: coverage_line_percent, pass: \"> 90\" }\n"
+        "actions:\n"
+        "  - on: fail\n"
+        "    exec:\n"
+        "      command: [sh, -c, 'test \"$1\" = ex3cTok3nGood', rollback, \"${EXEC_TOKEN}\"]\n"
+        "      max_attempts: 1\n",
+        f);
+    std::fclose(f);
+  }
+  std::map<std::string, std::string> env = Env("fail");
+  env["EXEC_TOKEN"] = "ex3cTok3nStale";
+  // A dry run shows the argument as written.
+  auto dry = testing::RunProcess({AURORA_GATE_BIN, "check", gate_, "--dry-run"}, env);
+  EXPECT_THAT(dry.err, HasSubstr("${EXEC_TOKEN}"));
+  EXPECT_THAT(dry.out + dry.err, ::testing::Not(HasSubstr("ex3cTok3nStale")));
+  auto first = testing::RunProcess({AURORA_GATE_BIN, "check", gate_}, env);
+  EXPECT_EQ(first.exit_code, 3) << first.err;  // the rollback gave up
+  std::string spooled;
+  for (const auto& e : std::filesystem::directory_iterator(dir_ + "/spool")) {
+    if (e.path().extension() == ".action") spooled += testing::ReadWholeFile(e.path());
+  }
+  ASSERT_FALSE(spooled.empty());
+  EXPECT_THAT(spooled, HasSubstr("${EXEC_TOKEN}"));
+  EXPECT_THAT(spooled, ::testing::Not(HasSubstr("ex3cTok3nStale")));
+  // The rotated value is read at the retry: the command now succeeds.
+  env["EXEC_TOKEN"] = "ex3cTok3nGood";
+  auto retry = testing::RunProcess(
+      {AURORA_GATE_BIN, "spool", "retry", "--all-failed"}, env);
+  EXPECT_EQ(retry.exit_code, 0) << retry.err;
+}
+
 TEST_F(ActionsE2ETest, TheSpoolKeepsSecretReferencesNotSecrets) {
   Received got;
   std::atomic<int> status{500};
