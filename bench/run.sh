@@ -46,12 +46,12 @@ JUNIT="$SCRATCH/junit_${JUNIT_N}.xml"
 [ -s "$JUNIT" ] || run timeout 120 python3 "$REPO/bench/gen_junit.py" "$JUNIT_N" "$JUNIT"
 ls -l "$COV" "$JUNIT" | tee -a "$LOG"
 
-say "== requirement 1: cold check of gates/predeploy.yaml, aurora-gate vs python =="
+say "== requirement 1: cold check of gates/runbook/predeploy.yaml, aurora-gate vs python =="
 cd "$REPO"
 for set in pass fail; do
   export ARTIFACTS="examples/artifacts/$set"
   set +e
-  "$GATE" check gates/predeploy.yaml >/dev/null 2>&1; gate_rc=$?
+  "$GATE" check gates/runbook/predeploy.yaml >/dev/null 2>&1; gate_rc=$?
   python3 bench/runbook_gate.py >/dev/null 2>&1; py_rc=$?
   set -e
   say "ARTIFACTS=$ARTIFACTS exit codes: aurora-gate $gate_rc, python $py_rc"
@@ -59,7 +59,7 @@ for set in pass fail; do
   # -N: no intermediate shell; -i: the fail set exits 1 on purpose.
   run timeout 300 hyperfine -N -i --warmup 3 --runs "$GATE_RUNS" \
     --export-json "$SCRATCH/gate_$set.json" \
-    -n aurora-gate "$GATE check gates/predeploy.yaml" \
+    -n aurora-gate "$GATE check gates/runbook/predeploy.yaml" \
     -n python3 "python3 bench/runbook_gate.py"
 done
 unset ARTIFACTS
@@ -98,7 +98,7 @@ def verdict(ok):
     ok_all &= ok
     return "met" if ok else "**NOT met**"
 
-out += ["## 1. Cold `aurora-gate check gates/predeploy.yaml` vs python3 script",
+out += ["## 1. Cold `aurora-gate check gates/runbook/predeploy.yaml` vs python3 script",
         "", "hyperfine -N, 3 warm-up runs, fresh process per run (page cache warm "
         "for both sides). Python: bench/runbook_gate.py (json + xml.etree, same 8 checks).", "",
         "| artifacts | exit codes (gate / python) | aurora-gate mean ± σ | python3 mean ± σ | speed-up | target | verdict |",

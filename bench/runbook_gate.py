@@ -2,7 +2,7 @@
 """The runbook's pre-deployment artifact checks as a plain python3 script,
 written the way the runbook's snippets are (json + xml.etree, thresholds in a
 dict; aurora-testnet-deployment-runbook.md, checklist and section 3.2). It
-performs the same 8 checks as gates/predeploy.yaml and is the python side of
+performs the same 8 checks as gates/runbook/predeploy.yaml and is the python side of
 requirement 1 in bench/run.sh.
 
 Usage: ARTIFACTS=examples/artifacts/pass python3 bench/runbook_gate.py

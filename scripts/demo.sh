@@ -7,18 +7,18 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 scripts/build.sh release
 bin=build/release/gates/aurora-gate
-echo "== passing artifacts: ARTIFACTS=examples/artifacts/pass $bin check gates/predeploy.yaml"
-ARTIFACTS=examples/artifacts/pass "$bin" check gates/predeploy.yaml
+echo "== passing artifacts: ARTIFACTS=examples/artifacts/pass $bin check gates/runbook/predeploy.yaml"
+ARTIFACTS=examples/artifacts/pass "$bin" check gates/runbook/predeploy.yaml
 echo "exit code: $?"
 echo
-echo "== failing artifacts: ARTIFACTS=examples/artifacts/fail $bin check gates/predeploy.yaml"
+echo "== failing artifacts: ARTIFACTS=examples/artifacts/fail $bin check gates/runbook/predeploy.yaml"
 set +e
-ARTIFACTS=examples/artifacts/fail "$bin" check gates/predeploy.yaml
+ARTIFACTS=examples/artifacts/fail "$bin" check gates/runbook/predeploy.yaml
 code=$?
 set -e
 echo "exit code: $code (1 = the gate failed, as it should on these artifacts)"
 [ "$code" -eq 1 ]
 echo
-echo "== go-live report: ARTIFACTS=examples/artifacts/pass $bin report gates/predeploy.yaml --html build/golive-demo.html"
-ARTIFACTS=examples/artifacts/pass "$bin" report gates/predeploy.yaml --html build/golive-demo.html >/dev/null
+echo "== go-live report: ARTIFACTS=examples/artifacts/pass $bin report gates/runbook/predeploy.yaml --html build/golive-demo.html"
+ARTIFACTS=examples/artifacts/pass "$bin" report gates/runbook/predeploy.yaml --html build/golive-demo.html >/dev/null
 echo "wrote build/golive-demo.html (open it in a browser)"

@@ -24,7 +24,7 @@ using testing::RunProcess;
 
 const std::string kBin = AURORA_GATE_BIN;
 const std::string kRoot = ".";  // tests run from the repository root
-const std::string kGate = kRoot + "/gates/predeploy.yaml";
+const std::string kGate = kRoot + "/gates/runbook/predeploy.yaml";
 const std::string kXsdDir =
     std::string(AURORA_SHARED_DIR) + "/fixtures/real/junit/xsd";
 

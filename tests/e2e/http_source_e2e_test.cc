@@ -186,7 +186,7 @@ TEST_F(HttpSourceE2ETest, EventsWithoutTraceIdsFail) {
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   auto o = Outcomes(dir_ + "/r.json");
   // "" is a (distinct) value; null is not. (The runbook's script drops
-  // empty ids too: gates/golive.yaml adds match: ".+" for that.)
+  // empty ids too: gates/runbook/golive.yaml adds match: ".+" for that.)
   EXPECT_EQ(o["xai-events"].first, "pass");
   EXPECT_EQ(o["xai-traces"].second, "1 meets pass: > 0");
   events_body_ = R"([{"type": "pretrade"}, {"type": "fill"}])";

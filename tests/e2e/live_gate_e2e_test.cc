@@ -373,7 +373,7 @@ INSTANTIATE_TEST_SUITE_P(Backends, PrometheusOnlyTest,
 TEST_P(PrometheusOnlyTest, ShippedRunbookAlertsThroughTheBinary) {
   ASSERT_FALSE(Url().empty());
   std::string at = std::to_string(absl::ToUnixSeconds(Minute(30)));
-  auto r = testing::RunProcess({AURORA_GATE_BIN, "check", "gates/runbook-alerts.yml",
+  auto r = testing::RunProcess({AURORA_GATE_BIN, "check", "gates/runbook/runbook-alerts.yml",
                                 "--prometheus", Url(), "--at", at, "--color", "never"},
                                {{"GITHUB_STEP_SUMMARY", "\x01unset"}});
   // None of the runbook's metrics exist in this history: nothing fires, and
@@ -381,7 +381,7 @@ TEST_P(PrometheusOnlyTest, ShippedRunbookAlertsThroughTheBinary) {
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
   EXPECT_THAT(r.out, HasSubstr("no data"));
   auto down = testing::RunProcess(
-      {AURORA_GATE_BIN, "check", "gates/runbook-alerts.yml", "--prometheus",
+      {AURORA_GATE_BIN, "check", "gates/runbook/runbook-alerts.yml", "--prometheus",
        "http://127.0.0.1:1", "--at", at},
       {{"GITHUB_STEP_SUMMARY", "\x01unset"}});
   EXPECT_EQ(down.exit_code, 3) << down.out << down.err;

@@ -22,7 +22,7 @@ using testing::ReadWholeFile;
 using testing::RunProcess;
 
 const std::string kBin = AURORA_GATE_BIN;
-const std::string kGate = "./gates/predeploy.yaml";
+const std::string kGate = "./gates/runbook/predeploy.yaml";
 
 std::map<std::string, std::string> PassingArtifacts() {
   return {{"ARTIFACTS", "./examples/artifacts/pass"},

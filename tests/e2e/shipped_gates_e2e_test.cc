@@ -3,7 +3,7 @@
 // the stop conditions; an unhealthy one trips every one of them. Also: the
 // runbook's alert file passes `promtool check rules`, `lint --prometheus`
 // places the server's parse errors in the file, and the go-live checklist
-// (gates/golive.yaml) passes against a Prometheus that loaded the runbook's
+// (gates/runbook/golive.yaml) passes against a Prometheus that loaded the runbook's
 // alerts and a healthy loopback Aurora API, and fails item by item against
 // broken ones.
 #include <cstdio>
@@ -113,7 +113,7 @@ testing::PrometheusServer* ShippedGatesTest::server_ = nullptr;
 TEST_F(ShippedGatesTest, HealthyServicePassesTheKeyMetricsAndStopConditions) {
   ASSERT_NE(server_, nullptr);
   std::string json = testing::MakeTempDir() + "/r.json";
-  auto post = Check("gates/postdeploy.yaml", "aurora-api", json);
+  auto post = Check("gates/runbook/postdeploy.yaml", "aurora-api", json);
   EXPECT_EQ(post.exit_code, 0) << post.out << post.err;
   rapidjson::Document d;
   std::string text = testing::ReadWholeFile(json);
@@ -125,7 +125,7 @@ TEST_F(ShippedGatesTest, HealthyServicePassesTheKeyMetricsAndStopConditions) {
     EXPECT_STREQ(rule["outcome"].GetString(), "pass") << rule["name"].GetString();
   }
   EXPECT_EQ(rules, 6);
-  auto stop = Check("gates/stop-conditions.yaml", "aurora-api");
+  auto stop = Check("gates/runbook/stop-conditions.yaml", "aurora-api");
   EXPECT_EQ(stop.exit_code, 0) << stop.out << stop.err;
 }
 
@@ -134,7 +134,7 @@ TEST_F(ShippedGatesTest, HealthyServicePassesTheKeyMetricsAndStopConditions) {
 TEST_F(ShippedGatesTest, ServiceWithoutAny5xxSeriesHasAZeroErrorRate) {
   ASSERT_NE(server_, nullptr);
   for (const std::string gate :
-       {"gates/postdeploy.yaml", "gates/stop-conditions.yaml"}) {
+       {"gates/runbook/postdeploy.yaml", "gates/runbook/stop-conditions.yaml"}) {
     std::string json = testing::MakeTempDir() + "/r.json";
     auto r = Check(gate, "aurora-clean", json);
     EXPECT_EQ(r.exit_code, 0) << gate << "\n" << r.out << r.err;
@@ -158,7 +158,7 @@ TEST_F(ShippedGatesTest, ServiceWithoutAny5xxSeriesHasAZeroErrorRate) {
 TEST_F(ShippedGatesTest, SickServiceTripsEveryStopCondition) {
   ASSERT_NE(server_, nullptr);
   std::string json = testing::MakeTempDir() + "/r.json";
-  auto stop = Check("gates/stop-conditions.yaml", "aurora-bad", json);
+  auto stop = Check("gates/runbook/stop-conditions.yaml", "aurora-bad", json);
   EXPECT_EQ(stop.exit_code, 1) << stop.out << stop.err;
   rapidjson::Document d;
   std::string text = testing::ReadWholeFile(json);
@@ -170,12 +170,12 @@ TEST_F(ShippedGatesTest, SickServiceTripsEveryStopCondition) {
     EXPECT_STREQ(rule["outcome"].GetString(), "fail") << rule["name"].GetString();
   }
   EXPECT_EQ(rules, 5);
-  auto post = Check("gates/postdeploy.yaml", "aurora-bad");
+  auto post = Check("gates/runbook/postdeploy.yaml", "aurora-bad");
   EXPECT_EQ(post.exit_code, 1) << post.out << post.err;
 }
 
 TEST_F(ShippedGatesTest, RunbookAlertFilePassesPromtoolCheckRules) {
-  testing::ToolResult r = testing::PromtoolCheckRules("gates/runbook-alerts.yml");
+  testing::ToolResult r = testing::PromtoolCheckRules("gates/runbook/runbook-alerts.yml");
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_THAT(r.output, HasSubstr("SUCCESS: 5 rules found"));
 }
@@ -188,14 +188,14 @@ TEST_F(ShippedGatesTest, ReportReadsTheWindowAndDecidesAsCheck) {
   std::string dir = testing::MakeTempDir();
   for (const std::string job : {"aurora-api", "aurora-bad"}) {
     auto r = testing::RunProcess(
-        {AURORA_GATE_BIN, "report", "gates/postdeploy.yaml", "--at", kAt,
+        {AURORA_GATE_BIN, "report", "gates/runbook/postdeploy.yaml", "--at", kAt,
          "--window", "20m", "--set", "AURORA_JOB=" + job, "--json",
          dir + "/" + job + ".json", "--markdown", dir + "/" + job + ".md",
          "--report-url", "https://ci.example/golive.html", "--color", "never"},
         {{"PROMETHEUS_URL", server_->url()},
          {"GITHUB_STEP_SUMMARY", "\x01unset"}});
     EXPECT_EQ(r.exit_code, job == "aurora-api" ? 0 : 1) << r.out << r.err;
-    EXPECT_EQ(r.exit_code, Check("gates/postdeploy.yaml", job).exit_code);
+    EXPECT_EQ(r.exit_code, Check("gates/runbook/postdeploy.yaml", job).exit_code);
     rapidjson::Document d;
     std::string text = testing::ReadWholeFile(dir + "/" + job + ".json");
     d.Parse(text.c_str());
@@ -244,8 +244,8 @@ TEST_F(ShippedGatesTest, ReportHtmlOpensInABrowserWithAChartPerLiveRule) {
   for (const Case& c : cases) {
     const std::string html = dir + "/" + c.job + ".html";
     auto r = testing::RunProcess(
-        {AURORA_GATE_BIN, "report", "gates/postdeploy.yaml",
-         "gates/stop-conditions.yaml", "--at", kAt, "--window", "30m", "--set",
+        {AURORA_GATE_BIN, "report", "gates/runbook/postdeploy.yaml",
+         "gates/runbook/stop-conditions.yaml", "--at", kAt, "--window", "30m", "--set",
          "AURORA_JOB=" + c.job, "--set", "commit=0123abc", "--html", html,
          "--color", "never"},
         {{"PROMETHEUS_URL", server_->url()},
@@ -282,7 +282,7 @@ TEST_F(ShippedGatesTest, RunbookAlertsAsWrittenFireOnTheFirst5xx) {
   // The runbook's HighErrorRate divides each 5xx series by itself (see the
   // file's comment): it fires for the healthy service too, at 0.5 % errors.
   auto r = testing::RunProcess(
-      {AURORA_GATE_BIN, "check", "gates/runbook-alerts.yml", "--prometheus",
+      {AURORA_GATE_BIN, "check", "gates/runbook/runbook-alerts.yml", "--prometheus",
        server_->url(), "--at", kAt, "--color", "never"},
       {{"GITHUB_STEP_SUMMARY", "\x01unset"}});
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
@@ -326,7 +326,7 @@ TEST_F(ShippedGatesTest, LintAgainstTheServerPlacesParseErrorsInTheFile) {
   ASSERT_EQ(std::system(("rm -rf '" + dir + "'").c_str()), 0);
 }
 
-// ---- gates/golive.yaml ------------------------------------------------------
+// ---- gates/runbook/golive.yaml ------------------------------------------------------
 
 // The go-live gate's non-runbook metrics (see the file's ASSUMPTIONS): log
 // events per CloudWatch log group and the database exporter's pg_up.
@@ -388,7 +388,7 @@ class GoLiveGateTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     std::string alerts =
-        std::filesystem::absolute("gates/runbook-alerts.yml").string();
+        std::filesystem::absolute("gates/runbook/runbook-alerts.yml").string();
     with_alerts_ = testing::PrometheusServer::Start(
                        GoLiveHistory(), "rule_files: [\"" + alerts + "\"]\n")
                        .release();
@@ -413,13 +413,13 @@ class GoLiveGateTest : public ::testing::Test {
     return false;
   }
 
-  // `check gates/golive.yaml` with its JSON report; outcome by rule name, in
+  // `check gates/runbook/golive.yaml` with its JSON report; outcome by rule name, in
   // report order.
   std::vector<std::pair<std::string, std::string>> Check(
       const std::string& prometheus, const std::string& api,
       const std::vector<std::string>& sets, int* exit_code) {
     std::string json = testing::MakeTempDir() + "/r.json";
-    std::vector<std::string> argv = {AURORA_GATE_BIN, "check", "gates/golive.yaml",
+    std::vector<std::string> argv = {AURORA_GATE_BIN, "check", "gates/runbook/golive.yaml",
                                      "--at", kAt, "--json", json, "--color", "never"};
     for (const auto& s : sets) {
       argv.push_back("--set");
@@ -452,7 +452,7 @@ testing::PrometheusServer* GoLiveGateTest::without_alerts_ = nullptr;
 
 TEST_F(GoLiveGateTest, LintsClean) {
   auto r = testing::RunProcess(
-      {AURORA_GATE_BIN, "lint", "gates/golive.yaml", "--offline"});
+      {AURORA_GATE_BIN, "lint", "gates/runbook/golive.yaml", "--offline"});
   EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_THAT(r.err, HasSubstr("1 file, 8 rules: OK"));
 }
@@ -510,7 +510,7 @@ TEST_F(GoLiveGateTest, BrokenServiceFailsEveryChecklistItem) {
   EXPECT_EQ(rules[5].second, "fail: 0 misses pass: >= 5");
 }
 
-// `report gates/golive.yaml --html`: the runbook's checklist as the release
+// `report gates/runbook/golive.yaml --html`: the runbook's checklist as the release
 // manager sees it, in a real browser: a GO banner, the 8 items in order, a
 // chart for each Prometheus item; the http items are rows without charts.
 TEST_F(GoLiveGateTest, GoLiveReportInTheBrowser) {
@@ -522,7 +522,7 @@ TEST_F(GoLiveGateTest, GoLiveReportInTheBrowser) {
   FakeAuroraApi api(/*healthy=*/true);
   const std::string dir = testing::MakeTempDir();
   auto r = testing::RunProcess(
-      {AURORA_GATE_BIN, "report", "gates/golive.yaml", "--at", kAt, "--window",
+      {AURORA_GATE_BIN, "report", "gates/runbook/golive.yaml", "--at", kAt, "--window",
        "30m", "--html", dir + "/golive.html", "--markdown", dir + "/golive.md",
        "--set", "commit=0123abc", "--color", "never"},
       {{"PROMETHEUS_URL", with_alerts_->url()},

@@ -23,7 +23,7 @@ using ::testing::StartsWith;
 GateResult StopConditions() {
   GateResult gate;
   gate.name = "stop-conditions";
-  gate.file = "gates/stop-conditions.yaml";
+  gate.file = "gates/runbook/stop-conditions.yaml";
   gate.verdict = Outcome::kFail;
   RuleResult err;
   err.name = "HighErrorRate";

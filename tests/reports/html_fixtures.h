@@ -68,7 +68,7 @@ inline RunResult GoLiveRun() {
   GateResult live;
   live.name = "golive";
   live.title = "Go-live stop conditions";
-  live.file = "gates/golive.yaml";
+  live.file = "gates/runbook/golive.yaml";
   live.file_sha256 = std::string(64, 'a');
   live.verdict = Outcome::kFail;
 
@@ -130,7 +130,7 @@ inline RunResult GoLiveRun() {
 
   GateResult pre;
   pre.name = "predeploy";
-  pre.file = "gates/predeploy.yaml";
+  pre.file = "gates/runbook/predeploy.yaml";
   pre.file_sha256 = std::string(64, 'b');
   pre.verdict = Outcome::kFail;
   RuleResult cov;

@@ -48,7 +48,7 @@ inline RunResult RepresentativeRun() {
   GateResult pre;
   pre.name = "predeploy";
   pre.title = "Pre-deployment checklist (runbook phase 1)";
-  pre.file = "gates/predeploy.yaml";
+  pre.file = "gates/runbook/predeploy.yaml";
   pre.file_sha256 =
       "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
   pre.verdict = Outcome::kFail;
@@ -141,7 +141,7 @@ inline RunResult RepresentativeRun() {
   GateResult live;
   live.name = "golive";
   live.title = "Go-live stop conditions";
-  live.file = "gates/golive.yaml";
+  live.file = "gates/runbook/golive.yaml";
   live.file_sha256 =
       "60303ae22b998861bce3b28f33eec1be758a213c86c93c076dbe9f558c11c752";
   live.verdict = Outcome::kFail;
