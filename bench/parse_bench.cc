@@ -1,7 +1,7 @@
 // File: bench/parse_bench.cc
 // Parse throughput of the artifact readers on one file: reads it as
 // aurora-gate does (RealFileReader) and parses it with ParseCoverage or
-// ParseJunit, then prints one line of key=value figures (bytes, seconds,
+// ParseJunit (or ParseSecurity / ParseMutation), then prints one line of key=value figures (bytes, seconds,
 // MB/s with MB = 10^6 bytes, peak RSS) and the headline numbers, so the
 // python side (bench/parse_etree.py) can be checked to agree. Exit 1 on error.
 #include <sys/resource.h>
@@ -12,12 +12,18 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "base/file_reader.h"
 #include "queries/artifact.h"
 #include "queries/coverage_reader.h"
 #include "queries/junit_reader.h"
+#include "queries/mutation_reader.h"
+#include "queries/security_reader.h"
+#include "rapidjson/memorystream.h"
+#include "rapidjson/reader.h"
 
 namespace {
 
@@ -62,12 +68,15 @@ std::pair<double, int> SumDetail(const aurora::ArtifactData& data,
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 3 || (std::strcmp(argv[1], "coverage") != 0 &&
-                    std::strcmp(argv[1], "junit") != 0)) {
-    std::fprintf(stderr, "usage: parse_bench coverage|junit FILE\n");
+  const std::string kind = argc == 3 ? argv[1] : "";
+  if (kind != "coverage" && kind != "junit" && kind != "security" &&
+      kind != "mutation" && kind != "json-sax") {
+    std::fprintf(stderr,
+                 "usage: parse_bench coverage|junit|security|mutation|json-sax "
+                 "FILE\n");
     return 2;
   }
-  const bool coverage = std::strcmp(argv[1], "coverage") == 0;
+  const bool coverage = kind == "coverage";
   const std::string path = argv[2];
   using Clock = std::chrono::steady_clock;
 
@@ -80,9 +89,37 @@ int main(int argc, char** argv) {
   }
   const size_t bytes = content->size();
   const auto t1 = Clock::now();
+  if (kind == "json-sax") {
+    // The floor of any RapidJSON reader: one SAX pass with the flags the
+    // readers use, no DOM, nothing counted.
+    rapidjson::BaseReaderHandler<> null_handler;
+    rapidjson::MemoryStream stream(content->data(), content->size());
+    rapidjson::Reader reader;
+    const bool ok =
+        reader.Parse<rapidjson::kParseValidateEncodingFlag |
+                     rapidjson::kParseNanAndInfFlag |
+                     rapidjson::kParseFullPrecisionFlag>(stream, null_handler);
+    const double total_s =
+        std::chrono::duration<double>(Clock::now() - t0).count();
+    const long rss_kb = PeakRssKb();
+    std::printf(
+        "tool=rapidjson-sax format=json bytes=%zu seconds=%.4f mb_per_s=%.1f "
+        "peak_rss_kb=%ld rss_ratio=%.2f ok=%d\n",
+        bytes, total_s, bytes / 1e6 / total_s, rss_kb,
+        rss_kb * 1024.0 / static_cast<double>(bytes), ok ? 1 : 0);
+    return ok ? 0 : 1;
+  }
+  // Security and mutation sources are read as ReadSourceArtifact does: the
+  // files' texts handed over, not copied.
+  std::vector<std::pair<std::string, std::string>> files;
+  if (kind == "security" || kind == "mutation") {
+    files.emplace_back(path, std::move(*content));
+  }
   absl::StatusOr<aurora::ArtifactData> data =
-      coverage ? aurora::ParseCoverage(*content, path)
-               : aurora::ParseJunit(*content, path);
+      coverage            ? aurora::ParseCoverage(*content, path)
+      : kind == "junit"   ? aurora::ParseJunit(*content, path)
+      : kind == "security" ? aurora::ParseSecurityFiles(files)
+                          : aurora::ParseMutationFiles(files);
   const auto t2 = Clock::now();
   if (!data.ok()) {
     std::fprintf(stderr, "%s\n", data.status().ToString().c_str());
@@ -112,6 +149,25 @@ int main(int argc, char** argv) {
         Total(*data, "coverage_branches_covered"),
         Total(*data, "coverage_branches_valid"), files, file_covered,
         file_lines, file_branches);
+  } else if (kind == "security") {
+    for (const char* sev : {"critical", "high", "medium", "low", "unknown"}) {
+      double n = 0;  // Σ over tools of the per-severity totals
+      for (const aurora::Sample& s : data->samples.samples) {
+        if (s.labels.MetricName() == "security_findings" &&
+            s.labels.Get("severity") == sev && !s.labels.Has("category")) {
+          n += s.value;
+        }
+      }
+      std::printf(" %s=%.0f", sev, n);
+    }
+    std::printf("\n");
+  } else if (kind == "mutation") {
+    // Stryker's statuses, as the `status` label spells them.
+    for (const char* st : {"killed", "survived", "timeout", "no_coverage",
+                           "compile_error", "runtime_error", "ignored"}) {
+      std::printf(" %s=%.0f", st, Total(*data, "mutants", "status", st));
+    }
+    std::printf(" score=%.6f\n", Total(*data, "mutation_score_percent"));
   } else {
     std::printf(
         " passed=%.0f failed=%.0f error=%.0f skipped=%.0f flaky=%.0f "

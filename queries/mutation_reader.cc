@@ -13,6 +13,7 @@
 #include "base/status_macros.h"
 #include "base/strings.h"
 #include "queries/json_document.h"
+#include "queries/json_pieces.h"
 #include "queries/mutation_counts.h"
 #include "queries/xml_document.h"
 
@@ -77,9 +78,12 @@ std::optional<MutantClass> StrykerClass(std::string_view status) {
   return std::nullopt;
 }
 
-absl::StatusOr<ReadReport> ReadStryker(const Value& root, std::string_view name,
+// `report`: the Stryker JSON split at "/files" (one file's DOM at a time).
+absl::StatusOr<ReadReport> ReadStryker(const JsonPieces& report,
+                                       std::string_view name,
                                        MutationCounts& counts,
                                        std::vector<std::string>& warnings) {
+  const Value& root = report.skeleton();
   const Value& version = root["schemaVersion"];
   std::string version_text;
   if (version.IsString()) {
@@ -101,9 +105,10 @@ absl::StatusOr<ReadReport> ReadStryker(const Value& root, std::string_view name,
                                       ", expected an object of files"));
   }
   std::set<std::string> unknown;
-  for (auto f = files.MemberBegin(); f != files.MemberEnd(); ++f) {
-    const std::string path(Str(f->name));
-    const Value& file = f->value;
+  JsonPieces::Scratch scratch;
+  for (size_t fi = 0; fi < report.Count("/files"); ++fi) {
+    const std::string& path = report.Key("/files", fi);
+    const Value& file = report.Piece("/files", fi, scratch);
     const Value* mutants = file.IsObject() ? Member(file, "mutants") : nullptr;
     if (mutants == nullptr || !mutants->IsArray()) {
       return Invalid(name, absl::StrCat("file \"", path,
@@ -315,15 +320,15 @@ absl::StatusOr<ReadReport> ReadOne(std::string_view content,
   if (first != std::string_view::npos && content[first] == '<') {
     return ReadPit(content, name, counts);
   }
-  ASSIGN_OR_RETURN(std::unique_ptr<rapidjson::Document> doc,
-                   ParseJson(content, name));
-  const Value& root = *doc;
+  ASSIGN_OR_RETURN(const JsonPieces doc,
+                   JsonPieces::Parse(content, name, {"/files"}));
+  const Value& root = doc.skeleton();
   if (!root.IsObject()) {
     return Invalid(name, absl::StrCat("not a mutation report: the top level is ",
                                       TypeName(root), "; ", Sv(kExpected)));
   }
   if (root.HasMember("schemaVersion") && root.HasMember("files")) {
-    return ReadStryker(root, name, counts, warnings);
+    return ReadStryker(doc, name, counts, warnings);
   }
   if (root.HasMember("exit_code_by_key") || LooksLikeMutmutSnapshot(root)) {
     return ReadMutmut(root, name, counts);
