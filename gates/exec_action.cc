@@ -12,6 +12,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -35,7 +36,8 @@ absl::Time MonotonicNow() {
 
 std::string ExecResult::Describe() const {
   if (timed_out) {
-    return absl::StrCat("timed out after ", absl::FormatDuration(elapsed),
+    return absl::StrCat("timed out after ",
+                        absl::FormatDuration(absl::Trunc(elapsed, absl::Milliseconds(100))),
                         signal != 0
                             ? absl::StrCat(" (killed by signal ", signal, ")")
                             : std::string());
@@ -64,22 +66,29 @@ absl::StatusOr<ExecResult> RunExec(const ExecRequest& request) {
   for (std::string& s : argv) args.push_back(s.data());
   args.push_back(nullptr);
 
-  int in[2], out[2];
+  int in[2], out[2], err[2] = {-1, -1};
   if (::pipe2(in, O_CLOEXEC) != 0) {
     return absl::InternalError(
         absl::StrCat("exec ", prog, ": pipe: ", std::strerror(errno)));
   }
-  if (::pipe2(out, O_CLOEXEC) != 0) {
-    ::close(in[0]);
-    ::close(in[1]);
+  if (::pipe2(out, O_CLOEXEC) != 0 ||
+      (request.stderr_apart && ::pipe2(err, O_CLOEXEC) != 0)) {
+    const int saved = errno;
+    for (int fd : {in[0], in[1], out[0], out[1]}) {
+      if (fd >= 0) ::close(fd);
+    }
     return absl::InternalError(
-        absl::StrCat("exec ", prog, ": pipe: ", std::strerror(errno)));
+        absl::StrCat("exec ", prog, ": pipe: ", std::strerror(saved)));
   }
   posix_spawn_file_actions_t fa;
   posix_spawn_file_actions_init(&fa);
   posix_spawn_file_actions_adddup2(&fa, in[0], 0);
   posix_spawn_file_actions_adddup2(&fa, out[1], 1);
-  posix_spawn_file_actions_adddup2(&fa, out[1], 2);
+  posix_spawn_file_actions_adddup2(&fa, request.stderr_apart ? err[1] : out[1],
+                                   2);
+  if (!request.dir.empty()) {
+    posix_spawn_file_actions_addchdir_np(&fa, request.dir.c_str());
+  }
   posix_spawnattr_t attr;
   posix_spawnattr_init(&attr);
   // Own process group, so a timeout kills the command's children too;
@@ -107,10 +116,12 @@ absl::StatusOr<ExecResult> RunExec(const ExecRequest& request) {
   posix_spawnattr_destroy(&attr);
   ::close(in[0]);
   ::close(out[1]);
+  if (err[1] >= 0) ::close(err[1]);
   if (rc != 0) {
     ::pthread_sigmask(SIG_SETMASK, &old_mask, nullptr);
     ::close(in[1]);
     ::close(out[0]);
+    if (err[0] >= 0) ::close(err[0]);
     std::string msg =
         absl::StrCat("exec ", prog, ": cannot start: ", std::strerror(rc));
     if (rc == ENOENT) return absl::NotFoundError(msg);
@@ -127,6 +138,26 @@ absl::StatusOr<ExecResult> RunExec(const ExecRequest& request) {
     in_fd = -1;
   }
   int out_fd = out[0];
+  int err_fd = err[0];
+  // One read of `fd` into `to` (at most `cap` bytes kept, the rest
+  // dropped): read(2)'s result.
+  auto read_some = [&](int fd, std::string& to, size_t cap) -> ssize_t {
+    char buf[8192];
+    ssize_t n = ::read(fd, buf, sizeof(buf));
+    if (n > 0) {
+      size_t room = cap - std::min(cap, to.size());
+      if (static_cast<size_t>(n) > room && &to == &result.output) {
+        result.output_truncated = true;
+      }
+      to.append(buf, std::min(room, static_cast<size_t>(n)));
+    }
+    return n;
+  };
+  // False at the end of the stream or on an error.
+  auto drain = [&](int fd, std::string& to, size_t cap) -> bool {
+    ssize_t n = read_some(fd, to, cap);
+    return n > 0 || (n < 0 && (errno == EINTR || errno == EAGAIN));
+  };
   absl::Time deadline = start + request.timeout;
   bool term_sent = false, kill_sent = false;
   int status = 0;
@@ -145,9 +176,10 @@ absl::StatusOr<ExecResult> RunExec(const ExecRequest& request) {
         deadline = absl::InfiniteFuture();
       }
     }
-    pollfd fds[2];
+    pollfd fds[3];
     int nfds = 0;
     if (out_fd >= 0) fds[nfds++] = {out_fd, POLLIN, 0};
+    if (err_fd >= 0) fds[nfds++] = {err_fd, POLLIN, 0};
     if (in_fd >= 0) fds[nfds++] = {in_fd, POLLOUT, 0};
     int wait_ms = 50;  // also how often we look for the exit
     if (deadline != absl::InfiniteFuture()) {
@@ -161,15 +193,14 @@ absl::StatusOr<ExecResult> RunExec(const ExecRequest& request) {
       for (int i = 0; i < nfds; ++i) {
         if (fds[i].revents == 0) continue;
         if (fds[i].fd == out_fd) {
-          char buf[8192];
-          ssize_t n = ::read(out_fd, buf, sizeof(buf));
-          if (n > 0) {
-            size_t room =
-                kMaxOutput - std::min(kMaxOutput, result.output.size());
-            result.output.append(buf, std::min(room, static_cast<size_t>(n)));
-          } else if (n == 0 || (errno != EINTR && errno != EAGAIN)) {
+          if (!drain(out_fd, result.output, request.max_output)) {
             ::close(out_fd);
             out_fd = -1;
+          }
+        } else if (fds[i].fd == err_fd) {
+          if (!drain(err_fd, result.errors, kMaxOutput)) {
+            ::close(err_fd);
+            err_fd = -1;
           }
         } else if (fds[i].fd == in_fd) {
           ssize_t n = ::write(in_fd, request.stdin_data.data() + written,
@@ -191,15 +222,16 @@ absl::StatusOr<ExecResult> RunExec(const ExecRequest& request) {
   }
   // Output the command's children still write after it exited is dropped.
   if (in_fd >= 0) ::close(in_fd);
-  if (out_fd >= 0) {
-    ::fcntl(out_fd, F_SETFL, O_NONBLOCK);
-    char buf[8192];
-    ssize_t n;
-    while ((n = ::read(out_fd, buf, sizeof(buf))) > 0) {
-      size_t room = kMaxOutput - std::min(kMaxOutput, result.output.size());
-      result.output.append(buf, std::min(room, static_cast<size_t>(n)));
+  for (auto [fd, to, cap] :
+       {std::tuple<int, std::string*, size_t>{out_fd, &result.output,
+                                              request.max_output},
+        std::tuple<int, std::string*, size_t>{err_fd, &result.errors,
+                                              kMaxOutput}}) {
+    if (fd < 0) continue;
+    ::fcntl(fd, F_SETFL, O_NONBLOCK);
+    while (read_some(fd, *to, cap) > 0) {
     }
-    ::close(out_fd);
+    ::close(fd);
   }
   result.elapsed = MonotonicNow() - start;
   sigset_t pending;

@@ -23,13 +23,24 @@ struct ExecRequest {
   std::map<std::string, std::string> env;
   std::string stdin_data;  // written to the child's stdin, then EOF
   absl::Duration timeout = absl::Minutes(5);
+  // Working directory of the command; empty = ours.
+  std::string dir;
+  // false: stdout and stderr interleaved in `output`. true: stdout in
+  // `output`, stderr in `errors` (a command source parses stdout as JSON).
+  bool stderr_apart = false;
+  // Bytes of `output` kept (the rest is read and dropped, so the command
+  // never blocks on a full pipe); `errors` keeps at most 64 KiB.
+  size_t max_output = 64 * 1024;
 };
 
 struct ExecResult {
   int exit_code = -1;  // -1 when killed by a signal
   int signal = 0;      // the terminating signal, 0 when it exited
   bool timed_out = false;
-  std::string output;  // stdout and stderr interleaved, at most 64 KiB
+  std::string output;  // stdout and stderr interleaved (or stdout alone,
+                       // with stderr_apart), at most max_output bytes
+  bool output_truncated = false;  // more than max_output bytes were written
+  std::string errors;  // stderr, with stderr_apart; at most 64 KiB
   absl::Duration elapsed;
   bool ok() const { return exit_code == 0 && !timed_out; }
   // "exit code 3", "killed by signal 9", "timed out after 2s (killed ...)".

@@ -5,7 +5,11 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "base/status_macros.h"
+#include "gates/exec_action.h"
 #include "gates/source_auth.h"
+#include "queries/command_source.h"
+#include "queries/env_source.h"
 #include "queries/artifact_source.h"
 #include "queries/http_source.h"
 #include "queries/json_values_reader.h"
@@ -32,11 +36,43 @@ std::string KeyOf(const SourceSpec& s, const std::string& path) {
                       i.expires ? absl::FormatCivilTime(*i.expires) : "");
     }
   }
+  for (const auto& a : s.argv) absl::StrAppend(&key, "\x1d", a);
+  for (const auto& [k, v] : s.env) absl::StrAppend(&key, "\x1d", k, "=", v);
+  absl::StrAppend(&key, "\x1d", s.dir);
+  for (const auto& r : s.required) absl::StrAppend(&key, "\x1c", r);
+  for (const auto& [k, v] : s.patterns) absl::StrAppend(&key, "\x1c", k, "=", v);
   for (const auto& v : s.values) {
     absl::StrAppend(&key, "\x1e", v.metric, "\x1f", v.pointer.text, "\x1f",
                     JsonReduceName(v.reduce), "\x1f", v.match);
   }
   return key;
+}
+
+// Runs a command source's argv (no shell) and turns the run into samples.
+// A command that cannot start, times out (its process group is killed) or
+// dies of a signal is an error naming argv[0] only (the other arguments may
+// hold secrets).
+absl::StatusOr<ArtifactData> RunCommandSource(const SourceSpec& source) {
+  ExecRequest request;
+  request.argv = source.argv;
+  request.env = source.env;
+  request.dir = source.dir;
+  request.timeout = source.timeout;
+  request.stderr_apart = true;
+  request.max_output = source.max_output;
+  ASSIGN_OR_RETURN(ExecResult run, RunExec(request));
+  const std::string& program = source.argv[0];
+  if (run.timed_out || run.signal != 0) {
+    return absl::UnavailableError(absl::StrCat(
+        "command ", program, ": ", run.Describe(), "; not a result"));
+  }
+  CommandRun done;
+  done.exit_code = run.exit_code;
+  done.elapsed = run.elapsed;
+  done.stdout_text = std::move(run.output);
+  done.stdout_truncated = run.output_truncated;
+  done.stderr_text = std::move(run.errors);
+  return CommandSamples(source, done);
 }
 
 }  // namespace
@@ -51,7 +87,11 @@ const absl::StatusOr<ArtifactData>& SourceCache::Read(const SourceSpec& source,
     return cache_.at(key);
   }
   absl::StatusOr<ArtifactData> data;
-  if (source.type == "json") {
+  if (source.type == "env") {
+    data = ReadEnvSource(source, ProcessEnvironment());
+  } else if (source.type == "command") {
+    data = RunCommandSource(source);
+  } else if (source.type == "json") {
     absl::StatusOr<std::string> content = reader_.ReadFile(path);
     data = content.ok() ? ParseJsonValues(*content, path, source.values)
                         : absl::StatusOr<ArtifactData>(content.status());

@@ -57,7 +57,8 @@ struct IgnoreSpec {
 struct SourceSpec {
   std::string name;
   std::string type;      // coverage | pytest-benchmark | junit | json |
-                         // http | prometheus
+                         // http | prometheus | mutation | security | env |
+                         // command
   std::string path;      // artifact path (junit: a glob is allowed)
   std::string baseline;  // artifact baseline path, empty when none
   // mutation, security: `path` given as a list (every entry a file or glob;
@@ -84,6 +85,18 @@ struct SourceSpec {
   absl::Duration timeout = absl::Seconds(30);
   std::string ca_file, cert_file, key_file;
   bool insecure_skip_verify = false;
+  // env: names that must be set and non-empty; optional RE2 patterns a
+  // value must match in full. Values are never kept, shown or logged.
+  std::vector<std::string> required;
+  std::map<std::string, std::string> patterns;
+  // command: argv run without a shell (argv[0] looked up in PATH), extra
+  // environment (values may hold secrets: never shown), working directory,
+  // a wall-clock `timeout` (above), and at most `max_output` bytes of stdout
+  // kept; `values` pick metrics from stdout when it is JSON.
+  std::vector<std::string> argv;
+  std::map<std::string, std::string> env;
+  std::string dir;
+  size_t max_output = 16 << 20;
   // junit `counters: trust-testcases`: a suite whose own tests/failures
   // counters claim more than its testcases is a warning, not inconclusive.
   bool trust_testcase_counts = false;

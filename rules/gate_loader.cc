@@ -36,7 +36,12 @@ const std::vector<std::string> kSourceKeys = {
     "type",    "path",      "baseline",  "url",     "headers",
     "bearer_token_file",    "basic_auth", "timeout", "tls",
     "method",  "body",      "values",    "counters",
-    "module_depth",         "ignore"};
+    "module_depth",         "ignore",
+    "required", "patterns", "command",   "env",     "dir",   "max_output"};
+// The keys of the deploy-time check sources (runbook 1.3 and 2.3).
+const std::vector<std::string> kEnvSourceKeys = {"type", "required", "patterns"};
+const std::vector<std::string> kCommandSourceKeys = {
+    "type", "command", "timeout", "env", "dir", "values", "max_output"};
 const std::vector<std::string> kBasicAuthKeys = {"username", "password_file"};
 const std::vector<std::string> kTlsKeys = {"ca_file", "cert_file", "key_file",
                                            "insecure_skip_verify"};
@@ -550,7 +555,9 @@ class Loader {
       }
       return;
     }
-    if (spec.is_http()) {
+    if (spec.type == "env" || spec.type == "command") {
+      LoadDeployCheckSource(s, pos, spec);
+    } else if (spec.is_http()) {
       LoadHttpSource(s, pos, spec);
     } else if (spec.is_artifact()) {
       for (const char* k : {"url", "headers", "bearer_token_file",
@@ -622,6 +629,104 @@ class Loader {
       LoadConnection(s, spec);
     }
     out_.gate.sources[spec.name] = spec;
+  }
+
+  // type: env (required, patterns) and type: command (command, timeout,
+  // env, dir, values, max_output). `path` is set to what reports show:
+  // the names checked, or the command as written (${VAR} unexpanded).
+  void LoadDeployCheckSource(const YAML::Node& s, FilePos pos,
+                             SourceSpec& spec) {
+    const bool env = spec.type == "env";
+    const auto& allowed = env ? kEnvSourceKeys : kCommandSourceKeys;
+    for (auto it = s.begin(); it != s.end(); ++it) {
+      if (!it->first.IsScalar()) continue;
+      const std::string& k = it->first.Scalar();
+      if (std::find(allowed.begin(), allowed.end(), k) != allowed.end()) continue;
+      if (std::find(kSourceKeys.begin(), kSourceKeys.end(), k) == kSourceKeys.end()) {
+        continue;  // CheckKeys reported it
+      }
+      AddError(KeyPos(s, k.c_str()),
+               absl::StrCat(Quoted(k), " is not a key of ",
+                            env ? "an env" : "a command",
+                            " source (its keys: ", absl::StrJoin(allowed, ", "),
+                            ")"));
+    }
+    if (env) {
+      if (!s["required"] || !s["required"].IsSequence() || s["required"].size() == 0) {
+        AddError(s["required"] ? Pos(s["required"]) : pos,
+                 "required: expected a non-empty list of environment "
+                 "variable names, e.g. [DATABASE_URL, REDIS_URL]");
+        return;
+      }
+      for (const YAML::Node& n : s["required"]) {
+        std::optional<std::string> name = Str(n, "required");
+        if (!name) continue;
+        if (name->empty() || name->find('=') != std::string::npos) {
+          AddError(Pos(n), absl::StrCat("required: ", Quoted(*name),
+                                        " is not an environment variable name"));
+          continue;
+        }
+        spec.required.push_back(*name);
+      }
+      if (s["patterns"]) {
+        spec.patterns = StringMap(s["patterns"], "patterns");
+        for (const auto& [name, pattern] : spec.patterns) {
+          if (std::find(spec.required.begin(), spec.required.end(), name) ==
+              spec.required.end()) {
+            AddError(Pos(s["patterns"][name]),
+                     absl::StrCat("patterns: ", Quoted(name),
+                                  " is not in the required list"));
+            continue;
+          }
+          RE2 re(pattern, RE2::Quiet);
+          if (!re.ok()) {
+            AddError(Pos(s["patterns"][name]),
+                     absl::StrCat("patterns: ", Quoted(name), ": invalid "
+                                  "regular expression: ", re.error()));
+          }
+        }
+      }
+      spec.path = absl::StrCat("environment: ", absl::StrJoin(spec.required, ", "));
+      return;
+    }
+    const YAML::Node& cmd = s["command"];
+    if (!cmd || !cmd.IsSequence() || cmd.size() == 0) {
+      AddError(cmd ? Pos(cmd) : pos,
+               "command: expected the command as a non-empty list, run "
+               "without a shell, e.g. [aws, ecs, describe-services, "
+               "--output, json]");
+      return;
+    }
+    std::vector<std::string> shown;
+    for (const YAML::Node& n : cmd) {
+      std::optional<std::string> a = Str(n, "command");
+      if (!a) continue;
+      spec.argv.push_back(*a);
+      shown.push_back(n.Scalar());
+    }
+    if (!spec.argv.empty() && spec.argv[0].empty()) {
+      AddError(Pos(cmd[0]), "command: the program name is empty");
+    }
+    spec.path = absl::StrJoin(shown, " ");
+    if (s["timeout"]) {
+      if (auto d = Duration(s["timeout"], "timeout")) {
+        if (*d <= absl::ZeroDuration()) {
+          AddError(Pos(s["timeout"]), "timeout: expected a positive duration");
+        } else {
+          spec.timeout = *d;
+        }
+      }
+    }
+    if (s["env"]) spec.env = StringMap(s["env"], "env");
+    if (s["dir"]) {
+      if (auto d = Str(s["dir"], "dir")) spec.dir = *d;
+    }
+    if (s["max_output"]) {
+      if (auto n = Count(s["max_output"], "max_output")) {
+        spec.max_output = static_cast<size_t>(*n);
+      }
+    }
+    if (s["values"]) LoadValues(s["values"], spec);
   }
 
   // path: [a, b/*.sarif]: several files summed into one source.

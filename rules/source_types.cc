@@ -7,7 +7,7 @@ namespace aurora {
 const std::vector<std::string>& SupportedSourceTypes() {
   static const auto* kTypes = new std::vector<std::string>{
       "coverage", "pytest-benchmark", "junit", "mutation", "security",
-      "json",     "http",             "prometheus"};
+      "json",     "http",             "prometheus", "env", "command"};
   return *kTypes;
 }
 
@@ -54,12 +54,18 @@ const std::vector<std::string>& ArtifactMetrics(std::string_view type) {
   static const auto* kSecurity = new std::vector<std::string>{
       "security_findings", "security_findings_ignored",
       "security_ignores_expired"};
+  static const auto* kEnv = new std::vector<std::string>{"env_present",
+                                                          "env_valid"};
+  static const auto* kCommand = new std::vector<std::string>{
+      "command_exit_code", "command_duration_seconds"};
   static const auto* kNone = new std::vector<std::string>{};
   if (type == "coverage") return *kCoverage;
   if (type == "pytest-benchmark") return *kBenchmark;
   if (type == "junit") return *kJunit;
   if (type == "mutation") return *kMutation;
   if (type == "security") return *kSecurity;
+  if (type == "env") return *kEnv;
+  if (type == "command") return *kCommand;
   return *kNone;
 }
 

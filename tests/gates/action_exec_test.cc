@@ -127,3 +127,45 @@ TEST_F(ExecActionTest, MissingCommandIsNotFoundNamingOnlyArgvZero) {
 
 }  // namespace
 }  // namespace aurora
+
+namespace aurora {
+namespace {
+
+// The command source's needs: stdout alone (stderr apart), a cap on what is
+// kept that never blocks the command, and a working directory.
+TEST(ExecStdoutApartTest, StdoutAndStderrAreKeptApart) {
+  ExecRequest q;
+  q.argv = {"sh", "-c", "echo '{\"a\": 1}'; echo oops >&2; exit 2"};
+  q.stderr_apart = true;
+  ASSERT_OK_AND_ASSIGN(ExecResult r, RunExec(q));
+  EXPECT_EQ(r.output, "{\"a\": 1}\n");
+  EXPECT_EQ(r.errors, "oops\n");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_FALSE(r.output_truncated);
+}
+
+TEST(ExecStdoutApartTest, OutputBeyondTheCapIsDroppedAndFlaggedNeverBlocking) {
+  ExecRequest q;
+  // 4 MiB through a 64 KiB pipe: the command would hang if we stopped reading.
+  q.argv = {"sh", "-c", "head -c 4194304 /dev/zero; echo done >&2"};
+  q.stderr_apart = true;
+  q.max_output = 1000;
+  q.timeout = absl::Seconds(20);
+  ASSERT_OK_AND_ASSIGN(ExecResult r, RunExec(q));
+  EXPECT_FALSE(r.timed_out);
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.output.size(), 1000u);
+  EXPECT_TRUE(r.output_truncated);
+  EXPECT_EQ(r.errors, "done\n");
+}
+
+TEST(ExecStdoutApartTest, RunsInTheGivenDirectory) {
+  ExecRequest q;
+  q.argv = {"pwd"};
+  q.dir = "/tmp";
+  ASSERT_OK_AND_ASSIGN(ExecResult r, RunExec(q));
+  EXPECT_EQ(r.output, "/tmp\n");
+}
+
+}  // namespace
+}  // namespace aurora

@@ -1,0 +1,127 @@
+// End to end from the binary: the shipped gates for the runbook's deploy-time
+// checks. gates/runbook/config.yaml (1.3: environment variables) and
+// gates/runbook/health.yaml (2.3: the ECS rollout via `aws ecs
+// describe-services`, a stand-in script on PATH printing recorded AWS CLI
+// output, and /health of a loopback API).
+#include <sys/stat.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/testing/http_test_server.h"
+#include "tests/testing/subprocess.h"
+
+namespace aurora {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+using testing::ReadWholeFile;
+using testing::RunProcess;
+
+const std::string kBin = AURORA_GATE_BIN;
+const std::string kRecordings = std::string(AURORA_TESTDATA_DIR) + "/aws";
+
+void WriteFile(const std::string& path, const std::string& text, int mode = 0644) {
+  std::FILE* f = std::fopen(path.c_str(), "w");
+  ASSERT_NE(f, nullptr) << path;
+  std::fputs(text.c_str(), f);
+  std::fclose(f);
+  ASSERT_EQ(::chmod(path.c_str(), mode), 0);
+}
+
+class DeployChecksE2ETest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = testing::MakeTempDir();
+    ASSERT_EQ(::mkdir((dir_ + "/bin").c_str(), 0755), 0);
+    // The stand-in `aws`: checks it was asked what the runbook asks, then
+    // prints the recording named by AWS_RECORDING.
+    WriteFile(dir_ + "/bin/aws",
+              "#!/bin/sh\n"
+              "[ \"$*\" = \"ecs describe-services --cluster aurora-testnet "
+              "--services aurora-api --output json\" ] || "
+              "{ echo \"unexpected arguments: $*\" >&2; exit 252; }\n"
+              "exec cat \"$AWS_RECORDING\"\n",
+              0755);
+    auto server = testing::HttpTestServer::Start(
+        [this](const testing::TestHttpRequest& req) {
+          testing::TestHttpResponse resp;
+          resp.status = req.target == "/health" ? health_status_ : 404;
+          resp.body = resp.status == 200 ? "{\"status\": \"ok\"}" : "down";
+          return resp;
+        });
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+  }
+  void TearDown() override {
+    server_.reset();
+    ASSERT_EQ(std::system(("rm -rf '" + dir_ + "'").c_str()), 0);
+  }
+
+  testing::ProcessResult Health(const std::string& recording, bool with_aws = true) {
+    return RunProcess(
+        {kBin, "check", "gates/runbook/health.yaml", "--color", "never"},
+        {{"PATH", (with_aws ? dir_ + "/bin:" : std::string()) + "/usr/bin:/bin"},
+         {"AWS_RECORDING", kRecordings + "/" + recording},
+         {"AURORA_API_URL", "http://127.0.0.1:" + std::to_string(server_->port())},
+         {"GITHUB_STEP_SUMMARY", "\x01unset"}});
+  }
+
+  std::string dir_;
+  std::unique_ptr<testing::HttpTestServer> server_;
+  int health_status_ = 200;
+};
+
+TEST_F(DeployChecksE2ETest, HealthPassesWhenTheRolloutCompletedAndTheApiAnswers) {
+  testing::ProcessResult r = Health("describe-services-completed.json");
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("PASS     deployment/ecs-rollout-completed"));
+  EXPECT_THAT(r.out, HasSubstr("PASS     deployment/api-health"));
+}
+
+TEST_F(DeployChecksE2ETest, HealthFailsWhileTheRolloutIsInProgressOrTheApiIsDown) {
+  testing::ProcessResult r = Health("describe-services-in-progress.json");
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("FAIL     deployment/ecs-rollout-completed"));
+  health_status_ = 503;
+  r = Health("describe-services-completed.json");
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("FAIL     deployment/api-health"));
+}
+
+TEST_F(DeployChecksE2ETest, WithoutTheAwsCliTheRolloutIsAnErrorNeverAPass) {
+  testing::ProcessResult r = Health("describe-services-completed.json", false);
+  EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("ERROR    deployment/ecs-rollout-completed"));
+  EXPECT_THAT(r.out, HasSubstr("aws: cannot start"));
+}
+
+TEST_F(DeployChecksE2ETest, ConfigChecksTheRunbooksVariablesWithoutShowingValues) {
+  const std::string json = dir_ + "/config.json";
+  testing::ProcessResult ok = RunProcess(
+      {kBin, "check", "gates/runbook/config.yaml", "--json", json},
+      {{"AURORA_API_KEY", "ak-SECRET-1"},
+       {"DATABASE_URL", "postgresql://aurora:pw-SECRET-2@db:5432/aurora"},
+       {"REDIS_URL", "redis://redis:6379/0"},
+       {"GITHUB_STEP_SUMMARY", "\x01unset"}});
+  EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+  testing::ProcessResult bad = RunProcess(
+      {kBin, "check", "gates/runbook/config.yaml", "--json", json},
+      {{"AURORA_API_KEY", "ak-SECRET-1"},
+       {"DATABASE_URL", "mysql://aurora:pw-SECRET-2@db/aurora"},
+       {"REDIS_URL", "\x01unset"},
+       {"GITHUB_STEP_SUMMARY", "\x01unset"}});
+  EXPECT_EQ(bad.exit_code, 1) << bad.out << bad.err;
+  EXPECT_THAT(bad.out, HasSubstr("REDIS_URL is not set"));
+  EXPECT_THAT(bad.out, HasSubstr("DATABASE_URL is set but does not match"));
+  for (const std::string& text : {ok.out, ok.err, bad.out, bad.err, ReadWholeFile(json)}) {
+    EXPECT_THAT(text, Not(HasSubstr("SECRET")));
+  }
+}
+
+}  // namespace
+}  // namespace aurora
