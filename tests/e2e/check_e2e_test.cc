@@ -476,3 +476,34 @@ TEST_F(CheckE2ETest, HelpAndVersion) {
 
 }  // namespace
 }  // namespace aurora
+
+namespace aurora {
+namespace {
+
+// The runbook's artifact stop conditions with its own thresholds (line <
+// 85 %, branch < 75 %, mutation drop > 10 %, HIGH/CRITICAL findings): the
+// fail set's 85.03 % lines stays above the line, its 74.74 % branches trip.
+TEST(StopConditionsArtifactsE2ETest, RunbookThresholdsDecideExactlyAtTheirLines) {
+  const std::string gate = "gates/runbook/stop-conditions-artifacts.yaml";
+  const std::string dir = testing::MakeTempDir();
+  auto ok = RunProcess({kBin, "check", gate}, Artifacts("pass"));
+  EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+  auto bad = RunProcess({kBin, "check", gate, "--json", dir + "/r.json"},
+                        Artifacts("fail"));
+  EXPECT_EQ(bad.exit_code, 1) << bad.out << bad.err;
+  rapidjson::Document d = ParseJsonFile(dir + "/r.json");
+  const std::map<std::string, std::string> expected = {
+      {"line-coverage-under-85pct", "pass"},
+      {"branch-coverage-under-75pct", "fail"},
+      {"mutation-score-drop-over-10pct", "fail"},
+      {"high-critical-security-issues", "fail"}};
+  for (const auto& [name, outcome] : expected) {
+    const rapidjson::Value* rule = FindRule(d, name);
+    ASSERT_NE(rule, nullptr) << name;
+    EXPECT_EQ((*rule)["outcome"].GetString(), outcome) << name;
+  }
+  ASSERT_EQ(std::system(("rm -rf '" + dir + "'").c_str()), 0);
+}
+
+}  // namespace
+}  // namespace aurora
