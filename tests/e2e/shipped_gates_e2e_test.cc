@@ -183,6 +183,22 @@ TEST_F(ShippedGatesTest, RunbookAlertFilePassesPromtoolCheckRules) {
 // `report`: the same decision as `check`, with every live rule's series over
 // the window in the JSON (valid against docs/report-schema.json) and the
 // Markdown linking the published HTML report.
+// Every shipped gate file lints clean, its PromQL checked by the real
+// server (issue 15.4: a shipped gate is itself under test).
+TEST_F(ShippedGatesTest, EveryShippedGateFileLintsCleanAgainstTheServer) {
+  std::vector<std::string> files;
+  for (const auto& e : std::filesystem::directory_iterator("gates/runbook")) {
+    const std::string ext = e.path().extension().string();
+    if (ext == ".yaml" || ext == ".yml") files.push_back(e.path().string());
+  }
+  ASSERT_GE(files.size(), 8u);
+  for (const std::string& f : files) {
+    auto r = testing::RunProcess({AURORA_GATE_BIN, "lint", f, "--prometheus",
+                                  server_->url()});
+    EXPECT_EQ(r.exit_code, 0) << f << "\n" << r.out << r.err;
+  }
+}
+
 TEST_F(ShippedGatesTest, ReportReadsTheWindowAndDecidesAsCheck) {
   ASSERT_NE(server_, nullptr);
   std::string dir = testing::MakeTempDir();
