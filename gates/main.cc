@@ -20,6 +20,7 @@
 #include "base/file_reader.h"
 #include "base/trace.h"
 #include "boost/program_options.hpp"
+#include "gates/baseline_command.h"
 #include "gates/check_command.h"
 #include "gates/spool_command.h"
 #include "gates/watch_command.h"
@@ -45,7 +46,8 @@ Commands:
   report GATE...    evaluate once over a window (default 30m) and write the
                     go-live report (--html, --markdown, --json, --junit);
                     exit codes as check; fires no actions
-  baseline update   (planned) refresh baselines from current artifacts
+  baseline update   the current artifacts become the baselines (atomically,
+                    refused when their own rules fail unless --force)
   spool list|retry|drop   inspect, deliver again or forget spooled actions
 
 Options:
@@ -482,6 +484,58 @@ int SpoolMain(const std::vector<std::string>& args) {
                                 NewCurlHttpClient});
 }
 
+// `baseline update GATE...`: promote the current artifacts to baselines.
+int BaselineMain(const std::vector<std::string>& args) {
+  po::options_description d = CommonOptions();
+  d.add_options()
+      ("dry-run", "say what would be promoted; write nothing")
+      ("force", "promote artifacts even when their own rules do not pass")
+      ("gate", po::value<std::vector<std::string>>(), "gate file (positional)");
+  std::vector<std::string> rest = args;
+  const bool update = !rest.empty() && rest.front() == "update";
+  if (update) rest.erase(rest.begin());
+  po::variables_map vm = ParseCommandLine(rest, d);
+  if (vm.count("help") || !update) {
+    (vm.count("help") ? std::cout : std::cerr)
+        << "Usage: aurora-gate baseline update GATE... [--dry-run] [--force] "
+           "[--set NAME=VALUE]\n\n"
+           "For every artifact source with a `baseline:` file, the current "
+           "artifact becomes the\nbaseline (written atomically, with a sidecar "
+           "<baseline>.meta.json saying when, from\nwhich commit and with "
+           "which verdict). An artifact whose own rules fail, error or are\n"
+           "inconclusive is refused unless --force. Exit: 0 promoted, 1 "
+           "refused, 2 gate-file or\nusage error, 3 an artifact or baseline "
+           "could not be read or written.\n\n"
+           "Example:\n  ARTIFACTS=artifacts aurora-gate baseline update "
+           "gates/runbook/predeploy.yaml --set commit=$GITHUB_SHA\n\n"
+        << d;
+    return vm.count("help") ? kExitPass : kExitUsage;
+  }
+  BaselineOptions o;
+  if (vm.count("gate")) o.gate_files = vm["gate"].as<std::vector<std::string>>();
+  if ((vm.count("set") &&
+       !ParseSettings(vm["set"].as<std::vector<std::string>>(), &o.settings)) ||
+      !ParseSecrets(vm, &o.settings, &o.secret_names)) {
+    return kExitUsage;
+  }
+  o.dry_run = vm.count("dry-run") > 0;
+  o.force = vm.count("force") > 0;
+  if (auto it = o.settings.find("commit"); it != o.settings.end()) {
+    o.commit = it->second;
+  } else {
+    for (const char* name : {"GIT_COMMIT", "GITHUB_SHA"}) {
+      if (const char* v = std::getenv(name); v && *v) {
+        o.commit = v;
+        break;
+      }
+    }
+  }
+  RealFileReader files;
+  RealClock clock;
+  return RunBaselineUpdate(o, CommandEnv{&files, &clock, &std::cout, &std::cerr,
+                                         NewCurlHttpClient});
+}
+
 int Main(int argc, char** argv) {
   std::vector<std::string> args(argv + 1, argv + argc);
   if (args.empty()) {
@@ -505,11 +559,7 @@ int Main(int argc, char** argv) {
     if (cmd == "lint") return LintMain(rest);
     if (cmd == "watch") return WatchMain(rest);
     if (cmd == "spool") return SpoolMain(rest);
-    if (cmd == "baseline") {
-      std::cerr << "aurora-gate: \"" << cmd
-                << "\" is planned but not available in this version\n";
-      return kExitUsage;
-    }
+    if (cmd == "baseline") return BaselineMain(rest);
   } catch (const po::error& e) {
     std::cerr << "aurora-gate " << cmd << ": " << e.what()
               << " (see aurora-gate " << cmd << " --help)\n";
