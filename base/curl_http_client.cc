@@ -130,8 +130,8 @@ absl::Status ValidateRequest(const HttpRequest& r, const std::string& what) {
   auto bad = [&what](std::string_view why) {
     return absl::InvalidArgumentError(absl::StrCat(what, ": ", Sv(why)));
   };
-  if (r.method != "GET" && r.method != "POST") {
-    return bad("unsupported method (GET or POST)");
+  if (r.method != "GET" && r.method != "POST" && r.method != "PUT") {
+    return bad("unsupported method (GET, POST or PUT)");
   }
   if (r.url.empty()) return bad("empty URL");
   if (r.method == "GET" && !r.body.empty()) return bad("GET with a body");
@@ -244,10 +244,12 @@ absl::StatusOr<std::unique_ptr<Transfer>> CurlHttpClient::Start(
   // catches the others, decoded, as they arrive).
   set(CURLOPT_MAXFILESIZE_LARGE,
       static_cast<curl_off_t>(options_.max_response_bytes));
-  if (r.method == "POST") {
+  if (r.method == "POST" || r.method == "PUT") {
     set(CURLOPT_POST, 1L);
     set(CURLOPT_POSTFIELDS, r.body.data());
     set(CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(r.body.size()));
+    // PUT with an in-memory body: the POST machinery under another verb.
+    if (r.method == "PUT") set(CURLOPT_CUSTOMREQUEST, "PUT");
   } else {
     set(CURLOPT_HTTPGET, 1L);
   }
@@ -277,7 +279,7 @@ absl::StatusOr<std::unique_ptr<Transfer>> CurlHttpClient::Start(
     list = next;
   }
   // No "Expect: 100-continue" round trip before a POST body.
-  if (r.method == "POST" && !has_expect) {
+  if (r.method != "GET" && !has_expect) {
     curl_slist* next = curl_slist_append(list, "Expect:");
     if (next != nullptr) list = next;
   }

@@ -23,10 +23,10 @@ struct HttpHeader {
 };
 
 struct HttpRequest {
-  std::string method = "GET";  // GET or POST (anything else: InvalidArgument)
+  std::string method = "GET";  // GET, POST or PUT (else: InvalidArgument)
   std::string url;             // http:// or https://
   std::vector<HttpHeader> headers;
-  std::string body;  // sent as is (e.g. form-encoded, JSON); POST only
+  std::string body;  // sent as is (e.g. form-encoded, JSON); POST/PUT only
   absl::Duration timeout = absl::Seconds(30);  // total, connect included
   absl::Duration connect_timeout = absl::Seconds(5);
 };

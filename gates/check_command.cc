@@ -172,6 +172,25 @@ int RunCheck(const CheckOptions& options, const CommandEnv& env) {
                           options.html_path,   options.report_url};
   *env.out << RenderTerminal(run, terminal);
   bool io_ok = WriteReports(run, paths, env);
+  // The numbers to the Pushgateway, for alerts that read CI results.
+  bool push_ok = true;
+  if (!options.push.url.empty()) {
+    const std::string body = PushExposition(gates, run, cache);
+    absl::StatusOr<std::unique_ptr<HttpClient>> client =
+        env.make_http_client(options.push.tls);
+    absl::Status pushed =
+        client.ok() ? PushToGateway(options.push, body, **client) : client.status();
+    if (pushed.ok()) {
+      *env.err << "aurora-gate: pushed the run's metrics to "
+               << RedactUrl(options.push.url) << PushPath(options.push) << "\n";
+    } else {
+      push_ok = options.push_optional;
+      *env.err << "aurora-gate: " << (push_ok ? "warning" : "error")
+               << ": push to " << RedactUrl(options.push.url)
+               << " failed: " << pushed.message()
+               << (push_ok ? " (--push-optional)" : "") << "\n";
+    }
+  }
   // Then the actions (check has no earlier state: every run is its own
   // incident). A rollback that may be lost makes the run exit 3: the
   // reports are written again so that they say so, and so does the table's
@@ -204,7 +223,9 @@ int RunCheck(const CheckOptions& options, const CommandEnv& env) {
       }
     }
   }
-  if ((!io_ok || !delivered) && code == kExitPass) code = kExitUndecided;
+  if ((!io_ok || !delivered || !push_ok) && code == kExitPass) {
+    code = kExitUndecided;
+  }
   // A rollback that may be lost needs a human, whatever the verdict: the
   // spool could not be used, or it holds actions that gave up (ExitCode
   // already says 3; this says why on stderr).

@@ -15,6 +15,7 @@
 #include "base/clock.h"
 #include "base/file_reader.h"
 #include "gates/live_rules.h"
+#include "gates/push_metrics.h"
 #include "rules/gate.h"
 
 namespace aurora {
@@ -52,6 +53,11 @@ struct CheckOptions {
   // this they make the run exit 3.
   bool ignore_failed_actions = false;
   std::string command = "check";  // for messages: "check" or "report"
+  // --push URL (empty: none): artifact samples and verdicts to a
+  // Pushgateway after the reports are written. A failed push makes a
+  // passing run exit 3 unless push_optional; it never changes the verdict.
+  PushTarget push;
+  bool push_optional = false;
 };
 
 // The spool directory: $AURORA_GATE_SPOOL_DIR, else .aurora-gate/spool.

@@ -191,6 +191,63 @@ bool ReadLiveOptions(const po::variables_map& vm, LiveOptions* out) {
   return true;
 }
 
+// --push and its settings (check): see gates/push_metrics.h.
+void AddPushOptions(po::options_description& d) {
+  d.add_options()
+      ("push", po::value<std::string>(), "URL: push the run's artifact "
+       "samples, verdicts and publish: metrics to this Prometheus Pushgateway")
+      ("push-job", po::value<std::string>()->default_value("aurora-gate"),
+       "NAME: the Pushgateway job")
+      ("push-label", po::value<std::vector<std::string>>(),
+       "NAME=VALUE: a grouping label (repeatable), e.g. env=testnet")
+      ("push-optional", "a failed push is a warning, not exit 3")
+      ("push-bearer-token-file", po::value<std::string>(), "FILE: bearer token")
+      ("push-username", po::value<std::string>(), "NAME: basic auth user")
+      ("push-password-file", po::value<std::string>(), "FILE: basic auth password")
+      ("push-ca-file", po::value<std::string>(), "FILE: CA bundle (PEM)")
+      ("push-cert-file", po::value<std::string>(), "FILE: client certificate (PEM)")
+      ("push-key-file", po::value<std::string>(), "FILE: client key (PEM)")
+      ("push-insecure-skip-verify", "do not verify the Pushgateway's TLS certificate");
+}
+
+bool ReadPushOptions(const po::variables_map& vm, CheckOptions* o) {
+  if (!vm.count("push")) return true;
+  PushTarget& t = o->push;
+  t.url = vm["push"].as<std::string>();
+  if (t.url.rfind("http://", 0) != 0 && t.url.rfind("https://", 0) != 0) {
+    std::cerr << "aurora-gate: --push expects an http:// or https:// URL\n";
+    return false;
+  }
+  t.job = vm["push-job"].as<std::string>();
+  if (t.job.empty()) {
+    std::cerr << "aurora-gate: --push-job must not be empty\n";
+    return false;
+  }
+  if (vm.count("push-label")) {
+    for (const std::string& kv : vm["push-label"].as<std::vector<std::string>>()) {
+      const size_t eq = kv.find('=');
+      if (eq == std::string::npos || eq == 0) {
+        std::cerr << "aurora-gate: --push-label expects NAME=VALUE, got \"" << kv
+                  << "\"\n";
+        return false;
+      }
+      t.grouping[kv.substr(0, eq)] = kv.substr(eq + 1);
+    }
+  }
+  auto str = [&vm](const char* k) {
+    return vm.count(k) ? vm[k].as<std::string>() : std::string();
+  };
+  t.bearer_token_file = str("push-bearer-token-file");
+  t.username = str("push-username");
+  t.password_file = str("push-password-file");
+  t.tls.ca_file = str("push-ca-file");
+  t.tls.client_cert_file = str("push-cert-file");
+  t.tls.client_key_file = str("push-key-file");
+  t.tls.insecure_skip_verify = vm.count("push-insecure-skip-verify") > 0;
+  o->push_optional = vm.count("push-optional") > 0;
+  return true;
+}
+
 // `check` and `report` share everything but their defaults: `report` reads
 // live rules over a window (charted in the HTML page) and fires no actions.
 int CheckMain(const std::vector<std::string>& args, bool report) {
@@ -217,7 +274,10 @@ int CheckMain(const std::vector<std::string>& args, bool report) {
        "auto|always|never: colour in the terminal table (auto: on a TTY, "
        "unless NO_COLOR)")
       ("gate", po::value<std::vector<std::string>>(), "gate file (positional)");
-  if (!report) d.add_options()("dry-run", "evaluate and report, fire no actions");
+  if (!report) {
+    d.add_options()("dry-run", "evaluate and report, fire no actions");
+    AddPushOptions(d);
+  }
   AddLiveOptions(d);
   po::variables_map vm = ParseCommandLine(args, d);
   if (vm.count("help")) {
@@ -293,6 +353,7 @@ int CheckMain(const std::vector<std::string>& args, bool report) {
   o.max_response_bytes = live.max_response_bytes;
   o.spool_dir = live.spool_dir;
   o.ignore_failed_actions = vm.count("ignore-failed-actions") > 0;
+  if (!report && !ReadPushOptions(vm, &o)) return kExitUsage;
   RealFileReader files;
   RealClock clock;
   return RunCheck(o, CommandEnv{&files, &clock, &std::cout, &std::cerr,

@@ -161,6 +161,17 @@ struct ActionSpec {
   FilePos pos;
 };
 
+// `publish:` (check --push): a metric pushed under its own name, e.g. the
+// runbook's aurora_test_coverage, from an expression over one artifact
+// source's samples.
+struct PublishSpec {
+  std::string metric;  // a valid Prometheus metric name
+  std::string source;
+  std::string expr;
+  ParsedExpr parsed;
+  FilePos pos;
+};
+
 struct GateFile {
   std::string path;       // as given
   std::string sha256;     // of the file's bytes
@@ -171,6 +182,7 @@ struct GateFile {
   absl::Duration evaluation_interval = absl::Minutes(1);
   std::vector<RuleGroup> groups;
   std::vector<ActionSpec> actions;
+  std::vector<PublishSpec> publish;
   bool prometheus_rule_file = false;  // no aurora-gate keys at all
 };
 

@@ -31,7 +31,8 @@ namespace {
 
 const std::vector<std::string> kTopKeys = {
     "gate",     "title",   "description", "sources",
-    "defaults", "groups",  "actions",     "evaluation_interval"};
+    "defaults", "groups",  "actions",     "evaluation_interval",
+    "publish"};
 const std::vector<std::string> kSourceKeys = {
     "type",    "path",      "baseline",  "url",     "headers",
     "bearer_token_file",    "basic_auth", "timeout", "tls",
@@ -428,6 +429,76 @@ class Loader {
     }
   }
 
+  // publish: { metric_name: { source: S, expr: E } } (check --push).
+  void LoadPublish(const YAML::Node& n) {
+    if (!n.IsMap()) {
+      AddError(Pos(n), "publish: expected a mapping of metric names to "
+                       "{ source: NAME, expr: EXPRESSION }");
+      return;
+    }
+    static const RE2 kName("[a-zA-Z_:][a-zA-Z0-9_:]*");
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      const std::string metric = it->first.IsScalar() ? it->first.Scalar() : "";
+      const YAML::Node& body = it->second;
+      if (!RE2::FullMatch(metric, kName)) {
+        AddError(Pos(it->first), absl::StrCat("publish: ", Quoted(metric),
+                                              " is not a Prometheus metric name"));
+        continue;
+      }
+      if (!body.IsMap()) {
+        AddError(Pos(body), absl::StrCat("publish: ", metric, ": expected "
+                                         "{ source: NAME, expr: EXPRESSION }"));
+        continue;
+      }
+      CheckKeys(body, absl::StrCat("publish ", metric), {"source", "expr"});
+      PublishSpec p;
+      p.metric = metric;
+      p.pos = Pos(it->first);
+      std::optional<std::string> source =
+          body["source"] ? Str(body["source"], "source") : std::nullopt;
+      std::optional<std::string> expr =
+          body["expr"] ? Str(body["expr"], "expr") : std::nullopt;
+      if (!source || !expr) {
+        if (!body["source"] || !body["expr"]) {
+          AddError(Pos(body), absl::StrCat("publish: ", metric,
+                                           ": needs both source and expr"));
+        }
+        continue;
+      }
+      auto src = out_.gate.sources.find(*source);
+      if (src == out_.gate.sources.end() || !src->second.is_artifact() ||
+          src->second.is_http()) {
+        AddError(Pos(body["source"]),
+                 absl::StrCat("publish: ", metric, ": ", Quoted(*source),
+                              " is not an artifact source of this gate"));
+        continue;
+      }
+      ExprError err;
+      absl::StatusOr<ParsedExpr> parsed = ParseExpr(*expr, &err);
+      if (!parsed.ok()) {
+        AddError(PosIn(body["expr"], err.offset),
+                 absl::StrCat("publish: ", metric, ": expr: ",
+                              err.message.empty() ? std::string(parsed.status().message())
+                                                  : err.message));
+        continue;
+      }
+      const std::vector<std::string> known = SourceMetrics(src->second);
+      bool ok = true;
+      for (const auto& [m, offset] : ReferencedMetrics(*parsed->root)) {
+        if (std::find(known.begin(), known.end(), m) != known.end()) continue;
+        AddError(PosIn(body["expr"], offset),
+                 absl::StrCat("publish: ", metric, ": unknown metric ", Quoted(m),
+                              " for ", src->second.type, " source ", Quoted(*source)));
+        ok = false;
+      }
+      if (!ok) continue;
+      p.source = *source;
+      p.expr = *expr;
+      p.parsed = *std::move(parsed);
+      out_.gate.publish.push_back(std::move(p));
+    }
+  }
+
   // ---- top level ---------------------------------------------------------------
   void LoadTop(const YAML::Node& root) {
     CheckKeys(root, "the gate file", kTopKeys);
@@ -471,6 +542,7 @@ class Loader {
       LoadGroups(root["groups"]);
     }
     if (root["actions"]) LoadActions(root["actions"]);
+    if (root["publish"]) LoadPublish(root["publish"]);
     size_t rule_count = 0;
     for (const auto& grp : g.groups) rule_count += grp.rules.size();
     if (root["groups"] && rule_count == 0 && out_.errors.empty()) {
