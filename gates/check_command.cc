@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <memory>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -9,6 +10,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "base/host_name.h"
 #include "base/strings.h"
 #include "base/trace.h"
@@ -157,10 +159,52 @@ int RunCheck(const CheckOptions& options, const CommandEnv& env) {
   live.max_response_bytes = options.max_response_bytes;
   live.default_url = options.prometheus_url;
   live.chart_window = options.window;
-  SourceCache cache(*env.files, &live);
-  run.gates = RunGates(gates, cache, &live, run.eval_time);
-  TraceEvent("rules-evaluated");
+  // Each attempt reads every source afresh (files change, services heal).
+  auto cache = std::make_unique<SourceCache>(*env.files, &live);
+  run.gates = RunGates(gates, *cache, &live, run.eval_time);
   run.verdict = RunVerdict(run.gates);
+  bool until_timed_out = false;
+  if (options.until_pass) {
+    const absl::Time deadline = run.started + options.until_timeout;
+    for (int attempt = 1;; ++attempt) {
+      const bool passed = ExitCode(run) == kExitPass;
+      std::vector<std::string> failing;
+      for (const GateResult& g : run.gates) {
+        for (const RuleResult& r : g.rules) {
+          if (r.outcome != Outcome::kPass && r.outcome != Outcome::kWarn) {
+            failing.push_back(absl::StrCat(r.name, " ", Sv(OutcomeName(r.outcome))));
+          }
+        }
+      }
+      const absl::Time now = env.clock->Now();
+      const std::string line = absl::StrCat(
+          "attempt ", attempt, " at +",
+          absl::StrFormat("%.1fs", absl::ToDoubleSeconds(now - run.started)),
+          ": ", Sv(OutcomeName(run.verdict)),
+          failing.empty() ? "" : absl::StrCat(" (", absl::StrJoin(failing, ", "), ")"));
+      if (options.progress_on_tty) {
+        *env.err << "\r\x1b[K" << line << (passed ? "\n" : "") << std::flush;
+      } else {
+        *env.err << "aurora-gate: until pass: " << line << "\n";
+      }
+      if (passed) break;
+      if (now + options.until_every > deadline) {
+        until_timed_out = true;
+        if (options.progress_on_tty) *env.err << "\n";
+        *env.err << "aurora-gate: did not pass within "
+                 << absl::FormatDuration(options.until_timeout) << " (" << attempt
+                 << (attempt == 1 ? " attempt" : " attempts")
+                 << "); the last attempt is reported\n";
+        break;
+      }
+      env.clock->SleepUntil(now + options.until_every);
+      run.eval_time = options.at.value_or(env.clock->Now());
+      cache = std::make_unique<SourceCache>(*env.files, &live);
+      run.gates = RunGates(gates, *cache, &live, run.eval_time);
+      run.verdict = RunVerdict(run.gates);
+    }
+  }
+  TraceEvent("rules-evaluated");
   run.duration_seconds = absl::ToDoubleSeconds(env.clock->Now() - run.started);
 
   // The table and the reports first: a receiver that hangs must not keep a
@@ -175,7 +219,7 @@ int RunCheck(const CheckOptions& options, const CommandEnv& env) {
   // The numbers to the Pushgateway, for alerts that read CI results.
   bool push_ok = true;
   if (!options.push.url.empty()) {
-    const std::string body = PushExposition(gates, run, cache);
+    const std::string body = PushExposition(gates, run, *cache);
     absl::StatusOr<std::unique_ptr<HttpClient>> client =
         env.make_http_client(options.push.tls);
     absl::Status pushed =
@@ -225,6 +269,10 @@ int RunCheck(const CheckOptions& options, const CommandEnv& env) {
   }
   if ((!io_ok || !delivered || !push_ok) && code == kExitPass) {
     code = kExitUndecided;
+  }
+  // --until pass that ran out of time: the gate did not become healthy.
+  if (until_timed_out && run.action_problems.empty() && io_ok && push_ok) {
+    code = kExitFail;
   }
   // A rollback that may be lost needs a human, whatever the verdict: the
   // spool could not be used, or it holds actions that gave up (ExitCode

@@ -58,6 +58,14 @@ struct CheckOptions {
   // passing run exit 3 unless push_optional; it never changes the verdict.
   PushTarget push;
   bool push_optional = false;
+  // --until pass --timeout D --every E: evaluate again every E until the run
+  // passes (exit 0) or D has passed since the first attempt (exit 1, with
+  // the last attempt's reasons); one progress line per attempt on env.err.
+  // Reports, pushes and actions are for the last attempt only.
+  bool until_pass = false;
+  absl::Duration until_timeout = absl::Minutes(10);
+  absl::Duration until_every = absl::Seconds(10);
+  bool progress_on_tty = false;  // rewrite one line instead of a log line each
 };
 
 // The spool directory: $AURORA_GATE_SPOOL_DIR, else .aurora-gate/spool.

@@ -275,7 +275,14 @@ int CheckMain(const std::vector<std::string>& args, bool report) {
        "unless NO_COLOR)")
       ("gate", po::value<std::vector<std::string>>(), "gate file (positional)");
   if (!report) {
-    d.add_options()("dry-run", "evaluate and report, fire no actions");
+    d.add_options()("dry-run", "evaluate and report, fire no actions")
+        ("until", po::value<std::string>(), "pass: evaluate again every --every "
+         "until the gates pass (exit 0) or --timeout has passed (exit 1), as "
+         "the runbook's health loops do")
+        ("timeout", po::value<std::string>()->default_value("10m"),
+         "DURATION: with --until, how long to keep trying")
+        ("every", po::value<std::string>()->default_value("10s"),
+         "DURATION: with --until, the time between attempts");
     AddPushOptions(d);
   }
   AddLiveOptions(d);
@@ -354,6 +361,26 @@ int CheckMain(const std::vector<std::string>& args, bool report) {
   o.spool_dir = live.spool_dir;
   o.ignore_failed_actions = vm.count("ignore-failed-actions") > 0;
   if (!report && !ReadPushOptions(vm, &o)) return kExitUsage;
+  if (!report && vm.count("until")) {
+    if (vm["until"].as<std::string>() != "pass") {
+      std::cerr << "aurora-gate: --until expects \"pass\"\n";
+      return kExitUsage;
+    }
+    absl::StatusOr<absl::Duration> timeout =
+        ParsePromDuration(vm["timeout"].as<std::string>());
+    absl::StatusOr<absl::Duration> every =
+        ParsePromDuration(vm["every"].as<std::string>());
+    if (!timeout.ok() || !every.ok() || *timeout <= absl::ZeroDuration() ||
+        *every <= absl::ZeroDuration()) {
+      std::cerr << "aurora-gate: --timeout and --every expect positive "
+                   "durations such as 10m and 10s\n";
+      return kExitUsage;
+    }
+    o.until_pass = true;
+    o.until_timeout = *timeout;
+    o.until_every = *every;
+    o.progress_on_tty = ::isatty(2) == 1;
+  }
   RealFileReader files;
   RealClock clock;
   return RunCheck(o, CommandEnv{&files, &clock, &std::cout, &std::cerr,

@@ -5,6 +5,7 @@
 // output, and /health of a loopback API).
 #include <sys/stat.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -51,6 +52,9 @@ class DeployChecksE2ETest : public ::testing::Test {
         [this](const testing::TestHttpRequest& req) {
           testing::TestHttpResponse resp;
           resp.status = req.target == "/health" ? health_status_ : 404;
+          if (req.target == "/health" && ++health_requests_ <= unhealthy_first_) {
+            resp.status = 503;
+          }
           resp.body = resp.status == 200 ? "{\"status\": \"ok\"}" : "down";
           return resp;
         });
@@ -74,7 +78,44 @@ class DeployChecksE2ETest : public ::testing::Test {
   std::string dir_;
   std::unique_ptr<testing::HttpTestServer> server_;
   int health_status_ = 200;
+  int unhealthy_first_ = 0;  // the first N /health requests answer 503
+  std::atomic<int> health_requests_{0};
 };
+
+// The runbook's `for i in {1..10}; do curl -f …/health && break; sleep 10`
+// as `check --until pass`: the API heals after three tries.
+TEST_F(DeployChecksE2ETest, UntilPassRetriesUntilTheApiIsHealthy) {
+  unhealthy_first_ = 3;
+  testing::ProcessResult r = RunProcess(
+      {kBin, "check", "gates/runbook/health.yaml", "--until", "pass", "--every", "200ms",
+       "--timeout", "60s", "--color", "never"},
+      {{"PATH", dir_ + "/bin:/usr/bin:/bin"},
+       {"AWS_RECORDING", kRecordings + "/describe-services-completed.json"},
+       {"AURORA_API_URL", "http://127.0.0.1:" + std::to_string(server_->port())},
+       {"GITHUB_STEP_SUMMARY", "\x01unset"}});
+  EXPECT_EQ(r.exit_code, 0) << r.out << r.err;
+  EXPECT_THAT(r.err, ::testing::ContainsRegex(
+                         "until pass: attempt 1 at \\+[0-9.]+s: fail \\(api-health fail\\)"));
+  EXPECT_THAT(r.err, HasSubstr("until pass: attempt 4 at "));
+  EXPECT_THAT(r.err, HasSubstr(": pass\n"));
+  EXPECT_EQ(health_requests_.load(), 4);
+  EXPECT_THAT(r.out, HasSubstr("PASS     deployment/api-health"));
+}
+
+TEST_F(DeployChecksE2ETest, UntilPassGivesUpAtTheTimeoutWithTheLastReasons) {
+  health_status_ = 503;
+  testing::ProcessResult r = RunProcess(
+      {kBin, "check", "gates/runbook/health.yaml", "--until", "pass", "--every", "200ms",
+       "--timeout", "1s", "--color", "never"},
+      {{"PATH", dir_ + "/bin:/usr/bin:/bin"},
+       {"AWS_RECORDING", kRecordings + "/describe-services-completed.json"},
+       {"AURORA_API_URL", "http://127.0.0.1:" + std::to_string(server_->port())},
+       {"GITHUB_STEP_SUMMARY", "\x01unset"}});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.err, HasSubstr("did not pass within 1s"));
+  EXPECT_GE(health_requests_.load(), 3);
+  EXPECT_THAT(r.out, HasSubstr("FAIL     deployment/api-health"));
+}
 
 TEST_F(DeployChecksE2ETest, HealthPassesWhenTheRolloutCompletedAndTheApiAnswers) {
   testing::ProcessResult r = Health("describe-services-completed.json");
