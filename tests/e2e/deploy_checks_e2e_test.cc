@@ -6,6 +6,10 @@
 #include <sys/stat.h>
 
 #include <atomic>
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <thread>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -13,6 +17,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/http_test_server.h"
+#include "tests/testing/prometheus_harness.h"
 #include "tests/testing/subprocess.h"
 
 namespace aurora {
@@ -25,6 +30,9 @@ using testing::RunProcess;
 
 const std::string kBin = AURORA_GATE_BIN;
 const std::string kRecordings = std::string(AURORA_TESTDATA_DIR) + "/aws";
+
+// The repository root (tests run there): absolute, for Prometheus' config.
+std::string fs_root() { return std::filesystem::current_path().string(); }
 
 void WriteFile(const std::string& path, const std::string& text, int mode = 0644) {
   std::FILE* f = std::fopen(path.c_str(), "w");
@@ -55,7 +63,24 @@ class DeployChecksE2ETest : public ::testing::Test {
           if (req.target == "/health" && ++health_requests_ <= unhealthy_first_) {
             resp.status = 503;
           }
-          resp.body = resp.status == 200 ? "{\"status\": \"ok\"}" : "down";
+          if (req.target == "/pretrade/check") {
+            // The runbook's test trade, as JSON.
+            const bool ok = req.method == "POST" &&
+                            req.body.find("\"symbol\": \"BTCUSDT\"") != std::string::npos;
+            resp.status = ok ? 200 : 400;
+            resp.body = ok ? "{\"allowed\": true, \"trace_id\": \"tr-1\"}" : "bad request";
+          } else if (req.target == "/events/recent") {
+            resp.status = 200;
+            resp.body = events_;
+          } else if (req.target == "/api/health") {
+            // Grafana's answer (pkg/api/health.go): commit, database, version.
+            resp.status = 200;
+            resp.body = "{\n  \"commit\": \"5b85c4c2fc\",\n  \"database\": \"" +
+                        grafana_database_ + "\",\n  \"version\": \"10.4.2\"\n}";
+          }
+          if (req.target == "/health") {
+            resp.body = resp.status == 200 ? "{\"status\": \"ok\"}" : "down";
+          }
           return resp;
         });
     ASSERT_TRUE(server.ok()) << server.status();
@@ -79,6 +104,9 @@ class DeployChecksE2ETest : public ::testing::Test {
   std::unique_ptr<testing::HttpTestServer> server_;
   int health_status_ = 200;
   int unhealthy_first_ = 0;  // the first N /health requests answer 503
+  std::string events_ = R"([{"event_type": "pretrade_check", "trace_id": "tr-1"},
+                             {"event_type": "trade_decision", "trace_id": "tr-1"}])";
+  std::string grafana_database_ = "ok";
   std::atomic<int> health_requests_{0};
 };
 
@@ -162,6 +190,57 @@ TEST_F(DeployChecksE2ETest, ConfigChecksTheRunbooksVariablesWithoutShowingValues
   for (const std::string& text : {ok.out, ok.err, bad.out, bad.err, ReadWholeFile(json)}) {
     EXPECT_THAT(text, Not(HasSubstr("SECRET")));
   }
+}
+
+}  // namespace
+}  // namespace aurora
+
+namespace aurora {
+namespace {
+
+// Runbook 3.1 (smoke) and 3.3 (monitoring) from the binary: a loopback API
+// and Grafana, and a real Prometheus with the service's aurora_ series and
+// the runbook's alerts loaded.
+class SmokeAndMonitoringE2ETest : public DeployChecksE2ETest {};
+
+TEST_F(SmokeAndMonitoringE2ETest, SmokePassesWhenTheTradeIsAcceptedAndEventsCarryTraceIds) {
+  const std::map<std::string, std::string> env = {
+      {"AURORA_API_URL", "http://127.0.0.1:" + std::to_string(server_->port())},
+      {"GITHUB_STEP_SUMMARY", "\x01unset"}};
+  testing::ProcessResult ok =
+      RunProcess({kBin, "check", "gates/runbook/smoke.yaml", "--color", "never"}, env);
+  EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+  events_ = R"([{"event_type": "pretrade_check"}])";
+  testing::ProcessResult no_traces =
+      RunProcess({kBin, "check", "gates/runbook/smoke.yaml", "--color", "never"}, env);
+  EXPECT_EQ(no_traces.exit_code, 1) << no_traces.out << no_traces.err;
+  EXPECT_THAT(no_traces.out, HasSubstr("FAIL     smoke/xai-trace-ids"));
+}
+
+TEST_F(SmokeAndMonitoringE2ETest, MonitoringPassesWithMetricsGrafanaAndAlertsInPlace) {
+  const int64_t now = std::time(nullptr);
+  std::vector<testing::OmSample> history = testing::ExpandSeries(
+      "aurora_trades_total{job=\"aurora-api\"}", "0+5x20", now - 300, 15);
+  auto prom = testing::PrometheusServer::Start(
+      history, "rule_files: ['" + std::string(fs_root()) + "/gates/runbook/runbook-alerts.yml']\n");
+  ASSERT_NE(prom, nullptr);
+  const std::map<std::string, std::string> env = {
+      {"AURORA_GRAFANA_URL", "http://127.0.0.1:" + std::to_string(server_->port())},
+      {"PROMETHEUS_URL", prom->url()},
+      {"GITHUB_STEP_SUMMARY", "\x01unset"}};
+  // Prometheus loads its rule files at start; wait until /api/v1/rules lists them.
+  testing::ProcessResult ok;
+  for (int i = 0; i < 100; ++i) {
+    ok = RunProcess({kBin, "check", "gates/runbook/monitoring.yaml", "--color", "never"}, env);
+    if (ok.exit_code == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  EXPECT_EQ(ok.exit_code, 0) << ok.out << ok.err;
+  grafana_database_ = "failing";
+  testing::ProcessResult bad =
+      RunProcess({kBin, "check", "gates/runbook/monitoring.yaml", "--color", "never"}, env);
+  EXPECT_EQ(bad.exit_code, 1) << bad.out << bad.err;
+  EXPECT_THAT(bad.out, HasSubstr("FAIL     monitoring/grafana-database-ok"));
 }
 
 }  // namespace
