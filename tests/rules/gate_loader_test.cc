@@ -366,7 +366,7 @@ groups:
           "gate.yaml:2:16: source \"cov\": unknown source type \"coverge\", "
           "did you mean \"coverage\"? (expected one of: coverage, "
           "pytest-benchmark, junit, mutation, security, json, http, "
-          "prometheus)",
+          "prometheus, env, command)",
           "gate.yaml:3:40: source \"mut\": \"ignore\" is for security "
           "sources",
           "gate.yaml:4:3: source \"j\": missing key \"path\": a junit source "
