@@ -436,9 +436,11 @@ absl::StatusOr<PromResult> ParseQueryResponse(int http_status,
 }
 
 bool IsQueryExecutionError(const absl::Status& status) {
+  // "POST URL: Prometheus rejected the query: execution: ..." (the
+  // querier names the request first).
   return absl::IsInvalidArgument(status) &&
-         absl::StartsWith(Sv(status.message()),
-                          "Prometheus rejected the query: execution: ");
+         absl::StrContains(status.message(),
+                           "Prometheus rejected the query: execution: ");
 }
 
 bool IsRetryable(const absl::Status& status) {
