@@ -191,6 +191,138 @@ const absl::StatusOr<PromServerConfig>& ServerConfig(
       .first->second;
 }
 
+// The server's time-based retention, read once per run and server.
+const std::optional<absl::Duration>& ServerRetention(
+    const PromEndpoint& endpoint, const HttpClientOptions& options,
+    const LiveContext& ctx) {
+  auto it = ctx.server_retention->find(endpoint.base_url);
+  if (it != ctx.server_retention->end()) return it->second;
+  std::optional<absl::Duration> retention;
+  absl::StatusOr<std::unique_ptr<HttpClient>> client = ctx.make_client(options);
+  if (client.ok()) {
+    absl::StatusOr<HttpResponse> response =
+        (*client)->Send(BuildRuntimeInfoRequest(endpoint));
+    if (response.ok()) {
+      retention = ParseStorageRetention(response->status, response->body);
+    }
+  }
+  return ctx.server_retention->emplace(endpoint.base_url, retention).first->second;
+}
+
+// When a pending alert has held since the server's data for it begins (after
+// the window read starts), its `for` cannot be decided from history: why.
+std::string HistoryTooShort(const Rule& rule, const AlertTracker& tracker,
+                            const std::vector<Series>& matrix,
+                            absl::Time window_start, const PromQuery& q,
+                            const HttpClientOptions& options,
+                            const LiveContext& ctx) {
+  absl::Time first = absl::InfiniteFuture();
+  for (const Series& s : matrix) {
+    if (!s.points.empty()) first = std::min(first, s.points.front().timestamp);
+  }
+  if (first <= window_start || first == absl::InfiniteFuture()) return "";
+  bool since_first = false;
+  for (const auto& [labels, a] : tracker.alerts()) {
+    since_first |= a.state == AlertState::kPending && a.active_at == first;
+  }
+  if (!since_first) return "";
+  const std::optional<absl::Duration>& retention =
+      ServerRetention(q.endpoint, options, ctx);
+  if (retention.has_value() && *retention < rule.for_duration) {
+    return absl::StrCat("; for: ", FormatPromDuration(rule.for_duration),
+                        " is longer than the server's retention (",
+                        FormatPromDuration(*retention),
+                        "): its history cannot show the condition holding "
+                        "that long");
+  }
+  return absl::StrCat("; the server's data for it begins at ",
+                      absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", first,
+                                       absl::UTCTimeZone()));
+}
+
+// The server's own alerting rules, read once per run and server.
+const absl::StatusOr<std::vector<ServerAlertRule>>& ServerRules(
+    const PromEndpoint& endpoint, const HttpClientOptions& options,
+    const LiveContext& ctx) {
+  auto it = ctx.server_rules->find(endpoint.base_url);
+  if (it != ctx.server_rules->end()) return it->second;
+  absl::StatusOr<std::vector<ServerAlertRule>> rules =
+      [&]() -> absl::StatusOr<std::vector<ServerAlertRule>> {
+    absl::StatusOr<std::unique_ptr<HttpClient>> client = ctx.make_client(options);
+    if (!client.ok()) return client.status();
+    absl::StatusOr<HttpResponse> response =
+        (*client)->Send(BuildAlertingRulesRequest(endpoint));
+    if (!response.ok()) return response.status();
+    return ParseAlertingRules(response->status, response->body);
+  }();
+  return ctx.server_rules->emplace(endpoint.base_url, std::move(rules)).first->second;
+}
+
+// The server's own evaluation of `rule` (same name, expression, `for` and
+// labels, healthy, last evaluated within one of its intervals of
+// `eval_time`): its state is exact, no replay needed. Null otherwise.
+const ServerAlertRule* ServerEvaluated(const Rule& rule,
+                                       const PromEndpoint& endpoint,
+                                       const HttpClientOptions& options,
+                                       const LiveContext& ctx,
+                                       absl::Time eval_time) {
+  const absl::StatusOr<std::vector<ServerAlertRule>>& rules =
+      ServerRules(endpoint, options, ctx);
+  if (!rules.ok()) return nullptr;
+  const std::string expr = ExprWithoutSpaces(rule.expr);
+  for (const ServerAlertRule& s : *rules) {
+    if (s.name != rule.name || s.health != "ok" ||
+        s.for_duration != rule.for_duration ||
+        s.keep_firing_for != rule.keep_firing_for || s.labels != rule.labels ||
+        ExprWithoutSpaces(s.query) != expr) {
+      continue;
+    }
+    const absl::Duration interval = std::max(s.group_interval, absl::Seconds(1));
+    if (s.last_evaluation > eval_time + absl::Seconds(1) ||
+        eval_time - s.last_evaluation > interval + absl::Seconds(1)) {
+      continue;
+    }
+    bool dated = true;
+    for (const ServerAlert& a : s.alerts) {
+      dated = dated && a.active_at != absl::InfinitePast();
+    }
+    if (dated) return &s;
+  }
+  return nullptr;
+}
+
+// The alert state the server holds for `rule`, as a tracker at its last
+// evaluation: each alert held since its activeAt (identity: its labels
+// without alertname and the rule's labels, as a replay keys them).
+AlertTracker ServerTracker(const Rule& rule, const ServerAlertRule& server) {
+  AlertTracker tracker(rule.for_duration, rule.keep_firing_for);
+  struct Active {
+    absl::Time at;
+    Labels id;
+    double value;
+  };
+  std::vector<Active> active;
+  for (const ServerAlert& a : server.alerts) {
+    Labels id;
+    for (const auto& [k, v] : a.labels) {
+      if (k != "alertname" && rule.labels.count(k) == 0) id.Set(k, v);
+    }
+    active.push_back({std::min(a.active_at, server.last_evaluation), id, a.value});
+  }
+  std::stable_sort(active.begin(), active.end(),
+                   [](const Active& a, const Active& b) { return a.at < b.at; });
+  std::map<Labels, double> holding;
+  for (size_t i = 0; i < active.size();) {
+    const absl::Time at = active[i].at;
+    for (; i < active.size() && active[i].at == at; ++i) {
+      holding[active[i].id] = active[i].value;
+    }
+    tracker.Step(at, holding);
+  }
+  tracker.Step(server.last_evaluation, holding);
+  return tracker;
+}
+
 // Prometheus answers at most 11,000 points per series in one range query.
 constexpr int64_t kMaxPointsPerRead = 11000;
 
@@ -245,6 +377,8 @@ void EvaluateLiveRules(const std::vector<LiveRule>& rules,
     // `query.end` + step to the evaluation time (full labels).
     std::vector<Series> later;
     absl::Time whole_end;
+    // The server evaluates this very rule: its state, not a replay.
+    const ServerAlertRule* server_rule = nullptr;
   };
   std::map<ClientKey, std::pair<HttpClientOptions, std::vector<Planned>>> plans;
   // Per rule: its templated labels (the alerts' identity) and the server's
@@ -287,7 +421,21 @@ void EvaluateLiveRules(const std::vector<LiveRule>& rules,
     absl::Time start = eval_time;
     const bool carried = lr.state != nullptr && lr.state->has_value();
     const bool chart = ctx.chart_window > absl::ZeroDuration();
-    if ((NeedsHistory(*lr.rule) || chart) && !carried) {
+    const ServerAlertRule* server_rule = nullptr;
+    if (lr.state == nullptr && !chart && lr.rule->kind == Rule::Kind::kAlert &&
+        NeedsHistory(*lr.rule) && lr.rule->keep_firing_for == absl::ZeroDuration() &&
+        templates[i].empty()) {
+      server_rule = ServerEvaluated(*lr.rule, *endpoint, o, ctx, eval_time);
+    }
+    if (server_rule != nullptr) {
+      // One instant query for the values; the state is the server's.
+      q.at = eval_time;
+      start = absl::InfinitePast();
+      lr.out->step = absl::StrCat(
+          FormatPromDuration(server_rule->group_interval),
+          " (the server's own evaluation of this rule, group \"",
+          server_rule->group, "\")");
+    } else if ((NeedsHistory(*lr.rule) || chart) && !carried) {
       absl::Duration step = lr.step;
       std::string origin = lr.step_origin;
       if (step <= absl::ZeroDuration()) {
@@ -319,7 +467,7 @@ void EvaluateLiveRules(const std::vector<LiveRule>& rules,
     }
     auto& slot = plans[KeyOf(o)];
     slot.first = o;
-    slot.second.push_back({i, q, start, {}, eval_time});
+    slot.second.push_back({i, q, start, {}, eval_time, server_rule});
   }
   for (auto& [key, plan] : plans) {
     auto& [options, planned] = plan;
@@ -425,7 +573,10 @@ void EvaluateLiveRules(const std::vector<LiveRule>& rules,
         AlertTracker& tracker =
             lr.state != nullptr && lr.state->has_value() ? **lr.state : fresh;
         tracker.SetDurations(rule.for_duration, rule.keep_firing_for);
-        if (q.range) {
+        const ServerAlertRule* server_rule = batch[k].server_rule;
+        if (server_rule != nullptr) {
+          tracker = ServerTracker(rule, *server_rule);
+        } else if (q.range) {
           tracker = ReplayRange(matrix, q.start, eval_time, q.step,
                                 rule.for_duration, rule.keep_firing_for, holds);
         } else {
@@ -456,6 +607,18 @@ void EvaluateLiveRules(const std::vector<LiveRule>& rules,
         out->outcome = j.outcome;
         out->reason = j.reason;
         out->series = std::move(j.series);
+        if (server_rule != nullptr) {
+          absl::StrAppend(
+              &out->reason, " (state from the server's own evaluation of this "
+              "rule at ",
+              absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", server_rule->last_evaluation,
+                               absl::UTCTimeZone()),
+              ")");
+        }
+        if (q.range && out->outcome == Outcome::kPending) {
+          out->reason += HistoryTooShort(rule, tracker, matrix, q.start, q,
+                                         options, ctx);
+        }
         if (rule.kind == Rule::Kind::kAlert && !rule.annotations.empty()) {
           // Rendered per pending or firing alert, as Prometheus does; the
           // rule shows its first such alert's.

@@ -20,6 +20,7 @@
 #include "evaluator/alert_state.h"
 #include "evaluator/result.h"
 #include "queries/prometheus_querier.h"
+#include "queries/prometheus_rules_api.h"
 #include "queries/prometheus_status.h"
 #include "rules/gate.h"
 
@@ -51,6 +52,16 @@ struct LiveContext {
   std::shared_ptr<std::map<std::string, absl::StatusOr<PromServerConfig>>>
       server_configs = std::make_shared<
           std::map<std::string, absl::StatusOr<PromServerConfig>>>();
+  // Each server's own alerting rules (/api/v1/rules), read once per run
+  // when a `check` has alerts with `for`.
+  std::shared_ptr<std::map<std::string, absl::StatusOr<std::vector<ServerAlertRule>>>>
+      server_rules = std::make_shared<
+          std::map<std::string, absl::StatusOr<std::vector<ServerAlertRule>>>>();
+  // Each server's time-based retention (/api/v1/status/runtimeinfo), read
+  // when a `for` may reach past the server's history.
+  std::shared_ptr<std::map<std::string, std::optional<absl::Duration>>>
+      server_retention = std::make_shared<
+          std::map<std::string, std::optional<absl::Duration>>>();
 };
 
 struct LiveRule {

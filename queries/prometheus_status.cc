@@ -8,17 +8,46 @@
 
 namespace aurora {
 
-HttpRequest BuildStatusConfigRequest(const PromEndpoint& endpoint) {
+namespace {
+
+HttpRequest BuildStatusGet(const PromEndpoint& endpoint, std::string_view path) {
   HttpRequest req;
   std::string_view base = endpoint.base_url;
   while (!base.empty() && base.back() == '/') base.remove_suffix(1);
-  req.url = absl::StrCat(Sv(base), "/api/v1/status/config");
+  req.url = absl::StrCat(Sv(base), Sv(path));
   req.headers = endpoint.headers;
   if (endpoint.timeout > absl::ZeroDuration() &&
       endpoint.timeout != absl::InfiniteDuration()) {
     req.timeout = endpoint.timeout;
   }
   return req;
+}
+
+}  // namespace
+
+HttpRequest BuildStatusConfigRequest(const PromEndpoint& endpoint) {
+  return BuildStatusGet(endpoint, "/api/v1/status/config");
+}
+
+HttpRequest BuildRuntimeInfoRequest(const PromEndpoint& endpoint) {
+  return BuildStatusGet(endpoint, "/api/v1/status/runtimeinfo");
+}
+
+std::optional<absl::Duration> ParseStorageRetention(int http_status,
+                                                    std::string_view body) {
+  if (http_status < 200 || http_status > 299) return std::nullopt;
+  rapidjson::Document doc;
+  doc.Parse(body.data(), body.size());
+  if (doc.HasParseError() || !doc.IsObject() || !doc.HasMember("data") ||
+      !doc["data"].IsObject() || !doc["data"].HasMember("storageRetention") ||
+      !doc["data"]["storageRetention"].IsString()) {
+    return std::nullopt;
+  }
+  std::string_view text = doc["data"]["storageRetention"].GetString();
+  text = text.substr(0, text.find(' '));
+  absl::StatusOr<absl::Duration> d = ParsePromDuration(text);
+  if (!d.ok() || *d <= absl::ZeroDuration()) return std::nullopt;
+  return *d;
 }
 
 absl::StatusOr<PromServerConfig> ParseStatusConfig(int http_status,

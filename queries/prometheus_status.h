@@ -7,6 +7,7 @@
 #define AURORA_QUERIES_PROMETHEUS_STATUS_H_
 
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -31,6 +32,15 @@ struct PromServerConfig {
 // VictoriaMetrics) is FailedPrecondition naming the problem.
 absl::StatusOr<PromServerConfig> ParseStatusConfig(int http_status,
                                                    std::string_view body);
+
+// GET {base}/api/v1/status/runtimeinfo with the endpoint's headers.
+HttpRequest BuildRuntimeInfoRequest(const PromEndpoint& endpoint);
+
+// The time-based retention of /api/v1/status/runtimeinfo's
+// data.storageRetention ("15d", "15d or 512MiB"); nullopt when the server
+// keeps by size only, or the answer has no such field.
+std::optional<absl::Duration> ParseStorageRetention(int http_status,
+                                                    std::string_view body);
 
 }  // namespace aurora
 

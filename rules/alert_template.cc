@@ -167,6 +167,8 @@ std::string HumanizeDuration(double v) {
       sign = "-";
       v = -v;
     }
+    // Past int64 seconds Go's conversion is undefined too: no d/h/m split.
+    if (v >= 9.2e18) return absl::StrCat(sign, CFormat("%.4g", v), "s");
     int64_t whole = static_cast<int64_t>(v);
     int64_t seconds = whole % 60, minutes = (whole / 60) % 60,
             hours = (whole / 3600) % 24, days = whole / 86400;

@@ -179,9 +179,16 @@ TEST_F(RuleSemanticsTest, ServerRuntimeErrorIsTheRulesErrorNotAFileError) {
   EXPECT_EQ(run.exit_code, 3) << run.out << run.err;
   EXPECT_THAT(run.err, Not(HasSubstr(path + ":")));
   EXPECT_THAT(run.out + run.err, Not(HasSubstr("exit 2")));
-  auto lint = Binary({"lint", path, "--prometheus", server_->url()});
+  // lint asks the server now: pinned into the history with `@`, the join
+  // meets the duplicate series at any time.
+  std::string pinned = WriteFile(absl::StrCat(
+      "groups:\n  - name: g\n    rules:\n      - alert: Joined\n"
+      "        expr: dup_left @ ", At(60), " * on(job) dup_right @ ", At(60),
+      " > 0\n"));
+  auto lint = Binary({"lint", pinned, "--prometheus", server_->url()});
   EXPECT_EQ(lint.exit_code, 0) << lint.out << lint.err;
-  EXPECT_EQ(testing::PromtoolCheckRules(path).exit_code, 0);
+  EXPECT_THAT(lint.err, HasSubstr("duplicate series"));  // noted, not rejected
+  EXPECT_EQ(testing::PromtoolCheckRules(pinned).exit_code, 0);
 }
 
 constexpr char kLimited[] = R"(groups:
@@ -252,10 +259,75 @@ TEST_F(RuleSemanticsTest, LongForIsReadInChunksUnderThePointsLimit) {
   GateResult g = CheckPlain(kLongFor, Minute(100));
   ASSERT_EQ(g.rules.size(), 1u);
   EXPECT_EQ(g.rules[0].outcome, Outcome::kPending) << g.rules[0].reason;
+  EXPECT_THAT(g.rules[0].reason, HasSubstr("the server's data for it begins at"));
   auto run = Binary({"check", WriteFile(kLongFor), "--prometheus",
                      server_->url(), "--at", At(100), "--color", "never"});
   EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
   EXPECT_THAT(run.out, Not(HasSubstr("FAIL")));
+}
+
+}  // namespace
+}  // namespace aurora
+
+namespace aurora {
+namespace {
+
+constexpr char kOwnRules[] = R"(groups:
+  - name: own
+    interval: 1s
+    rules:
+      - alert: AlwaysOn
+        expr: vector(1) > 0
+        for: 1h
+        labels: { severity: critical }
+)";
+
+// Issue 12.12: an alert the server itself evaluates (same name, expression,
+// `for`, labels) takes its state from the server (/api/v1/rules, one
+// request) instead of a replay: the server started a moment ago, so its
+// alert is pending, where a replay of `vector(1)` over the last hour says
+// firing. The report says where the state came from.
+TEST(ServerOwnStateTest, AlertTheServerEvaluatesTakesTheServersState) {
+  std::string dir = testing::MakeTempDir();
+  std::ofstream(dir + "/own.yml") << kOwnRules;
+  auto server = testing::PrometheusServer::Start(
+      {}, absl::StrCat("rule_files: [\"", dir, "/own.yml\"]\n"));
+  ASSERT_NE(server, nullptr);
+  // Wait (with a deadline) until the server has evaluated the rule.
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  bool evaluated = false;
+  while (!evaluated && absl::Now() < deadline) {
+    testing::ToolResult rules = testing::HttpGet(server->url() + "/api/v1/rules");
+    evaluated = rules.exit_code == 0 &&
+                rules.output.find("\"state\":\"pending\"") != std::string::npos;
+    if (!evaluated) absl::SleepFor(absl::Milliseconds(100));
+  }
+  ASSERT_TRUE(evaluated) << server->Log();
+  RealFileReader files;
+  RealClock clock;
+  auto check = [&](const std::string& text) {
+    LoadedGate g = ParseGate("own.yml", text, EnvironmentLookup());
+    EXPECT_TRUE(g.ok());
+    SourceCache cache(files);
+    LiveContext ctx;
+    ctx.make_client = NewCurlHttpClient;
+    ctx.clock = &clock;
+    ctx.files = &files;
+    ctx.default_url = server->url();
+    return RunGate(g.gate, cache, &ctx, absl::Now());
+  };
+  GateResult own = check(kOwnRules);
+  ASSERT_EQ(own.rules.size(), 1u);
+  EXPECT_EQ(own.rules[0].outcome, Outcome::kPending) << own.rules[0].reason;
+  EXPECT_THAT(own.rules[0].reason, HasSubstr("the server's own evaluation"));
+  EXPECT_THAT(own.rules[0].step, HasSubstr("the server's own evaluation"));
+  // Another `for`: not the server's rule, replayed from history.
+  std::string other = kOwnRules;
+  other.replace(other.find("for: 1h"), 7, "for: 2s");
+  GateResult replayed = check(other);
+  ASSERT_EQ(replayed.rules.size(), 1u);
+  EXPECT_EQ(replayed.rules[0].outcome, Outcome::kFail) << replayed.rules[0].reason;
+  EXPECT_THAT(replayed.rules[0].reason, Not(HasSubstr("server's own")));
 }
 
 }  // namespace

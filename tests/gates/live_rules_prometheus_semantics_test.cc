@@ -4,6 +4,7 @@
 #include "gates/live_rules.h"
 
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -126,6 +127,28 @@ TEST(LiveRulesSemanticsTest, UnreadableServerConfigStepsAtOneMinuteAndSaysWhy) {
   ASSERT_EQ(g.rules.size(), 1u);
   EXPECT_THAT(g.rules[0].step, HasSubstr("1m (default: "));
   EXPECT_THAT(g.rules[0].step, HasSubstr("HTTP 404"));
+}
+
+TEST(LiveRulesSemanticsTest, ForLongerThanTheServersRetentionIsPendingWithThatReason) {
+  Fixture f;
+  f.http->On(kConfigUrl, MakeHttpResponse(404, "404 page not found"));
+  f.http->On("http://prom.test:9090/api/v1/status/runtimeinfo",
+             MakeHttpResponse(200, R"({"status":"success","data":{"storageRetention":"15d"}})"));
+  // The condition holds over all the data the server has (the last 10m).
+  std::string values;
+  for (int m = 10; m >= 0; --m) {
+    absl::StrAppend(&values, m < 10 ? "," : "", "[", absl::ToUnixSeconds(kAt) - 60 * m,
+                    ",\"1\"]");
+  }
+  f.http->On(kRangeUrl, HasSubstr(absl::StrCat("end=", absl::ToUnixSeconds(kAt))),
+             MakeHttpResponse(200, absl::StrCat(
+                 R"({"status":"success","data":{"resultType":"matrix","result":[{"metric":{},"values":[)",
+                 values, "]}]}}")));
+  f.http->On(kRangeUrl, MakeHttpResponse(200, kEmptyMatrix));
+  GateResult g = f.Run("groups:\n  - name: g\n    rules:\n      - { alert: A, expr: x > 0, for: 30d }\n");
+  ASSERT_EQ(g.rules.size(), 1u);
+  EXPECT_EQ(g.rules[0].outcome, Outcome::kPending) << g.rules[0].reason;
+  EXPECT_THAT(g.rules[0].reason, HasSubstr("longer than the server's retention"));
 }
 
 TEST(PromServerConfigTest, ParsesEvaluationIntervalAndExternalLabels) {

@@ -47,6 +47,7 @@ TEST(AlertTemplateTest, HumanizeFamilyAsPrometheus) {
   EXPECT_EQ(Expand("{{ $value | humanizePercentage }}", 0.0567), "5.67%");
   EXPECT_EQ(Expand("{{ $value | humanizeDuration }}", 3725), "1h 2m 5s");
   EXPECT_EQ(Expand("{{ $value | humanizeDuration }}", 0.25), "250ms");
+  EXPECT_EQ(Expand("{{ $value | humanizeDuration }}", 1e300), "1e+300s");
   EXPECT_EQ(Expand("{{ $value | humanizeTimestamp }}", 1435065584.128),
             "2015-06-23 13:19:44.128 +0000 UTC");
   EXPECT_EQ(Expand("{{ \"2048\" | humanize1024 }}"), "2ki");
