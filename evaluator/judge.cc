@@ -353,8 +353,11 @@ Judgement JudgeLiveRule(const Rule& rule, const std::vector<Observed>& current,
       }
       const bool has_history = rule.for_duration > absl::ZeroDuration() ||
                                rule.keep_firing_for > absl::ZeroDuration();
-      if (has_cur && (presence || ConditionHolds(rule, cur->second->value))) {
-        // "firing since T (active for D, for: F), value V": the value part
+      if (has_cur && !has_history && rule.kind != Rule::Kind::kAlert) {
+        // A native rule without `for`: its value's own judgement says it.
+      } else if (has_cur && (presence || ConditionHolds(rule, cur->second->value))) {
+        // "firing since T (active for D, for: F), value V" ("firing, value
+        // V" without `for`: one instant says nothing of since when); the value part
         // is the value's own judgement only for native rules (an alert's
         // condition is what fires; "no criterion holds" would contradict).
         const bool at_least = has_history && a.active_at <= history_start;
@@ -366,7 +369,9 @@ Judgement JudgeLiveRule(const Rule& rule, const std::vector<Observed>& current,
           absl::StrAppend(&value, " (", s.reason, ")");
         }
         s.reason = absl::StrCat(
-            "firing since ", Since(a.active_at), at_least ? " or earlier" : "",
+            has_history ? absl::StrCat("firing since ", Since(a.active_at))
+                        : "firing",
+            at_least ? " or earlier" : "",
             has_history ? absl::StrCat(" (active for ", at_least ? "at least " : "",
                                        Ago(eval_time - a.active_at),
                                        rule.for_duration > absl::ZeroDuration()

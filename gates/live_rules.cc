@@ -492,9 +492,9 @@ void EvaluateLiveRules(const std::vector<LiveRule>& rules,
             // The file is fine; the data broke the evaluation (Prometheus
             // would mark the rule's health `err`).
             out->reason = absl::StrCat(
-                "the server could not evaluate the rule on its data at this "
-                "time (the rule's health would be err): ",
-                st.message());
+                st.message(),
+                " (an evaluation error on the server's data at this time: "
+                "the rule's health would be err; the file itself is valid)");
             return;
           }
           if (absl::IsInvalidArgument(st) && lr.file != nullptr) {
