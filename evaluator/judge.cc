@@ -47,6 +47,20 @@ std::string CriteriaText(const std::vector<Criterion>& list,
   return absl::StrJoin(parts, " and ");
 }
 
+// An alerting rule without a written no_data / nan policy means what it
+// means to Prometheus: no series, or a comparison meeting NaN, is simply not
+// firing.
+bool NoSeriesIsInactive(const Rule& r) {
+  return r.kind == Rule::Kind::kAlert && !r.policies.no_data_set;
+}
+bool NanIsInactive(const Rule& r) {
+  return r.kind == Rule::Kind::kAlert && !r.policies.nan_set;
+}
+
+constexpr std::string_view kNoSeriesInactive =
+    "no series: the alert expression returned nothing, so it is not firing "
+    "(inactive, as in Prometheus)";
+
 Outcome ApplySeverity(const Rule& r, Outcome o) {
   if (o == Outcome::kFail && r.policies.severity != "critical") {
     return Outcome::kWarn;
@@ -106,6 +120,19 @@ SeriesResult JudgeValue(const Rule& rule, const Observed& obs,
   s.value = obs.value;
   s.baseline = obs.baseline;
   const std::string v = FormatNumberShort(obs.value);
+  const bool presence = rule.kind == Rule::Kind::kAlert && !rule.condition;
+  if (presence) {
+    // The returned series is the alert; the state machine decides the rest.
+    s.outcome = Outcome::kPass;
+    s.reason = absl::StrCat("value ", v);
+    return s;
+  }
+  if (std::isnan(obs.value) && NanIsInactive(rule)) {
+    s.outcome = Outcome::kPass;
+    s.reason = "value is NaN: the comparison does not hold, so it is not "
+               "firing (inactive, as in Prometheus)";
+    return s;
+  }
   if (std::isnan(obs.value)) {
     s.outcome = rule.policies.nan;
     s.reason = absl::StrCat("value is NaN (nan policy: ",
@@ -224,11 +251,19 @@ std::string Ago(absl::Duration d) {
   return FormatPromDuration(absl::Floor(d, absl::Seconds(1)));
 }
 
+std::string Since(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
+}
+
 }  // namespace
 
 Judgement JudgeRule(const Rule& rule, const std::vector<Observed>& observed,
                     bool baseline_missing) {
   Judgement j;
+  if (observed.empty() && NoSeriesIsInactive(rule)) {
+    j.reason = std::string(kNoSeriesInactive);
+    return j;
+  }
   if (observed.empty()) {
     j.outcome = rule.policies.no_data;
     j.reason = absl::StrCat("no data: the query returned no series (no_data "
@@ -236,8 +271,14 @@ Judgement JudgeRule(const Rule& rule, const std::vector<Observed>& observed,
                             Sv(OutcomeName(rule.policies.no_data)), ")");
     return j;
   }
+  const bool presence = rule.kind == Rule::Kind::kAlert && !rule.condition;
   for (const auto& o : observed) {
     j.series.push_back(JudgeValue(rule, o, baseline_missing));
+    if (presence) {  // no `for` here: every returned series fires at once
+      j.series.back().outcome = ApplySeverity(rule, Outcome::kFail);
+      j.series.back().reason = absl::StrCat("firing, value ",
+                                            FormatNumberShort(o.value));
+    }
   }
   CombineSeries(rule, &j);
   return j;
@@ -260,9 +301,9 @@ Judgement JudgeLiveRule(const Rule& rule, const std::vector<Observed>& current,
   for (const auto& [l, a] : alerts) any_alert |= a.state != AlertState::kInactive;
   const bool presence = rule.kind == Rule::Kind::kAlert && !rule.condition;
   if (now.empty() && !any_alert) {
-    if (presence) {
+    if (NoSeriesIsInactive(rule)) {
       j.outcome = Outcome::kPass;
-      j.reason = "the alert expression returned no series: not firing";
+      j.reason = std::string(kNoSeriesInactive);
       return j;
     }
     j.outcome = rule.policies.no_data;
@@ -271,10 +312,6 @@ Judgement JudgeLiveRule(const Rule& rule, const std::vector<Observed>& current,
                             Sv(OutcomeName(rule.policies.no_data)), ")");
     return j;
   }
-  const std::string for_text =
-      rule.for_duration > absl::ZeroDuration()
-          ? absl::StrCat(" (for: ", FormatPromDuration(rule.for_duration), ")")
-          : "";
   auto next_now = now.begin();
   auto next_alert = alerts.begin();
   while (next_now != now.end() || next_alert != alerts.end()) {
@@ -316,15 +353,34 @@ Judgement JudgeLiveRule(const Rule& rule, const std::vector<Observed>& current,
       }
       const bool has_history = rule.for_duration > absl::ZeroDuration() ||
                                rule.keep_firing_for > absl::ZeroDuration();
-      if (has_cur && (presence || ConditionHolds(rule, cur->second->value))) {
-        if (has_history) {
-          s.reason = absl::StrCat(
-              "firing, active for ",
-              a.active_at <= history_start ? "at least " : "",
-              Ago(eval_time - a.active_at), for_text, ": ", s.reason);
-        } else if (rule.kind == Rule::Kind::kAlert) {
-          s.reason = absl::StrCat("firing: ", s.reason);
+      if (has_cur && !has_history && rule.kind != Rule::Kind::kAlert) {
+        // A native rule without `for`: its value's own judgement says it.
+      } else if (has_cur && (presence || ConditionHolds(rule, cur->second->value))) {
+        // "firing since T (active for D, for: F), value V" ("firing, value
+        // V" without `for`: one instant says nothing of since when); the value part
+        // is the value's own judgement only for native rules (an alert's
+        // condition is what fires; "no criterion holds" would contradict).
+        const bool at_least = has_history && a.active_at <= history_start;
+        std::string value = FormatNumberShort(cur->second->value);
+        if (rule.kind == Rule::Kind::kAlert && rule.condition.has_value()) {
+          absl::StrAppend(&value, " ", Sv(CompareOpText(rule.condition->op)),
+                          " ", FormatNumberShort(rule.condition->threshold));
+        } else if (rule.kind != Rule::Kind::kAlert) {
+          absl::StrAppend(&value, " (", s.reason, ")");
         }
+        s.reason = absl::StrCat(
+            has_history ? absl::StrCat("firing since ", Since(a.active_at))
+                        : "firing",
+            at_least ? " or earlier" : "",
+            has_history ? absl::StrCat(" (active for ", at_least ? "at least " : "",
+                                       Ago(eval_time - a.active_at),
+                                       rule.for_duration > absl::ZeroDuration()
+                                           ? absl::StrCat(", for: ",
+                                                          FormatPromDuration(rule.for_duration))
+                                           : "",
+                                       ")")
+                        : "",
+            ", value ", value);
       } else {
         s.reason = absl::StrCat(
             "firing (keep_firing_for: ",

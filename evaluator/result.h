@@ -22,6 +22,9 @@ struct SeriesResult {
   std::optional<double> baseline;   // the same series in the baseline, if any
   Outcome outcome = Outcome::kPass;
   std::string reason;               // e.g. "0.62 > 0.5 (fail: <= 0.5)"
+  // Alerting rules: the rule's annotations rendered for this alert ($labels,
+  // $value) when it is pending or firing; empty otherwise.
+  std::map<std::string, std::string> annotations;
 };
 
 struct RuleResult {
@@ -46,7 +49,12 @@ struct RuleResult {
   std::string baseline_source;         // baseline path, empty when none configured
   bool baseline_missing = false;       // a baseline was configured but not found
   std::map<std::string, std::string> labels;
+  // As written; for an alerting rule with a pending or firing alert, rendered
+  // for the first such alert (see SeriesResult::annotations).
   std::map<std::string, std::string> annotations;
+  // Live rules: the evaluation step used for `for` / keep_firing_for and
+  // where it came from, e.g. "15s (the server's global.evaluation_interval)".
+  std::string step;
   int line = 0;                        // where the rule starts in its gate file
   // Set when the server rejected the rule's query while evaluating (HTTP
   // 400/422, or "status":"error" with bad_data/execution): its message

@@ -331,6 +331,14 @@ bool LintAgainstServers(const GateFile& gate, const std::string& default_url,
     if (results[k].ok()) continue;
     const Rule& rule = *items[asked[k]].rule;
     const absl::Status& st = results[k].status();
+    if (IsQueryExecutionError(st)) {
+      // Valid file, data that breaks the evaluation now (Prometheus loads
+      // the file and marks the rule's health `err`): said, not rejected.
+      *env.err << "aurora-gate: note: rule \"" << rule.name
+               << "\" cannot be evaluated on the server's data right now ("
+               << st.message() << "); the file is valid\n";
+      continue;
+    }
     if (absl::IsInvalidArgument(st)) {
       errors->push_back(GateError{
           gate.path, ServerErrorPosition(rule, Sv(st.message())),

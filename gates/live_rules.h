@@ -7,6 +7,7 @@
 #define AURORA_GATES_LIVE_RULES_H_
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,6 +20,8 @@
 #include "evaluator/alert_state.h"
 #include "evaluator/result.h"
 #include "queries/prometheus_querier.h"
+#include "queries/prometheus_rules_api.h"
+#include "queries/prometheus_status.h"
 #include "rules/gate.h"
 
 namespace aurora {
@@ -44,6 +47,21 @@ struct LiveContext {
   // (the `for` replay uses the longer history too), and the series are kept
   // in RuleResult::history for charts.
   absl::Duration chart_window = absl::ZeroDuration();
+  // Each server's /api/v1/status/config, by base URL: read at most once per
+  // run (a copy of the context shares it).
+  std::shared_ptr<std::map<std::string, absl::StatusOr<PromServerConfig>>>
+      server_configs = std::make_shared<
+          std::map<std::string, absl::StatusOr<PromServerConfig>>>();
+  // Each server's own alerting rules (/api/v1/rules), read once per run
+  // when a `check` has alerts with `for`.
+  std::shared_ptr<std::map<std::string, absl::StatusOr<std::vector<ServerAlertRule>>>>
+      server_rules = std::make_shared<
+          std::map<std::string, absl::StatusOr<std::vector<ServerAlertRule>>>>();
+  // Each server's time-based retention (/api/v1/status/runtimeinfo), read
+  // when a `for` may reach past the server's history.
+  std::shared_ptr<std::map<std::string, std::optional<absl::Duration>>>
+      server_retention = std::make_shared<
+          std::map<std::string, std::optional<absl::Duration>>>();
 };
 
 struct LiveRule {
@@ -57,6 +75,13 @@ struct LiveRule {
   // (the same range replay `check` does); afterwards one instant query per
   // cycle steps it, as Prometheus' rule manager does.
   std::optional<AlertTracker>* state = nullptr;
+  // Where `step` comes from, for the report ("the group's interval"); a zero
+  // step is the server's global.evaluation_interval, read once per server
+  // and run (LiveContext::server_configs), 1m when it cannot be read.
+  std::string step_origin;
+  // The group's `limit` (0 = none): more pending or firing alerts than this
+  // make the rule `error`, as Prometheus' "exceeded limit of N with M alerts".
+  int group_limit = 0;
 };
 
 // Where a server's PromQL error ("1:5: parse error: ...", line and column in

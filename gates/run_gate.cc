@@ -173,9 +173,16 @@ std::vector<GateResult> RunGates(const std::vector<GateFile>& gates,
     g.file = gate.path;
     g.file_sha256 = gate.sha256;
     for (const RuleGroup& group : gate.groups) {
+      // Zero: the server's own global.evaluation_interval (live_rules).
       absl::Duration step = group.interval > absl::ZeroDuration()
                                 ? group.interval
-                                : gate.evaluation_interval;
+                            : gate.evaluation_interval_set
+                                ? gate.evaluation_interval
+                                : absl::ZeroDuration();
+      std::string step_origin =
+          group.interval > absl::ZeroDuration()
+              ? absl::StrCat("the group's interval")
+              : "the gate's evaluation_interval";
       for (const Rule& rule : group.rules) {
         if (rule.kind == Rule::Kind::kRecord) continue;
         const SourceSpec& source = gate.sources.at(rule.source);
@@ -188,7 +195,8 @@ std::vector<GateResult> RunGates(const std::vector<GateFile>& gates,
         } else {
           live_rules.push_back({&rule, &source, step, nullptr, &gate.path,
                                 states != nullptr ? &(*states)[RuleKey(gate, rule)]
-                                                  : nullptr});
+                                                  : nullptr,
+                                step_origin, group.limit});
         }
       }
     }

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -432,6 +433,14 @@ absl::StatusOr<PromResult> ParseQueryResponse(int http_status,
     return shape("status", "is not \"success\" or \"error\"");
   }
   return ParseSuccess(doc, shape);
+}
+
+bool IsQueryExecutionError(const absl::Status& status) {
+  // "POST URL: Prometheus rejected the query: execution: ..." (the
+  // querier names the request first).
+  return absl::IsInvalidArgument(status) &&
+         absl::StrContains(status.message(),
+                           "Prometheus rejected the query: execution: ");
 }
 
 bool IsRetryable(const absl::Status& status) {

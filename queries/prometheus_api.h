@@ -86,6 +86,12 @@ struct PromResult {
 absl::StatusOr<PromResult> ParseQueryResponse(int http_status,
                                               std::string_view body);
 
+// True when the server parsed the query but failed evaluating it on its data
+// (errorType "execution", e.g. "found duplicate series for the match
+// group"): a runtime problem of the data at that moment, as Prometheus marks
+// a rule's health `err`, not a problem of the expression or the file.
+bool IsQueryExecutionError(const absl::Status& status);
+
 // True for the codes a caller should retry after a pause: Unavailable,
 // DeadlineExceeded, ResourceExhausted (honouring Retry-After is the
 // caller's business).

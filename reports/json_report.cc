@@ -98,6 +98,10 @@ void Series(Writer& w, const SeriesResult& s) {
   String(w, OutcomeName(s.outcome));
   Key(w, "reason");
   String(w, s.reason);
+  if (!s.annotations.empty()) {
+    Key(w, "annotations");
+    StringMap(w, s.annotations);
+  }
   w.EndObject();
 }
 
@@ -172,6 +176,10 @@ void Rule(Writer& w, const RuleResult& r) {
   w.EndObject();
   Key(w, "for");
   String(w, r.for_duration);
+  if (!r.step.empty()) {
+    Key(w, "step");
+    String(w, r.step);
+  }
   Key(w, "baseline");
   w.StartObject();
   Key(w, "source");

@@ -105,6 +105,7 @@ std::string Details(const GateResult& gate, const RuleResult& rule) {
   absl::StrAppend(&out, "\ncriteria: ", criteria.empty() ? "none" : criteria);
   if (!rule.for_duration.empty())
     absl::StrAppend(&out, "\nfor: ", rule.for_duration);
+  if (!rule.step.empty()) absl::StrAppend(&out, "\nstep: ", rule.step);
   if (!rule.baseline_source.empty()) {
     absl::StrAppend(&out, "\nbaseline: ", rule.baseline_source,
                     rule.baseline_missing ? " (missing)" : "");

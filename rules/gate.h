@@ -29,6 +29,11 @@ struct FilePos {
 struct Policies {
   Outcome no_data = Outcome::kInconclusive;  // the expression selected nothing
   Outcome nan = Outcome::kInconclusive;      // a series value is NaN
+  // Whether no_data / nan were written (on the rule or in `defaults:`): an
+  // alerting rule without them follows Prometheus (no series, or a
+  // comparison meeting NaN, is simply not firing).
+  bool no_data_set = false;
+  bool nan_set = false;
   bool series_any = false;                   // series: any (default all)
   std::string severity = "critical";         // critical | warning | info
   bool dry_run = false;
@@ -146,6 +151,9 @@ struct Rule {
 struct RuleGroup {
   std::string name;
   absl::Duration interval = absl::ZeroDuration();  // 0 = gate default
+  // Prometheus' `limit`: more alerts than this (0 = no limit) makes every
+  // alerting rule of the group `error` ("exceeded limit of N with M alerts").
+  int limit = 0;
   std::vector<Rule> rules;
   FilePos pos;
 };
@@ -180,6 +188,10 @@ struct GateFile {
   std::map<std::string, SourceSpec> sources;
   Policies defaults;
   absl::Duration evaluation_interval = absl::Minutes(1);
+  // Whether `evaluation_interval` was written; when not, live rules step at
+  // the server's own global.evaluation_interval (as the server evaluating
+  // the same file would), this default only when that cannot be read.
+  bool evaluation_interval_set = false;
   std::vector<RuleGroup> groups;
   std::vector<ActionSpec> actions;
   std::vector<PublishSpec> publish;

@@ -399,6 +399,7 @@ class Loader {
         continue;
       }
       (std::string_view(key) == "no_data" ? p->no_data : p->nan) = *o;
+      (std::string_view(key) == "no_data" ? p->no_data_set : p->nan_set) = true;
     }
     if (map["series"]) {
       if (std::optional<std::string> s = Str(map["series"], "series")) {
@@ -520,6 +521,7 @@ class Loader {
                    "evaluation_interval: expected a positive duration");
         } else {
           g.evaluation_interval = *d;
+          g.evaluation_interval_set = true;
         }
       }
     }
@@ -1181,7 +1183,9 @@ class Loader {
         if (auto d = Duration(gn["interval"], "interval")) group.interval = *d;
       }
       if (gn["query_offset"]) Duration(gn["query_offset"], "query_offset");
-      if (gn["limit"]) Count(gn["limit"], "limit");
+      if (gn["limit"]) {
+        if (auto c = Count(gn["limit"], "limit")) group.limit = *c;
+      }
       std::map<std::string, std::string> group_labels;
       if (gn["labels"]) group_labels = StringMap(gn["labels"], "labels");
       std::string group_source;

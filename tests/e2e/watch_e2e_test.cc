@@ -135,9 +135,19 @@ TEST(WatchE2ETest, RuleMovesThroughPendingFiringResolvedInRealTime) {
                     dir + "/report.json", "--html", dir + "/golive.html"},
                    dir + "/watch.log");
   const auto kWait = std::chrono::seconds(30);
-  // Before the first scrape the query has no data (inconclusive); once 0 is
-  // scraped the alert is inactive (pass).
-  ASSERT_TRUE(watch.WaitForLog("to=pass value=0", kWait)) << watch.Log();
+  // Before the first scrape the query has no series: an alert is then
+  // inactive, as in Prometheus (issue 12.1), so the rule passes from the
+  // start; wait until 0 has been scraped before raising the value.
+  bool seen_zero = false;
+  auto zero_deadline = std::chrono::steady_clock::now() + kWait;
+  while (!seen_zero && std::chrono::steady_clock::now() < zero_deadline) {
+    testing::ToolResult r = testing::HttpGet(
+        prom->url() + "/api/v1/query", {{"query", "test_errors{job=\"exporter\"} == 0"}});
+    seen_zero = r.exit_code == 0 && r.output.find("\"result\":[{") != std::string::npos;
+    if (!seen_zero) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  ASSERT_TRUE(seen_zero);
+  ASSERT_TRUE(watch.WaitForLog("to=pass", kWait)) << watch.Log();
   value = 10;
   ASSERT_TRUE(watch.WaitForLog("from=pass to=pending", kWait)) << watch.Log();
   ASSERT_TRUE(watch.WaitForLog("from=pending to=fail", kWait)) << watch.Log();

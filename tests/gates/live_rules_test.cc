@@ -220,7 +220,7 @@ groups:
   EXPECT_THAT(f.http->requests()[0].body,
               HasSubstr("start=1764230250&end=1764230400&step=30"));
   EXPECT_EQ(g.rules[0].outcome, Outcome::kFail) << g.rules[0].reason;
-  EXPECT_THAT(g.rules[0].reason, HasSubstr("firing, active for at least 2m30s (for: 2m)"));
+  EXPECT_THAT(g.rules[0].reason, HasSubstr("(active for at least 2m30s, for: 2m)"));
 }
 
 }  // namespace
