@@ -98,6 +98,9 @@ struct RunResult {
   std::vector<std::string> action_problems;
   // `report`: the window charts cover, ending at eval_time; zero otherwise.
   absl::Duration window = absl::ZeroDuration();
+  // The command that ran: check | report | watch. Picks the verdict's words
+  // (reports/run_summary.h VerdictWord): GO / NO-GO for report.
+  std::string command = "check";
 };
 
 }  // namespace aurora

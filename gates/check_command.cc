@@ -151,6 +151,7 @@ int RunCheck(const CheckOptions& options, const CommandEnv& env) {
   run.hostname = HostName();
   run.settings = VisibleSettings(options.settings, options.secret_names);
   run.window = options.window;
+  run.command = options.command;  // check | report: the verdict's words
   LiveContext live;
   live.make_client = env.make_http_client;
   live.clock = env.clock;

@@ -12,6 +12,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/byte_size.h"
@@ -56,6 +57,84 @@ Options:
 
 Exit codes: 0 pass (warn and pending allowed unless --strict), 1 fail,
 2 usage or gate-file error (nothing evaluated), 3 inconclusive or error.
+
+Examples:
+  $ aurora-gate check gates/runbook/predeploy.yaml --junit results.xml
+  $ aurora-gate check gates/runbook/postdeploy.yaml --prometheus http://prometheus:9090
+  $ aurora-gate watch gates/runbook/stop-conditions.yaml --duration 30m
+
+Files:
+  The shipped runbook gates are in gates/runbook/ of the source tree and in
+  /usr/share/aurora-gate/gates/ when installed.
+)";
+
+// Each command's --help before its options (PrintHelp). Examples use the
+// shipped gates (gates/runbook/ in the source tree, /usr/share/aurora-gate/
+// gates/ when installed).
+constexpr char kCheckHelp[] = R"(Usage: aurora-gate check GATE... [OPTIONS]
+
+Evaluates every rule of the gate files once and decides.
+Exit: 0 pass, 1 fail, 2 gate-file or usage error, 3 inconclusive or error.
+
+Examples:
+  $ aurora-gate check gates/runbook/predeploy.yaml --set ARTIFACTS=build/artifacts --junit results.xml
+  $ aurora-gate check gates/runbook/postdeploy.yaml --prometheus http://prometheus:9090
+  $ aurora-gate check gates/runbook/runbook-alerts.yml --at 2026-11-27T08:00:00Z --json verdict.json
+)";
+
+constexpr char kReportHelp[] =
+    R"(Usage: aurora-gate report GATE... [--window 30m] [--at TIME] --html golive.html [OPTIONS]
+
+Evaluates every rule once, reads live rules over the window, and writes the
+go-live report. Fires no actions.
+Exit: 0 GO, 1 NO-GO, 2 gate-file or usage error, 3 undecided.
+
+Examples:
+  $ aurora-gate report gates/runbook/golive.yaml --html golive.html
+  $ aurora-gate report gates/runbook/postdeploy.yaml --window 1h --markdown golive.md --report-url https://ci.example/golive.html
+  $ aurora-gate report gates/runbook/postdeploy.yaml --at 2026-11-27T08:00:00Z --json golive.json
+)";
+
+constexpr char kWatchHelp[] =
+    R"(Usage: aurora-gate watch GATE... [--interval 15s] [--duration 30m] [OPTIONS]
+
+Evaluates the gates every interval after a deploy. Exit 1 when a stop
+condition trips (count limits: failure_limit, consecutive_failure_limit,
+consecutive_error_limit), 0 when the duration passes, 3 when it is stopped
+(SIGTERM, SIGINT) or cannot evaluate. SIGHUP reloads the gate files; a
+broken file is rejected and the old rules keep running.
+
+Examples:
+  $ aurora-gate watch gates/runbook/stop-conditions.yaml --prometheus http://prometheus:9090 --duration 30m
+  $ aurora-gate watch gates/runbook/stop-conditions.yaml --listen 127.0.0.1:9464 --log-format json
+  $ aurora-gate watch gates/runbook/stop-conditions.yaml --keep-running --duration 24h --html watch.html
+)";
+
+constexpr char kLintHelp[] = R"(Usage: aurora-gate lint GATE... [OPTIONS]
+
+Validates gate files and prints every problem of every file as
+FILE:LINE:COL: what is wrong, what was expected. Exit 0 when valid, 2
+otherwise.
+
+Examples:
+  $ aurora-gate lint gates/runbook/*.yaml gates/runbook/runbook-alerts.yml
+  $ aurora-gate lint my-gate.yaml --prometheus http://prometheus:9090
+  $ aurora-gate lint my-gate.yaml --offline
+)";
+
+constexpr char kSpoolHelp[] = R"(Usage: aurora-gate spool list [--json]
+  or:  aurora-gate spool retry ID...|--all-failed
+  or:  aurora-gate spool drop ID...|--all-failed
+
+list: every spooled action (id, state, gate, trigger, created, attempts,
+last error; no secrets). retry: delivers failed actions again with the same
+idempotency key (exit 0 when delivered, 3 otherwise). drop: forgets them.
+retry and drop refuse while a watcher owns the spool.
+
+Examples:
+  $ aurora-gate spool list --spool-dir /var/lib/aurora-gate/spool
+  $ aurora-gate spool retry --all-failed
+  $ aurora-gate spool drop 3f2a9c0e51d7b6a4
 )";
 
 bool UseColor(const std::string& mode) {
@@ -129,23 +208,36 @@ po::options_description CommonOptions() {
 }
 
 // Parses a command's arguments: options as described by `d`, every other
-// argument a gate file. Throws po::error (caught in Main) on bad input.
+// argument a gate file (the hidden option "gate", never listed in --help).
+// Throws po::error (caught in Main) on bad input.
 po::variables_map ParseCommandLine(const std::vector<std::string>& args,
                                    const po::options_description& d) {
+  po::options_description all;
+  all.add(d).add_options()("gate", po::value<std::vector<std::string>>());
   po::positional_options_description pos;
   pos.add("gate", -1);
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(d).positional(pos).run(), vm);
+  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
   po::notify(vm);
   return vm;
+}
+
+// A command's --help: `text` (usage, what it does, "Examples:" with 2-3
+// commands), then the options a user gives. The man pages are generated
+// from this output (help2man), so keep its shape: "Usage:" first, sections
+// as "Heading:" lines.
+void PrintHelp(std::string_view text, const po::options_description& d) {
+  std::cout << text << "\n" << d;
 }
 
 // Options of commands that query servers and fire actions (check, watch).
 void AddLiveOptions(po::options_description& d) {
   d.add_options()
       ("prometheus", po::value<std::string>(), "URL: Prometheus-compatible "
-       "server for prometheus sources without a url and for plain Prometheus "
-       "rule files (default: $PROMETHEUS_URL)")
+       "server for plain Prometheus rule files and prometheus sources without "
+       "a url; also ${PROMETHEUS_URL} in gate files, so the shipped gates use "
+       "it (a literal url in a source is kept). Default: --set PROMETHEUS_URL, "
+       "else $PROMETHEUS_URL")
       ("max-concurrency", po::value<int>()->default_value(8),
        "N: queries in flight at once (per server settings); keep it modest "
        "for a shared Prometheus")
@@ -166,12 +258,37 @@ struct LiveOptions {
   std::string spool_dir;
 };
 
-bool ReadLiveOptions(const po::variables_map& vm, LiveOptions* out) {
+// The Prometheus server of a run, in this order: --prometheus, then
+// --set PROMETHEUS_URL, then $PROMETHEUS_URL. --prometheus is also the value
+// of ${PROMETHEUS_URL} in gate files (exported to the environment, so gate
+// files, actions and exec children all see it): the shipped gates, whose
+// sources say url: "${PROMETHEUS_URL:-http://localhost:9090}", follow the
+// flag, while a source with a literal url keeps its own. A --set
+// PROMETHEUS_URL that disagrees with --prometheus is a usage error.
+bool ResolvePrometheusUrl(const po::variables_map& vm,
+                          const std::map<std::string, std::string>& settings,
+                          std::string* url) {
+  auto set = settings.find("PROMETHEUS_URL");
   if (vm.count("prometheus")) {
-    out->prometheus_url = vm["prometheus"].as<std::string>();
+    *url = vm["prometheus"].as<std::string>();
+    if (set != settings.end() && set->second != *url) {
+      std::cerr << "aurora-gate: --prometheus and --set PROMETHEUS_URL name "
+                   "different servers; give one of them\n";
+      return false;
+    }
+    ::setenv("PROMETHEUS_URL", url->c_str(), 1);
+  } else if (set != settings.end()) {
+    *url = set->second;
   } else if (const char* p = std::getenv("PROMETHEUS_URL"); p && *p) {
-    out->prometheus_url = p;
+    *url = p;
   }
+  return true;
+}
+
+bool ReadLiveOptions(const po::variables_map& vm,
+                     const std::map<std::string, std::string>& settings,
+                     LiveOptions* out) {
+  if (!ResolvePrometheusUrl(vm, settings, &out->prometheus_url)) return false;
   out->max_concurrency = vm["max-concurrency"].as<int>();
   if (out->max_concurrency < 1 || out->max_concurrency > 1024) {
     std::cerr << "aurora-gate: --max-concurrency expects 1..1024\n";
@@ -272,8 +389,7 @@ int CheckMain(const std::vector<std::string>& args, bool report) {
        "or unix seconds) instead of now")
       ("color", po::value<std::string>()->default_value("auto"),
        "auto|always|never: colour in the terminal table (auto: on a TTY, "
-       "unless NO_COLOR)")
-      ("gate", po::value<std::vector<std::string>>(), "gate file (positional)");
+       "unless NO_COLOR)");
   if (!report) {
     d.add_options()("dry-run", "evaluate and report, fire no actions")
         ("until", po::value<std::string>(), "pass: evaluate again every --every "
@@ -288,21 +404,7 @@ int CheckMain(const std::vector<std::string>& args, bool report) {
   AddLiveOptions(d);
   po::variables_map vm = ParseCommandLine(args, d);
   if (vm.count("help")) {
-    if (report) {
-      std::cout << "Usage: aurora-gate report GATE... --window 30m [--at TIME] "
-                   "--html golive.html [OPTIONS]\n\n"
-                   "Evaluates every rule once, reads live rules over the "
-                   "window, and writes the go-live\nreport. Fires no actions. "
-                   "Exit: 0 GO, 1 NO-GO, 2 gate-file or usage error, 3 "
-                   "undecided.\n\n"
-                << d;
-    } else {
-      std::cout << "Usage: aurora-gate check GATE... [OPTIONS]\n\n"
-                   "Evaluates every rule of the gate files once and decides.\n"
-                   "Exit: 0 pass, 1 fail, 2 gate-file or usage error, 3 "
-                   "inconclusive or error.\n\n"
-                << d;
-    }
+    PrintHelp(report ? kReportHelp : kCheckHelp, d);
     return kExitPass;
   }
   CheckOptions o;
@@ -354,7 +456,7 @@ int CheckMain(const std::vector<std::string>& args, bool report) {
     o.github_step_summary = s;
   }
   LiveOptions live;
-  if (!ReadLiveOptions(vm, &live)) return kExitUsage;
+  if (!ReadLiveOptions(vm, o.settings, &live)) return kExitUsage;
   o.prometheus_url = live.prometheus_url;
   o.max_concurrency = live.max_concurrency;
   o.max_response_bytes = live.max_response_bytes;
@@ -420,20 +522,11 @@ int WatchMain(const std::vector<std::string>& args) {
        "used (actions are then delivered from memory only; a crash loses "
        "them); without it such a watch refuses to start")
       ("log-format", po::value<std::string>()->default_value("text"),
-       "text|json: one line per transition, for people or log shippers")
-      ("gate", po::value<std::vector<std::string>>(), "gate file (positional)");
+       "text|json: one line per transition, for people or log shippers");
   AddLiveOptions(d);
   po::variables_map vm = ParseCommandLine(args, d);
   if (vm.count("help")) {
-    std::cout << "Usage: aurora-gate watch GATE... --interval 15s --duration "
-                 "30m [OPTIONS]\n\n"
-                 "Evaluates the gates every interval after a deploy. Exit 1 when "
-                 "a stop condition trips\n(count limits: failure_limit, "
-                 "consecutive_failure_limit, consecutive_error_limit),\n0 when "
-                 "the duration passes, 3 when it is stopped (SIGTERM, SIGINT) or "
-                 "cannot evaluate.\nSIGHUP reloads the gate files; a broken "
-                 "file is rejected and the old rules keep running.\n\n"
-              << d;
+    PrintHelp(kWatchHelp, d);
     return kExitPass;
   }
   WatchOptions o;
@@ -469,7 +562,7 @@ int WatchMain(const std::vector<std::string>& args) {
   }
   o.json_log = log_format == "json";
   LiveOptions live;
-  if (!ReadLiveOptions(vm, &live)) return kExitUsage;
+  if (!ReadLiveOptions(vm, o.settings, &live)) return kExitUsage;
   o.prometheus_url = live.prometheus_url;
   o.max_concurrency = live.max_concurrency;
   o.max_response_bytes = live.max_response_bytes;
@@ -495,16 +588,12 @@ int LintMain(const std::vector<std::string>& args) {
   d.add_options()
       ("prometheus", po::value<std::string>(), "URL: also send every PromQL "
        "expression to this server (and to sources' own urls) and report what "
-       "it rejects at its file:line:col (default: $PROMETHEUS_URL when set)")
-      ("offline", "do not contact any server, even if PROMETHEUS_URL is set")
-      ("gate", po::value<std::vector<std::string>>(), "gate file (positional)");
+       "it rejects at its file:line:col; also ${PROMETHEUS_URL} in gate "
+       "files (default: --set PROMETHEUS_URL, else $PROMETHEUS_URL)")
+      ("offline", "do not contact any server, even if PROMETHEUS_URL is set");
   po::variables_map vm = ParseCommandLine(args, d);
   if (vm.count("help")) {
-    std::cout << "Usage: aurora-gate lint GATE... [OPTIONS]\n\n"
-                 "Validates gate files and prints every problem of every file "
-                 "as\nFILE:LINE:COL: what is wrong, what was expected. Exit 0 "
-                 "when valid, 2 otherwise.\n\n"
-              << d;
+    PrintHelp(kLintHelp, d);
     return kExitPass;
   }
   std::vector<std::string> files_list;
@@ -516,11 +605,7 @@ int LintMain(const std::vector<std::string>& args) {
     return kExitUsage;
   }
   std::string prometheus_url;
-  if (vm.count("prometheus")) {
-    prometheus_url = vm["prometheus"].as<std::string>();
-  } else if (const char* p = std::getenv("PROMETHEUS_URL"); p && *p) {
-    prometheus_url = p;
-  }
+  if (!ResolvePrometheusUrl(vm, settings, &prometheus_url)) return kExitUsage;
   const bool check_server = vm.count("offline") == 0 && !prometheus_url.empty();
   RealFileReader files;
   RealClock clock;
@@ -536,28 +621,25 @@ int SpoolMain(const std::vector<std::string>& args) {
       ("spool-dir", po::value<std::string>(), "DIR: the spool (default: "
        "$AURORA_GATE_SPOOL_DIR, else .aurora-gate/spool)")
       ("json", "list: a JSON array instead of a table")
-      ("all-failed", "retry, drop: every failed action")
-      ("args", po::value<std::vector<std::string>>(), "list|retry|drop, then "
-       "action ids (positional)");
+      ("all-failed", "retry, drop: every failed action");
+  // list|retry|drop, then action ids: positional, not listed in --help.
+  po::options_description all;
+  all.add(d).add_options()("args", po::value<std::vector<std::string>>());
   po::positional_options_description pos;
   pos.add("args", -1);
   po::variables_map vm;
-  po::store(po::command_line_parser(args).options(d).positional(pos).run(), vm);
+  po::store(po::command_line_parser(args).options(all).positional(pos).run(), vm);
   po::notify(vm);
   std::vector<std::string> rest;
   if (vm.count("args")) rest = vm["args"].as<std::vector<std::string>>();
-  if (vm.count("help") || rest.empty()) {
-    (rest.empty() && !vm.count("help") ? std::cerr : std::cout)
-        << "Usage: aurora-gate spool list [--json]\n"
-           "       aurora-gate spool retry ID...|--all-failed\n"
-           "       aurora-gate spool drop ID...|--all-failed\n\n"
-           "list: every spooled action (id, state, gate, trigger, created, "
-           "attempts, last error;\nno secrets). retry: delivers failed actions "
-           "again with the same idempotency key\n(exit 0 when delivered, 3 "
-           "otherwise). drop: forgets them. retry and drop refuse\nwhile a "
-           "watcher owns the spool.\n\n"
-        << d;
-    return vm.count("help") ? kExitPass : kExitUsage;
+  if (vm.count("help")) {
+    PrintHelp(kSpoolHelp, d);
+    return kExitPass;
+  }
+  if (rest.empty()) {
+    std::cerr << "aurora-gate spool: say list, retry or drop (see aurora-gate "
+                 "spool --help)\n";
+    return kExitUsage;
   }
   SpoolOptions o;
   o.action = rest.front();
@@ -577,8 +659,7 @@ int BaselineMain(const std::vector<std::string>& args) {
   po::options_description d = CommonOptions();
   d.add_options()
       ("dry-run", "say what would be promoted; write nothing")
-      ("force", "promote artifacts even when their own rules do not pass")
-      ("gate", po::value<std::vector<std::string>>(), "gate file (positional)");
+      ("force", "promote artifacts even when their own rules do not pass");
   std::vector<std::string> rest = args;
   const bool update = !rest.empty() && rest.front() == "update";
   if (update) rest.erase(rest.begin());

@@ -120,15 +120,17 @@ int AnswerHealthz(mg_connection* conn) {
       absl::Now() - absl::FromUnixNanos(g_health.last_ns.load());
   const absl::Duration threshold = absl::Nanoseconds(g_health.threshold_ns.load());
   const bool stalled = since > threshold;
+  // A health check, not metrics: "ok", or what is unhealthy.
   std::string body =
-      stalled ? absl::StrCat("aurora_gate_up 0\n# evaluation loop stalled: no "
-                             "cycle completed for ",
+      stalled ? absl::StrCat("unhealthy: evaluation loop stalled: no cycle "
+                             "completed for ",
                              absl::FormatDuration(absl::Trunc(since, absl::Milliseconds(1))),
                              " (threshold ", absl::FormatDuration(threshold), ")\n")
-              : std::string("aurora_gate_up 1\n");
+              : std::string("ok\n");
   std::string head = absl::StrCat(
       "HTTP/1.1 ", stalled ? "503 Service Unavailable" : "200 OK",
-      "\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: ",
+      "\r\nContent-Type: text/plain; charset=utf-8\r\nCache-Control: no-store"
+      "\r\nContent-Length: ",
       body.size(), "\r\nConnection: close\r\n\r\n");
   mg_write(conn, head.data(), head.size());
   mg_write(conn, body.data(), body.size());
@@ -140,8 +142,6 @@ int AnswerHealthz(mg_connection* conn) {
 struct SelfMetrics::Impl {
   std::unique_ptr<prometheus::Exposer> exposer;
   std::shared_ptr<prometheus::Registry> registry =
-      std::make_shared<prometheus::Registry>();
-  std::shared_ptr<prometheus::Registry> health =
       std::make_shared<prometheus::Registry>();
   std::shared_ptr<RuleMetrics> rules = std::make_shared<RuleMetrics>();
   prometheus::Counter* evaluations = nullptr;
@@ -234,7 +234,7 @@ absl::StatusOr<std::unique_ptr<SelfMetrics>> SelfMetrics::Start(
     impl->up = &prometheus::BuildGauge()
                     .Name("aurora_gate_up")
                     .Help("1 while the watcher runs")
-                    .Register(*impl->health)
+                    .Register(r)
                     .Add({});
     impl->up->Set(1);
     g_health.last_ns.store(absl::ToUnixNanos(absl::Now()));
@@ -246,7 +246,6 @@ absl::StatusOr<std::unique_ptr<SelfMetrics>> SelfMetrics::Start(
     impl->exposer = std::make_unique<prometheus::Exposer>(listen, 1, &callbacks);
     impl->exposer->RegisterCollectable(impl->registry, "/metrics");
     impl->exposer->RegisterCollectable(impl->rules, "/metrics");
-    impl->exposer->RegisterCollectable(impl->health, "/healthz");
   } catch (const std::exception& e) {
     return absl::UnavailableError(
         absl::StrCat("cannot serve metrics on ", listen, ": ", e.what()));

@@ -1,10 +1,10 @@
 // File: gates/self_metrics.h
 // The watcher's own metrics, served on /metrics (prometheus-cpp exposer) with
 // /healthz beside it. The only file that uses prometheus-cpp; its exceptions
-// stop here. Thread-safe (prometheus-cpp metrics are). /healthz answers 200
-// while evaluation cycles complete, 503 naming the stall when none has for
-// longer than the stall threshold (one watcher per process: the health
-// state is the process's).
+// stop here. Thread-safe (prometheus-cpp metrics are). /healthz is a health
+// check, not metrics text: 200 "ok" while evaluation cycles complete, 503
+// "unhealthy: ..." naming the stall when none has for longer than the stall
+// threshold (one watcher per process: the health state is the process's).
 #ifndef AURORA_GATES_SELF_METRICS_H_
 #define AURORA_GATES_SELF_METRICS_H_
 

@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <sstream>
 #include <thread>
 #include <tuple>
@@ -49,7 +50,7 @@ class Logger {
       std::string line = absl::StrCat("{\"ts\":\"", ts, "\",\"level\":\"",
                                       Sv(level), "\",\"msg\":", Quote(msg));
       for (const auto& [k, v] : fields) {
-        absl::StrAppend(&line, ",", Quote(k), ":", Quote(v));
+        absl::StrAppend(&line, ",", Quote(k), ":", JsonValue(k, v));
       }
       out_ << line << "}\n";
     } else {
@@ -64,6 +65,47 @@ class Logger {
   }
 
  private:
+  // In the JSON log, counts, codes, seconds and values are JSON numbers and
+  // flags are booleans (issue 11.11): a field whose key says it is one and
+  // whose text is one. A value that JSON cannot hold stays a string ("NaN",
+  // "+Inf", "-Inf"); a missing value is null. Everything else is a string.
+  static std::string JsonValue(std::string_view key, const std::string& v) {
+    static const std::set<std::string_view> kNumbers = {
+        "value",  "cycles",          "exit_code", "attempt",
+        "attempts", "cycle_seconds", "failed_actions", "gates",
+        "missed_cycles", "pending",  "rules"};
+    if (key == "interrupted" && (v == "true" || v == "false")) return v;
+    if (kNumbers.count(key) > 0) {
+      if (v.empty()) return "null";
+      if (IsJsonNumber(v)) return v;
+    }
+    return Quote(v);
+  }
+  // RFC 8259's number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
+  static bool IsJsonNumber(std::string_view s) {
+    size_t i = 0;
+    auto digits = [&] {
+      size_t from = i;
+      while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
+      return i > from;
+    };
+    if (i < s.size() && s[i] == '-') ++i;
+    if (i < s.size() && s[i] == '0') {
+      ++i;
+    } else if (!digits()) {
+      return false;
+    }
+    if (i < s.size() && s[i] == '.') {
+      ++i;
+      if (!digits()) return false;
+    }
+    if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
+      ++i;
+      if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+      if (!digits()) return false;
+    }
+    return i == s.size();
+  }
   static std::string Upper(std::string_view s) {
     std::string out(s);
     for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -423,6 +465,7 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
     run.tool_commit = kGitCommit;
     run.hostname = HostName();
     run.settings = VisibleSettings(options.settings, options.secret_names);
+    run.command = "watch";
     // Artifacts are re-read and http sources fetched again every cycle.
     SourceCache cache(*env.files, &live);
     run.gates = RunGates(gates, cache, &live, cycle_start, &states);

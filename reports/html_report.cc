@@ -64,14 +64,16 @@ struct Verdict {
   std::string_view mark;
 };
 
-Verdict VerdictOf(int exit_code) {
-  switch (exit_code) {
+// The words are VerdictWord's (GO / NO-GO for report, PASS / FAIL for check
+// and watch); the classes stay go / nogo / undecided for the styles.
+Verdict VerdictOf(const RunResult& run) {
+  switch (ExitCode(run)) {
     case 0:
-      return {"GO", "go", "\xE2\x9C\x93"};
+      return {VerdictWord(run), "go", "\xE2\x9C\x93"};
     case 1:
-      return {"NO-GO", "nogo", "\xE2\x9C\x97"};
+      return {VerdictWord(run), "nogo", "\xE2\x9C\x97"};
     default:
-      return {"UNDECIDED", "undecided", "?"};
+      return {VerdictWord(run), "undecided", "?"};
   }
 }
 
@@ -136,7 +138,7 @@ std::string WindowFailureText(const RunResult& run, const RuleResult& rule) {
 
 void AppendBanner(const RunResult& run, std::string* out) {
   const int code = ExitCode(run);
-  const Verdict v = VerdictOf(code);
+  const Verdict v = VerdictOf(run);
   const OutcomeCounts counts = CountRules(run);
   absl::StrAppend(out, "<section id=\"verdict\" class=\"verdict ", Sv(v.css),
                   "\" data-verdict=\"", Sv(v.word), "\" data-exit-code=\"",
@@ -516,7 +518,7 @@ void AppendMetadata(const RunResult& run, std::string* out) {
 std::string RenderHtml(const RunResult& run, const HtmlOptions& options) {
   const std::string title =
       options.title.empty() ? "aurora-gate go-live report" : options.title;
-  const Verdict v = VerdictOf(ExitCode(run));
+  const Verdict v = VerdictOf(run);
   std::string out;
   absl::StrAppend(&out,
                   "<!DOCTYPE html>\n<html xmlns=\"http://www.w3.org/1999/xhtml\" "

@@ -1,7 +1,9 @@
 // File: reports/html_report.h
 // The go-live report: one self-contained XHTML-compatible page (inline CSS,
 // inline SVG, no scripts, fonts or images) a release manager opens offline.
-// It holds the verdict banner (GO / NO-GO / UNDECIDED, the reason and the
+// It holds the verdict banner (GO / NO-GO / UNDECIDED for `report`, PASS /
+// FAIL / UNDECIDED for `check` and `watch`: run_summary.h VerdictWord; the
+// reason and the
 // rules that caused it), per gate the checklist (one row per rule: mark and
 // outcome word, rule, observed values, thresholds, `for`, reason), a chart
 // of every live rule's history over the report window (reports/rule_chart.h),
@@ -29,8 +31,8 @@ struct HtmlOptions {
   int chart_height = 240;  // px
 };
 
-// Stable hooks for tests and styles: #verdict (data-verdict GO|NO-GO|
-// UNDECIDED, data-exit-code), section.gate, tr.rule (data-outcome,
+// Stable hooks for tests and styles: #verdict (data-verdict: VerdictWord,
+// class go|nogo|undecided, data-exit-code), section.gate, tr.rule (data-outcome,
 // data-source-type, data-dry-run), #live section.live-rule (svg.chart or
 // p.no-history), #artifacts table.artifact, #metadata.
 std::string RenderHtml(const RunResult& run, const HtmlOptions& options);

@@ -177,9 +177,11 @@ std::string RenderMarkdown(const RunResult& run,
   std::string out;
   const int exit_code = ExitCode(run);
   const OutcomeCounts counts = CountRules(run);
-  absl::StrAppend(
-      &out, "## ", Sv(Mark(run.verdict)), " aurora-gate verdict: **",
-      absl::AsciiStrToUpper(Sv(OutcomeName(run.verdict))), "**\n\n");
+  const Outcome decided = exit_code == 0   ? Outcome::kPass
+                          : exit_code == 1 ? Outcome::kFail
+                                           : Outcome::kInconclusive;
+  absl::StrAppend(&out, "## ", Sv(Mark(decided)), " aurora-gate verdict: **",
+                  Sv(VerdictWord(run)), "**\n\n");
   absl::StrAppend(&out, "**", CountsText(counts), "** in ", run.gates.size(),
                   run.gates.size() == 1 ? " gate" : " gates", " · exit ",
                   exit_code, " (", Sv(ExitMeaning(exit_code)), ")");

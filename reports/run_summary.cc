@@ -78,6 +78,18 @@ std::string_view ExitMeaning(int exit_code) {
   }
 }
 
+std::string_view VerdictWord(const RunResult& run) {
+  const bool go_live = run.command == "report";
+  switch (ExitCode(run)) {
+    case 0:
+      return go_live ? "GO" : "PASS";
+    case 1:
+      return go_live ? "NO-GO" : "FAIL";
+    default:
+      return "UNDECIDED";
+  }
+}
+
 std::vector<std::string> CriteriaParts(const RuleResult& rule) {
   std::vector<std::string> parts;
   const auto add = [&](std::string_view kind,

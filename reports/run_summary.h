@@ -49,6 +49,13 @@ int ExitCode(const RunResult& run);
 // "pass", "fail", "usage or gate-file error", "inconclusive or error".
 std::string_view ExitMeaning(int exit_code);
 
+// The run's verdict in words, the same in the terminal, Markdown and HTML
+// (issue 11.11), from ExitCode(run): `report` (the go-live decision) says
+// GO / NO-GO, `check` and `watch` say PASS / FAIL, all say UNDECIDED when
+// the run exits 3. A run that passes with warnings is PASS (GO); its warn
+// rules are listed as such.
+std::string_view VerdictWord(const RunResult& run);
+
 // {"pass: <= 0.5 and <= +10%", "warn: …", "fail: > 0.05"}: one entry per
 // kind the rule has, empty when it has no criteria. Criteria are as written
 // (untrusted).

@@ -246,7 +246,12 @@ std::string RenderTerminalSummary(const RunResult& run,
   std::string out;
   const OutcomeCounts counts = CountRules(run);
   const int exit_code = ExitCode(run);
-  const std::string verdict = Upper(OutcomeName(run.verdict));
+  const std::string verdict(VerdictWord(run));
+  // Coloured by what the run decides: green passes, red fails.
+  const std::string_view verdict_color =
+      exit_code == 0 ? OutcomeColor(Outcome::kPass)
+                     : exit_code == 1 ? OutcomeColor(Outcome::kFail)
+                                      : OutcomeColor(Outcome::kInconclusive);
   if (!run.action_problems.empty()) {
     out += "Actions need a human (exit 3 whatever the verdict):\n";
     for (const std::string& p : run.action_problems) {
@@ -256,7 +261,7 @@ std::string RenderTerminalSummary(const RunResult& run,
   }
   out += "Verdict: ";
   if (color) {
-    absl::StrAppend(&out, Sv(OutcomeColor(run.verdict)), verdict, Sv(kReset));
+    absl::StrAppend(&out, Sv(verdict_color), verdict, Sv(kReset));
   } else {
     out += verdict;
   }

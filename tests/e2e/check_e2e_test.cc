@@ -474,6 +474,36 @@ TEST_F(CheckE2ETest, HelpAndVersion) {
   EXPECT_THAT(bad.err, HasSubstr("no-such-option"));
 }
 
+// Issue 11.13: every command's --help shows 2-3 examples of that command
+// and only the options a user gives (no "--gate arg (positional)"); the
+// man pages are generated from this text.
+TEST_F(CheckE2ETest, EveryCommandsHelpShowsExamplesAndOnlyUserOptions) {
+  for (const std::string command : {"", "check", "report", "watch", "lint", "spool"}) {
+    SCOPED_TRACE(command);
+    std::vector<std::string> argv = {kBin};
+    if (!command.empty()) argv.push_back(command);
+    argv.push_back("--help");
+    auto help = RunProcess(argv);
+    EXPECT_EQ(help.exit_code, 0) << help.err;
+    EXPECT_THAT(help.out, ::testing::StartsWith("Usage: aurora-gate " + command));
+    const size_t examples = help.out.find("\nExamples:\n");
+    ASSERT_NE(examples, std::string::npos) << help.out;
+    int shown = 0;
+    // "  $ command": help2man sets such lines as examples, one a line.
+    const std::string prefix = "\n  $ aurora-gate " + command;
+    for (size_t at = help.out.find(prefix, examples);
+         at != std::string::npos && at < help.out.find("\n\n", examples + 1);
+         at = help.out.find(prefix, at + 1)) {
+      ++shown;
+    }
+    EXPECT_GE(shown, 2) << help.out;
+    EXPECT_LE(shown, 3) << help.out;
+    EXPECT_THAT(help.out, Not(HasSubstr("positional"))) << help.out;
+    EXPECT_THAT(help.out, Not(HasSubstr("--gate"))) << help.out;
+    EXPECT_THAT(help.out, Not(HasSubstr("--args"))) << help.out;
+  }
+}
+
 }  // namespace
 }  // namespace aurora
 

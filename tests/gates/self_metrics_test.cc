@@ -126,13 +126,16 @@ TEST(SelfMetricsTest, EscapesLabelValuesFromTheGateFile) {
       "aurora_gate_rule_outcome{gate=\"postdeploy\",group=\"stop\",rule=\"say \\\"hi\\\"\\\\now\"} 1\n"));
 }
 
-TEST(SelfMetricsTest, HealthzSaysUp) {
+// Issue 11, item 12: /healthz is a health check, not metrics text: "ok"
+// while healthy; aurora_gate_up is on /metrics.
+TEST(SelfMetricsTest, HealthzAnswersOkAndUpIsAMetric) {
   absl::StatusOr<std::unique_ptr<SelfMetrics>> m = SelfMetrics::Start("127.0.0.1:0");
   ASSERT_TRUE(m.ok()) << m.status();
   testing::ToolResult r = testing::HttpGet(
       absl::StrCat("http://127.0.0.1:", (*m)->port(), "/healthz"));
   EXPECT_EQ(r.exit_code, 0);
-  EXPECT_THAT(r.output, HasSubstr("aurora_gate_up 1"));
+  EXPECT_EQ(r.output, "ok\n");
+  EXPECT_THAT(Scrape(**m), HasSubstr("aurora_gate_up 1\n"));
 }
 
 // Issue 10, item 9: /healthz reports a stalled evaluation loop.
@@ -151,8 +154,12 @@ TEST(SelfMetricsTest, HealthzIs503WhenNoCycleCompletesWithinTheThreshold) {
     if (r.exit_code != 0) break;
   }
   EXPECT_NE(r.exit_code, 0);
+  // The body says what is unhealthy, in words, not as metrics text.
   EXPECT_THAT(r.output, HasSubstr("503"));
-  EXPECT_THAT(r.output, HasSubstr("evaluation loop stalled"));
+  EXPECT_THAT(r.output,
+              HasSubstr("unhealthy: evaluation loop stalled: no cycle completed for "));
+  EXPECT_THAT(r.output, HasSubstr("(threshold 300ms)\n"));
+  EXPECT_THAT(r.output, Not(HasSubstr("aurora_gate_up")));
   // A cycle completes: healthy again; /metrics is still served.
   (*m)->RecordHeartbeat();
   r = testing::HttpGet(url);

@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "gates/action_spool.h"
+#include "rapidjson/document.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/testing/subprocess.h"
@@ -446,6 +447,45 @@ TEST(WatchSpoolTest, EvaluationGoesOnWhileADeliveryHangs) {
   EXPECT_EQ(queries.load(), 4);
   EXPECT_THAT(f.err.str(), HasSubstr("result=delivered"));
   std::filesystem::remove_all(root);
+}
+
+// Issue 11.11: the JSON log's numbers are JSON numbers (and flags booleans),
+// so a log shipper can compare them; every line is one JSON object.
+TEST(WatchLogTest, JsonLogNumbersAreJsonNumbers) {
+  Fixture f;
+  f.Gate(kStop);
+  f.prom->script = [](int call, const HttpRequest&) {
+    return MakeHttpResponse(200, Vector(call >= 2 ? 0.07 : 0.01));
+  };
+  WatchOptions o = Every(15, 600);
+  o.json_log = true;
+  EXPECT_EQ(f.Run(o), 1) << f.err.str();
+  std::istringstream lines(f.err.str());
+  std::string line;
+  int transitions = 0, finished = 0;
+  while (std::getline(lines, line)) {
+    rapidjson::Document d;
+    d.Parse(line.c_str());
+    ASSERT_FALSE(d.HasParseError()) << line;
+    ASSERT_TRUE(d.IsObject()) << line;
+    const std::string msg = d["msg"].GetString();
+    if (msg == "rule transition") {
+      ++transitions;
+      ASSERT_TRUE(d["value"].IsNumber()) << line;
+      EXPECT_DOUBLE_EQ(d["value"].GetDouble(), transitions == 1 ? 0.01 : 0.07) << line;
+      EXPECT_TRUE(d["rule"].IsString()) << line;
+    }
+    if (msg == "watch finished") {
+      ++finished;
+      ASSERT_TRUE(d["cycles"].IsInt()) << line;
+      EXPECT_EQ(d["cycles"].GetInt(), 2) << line;
+      ASSERT_TRUE(d["exit_code"].IsInt()) << line;
+      EXPECT_EQ(d["exit_code"].GetInt(), 1) << line;
+      if (d.HasMember("interrupted")) EXPECT_TRUE(d["interrupted"].IsBool()) << line;
+    }
+  }
+  EXPECT_EQ(transitions, 2) << f.err.str();
+  EXPECT_EQ(finished, 1) << f.err.str();
 }
 
 }  // namespace

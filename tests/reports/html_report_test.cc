@@ -36,7 +36,9 @@ std::string Text(const pugi::xml_node& n) {
   return out;
 }
 
-std::string VerdictOf(const RunResult& run) {
+// The banner's word on the page `command` (default: report) writes.
+std::string VerdictOf(RunResult run, const std::string& command = "report") {
+  run.command = command;
   const pugi::xml_document doc = ParsePage(RenderHtml(run, {}));
   return doc.select_node("//*[@id='verdict']").node().attribute("data-verdict").value();
 }

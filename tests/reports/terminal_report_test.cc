@@ -72,15 +72,16 @@ TEST(TerminalReportTest, VerdictLineCountsOutcomesAndStatesExitCode) {
                 "(fail)\n"));
   EXPECT_THAT(
       RenderTerminal(testing::SingleRuleRun(Outcome::kWarn), false),
-      HasSubstr("Verdict: WARN — 1 warn (1 rule in 1 gate); exit 0 (pass)\n"));
+      HasSubstr("Verdict: PASS — 1 warn (1 rule in 1 gate); exit 0 (pass)\n"));
   EXPECT_THAT(
       RenderTerminal(testing::SingleRuleRun(Outcome::kPending, false, true),
                      false),
       HasSubstr(
-          "Verdict: PENDING — 1 pending (1 rule in 1 gate), strict: warn and "
+          "Verdict: FAIL — 1 pending (1 rule in 1 gate), strict: warn and "
           "pending fail; exit 1 (fail)\n"));
   EXPECT_THAT(RenderTerminal(testing::SingleRuleRun(Outcome::kError), false),
-              HasSubstr("exit 3 (inconclusive or error)\n"));
+              HasSubstr("Verdict: UNDECIDED — 1 error (1 rule in 1 gate); exit 3 "
+                        "(inconclusive or error)\n"));
   EXPECT_EQ(RenderTerminal(RunResult{}, false),
             "Verdict: PASS — no rules (0 rules in 0 gates); exit 0 (pass)\n");
 }
