@@ -82,6 +82,21 @@ Examples:
   $ aurora-gate check gates/runbook/runbook-alerts.yml --at 2026-11-27T08:00:00Z --json verdict.json
 )";
 
+constexpr char kBaselineHelp[] =
+    R"(Usage: aurora-gate baseline update GATE... [--dry-run] [--force] [--set NAME=VALUE]
+
+For every artifact source with a `baseline:` file, the current artifact becomes
+the baseline: written atomically, with a sidecar <baseline>.meta.json saying
+when, from which commit and with which verdict. An artifact whose own rules
+fail, error or are inconclusive is refused unless --force.
+Exit: 0 promoted, 1 refused, 2 gate-file or usage error, 3 an artifact or
+baseline could not be read or written.
+
+Examples:
+  $ aurora-gate baseline update gates/runbook/predeploy.yaml --set ARTIFACTS=artifacts --set commit=$GITHUB_SHA
+  $ aurora-gate baseline update gates/runbook/predeploy.yaml --dry-run
+)";
+
 constexpr char kReportHelp[] =
     R"(Usage: aurora-gate report GATE... [--window 30m] [--at TIME] --html golive.html [OPTIONS]
 
@@ -665,19 +680,8 @@ int BaselineMain(const std::vector<std::string>& args) {
   if (update) rest.erase(rest.begin());
   po::variables_map vm = ParseCommandLine(rest, d);
   if (vm.count("help") || !update) {
-    (vm.count("help") ? std::cout : std::cerr)
-        << "Usage: aurora-gate baseline update GATE... [--dry-run] [--force] "
-           "[--set NAME=VALUE]\n\n"
-           "For every artifact source with a `baseline:` file, the current "
-           "artifact becomes the\nbaseline (written atomically, with a sidecar "
-           "<baseline>.meta.json saying when, from\nwhich commit and with "
-           "which verdict). An artifact whose own rules fail, error or are\n"
-           "inconclusive is refused unless --force. Exit: 0 promoted, 1 "
-           "refused, 2 gate-file or\nusage error, 3 an artifact or baseline "
-           "could not be read or written.\n\n"
-           "Example:\n  ARTIFACTS=artifacts aurora-gate baseline update "
-           "gates/runbook/predeploy.yaml --set commit=$GITHUB_SHA\n\n"
-        << d;
+    if (!vm.count("help")) std::cerr << "aurora-gate baseline: expected \"update\"\n\n";
+    (vm.count("help") ? std::cout : std::cerr) << kBaselineHelp << "\n" << d;
     return vm.count("help") ? kExitPass : kExitUsage;
   }
   BaselineOptions o;

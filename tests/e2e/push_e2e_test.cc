@@ -19,6 +19,7 @@
 #include "gtest/gtest.h"
 #include "rapidjson/document.h"
 #include "tests/testing/prometheus_harness.h"
+#include "tests/testing/pushgateway.h"
 #include "tests/testing/subprocess.h"
 
 extern char** environ;
@@ -32,66 +33,6 @@ using testing::RunProcess;
 
 const std::string kBin = AURORA_GATE_BIN;
 
-// prometheus-pushgateway on 127.0.0.1:<free port>, stopped by PID.
-class Pushgateway {
- public:
-  static std::unique_ptr<Pushgateway> Start() {
-    for (int attempt = 0; attempt < 5; ++attempt) {
-      auto p = std::unique_ptr<Pushgateway>(new Pushgateway);
-      p->port_ = testing::FreeLoopbackPort();
-      p->dir_ = testing::MakeTempDir();
-      std::vector<std::string> argv = {
-          "prometheus-pushgateway",
-          "--web.listen-address=127.0.0.1:" + std::to_string(p->port_)};
-      std::vector<char*> args;
-      for (auto& a : argv) args.push_back(a.data());
-      args.push_back(nullptr);
-      const std::string log = p->dir_ + "/log";
-      posix_spawn_file_actions_t fa;
-      posix_spawn_file_actions_init(&fa);
-      posix_spawn_file_actions_addopen(&fa, 1, log.c_str(), O_WRONLY | O_CREAT, 0644);
-      posix_spawn_file_actions_adddup2(&fa, 1, 2);
-      const int rc = posix_spawnp(&p->pid_, args[0], &fa, nullptr, args.data(), environ);
-      posix_spawn_file_actions_destroy(&fa);
-      if (rc != 0) {
-        ADD_FAILURE() << "cannot start prometheus-pushgateway: " << rc;
-        return nullptr;
-      }
-      const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-      while (std::chrono::steady_clock::now() < deadline) {
-        int status = 0;
-        if (::waitpid(p->pid_, &status, WNOHANG) == p->pid_) {
-          p->pid_ = -1;
-          break;  // port taken by someone else: try another
-        }
-        if (testing::HttpGet(p->url() + "/-/ready").exit_code == 0 &&
-            testing::ListensOn(p->pid_, p->port_)) {
-          return p;
-        }
-        std::this_thread::sleep_for(std::chrono::milliseconds(50));
-      }
-    }
-    ADD_FAILURE() << "prometheus-pushgateway did not become ready";
-    return nullptr;
-  }
-  ~Pushgateway() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      int status = 0;
-      ::waitpid(pid_, &status, 0);
-    }
-    fs::remove_all(dir_);
-  }
-  std::string url() const { return "http://127.0.0.1:" + std::to_string(port_); }
-  int port() const { return port_; }
-
- private:
-  Pushgateway() = default;
-  pid_t pid_ = -1;
-  int port_ = 0;
-  std::string dir_;
-};
-
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path);
   return std::string(std::istreambuf_iterator<char>(in), {});
@@ -102,7 +43,7 @@ std::map<std::string, std::string> FailArtifacts() {
 }
 
 TEST(PushE2ETest, PushedCoverageTripsTheRunbooksCoverageDropAlertInPrometheus) {
-  auto pgw = Pushgateway::Start();
+  auto pgw = testing::Pushgateway::Start();
   ASSERT_NE(pgw, nullptr);
   const std::string dir = testing::MakeTempDir();
   // The runbook's alert file, verbatim but for the 15m `for`s.

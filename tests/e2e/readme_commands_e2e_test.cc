@@ -35,6 +35,7 @@
 #include "gtest/gtest.h"
 #include "tests/testing/http_test_server.h"
 #include "tests/testing/prometheus_harness.h"
+#include "tests/testing/pushgateway.h"
 #include "tests/testing/subprocess.h"
 
 extern char** environ;
@@ -186,8 +187,11 @@ class ReadmeCommandsTest : public ::testing::Test {
     });
     ASSERT_TRUE(api.ok()) << api.status();
     api_ = api->release();
+    pushgateway_ = testing::Pushgateway::Start().release();
+    ASSERT_NE(pushgateway_, nullptr);
   }
   static void TearDownTestSuite() {
+    delete pushgateway_;
     delete api_;
     delete prometheus_;
     delete exporter_;
@@ -198,7 +202,8 @@ class ReadmeCommandsTest : public ::testing::Test {
     return absl::StrReplaceAll(
         text, {{"prometheus:9090", absl::StrCat("127.0.0.1:", PortOf(prometheus_->url()))},
                {"testnet.aurora.internal", absl::StrCat("127.0.0.1:", api_->port())},
-               {"127.0.0.1:9464", absl::StrCat("127.0.0.1:", listen_port)}});
+               {"127.0.0.1:9464", absl::StrCat("127.0.0.1:", listen_port)},
+               {"pushgateway:9091", absl::StrCat("127.0.0.1:", pushgateway_->port())}});
   }
   static int PortOf(const std::string& url) {
     return std::stoi(url.substr(url.rfind(':') + 1));
@@ -217,7 +222,10 @@ class ReadmeCommandsTest : public ::testing::Test {
   static std::map<std::string, std::string> BaseEnv() {
     const std::string bin_dir = std::filesystem::path(AURORA_GATE_BIN).parent_path();
     const char* path = std::getenv("PATH");
-    return {{"PATH", bin_dir + ":" + (path ? path : "/usr/bin:/bin")},
+    // The AWS CLI is a stand-in printing a recorded answer (tests/testdata/aws).
+    const std::string aws_dir =
+        std::filesystem::absolute(std::string(AURORA_TESTDATA_DIR) + "/aws/bin").string();
+    return {{"PATH", bin_dir + ":" + aws_dir + ":" + (path ? path : "/usr/bin:/bin")},
             {"PROMETHEUS_URL", "\x01unset"},
             {"AURORA_API_URL", "\x01unset"},
             {"ARTIFACTS", "\x01unset"},
@@ -227,11 +235,13 @@ class ReadmeCommandsTest : public ::testing::Test {
 
   static testing::HttpTestServer* exporter_;
   static testing::HttpTestServer* api_;
+  static testing::Pushgateway* pushgateway_;
   static testing::PrometheusServer* prometheus_;
 };
 
 testing::HttpTestServer* ReadmeCommandsTest::exporter_ = nullptr;
 testing::HttpTestServer* ReadmeCommandsTest::api_ = nullptr;
+testing::Pushgateway* ReadmeCommandsTest::pushgateway_ = nullptr;
 testing::PrometheusServer* ReadmeCommandsTest::prometheus_ = nullptr;
 
 // What a README command needs (the reader's environment) and does.
@@ -273,6 +283,22 @@ std::map<std::string, Expectation> Expectations() {
       0,
       {},
       {"golive.html", "golive.md"}};
+  // Runbook 1.3 and 2.3 (issue 15.3).
+  e["aurora-gate check gates/runbook/config.yaml"] = {
+      {{"AURORA_API_KEY", "ak-1"},
+       {"DATABASE_URL", "postgresql://aurora@db:5432/aurora"},
+       {"REDIS_URL", "redis://redis:6379/0"}},
+      0,
+      {"required-env-vars", "env-vars-well-formed", "Verdict: PASS"}};
+  e["AURORA_API_URL=http://testnet.aurora.internal aurora-gate check gates/runbook/health.yaml"] = {
+      {}, 0, {"ecs-rollout-completed", "api-health", "Verdict: PASS"}};
+  // Issue 15.1 (dry run: the working directory links the repository's examples).
+  e["ARTIFACTS=examples/artifacts/pass aurora-gate baseline update gates/runbook/predeploy.yaml "
+    "--dry-run"] = {{}, 0, {"would promote examples/artifacts/pass/testnet_performance.json"}};
+  // Issue 15.2: a real Pushgateway.
+  e["ARTIFACTS=examples/artifacts/pass aurora-gate check gates/runbook/predeploy.yaml --push "
+    "http://pushgateway:9091 --push-label env=testnet"] = {
+      {}, 0, {"pushed the run's metrics to", "/metrics/job/aurora-gate/env/testnet"}};
   return e;
 }
 
