@@ -16,6 +16,7 @@
 #include "base/status_macros.h"
 #include "base/strings.h"
 #include "queries/json_document.h"
+#include "queries/source_breakdown.h"
 
 namespace aurora {
 namespace {
@@ -776,6 +777,10 @@ absl::StatusOr<ArtifactData> ParseSecurityFiles(
   }
   data.format = absl::StrJoin(formats, ", ");
   data.samples = SecuritySamples(all);
+  for (const SecurityFinding& f : all.findings) {
+    data.findings.push_back(ToFindingResult(f));
+  }
+  SortWorstFirst(data.findings);
   return data;
 }
 
