@@ -89,19 +89,7 @@ std::string CriterionText(std::string_view criterion, std::string_view unit) {
   if (u == Unit::kNone) return std::string(criterion);
   absl::StatusOr<Criterion> c = ParseCriterion(criterion);
   if (!c.ok()) return std::string(criterion);
-  switch (c->kind) {
-    case Criterion::Kind::kAbsolute:
-      return absl::StrCat(Sv(CompareOpText(c->op)), " ", FormatValue(c->number, u));
-    case Criterion::Kind::kRelativeDelta: {
-      std::string delta = FormatDelta(c->number, u);
-      // A relative bound is always signed: "+0 ms", not "0 ms".
-      if (c->number == 0) delta = "+" + delta;
-      return absl::StrCat(Sv(CompareOpText(c->op)), " ", delta);
-    }
-    case Criterion::Kind::kRelativePercent:
-      break;
-  }
-  return std::string(criterion);
+  return CriterionShown(*c, u);
 }
 
 std::vector<std::string> CriteriaParts(const RuleResult& rule) {
