@@ -92,6 +92,8 @@ table.mutation td.count,table.severities td.count{text-align:right;font-variant-
 table.mutation tr.total{font-weight:bold;background:#f4f4f4}
 table.severities tr.found[data-severity=critical],table.severities tr.found[data-severity=high]{background:#fdf3ee;font-weight:bold}
 table.findings code{overflow-wrap:anywhere}
+table.findings td:nth-child(2) code{white-space:nowrap;overflow-wrap:normal}
+table.severities{width:auto;min-width:24em}
 .breakdown,.rule-findings{break-inside:avoid;page-break-inside:avoid}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:3px 14px}
 dt{font-weight:bold}

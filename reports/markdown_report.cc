@@ -204,6 +204,20 @@ void AppendMutationTable(const SourceBreakdown& b, std::string* out) {
   }
 }
 
+void AppendFindingsTable(const std::vector<FindingResult>& findings,
+                         std::string* out) {
+  out->append("| Severity | Rule | Tool | File:line | Package | Title |\n"
+              "| --- | --- | --- | --- | --- | --- |\n");
+  for (const FindingResult& f : findings) {
+    const std::string where = FindingWhere(f);
+    absl::StrAppend(out, "| ", Escape(f.severity), " | ", Escape(f.rule), " | ",
+                    Escape(f.tool), " | ", where.empty() ? "—" : Escape(where), " | ",
+                    f.package.empty() ? "—" : Escape(f.package), " | ",
+                    f.title.empty() ? "—" : Escape(f.title), " |\n");
+  }
+  out->append("\n");
+}
+
 void AppendSecurityTables(const SourceBreakdown& b, std::string* out) {
   const SecurityBreakdown& sec = *b.security;
   out->append("| Severity | Findings | Ignored |\n| --- | ---: | ---: |\n");
@@ -217,16 +231,8 @@ void AppendSecurityTables(const SourceBreakdown& b, std::string* out) {
     return;
   }
   absl::StrAppend(out, "Top findings (", sec.top.size(), " of ", sec.findings_total,
-                  ", worst first):\n\n| Severity | Rule | Tool | File:line | Package | Title |\n"
-                  "| --- | --- | --- | --- | --- | --- |\n");
-  for (const FindingResult& f : sec.top) {
-    const std::string where = FindingWhere(f);
-    absl::StrAppend(out, "| ", Escape(f.severity), " | ", Escape(f.rule), " | ",
-                    Escape(f.tool), " | ", where.empty() ? "—" : Escape(where), " | ",
-                    f.package.empty() ? "—" : Escape(f.package), " | ",
-                    f.title.empty() ? "—" : Escape(f.title), " |\n");
-  }
-  out->append("\n");
+                  ", worst first):\n\n");
+  AppendFindingsTable(sec.top, out);
 }
 
 // The gate's mutation and security sources as tables (issue 13.6).
@@ -236,6 +242,14 @@ void AppendBreakdowns(const GateResult& gate, std::string* out) {
                     " — source ", Escape(b.name), ": ", Escape(b.detail), "\n\n");
     if (b.mutation) AppendMutationTable(b, out);
     if (b.security) AppendSecurityTables(b, out);
+  }
+  for (const RuleResult& rule : gate.rules) {
+    if (rule.findings.empty()) continue;
+    absl::StrAppend(out, "Findings behind ", Sv(Mark(rule.outcome)), " ",
+                    Escape(rule.group.empty() ? rule.name
+                                              : absl::StrCat(rule.group, " / ", rule.name)),
+                    " (", rule.findings.size(), " of ", rule.findings_total, "):\n\n");
+    AppendFindingsTable(rule.findings, out);
   }
 }
 

@@ -60,6 +60,7 @@ TEST(UnitsReportTest, MarkdownShowsUnitsAndBothTables) {
   EXPECT_THAT(md, HasSubstr("| high | 2 | 1 |"));
   EXPECT_THAT(md, HasSubstr("Top findings (4 of 14, worst first)"));
   EXPECT_THAT(md, HasSubstr("| high | B602 | bandit | aurora/execution/router.py:41 |"));
+  EXPECT_THAT(md, HasSubstr("Findings behind ❌ checks / security-scan (3 of 3):"));
 }
 
 TEST(UnitsReportTest, JsonKeepsRawNumbersAndAddsUnitAndChange) {
