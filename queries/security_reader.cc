@@ -777,8 +777,11 @@ absl::StatusOr<ArtifactData> ParseSecurityFiles(
   }
   data.format = absl::StrJoin(formats, ", ");
   data.samples = SecuritySamples(all);
-  for (const SecurityFinding& f : all.findings) {
-    data.findings.push_back(ToFindingResult(f));
+  // The findings are not needed past the samples: moved, not copied (a
+  // large scan must not be held twice).
+  data.findings.reserve(all.findings.size());
+  for (SecurityFinding& f : all.findings) {
+    data.findings.push_back(ToFindingResult(std::move(f)));
   }
   SortWorstFirst(data.findings);
   return data;

@@ -7,6 +7,7 @@
 #include <set>
 #include <string>
 #include <tuple>
+#include <utility>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -106,16 +107,16 @@ SecurityBreakdown SecurityBreakdownOf(const ArtifactData& data, size_t max_top) 
   return out;
 }
 
-FindingResult ToFindingResult(const SecurityFinding& f) {
+FindingResult ToFindingResult(SecurityFinding f) {
   FindingResult r;
-  r.severity = f.severity;
-  r.tool = f.tool;
-  r.category = f.category;
-  r.rule = f.rule;
-  r.file = f.file;
+  r.severity = std::move(f.severity);
+  r.tool = std::move(f.tool);
+  r.category = std::move(f.category);
+  r.rule = std::move(f.rule);
+  r.file = std::move(f.file);
   r.line = f.line;
-  r.package = f.package;
-  r.title = f.title;
+  r.package = std::move(f.package);
+  r.title = std::move(f.title);
   return r;
 }
 

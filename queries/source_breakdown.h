@@ -28,7 +28,7 @@ SecurityBreakdown SecurityBreakdownOf(const ArtifactData& data,
                                       size_t max_top = kMaxBreakdownFindings);
 
 // A reader's finding as a result names it.
-FindingResult ToFindingResult(const SecurityFinding& f);
+FindingResult ToFindingResult(SecurityFinding f);
 // `findings` ordered worst first: severity, then tool, rule, file, line.
 void SortWorstFirst(std::vector<FindingResult>& findings);
 

@@ -179,7 +179,7 @@ groups:
       - { name: lat, source: b, expr: benchmark_mean_seconds, pass: "<= 0.5" }
       - { name: rounds, source: b, expr: benchmark_rounds, pass: "> 0" }
       - { name: mem, source: p, expr: max(process_resident_memory_bytes), pass: "< 1e9" }
-      - { name: errors, source: p, expr: sum(rate(e_total[5m])) / sum(rate(r_total[5m])), pass: "< 0.01", unit: ratio }
+      - { name: errors, source: p, expr: 'sum(rate(e_total[5m])) / sum(rate(r_total[5m]))', pass: "< 0.01", unit: ratio }
 )");
   SourceCache cache(files);
   GateResult r = RunGate(gate, cache, nullptr, absl::UnixEpoch());
