@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/number_format.h"
+#include "base/units.h"
 #include "base/strings.h"
 #include "rules/duration.h"
 
@@ -31,17 +32,20 @@ Tri AllHold(const std::vector<Criterion>& list, double v,
   return out;
 }
 
+// Criteria and numbers in the rule's unit (issue 11.9): the same text as
+// written when the rule has none.
 std::string CriteriaText(const std::vector<Criterion>& list,
-                         std::optional<double> baseline) {
+                         std::optional<double> baseline, Unit unit) {
   std::vector<std::string> parts;
   for (const auto& c : list) {
     if (c.relative() && baseline.has_value()) {
-      parts.push_back(absl::StrCat(c.text, " (", Sv(CompareOpText(c.op)), " ",
-                                   FormatNumberShort(c.Threshold(*baseline)),
-                                   " from baseline ", FormatNumberShort(*baseline),
+      parts.push_back(absl::StrCat(CriterionShown(c, unit), " (",
+                                   Sv(CompareOpText(c.op)), " ",
+                                   FormatValue(c.Threshold(*baseline), unit),
+                                   " from baseline ", FormatValue(*baseline, unit),
                                    ")"));
     } else {
-      parts.push_back(c.text);
+      parts.push_back(CriterionShown(c, unit));
     }
   }
   return absl::StrJoin(parts, " and ");
@@ -98,10 +102,10 @@ Outcome CombineCriteria(const Rule& r, double v, std::optional<double> baseline,
   return Outcome::kPass;
 }
 
-std::string DescribeSeries(const Labels& labels, double value) {
+std::string DescribeSeries(const Labels& labels, double value, Unit unit) {
   Labels l = labels.WithoutMetricName();
-  if (l.empty()) return FormatNumberShort(value);
-  return absl::StrCat(l.ToString(), " ", FormatNumberShort(value));
+  if (l.empty()) return FormatValue(value, unit);
+  return absl::StrCat(l.ToString(), " ", FormatValue(value, unit));
 }
 
 bool ConditionHolds(const Rule& rule, double value) {
@@ -119,7 +123,7 @@ SeriesResult JudgeValue(const Rule& rule, const Observed& obs,
   s.labels = obs.labels;
   s.value = obs.value;
   s.baseline = obs.baseline;
-  const std::string v = FormatNumberShort(obs.value);
+  const std::string v = FormatValue(obs.value, rule.unit);
   const bool presence = rule.kind == Rule::Kind::kAlert && !rule.condition;
   if (presence) {
     // The returned series is the alert; the state machine decides the rest.
@@ -143,7 +147,7 @@ SeriesResult JudgeValue(const Rule& rule, const Observed& obs,
     const auto& c = *rule.condition;
     bool firing = Compare(obs.value, c.op, c.threshold);
     std::string cond = absl::StrCat(Sv(CompareOpText(c.op)), " ",
-                                    FormatNumberShort(c.threshold));
+                                    FormatValue(c.threshold, rule.unit));
     if (firing) {
       s.outcome = ApplySeverity(rule, Outcome::kFail);
       s.reason = absl::StrCat(v, " ", cond, ": condition holds");
@@ -172,34 +176,34 @@ SeriesResult JudgeValue(const Rule& rule, const Observed& obs,
       s.reason = rule.pass.empty()
                      ? absl::StrCat(v, ": no fail or warn criterion holds")
                      : absl::StrCat(v, " meets pass: ",
-                                    CriteriaText(rule.pass, obs.baseline));
+                                    CriteriaText(rule.pass, obs.baseline, rule.unit));
       break;
     case Outcome::kWarn:
       if (!rule.pass.empty()) {
         s.reason = absl::StrCat(v, " misses pass: ",
-                                CriteriaText(rule.pass, obs.baseline),
+                                CriteriaText(rule.pass, obs.baseline, rule.unit),
                                 rule.warn.empty()
                                     ? ""
                                     : absl::StrCat(" (within warn: ",
-                                                   CriteriaText(rule.warn, obs.baseline),
+                                                   CriteriaText(rule.warn, obs.baseline, rule.unit),
                                                    ")"));
       } else {
         s.reason = absl::StrCat(v, " meets warn: ",
-                                CriteriaText(rule.warn, obs.baseline));
+                                CriteriaText(rule.warn, obs.baseline, rule.unit));
       }
       break;
     case Outcome::kFail:
       if (!rule.fail.empty() &&
           AllHold(rule.fail, obs.value, obs.baseline, true) == Tri::kTrue) {
         s.reason = absl::StrCat(v, " meets fail: ",
-                                CriteriaText(rule.fail, obs.baseline));
+                                CriteriaText(rule.fail, obs.baseline, rule.unit));
       } else {
         s.reason = absl::StrCat(v, " misses pass: ",
-                                CriteriaText(rule.pass, obs.baseline),
+                                CriteriaText(rule.pass, obs.baseline, rule.unit),
                                 rule.warn.empty()
                                     ? ""
                                     : absl::StrCat(" and warn: ",
-                                                   CriteriaText(rule.warn, obs.baseline)));
+                                                   CriteriaText(rule.warn, obs.baseline, rule.unit)));
       }
       break;
     default:
@@ -237,7 +241,7 @@ void CombineSeries(const Rule& rule, Judgement* j) {
   if (rule.policies.series_any) {
     j->reason = absl::StrCat("series: any; best of ", j->series.size(),
                              " series is ", Sv(OutcomeName(pick->outcome)),
-                             ": ", DescribeSeries(pick->labels, pick->value),
+                             ": ", DescribeSeries(pick->labels, pick->value, rule.unit),
                              " — ", pick->reason);
   } else {
     j->reason = absl::StrCat(same, " of ", j->series.size(), " series ",
@@ -387,7 +391,7 @@ Judgement JudgeLiveRule(const Rule& rule, const std::vector<Observed>& current,
             FormatPromDuration(rule.keep_firing_for),
             "): the condition stopped holding ",
             Ago(eval_time - a.keep_firing_since), " ago; last value ",
-            FormatNumberShort(a.value));
+            FormatValue(a.value, rule.unit));
       }
     } else if (alert != alerts.end() &&
                alert->second.state == AlertState::kPending) {

@@ -15,6 +15,58 @@
 
 namespace aurora {
 
+// One module's mutants in a mutation source (the per-module table).
+struct MutationModuleResult {
+  std::string module;           // "" for files at the top level
+  double score_percent = 0;     // the tool's score; NaN when undefined
+  double covered_percent = 0;   // score among covered mutants (PIT: test strength)
+  std::map<std::string, double> mutants;  // status -> count, 0 included
+  double total = 0;             // every mutant of the module
+};
+
+// The breakdown of a mutation source: per module, and the report's total.
+struct MutationBreakdown {
+  std::vector<MutationModuleResult> modules;  // by module name
+  MutationModuleResult total;                 // module ""; no labels
+};
+
+// One finding of a security source, as a report names it.
+struct FindingResult {
+  std::string severity;  // critical | high | medium | low | unknown
+  std::string tool;
+  std::string category;
+  std::string rule;      // rule id, CVE/GHSA id, or package name
+  std::string file;      // may be empty
+  int line = 0;          // 0 = unknown
+  std::string package;   // package@version, may be empty
+  std::string title;
+};
+
+// The breakdown of a security source: findings per severity (worst first,
+// every severity, 0 included) and the worst findings by name.
+struct SecurityBreakdown {
+  struct SeverityCount {
+    std::string severity;
+    double findings = 0;
+    double ignored = 0;  // counted apart by the source's `ignore:` list
+  };
+  std::vector<SeverityCount> by_severity;
+  std::vector<std::string> tools;
+  std::vector<FindingResult> top;  // worst first, at most a report's cap
+  size_t findings_total = 0;       // all findings, top or not
+};
+
+// An artifact source of a gate with a breakdown the reports show as a table
+// (mutation: per module; security: per severity with the top findings).
+// Filled only for sources that were read.
+struct SourceBreakdown {
+  std::string name;    // source name in the gate file
+  std::string type;    // "mutation" | "security"
+  std::string detail;  // path and detected format
+  std::optional<MutationBreakdown> mutation;
+  std::optional<SecurityBreakdown> security;
+};
+
 // One output series of a rule's expression and how it was judged.
 struct SeriesResult {
   Labels labels;                    // without __name__ after aggregation
@@ -26,6 +78,11 @@ struct SeriesResult {
   // $value) when it is pending or firing; empty otherwise.
   std::map<std::string, std::string> annotations;
 };
+
+// Findings a rule result keeps (worst first); the rest are counted.
+inline constexpr size_t kMaxRuleFindings = 20;
+// Findings a security breakdown keeps (worst first).
+inline constexpr size_t kMaxBreakdownFindings = 10;
 
 struct RuleResult {
   std::string name;
@@ -41,6 +98,10 @@ struct RuleResult {
   std::vector<std::string> fail;
   std::string for_duration;  // "5m", or empty
   std::string severity;      // "critical", "warning", ...
+  // What the values measure (base/units.h UnitNames(): "seconds", "ratio",
+  // "percent", "bytes", …; "" for a plain number): reports write values and
+  // thresholds in it; numbers stay raw.
+  std::string unit;
   bool dry_run = false;      // evaluated and reported, never decides
   Outcome outcome = Outcome::kPass;
   std::string reason;        // one line a human reads first
@@ -62,6 +123,10 @@ struct RuleResult {
   // The rule is `error` like any failed source; the run still decides.
   std::string located_query_error;
   double duration_seconds = 0;         // time spent collecting and evaluating
+  // A security rule that did not pass: the findings its selectors match,
+  // worst first (at most kMaxRuleFindings), and how many there are in all.
+  std::vector<FindingResult> findings;
+  size_t findings_total = 0;
   // Live rules in `report`: the query's values over [history_start, eval
   // time] at history_step_seconds; empty otherwise.
   // Series as returned (labels without __name__, points ascending; a stale
@@ -78,6 +143,8 @@ struct GateResult {
   std::string file_sha256;
   std::vector<RuleResult> rules;
   Outcome verdict = Outcome::kPass;  // worst outcome of the deciding rules
+  // Mutation and security sources its rules read, in source-name order.
+  std::vector<SourceBreakdown> breakdowns;
 };
 
 struct RunResult {

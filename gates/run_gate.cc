@@ -1,6 +1,7 @@
 #include "gates/run_gate.h"
 
 #include <map>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -10,6 +11,7 @@
 #include "base/strings.h"
 #include "evaluator/expr_eval.h"
 #include "evaluator/judge.h"
+#include "queries/source_breakdown.h"
 #include "rules/duration.h"
 
 namespace aurora {
@@ -48,6 +50,7 @@ RuleResult Skeleton(const Rule& rule, const SourceSpec& source) {
     r.for_duration = FormatPromDuration(rule.for_duration);
   }
   r.severity = rule.policies.severity;
+  r.unit = std::string(UnitName(rule.unit));
   r.dry_run = rule.policies.dry_run;
   r.labels = rule.labels;
   r.annotations = rule.annotations;
@@ -138,6 +141,48 @@ void EvaluateArtifactRule(const Rule& rule, const SourceSpec& source,
   out->outcome = j.outcome;
   out->reason = j.reason;
   out->series = std::move(j.series);
+  // A security rule that does not pass names the findings behind it.
+  if (out->outcome != Outcome::kPass && !data->findings.empty()) {
+    std::vector<FindingResult> findings =
+        FindingsSelectedBy(*rule.parsed.root, data->findings);
+    out->findings_total = findings.size();
+    if (findings.size() > kMaxRuleFindings) findings.resize(kMaxRuleFindings);
+    out->findings = std::move(findings);
+  }
+}
+
+// The mutation and security sources the gate's rules read, as tables for
+// the reports (sources that could not be read have none: their rules say
+// why).
+std::vector<SourceBreakdown> GateBreakdowns(const GateFile& gate,
+                                            SourceCache& cache) {
+  std::set<std::string> names;
+  for (const RuleGroup& group : gate.groups) {
+    for (const Rule& rule : group.rules) {
+      if (rule.kind == Rule::Kind::kRecord) continue;
+      const SourceSpec& source = gate.sources.at(rule.source);
+      if (source.type == "mutation" || source.type == "security") {
+        names.insert(source.name);
+      }
+    }
+  }
+  std::vector<SourceBreakdown> out;
+  for (const std::string& name : names) {
+    const SourceSpec& source = gate.sources.at(name);
+    const absl::StatusOr<ArtifactData>& data = cache.Artifact(source);
+    if (!data.ok()) continue;
+    SourceBreakdown b;
+    b.name = name;
+    b.type = source.type;
+    b.detail = absl::StrCat(source.path, " (", data->format, ")");
+    if (source.type == "mutation") {
+      b.mutation = MutationBreakdownOf(data->samples);
+    } else {
+      b.security = SecurityBreakdownOf(*data);
+    }
+    out.push_back(std::move(b));
+  }
+  return out;
 }
 
 }  // namespace
@@ -200,6 +245,7 @@ std::vector<GateResult> RunGates(const std::vector<GateFile>& gates,
         }
       }
     }
+    g.breakdowns = GateBreakdowns(gate, sources);
   }
   // Pointers into the rule lists are taken once they stop growing, in the
   // order the live rules were collected.

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "evaluator/expr_eval.h"
+#include "evaluator/result.h"
 #include "evaluator/sample.h"
 
 namespace aurora {
@@ -32,6 +33,9 @@ struct ArtifactData {
   // its source trusts the data anyway (junit `counters: trust-testcases`),
   // then the reason is a warning.
   std::map<std::string, std::string> metric_inconclusive;
+  // Security sources: every finding that counts (ignored ones left out),
+  // worst first, for the reports' tables (queries/source_breakdown.h).
+  std::vector<FindingResult> findings;
 };
 
 }  // namespace aurora

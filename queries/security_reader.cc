@@ -17,6 +17,7 @@
 #include "base/strings.h"
 #include "queries/json_document.h"
 #include "queries/json_pieces.h"
+#include "queries/source_breakdown.h"
 
 namespace aurora {
 namespace {
@@ -783,6 +784,13 @@ absl::StatusOr<ArtifactData> ParseSecurityFiles(
   }
   data.format = absl::StrJoin(formats, ", ");
   data.samples = SecuritySamples(all);
+  // The findings are not needed past the samples: moved, not copied (a
+  // large scan must not be held twice).
+  data.findings.reserve(all.findings.size());
+  for (SecurityFinding& f : all.findings) {
+    data.findings.push_back(ToFindingResult(std::move(f)));
+  }
+  SortWorstFirst(data.findings);
   return data;
 }
 

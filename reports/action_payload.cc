@@ -101,7 +101,7 @@ std::string RuleText(const RuleResult& rule) {
   std::vector<const SeriesResult*> series = SeriesWorstFirst(rule);
   for (size_t i = 0; i < series.size() && i < kMaxSeriesPerRule; ++i) {
     absl::StrAppend(&text, "\n\xE2\x80\xA2 ",
-                    SlackEscape(SeriesText(*series[i])));
+                    SlackEscape(SeriesText(*series[i], rule.unit)));
   }
   if (series.size() > kMaxSeriesPerRule) {
     absl::StrAppend(&text, "\n\xE2\x80\xA6 and ",

@@ -1,6 +1,8 @@
 #include "reports/html_report.h"
 
+#include <algorithm>
 #include <cmath>
+#include <optional>
 #include <set>
 #include <string_view>
 #include <tuple>
@@ -9,7 +11,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/number_format.h"
+#include "base/units.h"
 #include "base/strings.h"
+#include "reports/breakdown_text.h"
 #include "reports/html_style.h"
 #include "reports/report_text.h"
 #include "reports/rule_chart.h"
@@ -217,11 +221,15 @@ std::string ObservedCell(const RuleResult& rule, size_t cap) {
   for (size_t i = 0; i < series.size() && i < cap; ++i) {
     const SeriesResult& s = *series[i];
     absl::StrAppend(&out, "<li data-outcome=\"", Sv(OutcomeName(s.outcome)),
-                    "\"><span class=\"value\">", H(FormatNumberShort(s.value)),
+                    "\"><span class=\"value\">", H(ValueText(s.value, rule.unit)),
                     "</span>");
     if (s.baseline) {
       absl::StrAppend(&out, " <span class=\"baseline\">(baseline ",
-                      H(FormatNumberShort(*s.baseline)), ")</span>");
+                      H(ValueText(*s.baseline, rule.unit)));
+      if (std::optional<double> change = ChangePercent(s.value, *s.baseline)) {
+        absl::StrAppend(&out, ", ", H(FormatChangePercent(*change)));
+      }
+      absl::StrAppend(&out, ")</span>");
     }
     if (!s.labels.empty()) {
       absl::StrAppend(&out, " <span class=\"labels\">",
@@ -246,9 +254,11 @@ std::string CriteriaCell(const RuleResult& rule) {
   const auto add = [&](std::string_view kind,
                        const std::vector<std::string>& list) {
     if (list.empty()) return;
+    std::vector<std::string> shown;
+    for (const std::string& c : list) shown.push_back(CriterionText(c, rule.unit));
     absl::StrAppend(&out, "<li data-kind=\"", Sv(kind), "\"><span class=\"kind\">",
                     Sv(kind), ":</span> <code>",
-                    H(absl::StrJoin(list, " and ")), "</code></li>");
+                    H(absl::StrJoin(shown, " and ")), "</code></li>");
   };
   add("pass", rule.pass);
   add("warn", rule.warn);
@@ -386,13 +396,13 @@ void AppendLive(const RunResult& run, const HtmlOptions& options,
   absl::StrAppend(out, body, "</section>");
 }
 
-std::string DeltaText(double value, double baseline) {
+std::string DeltaText(double value, double baseline, std::string_view unit) {
   const double d = value - baseline;
-  std::string out = absl::StrCat(d > 0 ? "\xE2\x96\xB2 +" : d < 0 ? "\xE2\x96\xBC " : "= ",
-                                 FormatNumberShort(d));
-  if (baseline != 0 && std::isfinite(d) && std::isfinite(baseline)) {
-    absl::StrAppend(&out, " (", d > 0 ? "+" : "",
-                    FormatNumberShort(d / std::fabs(baseline) * 100), "%)");
+  const Unit u = ParseUnit(unit).value_or(Unit::kNone);
+  std::string out = absl::StrCat(d > 0 ? "\xE2\x96\xB2 " : d < 0 ? "\xE2\x96\xBC " : "= ",
+                                 FormatDelta(d, u));
+  if (std::optional<double> change = ChangePercent(value, baseline)) {
+    absl::StrAppend(&out, " (", FormatChangePercent(*change), ")");
   }
   return out;
 }
@@ -400,7 +410,8 @@ std::string DeltaText(double value, double baseline) {
 // A 0..100 bar for percentages (coverage, mutation score): the number is
 // always printed beside it.
 bool IsPercent(const RuleResult& rule, double v) {
-  return (rule.source_type == "coverage" || rule.source_type == "mutation") &&
+  return (rule.source_type == "coverage" || rule.source_type == "mutation" ||
+          rule.unit == "percent") &&
          v >= 0 && v <= 100;
 }
 
@@ -435,16 +446,17 @@ void AppendArtifacts(const RunResult& run, std::string* out) {
         absl::StrAppend(&body, "<tr data-outcome=\"", Sv(OutcomeName(s.outcome)),
                         "\"><td class=\"labels\">",
                         s.labels.empty() ? "\xE2\x80\x94" : H(s.labels.ToString()),
-                        "</td><td class=\"value\">", H(FormatNumberShort(s.value)));
+                        "</td><td class=\"value\">", H(ValueText(s.value, rule.unit)));
         if (IsPercent(rule, s.value)) {
           absl::StrAppend(&body, "<span class=\"bar\" aria-hidden=\"true\"><span "
                           "class=\"fill\" style=\"width:",
                           FormatNumberShort(s.value), "%\"></span></span>");
         }
         absl::StrAppend(&body, "</td><td class=\"baseline\">",
-                        s.baseline ? H(FormatNumberShort(*s.baseline)) : "\xE2\x80\x94",
+                        s.baseline ? H(ValueText(*s.baseline, rule.unit)) : "\xE2\x80\x94",
                         "</td><td class=\"delta\">",
-                        s.baseline ? H(DeltaText(s.value, *s.baseline)) : "\xE2\x80\x94",
+                        s.baseline ? H(DeltaText(s.value, *s.baseline, rule.unit))
+                                   : "\xE2\x80\x94",
                         "</td><td>", OutcomeBadge(s.outcome), "</td></tr>");
       }
       absl::StrAppend(&body, "</tbody></table></section>");
@@ -452,6 +464,121 @@ void AppendArtifacts(const RunResult& run, std::string* out) {
   }
   if (body.empty()) return;
   absl::StrAppend(out, "<section id=\"artifacts\"><h2>Artifact results</h2>",
+                  body, "</section>");
+}
+
+std::string FindingsTable(const std::vector<FindingResult>& findings) {
+  std::string out =
+      "<table class=\"findings\"><thead><tr><th scope=\"col\">Severity</th>"
+      "<th scope=\"col\">Rule</th><th scope=\"col\">Tool</th>"
+      "<th scope=\"col\">File:line</th><th scope=\"col\">Package</th>"
+      "<th scope=\"col\">Title</th></tr></thead><tbody>";
+  for (const FindingResult& f : findings) {
+    const std::string where = FindingWhere(f);
+    absl::StrAppend(&out, "<tr data-severity=\"", H(f.severity),
+                    "\"><td class=\"severity\">", H(f.severity), "</td><td><code>",
+                    H(f.rule), "</code></td><td>", H(f.tool), "</td><td>",
+                    where.empty() ? "\xE2\x80\x94" : absl::StrCat("<code>", H(where), "</code>"),
+                    "</td><td>", f.package.empty() ? "\xE2\x80\x94" : H(f.package),
+                    "</td><td>", f.title.empty() ? "\xE2\x80\x94" : H(f.title), "</td></tr>");
+  }
+  return out + "</tbody></table>";
+}
+
+std::string MutationTable(const MutationBreakdown& m) {
+  const std::vector<std::string> statuses = MutationStatusColumns(m);
+  std::string out =
+      "<table class=\"mutation\"><thead><tr><th scope=\"col\">Module</th>"
+      "<th scope=\"col\">Score</th><th scope=\"col\">Covered score</th>";
+  for (const std::string& s : statuses) {
+    absl::StrAppend(&out, "<th scope=\"col\" data-status=\"", H(s), "\">",
+                    H(StatusTitle(s)), "</th>");
+  }
+  out += "<th scope=\"col\">Total</th></tr></thead><tbody>";
+  const auto row = [&](const MutationModuleResult& r, bool total) {
+    absl::StrAppend(&out, total ? "<tr class=\"total\">" : "<tr>",
+                    "<th scope=\"row\">",
+                    total ? std::string("all modules") : H(ModuleTitle(r.module)),
+                    "</th><td class=\"value\">", H(ValueText(r.score_percent, "percent")));
+    if (std::isfinite(r.score_percent)) {
+      absl::StrAppend(&out, "<span class=\"bar\" aria-hidden=\"true\"><span "
+                      "class=\"fill\" style=\"width:",
+                      FormatNumberShort(std::clamp(r.score_percent, 0.0, 100.0)),
+                      "%\"></span></span>");
+    }
+    absl::StrAppend(&out, "</td><td>", H(ValueText(r.covered_percent, "percent")), "</td>");
+    for (const std::string& s : statuses) {
+      auto it = r.mutants.find(s);
+      absl::StrAppend(&out, "<td class=\"count\">",
+                      FormatNumberShort(it == r.mutants.end() ? 0 : it->second), "</td>");
+    }
+    absl::StrAppend(&out, "<td class=\"count\">", FormatNumberShort(r.total), "</td></tr>");
+  };
+  row(m.total, true);
+  const std::vector<const MutationModuleResult*> modules = ModulesWorstFirst(m);
+  for (size_t i = 0; i < modules.size() && i < kMaxModuleRows; ++i) row(*modules[i], false);
+  out += "</tbody></table>";
+  if (modules.size() > kMaxModuleRows) {
+    absl::StrAppend(&out, "<p class=\"more\">\xE2\x80\xA6 and ",
+                    modules.size() - kMaxModuleRows,
+                    " more modules (lowest scores shown)</p>");
+  }
+  return out;
+}
+
+std::string SeverityTable(const SecurityBreakdown& sec) {
+  std::string out =
+      "<table class=\"severities\"><thead><tr><th scope=\"col\">Severity</th>"
+      "<th scope=\"col\">Findings</th><th scope=\"col\">Ignored</th></tr>"
+      "</thead><tbody>";
+  for (const auto& row : sec.by_severity) {
+    absl::StrAppend(&out, "<tr data-severity=\"", H(row.severity), "\"",
+                    row.findings > 0 ? " class=\"found\"" : "", "><th scope=\"row\">",
+                    H(row.severity), "</th><td class=\"count\">",
+                    FormatNumberShort(row.findings), "</td><td class=\"count\">",
+                    FormatNumberShort(row.ignored), "</td></tr>");
+  }
+  return out + "</tbody></table>";
+}
+
+// Mutation and security sources as tables, and the findings behind each
+// security rule that did not pass (issue 13.6).
+void AppendBreakdowns(const RunResult& run, std::string* out) {
+  std::string body;
+  for (size_t g = 0; g < run.gates.size(); ++g) {
+    const GateResult& gate = run.gates[g];
+    for (const SourceBreakdown& b : gate.breakdowns) {
+      absl::StrAppend(&body, "<section class=\"breakdown ", H(b.type),
+                      "\" data-source=\"", H(b.name), "\"><h3>",
+                      b.mutation ? "Mutation" : "Security", " \xE2\x80\x94 ",
+                      H(gate.name), " / source ", H(b.name),
+                      "</h3><p class=\"source\"><code>", H(b.detail), "</code></p>");
+      if (b.mutation) body += MutationTable(*b.mutation);
+      if (b.security) {
+        body += SeverityTable(*b.security);
+        if (b.security->top.empty()) {
+          body += "<p class=\"none\">No findings.</p>";
+        } else {
+          absl::StrAppend(&body, "<p class=\"findings-title\">Top findings (",
+                          b.security->top.size(), " of ", b.security->findings_total,
+                          ", worst first)</p>", FindingsTable(b.security->top));
+        }
+      }
+      body += "</section>";
+    }
+    for (size_t r = 0; r < gate.rules.size(); ++r) {
+      const RuleResult& rule = gate.rules[r];
+      if (rule.findings.empty()) continue;
+      absl::StrAppend(&body, "<section class=\"rule-findings\" data-outcome=\"",
+                      Sv(OutcomeName(rule.outcome)), "\"><h3>", OutcomeBadge(rule.outcome),
+                      " <a href=\"#", RuleId(g, r), "\">", H(gate.name), " / ",
+                      H(RuleTitle(rule)), "</a>: findings behind it (",
+                      rule.findings.size(), " of ", rule.findings_total, ")</h3>",
+                      FindingsTable(rule.findings), "</section>");
+    }
+  }
+  if (body.empty()) return;
+  absl::StrAppend(out, "<section id=\"breakdowns\"><h2>Mutation and security</h2>",
                   body, "</section>");
 }
 
@@ -546,6 +673,7 @@ std::string RenderHtml(const RunResult& run, const HtmlOptions& options) {
   absl::StrAppend(&out, "</section>");
   AppendLive(run, options, &out);
   AppendArtifacts(run, &out);
+  AppendBreakdowns(run, &out);
   AppendMetadata(run, &out);
   absl::StrAppend(&out, "</main><footer>aurora-gate ", H(run.tool_version),
                   "</footer></body></html>\n");

@@ -88,6 +88,13 @@ ul.legend svg{flex:none}
 .more-series,.no-history,.none{color:var(--muted);font-style:italic}
 .bar{display:block;height:6px;width:120px;background:#e8e8e8;border:1px solid #999;margin-top:3px}
 .bar .fill{display:block;height:100%;background:var(--pass)}
+table.mutation td.count,table.severities td.count{text-align:right;font-variant-numeric:tabular-nums}
+table.mutation tr.total{font-weight:bold;background:#f4f4f4}
+table.severities tr.found[data-severity=critical],table.severities tr.found[data-severity=high]{background:#fdf3ee;font-weight:bold}
+table.findings code{overflow-wrap:anywhere}
+table.findings td:nth-child(2) code{white-space:nowrap;overflow-wrap:normal}
+table.severities{width:auto;min-width:24em}
+.breakdown,.rule-findings{break-inside:avoid;page-break-inside:avoid}
 dl{display:grid;grid-template-columns:max-content 1fr;gap:3px 14px}
 dt{font-weight:bold}
 dd{margin:0}

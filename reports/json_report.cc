@@ -2,9 +2,11 @@
 
 #include <cmath>
 #include <map>
+#include <optional>
 #include <vector>
 
 #include "base/number_format.h"
+#include "base/units.h"
 #include "rapidjson/prettywriter.h"
 #include "rapidjson/stringbuffer.h"
 #include "reports/report_text.h"
@@ -101,6 +103,106 @@ void Series(Writer& w, const SeriesResult& s) {
   if (!s.annotations.empty()) {
     Key(w, "annotations");
     StringMap(w, s.annotations);
+  }
+  if (s.baseline) {
+    if (std::optional<double> change = ChangePercent(s.value, *s.baseline)) {
+      Key(w, "change_percent");
+      Number(w, *change);
+    }
+  }
+  w.EndObject();
+}
+
+void Finding(Writer& w, const FindingResult& f) {
+  w.StartObject();
+  Key(w, "severity");
+  String(w, f.severity);
+  Key(w, "tool");
+  String(w, f.tool);
+  Key(w, "category");
+  String(w, f.category);
+  Key(w, "rule");
+  String(w, f.rule);
+  Key(w, "file");
+  String(w, f.file);
+  Key(w, "line");
+  w.Int(f.line);
+  Key(w, "package");
+  String(w, f.package);
+  Key(w, "title");
+  String(w, f.title);
+  w.EndObject();
+}
+
+void Findings(Writer& w, const std::vector<FindingResult>& findings) {
+  w.StartArray();
+  for (const FindingResult& f : findings) Finding(w, f);
+  w.EndArray();
+}
+
+void MutationModule(Writer& w, const MutationModuleResult& m) {
+  w.StartObject();
+  Key(w, "module");
+  String(w, m.module);
+  Key(w, "score_percent");
+  Number(w, m.score_percent);
+  Key(w, "covered_percent");
+  Number(w, m.covered_percent);
+  Key(w, "total");
+  Number(w, m.total);
+  Key(w, "mutants");
+  w.StartObject();
+  for (const auto& [status, n] : m.mutants) {
+    Key(w, ToValidUtf8(status));
+    Number(w, n);
+  }
+  w.EndObject();
+  w.EndObject();
+}
+
+// A mutation or security source's tables (issue 13.6).
+void Breakdown(Writer& w, const SourceBreakdown& b) {
+  w.StartObject();
+  Key(w, "source");
+  String(w, b.name);
+  Key(w, "type");
+  String(w, b.type);
+  Key(w, "detail");
+  String(w, b.detail);
+  if (b.mutation) {
+    Key(w, "mutation");
+    w.StartObject();
+    Key(w, "total");
+    MutationModule(w, b.mutation->total);
+    Key(w, "modules");
+    w.StartArray();
+    for (const MutationModuleResult& m : b.mutation->modules) MutationModule(w, m);
+    w.EndArray();
+    w.EndObject();
+  }
+  if (b.security) {
+    Key(w, "security");
+    w.StartObject();
+    Key(w, "tools");
+    StringArray(w, b.security->tools);
+    Key(w, "by_severity");
+    w.StartArray();
+    for (const auto& row : b.security->by_severity) {
+      w.StartObject();
+      Key(w, "severity");
+      String(w, row.severity);
+      Key(w, "findings");
+      Number(w, row.findings);
+      Key(w, "ignored");
+      Number(w, row.ignored);
+      w.EndObject();
+    }
+    w.EndArray();
+    Key(w, "findings_total");
+    w.Uint64(b.security->findings_total);
+    Key(w, "top_findings");
+    Findings(w, b.security->top);
+    w.EndObject();
   }
   w.EndObject();
 }
@@ -200,6 +302,14 @@ void Rule(Writer& w, const RuleResult& r) {
   Key(w, "duration_seconds");
   Number(w, r.duration_seconds);
   if (!r.history.empty()) History(w, r);
+  Key(w, "unit");
+  String(w, r.unit);
+  if (r.findings_total > 0) {
+    Key(w, "findings");
+    Findings(w, r.findings);
+    Key(w, "findings_total");
+    w.Uint64(r.findings_total);
+  }
   w.EndObject();
 }
 
@@ -221,6 +331,12 @@ void Gate(Writer& w, const GateResult& g) {
   w.StartArray();
   for (const RuleResult& r : g.rules) Rule(w, r);
   w.EndArray();
+  if (!g.breakdowns.empty()) {
+    Key(w, "breakdowns");
+    w.StartArray();
+    for (const SourceBreakdown& b : g.breakdowns) Breakdown(w, b);
+    w.EndArray();
+  }
   w.EndObject();
 }
 

@@ -12,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "base/strings.h"
 #include "pugixml.hpp"
+#include "reports/breakdown_text.h"
 #include "reports/report_text.h"
 #include "reports/run_summary.h"
 
@@ -60,12 +61,12 @@ std::string ObservedVsCriteria(const RuleResult& rule) {
   if (rule.series.empty()) {
     observed = "no data";
   } else if (rule.series.size() == 1) {
-    observed = SeriesText(rule.series.front());
+    observed = SeriesText(rule.series.front(), rule.unit);
   } else {
     const std::vector<const SeriesResult*> series = SeriesWorstFirst(rule);
     std::vector<std::string> parts;
     for (size_t i = 0; i < series.size() && i < kMessageSeries; ++i) {
-      parts.push_back(absl::StrCat(SeriesText(*series[i]), " → ",
+      parts.push_back(absl::StrCat(SeriesText(*series[i], rule.unit), " → ",
                                    Sv(OutcomeName(series[i]->outcome))));
     }
     if (series.size() > kMessageSeries) {
@@ -79,11 +80,40 @@ std::string ObservedVsCriteria(const RuleResult& rule) {
                       criteria.empty() ? "no criteria" : criteria);
 }
 
+// "; findings: high bandit B602 at a.py:9, … and 4 more" for a security
+// rule that names the findings behind it; "" otherwise.
+std::string FindingsInMessage(const RuleResult& rule) {
+  if (rule.findings.empty()) return "";
+  std::vector<std::string> parts;
+  for (size_t i = 0; i < rule.findings.size() && i < kMessageSeries; ++i) {
+    FindingResult f = rule.findings[i];
+    f.title.clear();  // the message stays short; Details has the titles
+    parts.push_back(FindingText(f));
+  }
+  if (rule.findings_total > parts.size()) {
+    parts.push_back(absl::StrCat("… and ", rule.findings_total - parts.size(), " more"));
+  }
+  return absl::StrCat("; findings: ", absl::StrJoin(parts, ", "));
+}
+
 std::string Message(std::string_view prefix, const RuleResult& rule) {
   std::string out(prefix);
   if (!rule.reason.empty()) absl::StrAppend(&out, rule.reason, " — ");
-  absl::StrAppend(&out, ObservedVsCriteria(rule));
+  absl::StrAppend(&out, ObservedVsCriteria(rule), FindingsInMessage(rule));
   return ToSingleLine(out);
+}
+
+// The findings behind a security rule, one a line, worst first.
+void AppendFindings(const RuleResult& rule, std::string* out) {
+  if (rule.findings_total == 0) return;
+  absl::StrAppend(out, "\nfindings (", rule.findings_total, ", worst first):");
+  for (const FindingResult& f : rule.findings) {
+    absl::StrAppend(out, "\n  ", ToSingleLine(FindingText(f)));
+  }
+  if (rule.findings_total > rule.findings.size()) {
+    absl::StrAppend(out, "\n  … and ", rule.findings_total - rule.findings.size(),
+                    " more");
+  }
 }
 
 // Everything a reader of a failed case needs, one fact a line.
@@ -114,7 +144,7 @@ std::string Details(const GateResult& gate, const RuleResult& rule) {
   if (rule.series.empty()) out += " none (no data)";
   const std::vector<const SeriesResult*> series = SeriesWorstFirst(rule);
   for (size_t i = 0; i < series.size() && i < kTextSeries; ++i) {
-    absl::StrAppend(&out, "\n  ", ToSingleLine(SeriesText(*series[i])), " → ",
+    absl::StrAppend(&out, "\n  ", ToSingleLine(SeriesText(*series[i], rule.unit)), " → ",
                     Sv(OutcomeName(series[i]->outcome)));
     if (!series[i]->reason.empty()) {
       absl::StrAppend(&out, ": ", ToSingleLine(series[i]->reason));
@@ -126,6 +156,7 @@ std::string Details(const GateResult& gate, const RuleResult& rule) {
   for (const std::string& w : rule.warnings) {
     absl::StrAppend(&out, "\nwarning: ", ToSingleLine(w));
   }
+  AppendFindings(rule, &out);
   out += "\n";
   return out;
 }

@@ -9,7 +9,9 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/number_format.h"
 #include "base/strings.h"
+#include "reports/breakdown_text.h"
 #include "reports/report_text.h"
 #include "reports/run_summary.h"
 
@@ -117,7 +119,7 @@ std::string ObservedCell(const RuleResult& rule) {
   const std::vector<const SeriesResult*> series = SeriesWorstFirst(rule);
   std::vector<std::string> lines;
   for (size_t i = 0; i < series.size() && i < kMaxSeriesLines; ++i) {
-    std::string line = Escape(SeriesText(*series[i]));
+    std::string line = Escape(SeriesText(*series[i], rule.unit));
     if (series.size() > 1) {
       absl::StrAppend(&line, " → ", Sv(OutcomeName(series[i]->outcome)));
     }
@@ -170,6 +172,87 @@ void AppendGate(const GateResult& gate, std::string* out) {
   out->append("\n");
 }
 
+// A number in a table cell: counts as integers, NaN as "—".
+std::string CountCell(double n) { return FormatNumberShort(n); }
+
+void AppendMutationTable(const SourceBreakdown& b, std::string* out) {
+  const MutationBreakdown& m = *b.mutation;
+  const std::vector<std::string> statuses = MutationStatusColumns(m);
+  absl::StrAppend(out, "| Module | Score | Covered score |");
+  for (const std::string& s : statuses) absl::StrAppend(out, " ", Escape(StatusTitle(s)), " |");
+  absl::StrAppend(out, " Total |\n| --- | ---: | ---: |");
+  for (size_t i = 0; i < statuses.size(); ++i) out->append(" ---: |");
+  out->append(" ---: |\n");
+  const auto row = [&](const MutationModuleResult& r, const std::string& title) {
+    absl::StrAppend(out, "| ", title, " | ", ValueText(r.score_percent, "percent"), " | ",
+                    ValueText(r.covered_percent, "percent"), " |");
+    for (const std::string& s : statuses) {
+      auto it = r.mutants.find(s);
+      absl::StrAppend(out, " ", CountCell(it == r.mutants.end() ? 0 : it->second), " |");
+    }
+    absl::StrAppend(out, " ", CountCell(r.total), " |\n");
+  };
+  row(m.total, "**all modules**");
+  const std::vector<const MutationModuleResult*> modules = ModulesWorstFirst(m);
+  for (size_t i = 0; i < modules.size() && i < kMaxModuleRows; ++i) {
+    row(*modules[i], Escape(ModuleTitle(modules[i]->module)));
+  }
+  out->append("\n");
+  if (modules.size() > kMaxModuleRows) {
+    absl::StrAppend(out, "_… and ", modules.size() - kMaxModuleRows,
+                    " more modules (lowest scores shown)._\n\n");
+  }
+}
+
+void AppendFindingsTable(const std::vector<FindingResult>& findings,
+                         std::string* out) {
+  out->append("| Severity | Rule | Tool | File:line | Package | Title |\n"
+              "| --- | --- | --- | --- | --- | --- |\n");
+  for (const FindingResult& f : findings) {
+    const std::string where = FindingWhere(f);
+    absl::StrAppend(out, "| ", Escape(f.severity), " | ", Escape(f.rule), " | ",
+                    Escape(f.tool), " | ", where.empty() ? "—" : Escape(where), " | ",
+                    f.package.empty() ? "—" : Escape(f.package), " | ",
+                    f.title.empty() ? "—" : Escape(f.title), " |\n");
+  }
+  out->append("\n");
+}
+
+void AppendSecurityTables(const SourceBreakdown& b, std::string* out) {
+  const SecurityBreakdown& sec = *b.security;
+  out->append("| Severity | Findings | Ignored |\n| --- | ---: | ---: |\n");
+  for (const auto& row : sec.by_severity) {
+    absl::StrAppend(out, "| ", Escape(row.severity), " | ", CountCell(row.findings),
+                    " | ", CountCell(row.ignored), " |\n");
+  }
+  out->append("\n");
+  if (sec.top.empty()) {
+    out->append("_No findings._\n\n");
+    return;
+  }
+  absl::StrAppend(out, "Top findings (", sec.top.size(), " of ", sec.findings_total,
+                  ", worst first):\n\n");
+  AppendFindingsTable(sec.top, out);
+}
+
+// The gate's mutation and security sources as tables (issue 13.6).
+void AppendBreakdowns(const GateResult& gate, std::string* out) {
+  for (const SourceBreakdown& b : gate.breakdowns) {
+    absl::StrAppend(out, "#### ", b.mutation ? "Mutation" : "Security",
+                    " — source ", Escape(b.name), ": ", Escape(b.detail), "\n\n");
+    if (b.mutation) AppendMutationTable(b, out);
+    if (b.security) AppendSecurityTables(b, out);
+  }
+  for (const RuleResult& rule : gate.rules) {
+    if (rule.findings.empty()) continue;
+    absl::StrAppend(out, "Findings behind ", Sv(Mark(rule.outcome)), " ",
+                    Escape(rule.group.empty() ? rule.name
+                                              : absl::StrCat(rule.group, " / ", rule.name)),
+                    " (", rule.findings.size(), " of ", rule.findings_total, "):\n\n");
+    AppendFindingsTable(rule.findings, out);
+  }
+}
+
 }  // namespace
 
 std::string RenderMarkdown(const RunResult& run,
@@ -217,7 +300,10 @@ std::string RenderMarkdown(const RunResult& run,
       absl::StrAppend(&out, "[Full report (HTML)](", url, ")\n\n");
     }
   }
-  for (const GateResult& gate : run.gates) AppendGate(gate, &out);
+  for (const GateResult& gate : run.gates) {
+    AppendGate(gate, &out);
+    AppendBreakdowns(gate, &out);
+  }
   return out;
 }
 

@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "base/strings.h"
 #include "evaluator/judge.h"
+#include "reports/run_summary.h"
 #include "rules/criterion.h"
 #include "rules/duration.h"
 #include "rules/gate.h"
@@ -181,6 +182,8 @@ std::string RenderRuleChart(const RunResult& run, const RuleResult& rule,
   spec.height = height;
   RuleThresholds th = ThresholdsOf(rule);
   spec.thresholds = std::move(th.lines);
+  spec.unit = rule.unit;
+  for (ChartThreshold& t : spec.thresholds) t.text = CriterionText(t.text, rule.unit);
   std::vector<std::string> undrawn = std::move(th.relative);
   for (const std::string& bad : th.invalid) {
     undrawn.push_back(absl::StrCat(bad, " (unparsable)"));

@@ -5,7 +5,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/number_format.h"
+#include "base/units.h"
 #include "base/strings.h"
+#include "rules/criterion.h"
 
 namespace aurora {
 
@@ -90,13 +92,27 @@ std::string_view VerdictWord(const RunResult& run) {
   }
 }
 
+std::string ValueText(double v, std::string_view unit) {
+  return FormatValue(v, ParseUnit(unit).value_or(Unit::kNone));
+}
+
+std::string CriterionText(std::string_view criterion, std::string_view unit) {
+  const Unit u = ParseUnit(unit).value_or(Unit::kNone);
+  if (u == Unit::kNone) return std::string(criterion);
+  absl::StatusOr<Criterion> c = ParseCriterion(criterion);
+  if (!c.ok()) return std::string(criterion);
+  return CriterionShown(*c, u);
+}
+
 std::vector<std::string> CriteriaParts(const RuleResult& rule) {
   std::vector<std::string> parts;
   const auto add = [&](std::string_view kind,
                        const std::vector<std::string>& criteria) {
     if (criteria.empty()) return;
+    std::vector<std::string> shown;
+    for (const std::string& c : criteria) shown.push_back(CriterionText(c, rule.unit));
     parts.push_back(
-        absl::StrCat(Sv(kind), ": ", absl::StrJoin(criteria, " and ")));
+        absl::StrCat(Sv(kind), ": ", absl::StrJoin(shown, " and ")));
   };
   add("pass", rule.pass);
   add("warn", rule.warn);
@@ -109,10 +125,18 @@ std::string CriteriaText(const RuleResult& rule) {
 }
 
 std::string SeriesText(const SeriesResult& series) {
-  std::string out = FormatNumberShort(series.value);
+  return SeriesText(series, "");
+}
+
+std::string SeriesText(const SeriesResult& series, std::string_view unit) {
+  std::string out = ValueText(series.value, unit);
   if (series.baseline) {
-    absl::StrAppend(&out, " (baseline ", FormatNumberShort(*series.baseline),
-                    ")");
+    absl::StrAppend(&out, " (baseline ", ValueText(*series.baseline, unit));
+    if (std::optional<double> change =
+            ChangePercent(series.value, *series.baseline)) {
+      absl::StrAppend(&out, ", ", FormatChangePercent(*change));
+    }
+    out += ")";
   }
   if (!series.labels.empty()) {
     absl::StrAppend(&out, " ", series.labels.ToString());

@@ -56,16 +56,28 @@ std::string_view ExitMeaning(int exit_code);
 // rules are listed as such.
 std::string_view VerdictWord(const RunResult& run);
 
+// `v` as people read it in the rule's unit (RuleResult::unit, "" for
+// none): "238.9 ms", "0.48 %", "390.6 MiB"; FormatNumberShort without one.
+std::string ValueText(double v, std::string_view unit);
+
+// A criterion as written, its number shown in `unit`: "<= 0.5" in seconds is
+// "<= 500 ms", "<= +0.02" in ratio "<= +2 pp"; a percent bound ("<= +10%"),
+// a criterion without a unit or one that does not parse stays as written.
+std::string CriterionText(std::string_view criterion, std::string_view unit);
+
 // {"pass: <= 0.5 and <= +10%", "warn: …", "fail: > 0.05"}: one entry per
 // kind the rule has, empty when it has no criteria. Criteria are as written
-// (untrusted).
+// (untrusted), their numbers in the rule's unit (CriterionText).
 std::vector<std::string> CriteriaParts(const RuleResult& rule);
 // CriteriaParts joined with "; ", or "" when the rule has no criteria.
 std::string CriteriaText(const RuleResult& rule);
 
-// `0.62 (baseline 0.5) {route="/a"}`: value first (at most 6 significant
-// digits), then the baseline and the labels when there are any.
+// `0.62 (baseline 0.5, +24 %) {route="/a"}`: value first (at most 6
+// significant digits), then the baseline with the change from it in percent
+// (when it has one), and the labels when there are any.
 std::string SeriesText(const SeriesResult& series);
+// The same with values in `unit`: `620 ms (baseline 500 ms, +24 %)`.
+std::string SeriesText(const SeriesResult& series, std::string_view unit);
 
 // The rule's series, worst outcome first (stable for equal outcomes): what
 // a report shows first when it caps the list.

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "base/number_format.h"
+#include "base/units.h"
 #include "base/strings.h"
 #include "reports/report_text.h"
 #include "reports/run_summary.h"
@@ -277,7 +278,7 @@ ChartLayout LayoutChart(const ChartSpec& spec) {
 
 namespace {
 
-void AppendYAxis(const ChartLayout& l, std::string* out) {
+void AppendYAxis(const ChartLayout& l, Unit unit, std::string* out) {
   absl::StrAppend(out, "<g class=\"y-axis\">");
   const long double step = l.y_step;
   for (int k = 0; k <= 20; ++k) {
@@ -290,7 +291,7 @@ void AppendYAxis(const ChartLayout& l, std::string* out) {
                     "\" y2=\"", Coord(y), "\"/><text x=\"",
                     Coord(l.plot_left - 6), "\" y=\"", Coord(y + 4),
                     "\" text-anchor=\"end\">",
-                    ToHtmlText(FormatNumberShort(static_cast<double>(v))),
+                    ToHtmlText(FormatValue(static_cast<double>(v), unit)),
                     "</text>");
   }
   absl::StrAppend(out, "</g>");
@@ -378,6 +379,7 @@ std::string SeriesName(const Series& s) {
 }
 
 std::string Description(const ChartSpec& spec, const ChartLayout& l) {
+  const Unit unit = ParseUnit(spec.unit).value_or(Unit::kNone);
   std::vector<std::string> parts;
   const size_t drawn = DrawnCount(spec);
   parts.push_back(absl::StrCat(
@@ -391,12 +393,12 @@ std::string Description(const ChartSpec& spec, const ChartLayout& l) {
     const SeriesSummary s = Summarize(*spec.series[i], spec.start, spec.end);
     std::string line = absl::StrCat(drawn > 1 ? SeriesName(*spec.series[i]) + ": " : "");
     if (s.finite > 0) {
-      absl::StrAppend(&line, "min ", FormatNumberShort(s.min), ", max ",
-                      FormatNumberShort(s.max));
+      absl::StrAppend(&line, "min ", FormatValue(s.min, unit), ", max ",
+                      FormatValue(s.max, unit));
     } else {
       line += "no finite values";
     }
-    if (s.has_last) absl::StrAppend(&line, ", last ", FormatNumberShort(s.last));
+    if (s.has_last) absl::StrAppend(&line, ", last ", FormatValue(s.last, unit));
     if (s.nan + s.pos_inf + s.neg_inf > 0) {
       absl::StrAppend(&line, " (", s.nan, " NaN, ", s.pos_inf, " +Inf, ",
                       s.neg_inf, " -Inf samples)");
@@ -485,7 +487,7 @@ std::string RenderChart(const ChartSpec& spec) {
         "\" text-anchor=\"end\">for ", FormatPromDuration(spec.for_window),
         " \xE2\x86\x92</text>");
   }
-  AppendYAxis(l, &out);
+  AppendYAxis(l, ParseUnit(spec.unit).value_or(Unit::kNone), &out);
   AppendXAxis(spec, l, &out);
   for (const ChartThreshold& th : spec.thresholds) {
     const double y = l.Y(th.value);

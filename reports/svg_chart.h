@@ -84,6 +84,9 @@ struct ChartSpec {
   std::vector<ChartThreshold> thresholds;
   std::vector<ChartStretch> stretches;
   absl::Duration for_window = absl::ZeroDuration();  // zero: not marked
+  // What the values measure (base/units.h name, "" for none): axis ticks,
+  // the description's min/max/last are written in it.
+  std::string unit;
   // Text for the description naming criteria not drawn (relative ones).
   std::string undrawn_criteria;
   int width = 720;  // px, whole SVG

@@ -74,7 +74,7 @@ Cell ObservedCell(const RuleResult& rule) {
   const std::vector<const SeriesResult*> series = SeriesWorstFirst(rule);
   const size_t shown = std::min(series.size(), kMaxSeriesLines);
   for (size_t i = 0; i < shown; ++i) {
-    std::string line = SeriesText(*series[i]);
+    std::string line = SeriesText(*series[i], rule.unit);
     if (series.size() > 1) {
       absl::StrAppend(&line, " → ", Sv(OutcomeName(series[i]->outcome)));
     }

@@ -109,4 +109,20 @@ std::optional<bool> Holds(const Criterion& c, double value,
   return Compare(value, c.op, threshold);
 }
 
+std::string CriterionShown(const Criterion& c, Unit unit) {
+  if (unit == Unit::kNone) return c.text;
+  switch (c.kind) {
+    case Criterion::Kind::kAbsolute:
+      return absl::StrCat(Sv(CompareOpText(c.op)), " ", FormatValue(c.number, unit));
+    case Criterion::Kind::kRelativeDelta: {
+      std::string delta = FormatDelta(c.number, unit);
+      if (c.number == 0) delta = "+" + delta;  // a relative bound is signed
+      return absl::StrCat(Sv(CompareOpText(c.op)), " ", delta);
+    }
+    case Criterion::Kind::kRelativePercent:
+      break;
+  }
+  return c.text;
+}
+
 }  // namespace aurora

@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "base/units.h"
 #include "rules/expr.h"
 
 namespace aurora {
@@ -34,6 +35,11 @@ struct Criterion {
 // or \"<= +10%\"". `offset` (may be null) receives where in TEXT the problem is.
 absl::StatusOr<Criterion> ParseCriterion(std::string_view text,
                                          size_t* offset = nullptr);
+
+// `c` as people read it, its number in `unit` (base/units.h): "<= 0.5" in
+// seconds is "<= 500 ms", "<= +0.02" in ratio "<= +2 pp"; a percent bound
+// ("<= +10%") and any criterion without a unit as written.
+std::string CriterionShown(const Criterion& c, Unit unit);
 
 // Whether `value` satisfies `c`; nullopt when c is relative and there is no
 // baseline. NaN never satisfies a criterion.

@@ -13,6 +13,7 @@
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "rules/criterion.h"
+#include "base/units.h"
 #include "rules/expr.h"
 #include "rules/json_value_spec.h"
 #include "rules/outcome.h"
@@ -135,6 +136,9 @@ struct Rule {
   std::map<std::string, std::string> labels;
   std::map<std::string, std::string> annotations;
   std::string description;
+  // What the values measure (`unit:`, else inferred from the query's metric
+  // names, rules/unit_inference.h): how reports write them.
+  Unit unit = Unit::kNone;
   FilePos pos;
   // Where expr's text starts in the file, and whether it is a block scalar
   // (`|`, `>`: later lines start at the block's indentation), so errors a

@@ -16,6 +16,7 @@
 #include "rules/duration.h"
 #include "rules/promql_split.h"
 #include "rules/source_types.h"
+#include "rules/unit_inference.h"
 #include "re2/re2.h"
 #include "yaml-cpp/depthguard.h"
 #include "yaml-cpp/yaml.h"
@@ -71,7 +72,8 @@ const std::vector<std::string> kRuleKeys = {
     "dry_run",
     "failure_limit",
     "consecutive_failure_limit",
-    "consecutive_error_limit"};
+    "consecutive_error_limit",
+    "unit"};
 const std::vector<std::string> kActionKeys = {"on", "webhook", "alertmanager",
                                               "exec"};
 // Options of each action kind (rules/gate.h ActionSpec::settings).
@@ -498,6 +500,27 @@ class Loader {
       p.parsed = *std::move(parsed);
       out_.gate.publish.push_back(std::move(p));
     }
+  }
+
+  // `unit:` as written (one of UnitNames(), did-you-mean on a typo), else
+  // the unit the query's metric names say (rules/unit_inference.h).
+  void LoadUnit(const YAML::Node& rn, Rule* rule) {
+    if (!rn["unit"]) {
+      rule->unit = InferUnit(rule->query);
+      return;
+    }
+    std::optional<std::string> s = Str(rn["unit"], "unit");
+    if (!s) return;
+    if (std::optional<Unit> u = ParseUnit(*s)) {
+      rule->unit = *u;
+      return;
+    }
+    std::string hint = DidYouMean(*s, UnitNames());
+    AddError(Pos(rn["unit"]),
+             absl::StrCat("unknown unit ", Quoted(*s),
+                          hint.empty() ? "" : ", did you mean " + Quoted(hint) + "?",
+                          " (expected one of: ", absl::StrJoin(UnitNames(), ", "),
+                          ")"));
   }
 
   // ---- top level ---------------------------------------------------------------
@@ -1352,6 +1375,7 @@ class Loader {
     } else {
       ok = false;
     }
+    LoadUnit(rn, &rule);
     const bool criteria_written = rn["pass"] || rn["warn"] || rn["fail"];
     if (ok && rule.kind == Rule::Kind::kGate && !criteria_written &&
         !rule.condition.has_value()) {

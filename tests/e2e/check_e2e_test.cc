@@ -172,8 +172,8 @@ TEST_F(CheckE2ETest, FailingArtifactsExitOneAndSayWhy) {
   EXPECT_THAT((*FindRule(d, "mutation-critical-modules"))["reason"].GetString(),
               HasSubstr("2 of 2 series fail"));
   EXPECT_THAT((*FindRule(d, "mutation-score-drop"))["reason"].GetString(),
-              HasSubstr("65 misses pass: >= -10% (>= 73.5 from baseline "
-                        "81.6667)"));
+              HasSubstr("65 % misses pass: >= -10% (>= 73.5 % from "
+                        "baseline 81.67 %)"));
   EXPECT_EQ((*FindRule(d, "security-scan"))["series"][0]["value"].GetDouble(), 3.0);
   EXPECT_THAT((*FindRule(d, "security-scan"))["reason"].GetString(),
               HasSubstr("3 misses pass: == 0"));

@@ -503,7 +503,7 @@ TEST_F(GoLiveGateTest, ServiceWithoutAny5xxSeriesPassesTheErrorRateItem) {
                      {"AURORA_JOB=aurora-clean"}, &code);
   ASSERT_EQ(rules.size(), 8u);
   EXPECT_EQ(rules[4].first, "error-rate");
-  EXPECT_EQ(rules[4].second, "pass: 0 meets pass: < 0.01");
+  EXPECT_EQ(rules[4].second, "pass: 0 % meets pass: < 1 %");
 }
 
 TEST_F(GoLiveGateTest, BrokenServiceFailsEveryChecklistItem) {

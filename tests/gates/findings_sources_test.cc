@@ -73,7 +73,7 @@ TEST(FindingsSourcesTest, MutationScoreDropAgainstBaseline) {
   SourceCache cache2(worse);
   r = RunGate(Load(kMutationGate), cache2, nullptr, absl::UnixEpoch());
   EXPECT_EQ(Find(r, "drop").outcome, Outcome::kFail);
-  EXPECT_THAT(Find(r, "drop").reason, HasSubstr(">= 81 from baseline 90"));
+  EXPECT_THAT(Find(r, "drop").reason, HasSubstr(">= 81 % from baseline 90 %"));
   EXPECT_EQ(Find(r, "risk").outcome, Outcome::kFail);
 }
 

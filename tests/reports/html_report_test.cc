@@ -314,7 +314,7 @@ TEST(HtmlReportTest, ArtifactResultsShowValuesBaselinesAndDeltas) {
             "width:92.5%");
   const pugi::xml_node bench_row = tables[1].node().select_node(".//tbody/tr").node();
   EXPECT_EQ(std::string(bench_row.select_node("td[@class='baseline']").node().child_value()), "0.5");
-  EXPECT_THAT(Text(bench_row.select_node("td[@class='delta']").node()), HasSubstr("+0.12 (+24%)"));
+  EXPECT_THAT(Text(bench_row.select_node("td[@class='delta']").node()), HasSubstr("+0.12 (+24 %)"));
   EXPECT_THAT(Text(bench_row), HasSubstr("fail"));
 }
 

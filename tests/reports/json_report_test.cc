@@ -9,6 +9,7 @@
 #include "rapidjson/document.h"
 #include "rapidjson/error/en.h"
 #include "reports/report_text.h"
+#include "tests/reports/breakdown_fixtures.h"
 #include "tests/reports/report_fixtures.h"
 
 namespace aurora {
@@ -249,6 +250,16 @@ TEST(JsonReportTest, HostileStringsSurviveAsValidJson) {
             "\xEF\xBF\xBD(\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
   EXPECT_EQ(std::string(rule["labels"]["k\x01"].GetString()), "v\x1b");
   EXPECT_EQ(std::string(doc["settings"][""].GetString()), "empty key");
+}
+
+// Issue 11.9 / 13.6: the unit, the change from a baseline, the mutation and
+// security breakdowns and a rule's findings are in the documented schema.
+TEST(JsonReportTest, UnitsAndBreakdownsValidAgainstTheSchema) {
+  std::string output;
+  EXPECT_EQ(ValidateAgainstSchema({RenderJson(testing::UnitsAndBreakdownsRun())},
+                                  &output),
+            0)
+      << output;
 }
 
 }  // namespace

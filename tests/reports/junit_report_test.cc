@@ -200,11 +200,11 @@ TEST(JunitReportTest, MessagesStateObservedAgainstThreshold) {
   EXPECT_STREQ(failure.attribute("type").value(), "fail");
   EXPECT_STREQ(failure.attribute("message").value(),
                "0.62 > 0.5 (pass: <= 0.5) — observed "
-               "0.62 (baseline 0.5) {name=\"test_order_submit_latency\"} vs "
+               "0.62 (baseline 0.5, +24 %) {name=\"test_order_submit_latency\"} vs "
                "pass: <= 0.5 and <= +10%");
   EXPECT_THAT(
       failure.text().get(),
-      HasSubstr("\nseries:\n  0.62 (baseline 0.5) "
+      HasSubstr("\nseries:\n  0.62 (baseline 0.5, +24 %) "
                 "{name=\"test_order_submit_latency\"} → fail: 0.62 > 0.5 (pass: <= 0.5); +24% > "
                 "+10%\n"));
   const pugi::xml_node live = pre.next_sibling("testsuite");
@@ -229,7 +229,7 @@ TEST(JunitReportTest, MessagesStateObservedAgainstThreshold) {
           .attribute("message")
           .value(),
       "dry run, would be fail: 0.93 >= 0.9 — observed 0.93 (baseline "
-      "0.41) vs warn: < 0.7; fail: >= 0.9");
+      "0.41, +126.8 %) vs warn: < 0.7; fail: >= 0.9");
   const pugi::xml_node inconclusive =
       pre.find_child_by_attribute("testcase", "name", "branch-coverage")
           .child("error");

@@ -131,7 +131,7 @@ TEST(RunSummaryTest, CriteriaAndSeriesText) {
             "pass: >= 80 and >= -2%; fail: < 60");
   EXPECT_EQ(CriteriaText(RuleResult{}), "");
   EXPECT_EQ(SeriesText(run.gates[0].rules[1].series[0]),
-            "0.62 (baseline 0.5) {name=\"test_order_submit_latency\"}");
+            "0.62 (baseline 0.5, +24 %) {name=\"test_order_submit_latency\"}");
   EXPECT_EQ(SeriesText(run.gates[0].rules[2].series[0]), "NaN");
   EXPECT_EQ(SeriesText(run.gates[1].rules[1].series[1]),
             "+Inf {route=\"/api/quotes\"}");

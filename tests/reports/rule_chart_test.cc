@@ -95,5 +95,24 @@ TEST(FailedSpansTest, NoFailureNoCriteriaOrNoHistoryIsNothing) {
   EXPECT_EQ(FailedSpansText({}), "");
 }
 
+// Issue 11.9: a chart writes its axis, threshold labels and description in
+// the rule's unit.
+TEST(RuleChartUnitsTest, AxisThresholdsAndDescriptionUseTheUnit) {
+  RuleResult rule = ErrorRate([](int i) { return i == 3; });
+  rule.unit = "ratio";
+  RunResult run;
+  run.eval_time = HtmlEvalTime();
+  run.window = absl::Minutes(5);
+  const std::string svg = RenderRuleChart(run, rule, "c", 10, 720, 240);
+  const size_t axis = svg.find("<g class=\"y-axis\">");
+  ASSERT_NE(axis, std::string::npos);
+  const std::string y_axis = svg.substr(axis, svg.find("</g>", axis) - axis);
+  EXPECT_THAT(y_axis, ::testing::HasSubstr(" %</text>"));
+  EXPECT_THAT(y_axis, ::testing::Not(::testing::HasSubstr("0.0")));
+  EXPECT_THAT(svg, ::testing::HasSubstr("&lt; 1 %"));
+  EXPECT_THAT(svg, ::testing::HasSubstr("&gt; 5 %"));
+  EXPECT_THAT(svg, ::testing::HasSubstr("min 0.4 %, max 8 %"));
+}
+
 }  // namespace
 }  // namespace aurora
