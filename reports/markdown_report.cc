@@ -12,6 +12,7 @@
 #include "base/strings.h"
 #include "reports/report_text.h"
 #include "reports/run_summary.h"
+#include "reports/watch_report.h"
 
 namespace aurora {
 namespace {
@@ -170,6 +171,40 @@ void AppendGate(const GateResult& gate, std::string* out) {
   out->append("\n");
 }
 
+// A watch: its verdict explained by its incidents, one table row per rule
+// of each incident, with the actions fired and how their delivery ended.
+void AppendWatch(const RunResult& run, std::string* out) {
+  const WatchSummary& w = *run.watch;
+  absl::StrAppend(out, "### Incidents during the watch\n\n",
+                  Escape(WatchVerdictText(run)), "\n\n");
+  if (w.incidents.empty()) return;
+  absl::StrAppend(out,
+                  "| Rule | Tripped at | Value | Why | Actions | Resolved at |\n",
+                  "| --- | --- | --- | --- | --- | --- |\n");
+  for (const WatchIncident& i : w.incidents) {
+    std::vector<std::string> actions;
+    for (const WatchActionResult& a : i.actions) {
+      actions.push_back(Escape(WatchActionText(a)));
+    }
+    const std::string resolved =
+        i.resolved_at == absl::InfiniteFuture()
+            ? std::string("❌ not resolved when the watch ended")
+            : absl::StrCat("✅ ", ShownTimeUtc(i.resolved_at));
+    std::vector<IncidentRule> rules = i.rules;
+    if (rules.empty()) rules.push_back(IncidentRule{});
+    for (const IncidentRule& r : rules) {
+      absl::StrAppend(
+          out, "| ", Sv(Mark(i.on == "error" ? Outcome::kError : Outcome::kFail)),
+          " ", Escape(IncidentRuleTitle(i, r)), " | ",
+          Escape(IncidentTrippedText(i)), " | ", Escape(IncidentValueText(i, r)),
+          " | ", i.why.empty() ? Escape(r.reason) : Escape(i.why), " | ",
+          actions.empty() ? "none" : absl::StrJoin(actions, "<br>"), " | ",
+          resolved, " |\n");
+    }
+  }
+  out->append("\n");
+}
+
 }  // namespace
 
 std::string RenderMarkdown(const RunResult& run,
@@ -180,6 +215,7 @@ std::string RenderMarkdown(const RunResult& run,
   absl::StrAppend(
       &out, "## ", Sv(Mark(run.verdict)), " aurora-gate verdict: **",
       absl::AsciiStrToUpper(Sv(OutcomeName(run.verdict))), "**\n\n");
+  if (run.watch.has_value()) out += "last cycle: ";
   absl::StrAppend(&out, "**", CountsText(counts), "** in ", run.gates.size(),
                   run.gates.size() == 1 ? " gate" : " gates", " · exit ",
                   exit_code, " (", Sv(ExitMeaning(exit_code)), ")");
@@ -214,6 +250,11 @@ std::string RenderMarkdown(const RunResult& run,
     } else {
       absl::StrAppend(&out, "[Full report (HTML)](", url, ")\n\n");
     }
+  }
+  if (run.watch.has_value()) {
+    AppendWatch(run, &out);
+    absl::StrAppend(&out, "**Last cycle.** ", Escape(LastCycleText(run)),
+                    "\n\n");
   }
   for (const GateResult& gate : run.gates) AppendGate(gate, &out);
   return out;
