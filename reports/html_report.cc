@@ -302,7 +302,7 @@ void AppendIncidents(const RunResult& run, std::string* out) {
         resolved ? absl::StrCat(OutcomeBadge(Outcome::kPass), " ",
                                 H(ShownTimeUtc(i.resolved_at)),
                                 "<span class=\"rule-meta\">after ",
-                                H(FormatPromDuration(i.resolved_at - i.tripped_at)),
+                                H(FormatPromDuration(absl::Trunc(i.resolved_at - i.tripped_at, absl::Seconds(1)))),
                                 "</span>")
                  : std::string("<span class=\"open\">not resolved when the "
                                "watch ended</span>"),

@@ -14,6 +14,11 @@ std::string Plural(size_t n, std::string_view one, std::string_view many) {
   return absl::StrCat(n, " ", Sv(n == 1 ? one : many));
 }
 
+// To the second, as reports show times ("1m45s"; "0s" under a second).
+std::string ShownDuration(absl::Duration d) {
+  return FormatPromDuration(absl::Trunc(d, absl::Seconds(1)));
+}
+
 bool Resolved(const WatchIncident& incident) {
   return incident.resolved_at != absl::InfiniteFuture();
 }
@@ -24,7 +29,7 @@ std::string WatchVerdictText(const RunResult& run) {
   if (!run.watch.has_value()) return "";
   const WatchSummary& w = *run.watch;
   const std::string span =
-      w.ended > w.started ? absl::StrCat(" over ", FormatPromDuration(w.ended - w.started))
+      w.ended > w.started ? absl::StrCat(" over ", ShownDuration(w.ended - w.started))
                           : std::string();
   if (w.incidents.empty()) {
     if (w.interrupted) {
@@ -86,7 +91,7 @@ std::string IncidentResolvedText(const WatchIncident& incident) {
   if (!Resolved(incident)) return "not resolved when the watch ended";
   return absl::StrCat("resolved at ", ShownTimeUtc(incident.resolved_at),
                       ", after ",
-                      FormatPromDuration(incident.resolved_at - incident.tripped_at));
+                      ShownDuration(incident.resolved_at - incident.tripped_at));
 }
 
 std::string WatchActionText(const WatchActionResult& action) {
@@ -114,8 +119,10 @@ std::vector<std::string> IncidentTimeline(const WatchIncident& incident) {
     rules.push_back(absl::StrCat(IncidentRuleTitle(incident, r), " = ",
                                  IncidentValueText(incident, r)));
   }
-  std::string first = absl::StrCat(ShownTimeUtc(incident.tripped_at), " ",
-                                   IncidentTrippedText(incident), ": ",
+  std::string first = absl::StrCat(
+      ShownTimeUtc(incident.tripped_at), " tripped (",
+      incident.on == "error" ? "could not be evaluated" : incident.on, ")",
+      incident.continued ? " (opened by an earlier run of the watch)" : "", ": ",
                                    rules.empty() ? incident.gate
                                                  : absl::StrJoin(rules, ", "));
   out.push_back(std::move(first));
@@ -125,8 +132,8 @@ std::vector<std::string> IncidentTimeline(const WatchIncident& incident) {
                                WatchActionText(a)));
   }
   if (Resolved(incident)) {
-    out.push_back(absl::StrCat(ShownTimeUtc(incident.resolved_at), " ",
-                               IncidentResolvedText(incident)));
+    out.push_back(absl::StrCat(ShownTimeUtc(incident.resolved_at), " resolved, after ",
+                               ShownDuration(incident.resolved_at - incident.tripped_at)));
   } else {
     out.push_back(IncidentResolvedText(incident));
   }
