@@ -40,11 +40,11 @@ std::string_view Mark(Outcome o) {
 }
 constexpr std::string_view kDryRunMark = "🧪";
 
-// Untrusted text as inline Markdown inside a table cell: one line, no HTML
+// Untrusted text as inline Markdown (a table cell, a paragraph): one line, no HTML
 // (< > & as entities), no table break (\|), and the characters that open
 // code spans, emphasis, links, strikethrough or math backslash-escaped.
-std::string Escape(std::string_view text) {
-  const std::string line = TruncateDisplay(ToSingleLine(text), kCellCap);
+std::string EscapeUncapped(std::string_view text) {
+  const std::string line = ToSingleLine(text);
   std::string out;
   out.reserve(line.size());
   for (char c : line) {
@@ -75,6 +75,11 @@ std::string Escape(std::string_view text) {
     }
   }
   return out;
+}
+
+// EscapeUncapped, cut to kCellCap display columns.
+std::string Escape(std::string_view text) {
+  return EscapeUncapped(TruncateDisplay(ToSingleLine(text), kCellCap));
 }
 
 // A link target that cannot leave the (…) of a Markdown link: bytes outside
@@ -176,7 +181,7 @@ void AppendGate(const GateResult& gate, std::string* out) {
 void AppendWatch(const RunResult& run, std::string* out) {
   const WatchSummary& w = *run.watch;
   absl::StrAppend(out, "### Incidents during the watch\n\n",
-                  Escape(WatchVerdictText(run)), "\n\n");
+                  EscapeUncapped(WatchVerdictText(run)), "\n\n");
   if (w.incidents.empty()) return;
   absl::StrAppend(out,
                   "| Rule | Tripped at | Value | Why | Actions | Resolved at |\n",
@@ -184,7 +189,7 @@ void AppendWatch(const RunResult& run, std::string* out) {
   for (const WatchIncident& i : w.incidents) {
     std::vector<std::string> actions;
     for (const WatchActionResult& a : i.actions) {
-      actions.push_back(Escape(WatchActionText(a)));
+      actions.push_back(EscapeUncapped(WatchActionText(a)));
     }
     const std::string resolved =
         i.resolved_at == absl::InfiniteFuture()
@@ -197,7 +202,7 @@ void AppendWatch(const RunResult& run, std::string* out) {
           out, "| ", Sv(Mark(i.on == "error" ? Outcome::kError : Outcome::kFail)),
           " ", Escape(IncidentRuleTitle(i, r)), " | ",
           Escape(IncidentTrippedText(i)), " | ", Escape(IncidentValueText(i, r)),
-          " | ", i.why.empty() ? Escape(r.reason) : Escape(i.why), " | ",
+          " | ", EscapeUncapped(i.why.empty() ? r.reason : i.why), " | ",
           actions.empty() ? "none" : absl::StrJoin(actions, "<br>"), " | ",
           resolved, " |\n");
     }
@@ -253,7 +258,7 @@ std::string RenderMarkdown(const RunResult& run,
   }
   if (run.watch.has_value()) {
     AppendWatch(run, &out);
-    absl::StrAppend(&out, "**Last cycle.** ", Escape(LastCycleText(run)),
+    absl::StrAppend(&out, "**Last cycle.** ", EscapeUncapped(LastCycleText(run)),
                     "\n\n");
   }
   for (const GateResult& gate : run.gates) AppendGate(gate, &out);

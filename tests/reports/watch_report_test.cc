@@ -166,6 +166,13 @@ TEST(WatchReportTest, MarkdownTellsTheIncidentThenTheLastCycle) {
   EXPECT_LT(md.find("**Last cycle.**"), md.find("| ✅ pass |"));
 }
 
+TEST(WatchReportTest, MarkdownNeverCutsAnIdempotencyKey) {
+  RunResult run = TrippedAndRecovered();
+  run.watch->incidents[0].actions[1].action =
+      "stop action 2 (webhook on resolved) POST https://hooks.example/" + std::string(200, 'p');
+  EXPECT_THAT(RenderMarkdown(run, {}), HasSubstr(kResolvedKey));
+}
+
 TEST(WatchReportTest, HtmlBannerIsExplainedByTheIncidentNotTheLastCycle) {
   const std::string html = RenderHtml(TrippedAndRecovered(), {});
   EXPECT_THAT(html, HasSubstr("data-verdict=\"NO-GO\""));
