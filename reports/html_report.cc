@@ -213,7 +213,9 @@ void AppendBanner(const RunResult& run, std::string* out) {
           H(RuleTitle(rule)), "</a>: ", H(text), "</li>"));
     }
   }
-  if (!inside.empty()) {
+  // A watch's incidents say it already (its verdict is not the decision at
+  // the window's end).
+  if (!inside.empty() && !run.watch.has_value()) {
     absl::StrAppend(out,
                     "<p class=\"window-failures-title\">Failed inside the "
                     "window (the verdict is the decision at its end):</p>"

@@ -478,7 +478,7 @@ TEST(WatchE2ETest, EndOfWatchReportsTellTheIncidentAfterATripAndRecovery) {
     std::FILE* f = std::fopen(gate.c_str(), "w");
     ASSERT_NE(f, nullptr);
     std::fputs(absl::StrCat(
-                   "gate: stop\ntitle: Automatic stop conditions\n"
+                   "gate: stop\ntitle: Automatic stop conditions\nevaluation_interval: 1s\n"
                    "groups:\n  - name: live\n    rules:\n"
                    "      - name: error-count\n"
                    "        expr: test_errors{job=\"exporter\"}\n"

@@ -178,6 +178,7 @@ TEST(WatchReportTest, HtmlBannerIsExplainedByTheIncidentNotTheLastCycle) {
   EXPECT_THAT(html, HasSubstr("data-verdict=\"NO-GO\""));
   EXPECT_THAT(html, HasSubstr("A stop condition tripped during the watch"));
   EXPECT_THAT(html, Not(HasSubstr("0 rules fail")));
+  EXPECT_THAT(html, Not(HasSubstr("the verdict is the decision at its end")));
   EXPECT_THAT(html, HasSubstr("last cycle: 1 pass"));
   EXPECT_THAT(html, HasSubstr("<a href=\"#incident-0\">stop / live/error-rate = 0.07</a>"));
   EXPECT_THAT(html, HasSubstr("<tr class=\"incident resolved\" id=\"incident-0\""));
