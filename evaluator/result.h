@@ -147,6 +147,64 @@ struct GateResult {
   std::vector<SourceBreakdown> breakdowns;
 };
 
+// `watch`: an action fired for an incident, and how its delivery ended
+// when the watch did.
+struct WatchActionResult {
+  std::string action;           // display name (never a secret)
+  std::string on;               // the transition: fail, error, resolved, pass
+  std::string idempotency_key;  // the delivery's own key
+  // "delivered", "failed" (gave up, kept in the spool as failed), "pending"
+  // (not delivered yet, kept in the spool for the next run), "dry-run"
+  // (described, not sent), "not sent" (it could not be built).
+  std::string outcome;
+  std::string detail;  // the last attempt's result ("HTTP 503"), or why not sent
+  int attempts = 0;
+  absl::Time fired_at;
+};
+
+// `watch`: a rule of an incident, as it was when the incident opened.
+struct IncidentRule {
+  std::string group;
+  std::string name;
+  Outcome outcome = Outcome::kFail;
+  std::optional<double> value;  // its first series; none: no data, or unknown
+  Labels labels;                // that series' labels
+  std::string reason;
+};
+
+// `watch`: a stop condition that tripped, from the trip to its resolution.
+// One per incident of a gate (what its fail/error actions are about).
+struct WatchIncident {
+  std::string gate;       // GateResult::name
+  std::string gate_file;  // GateResult::file
+  std::string on;         // "fail" or "error": the transition that opened it
+  absl::Time tripped_at;
+  // Opened by an earlier run of the watch (restarted): tripped_at is when
+  // that run opened it, and the rules carry no values.
+  bool continued = false;
+  // The count limit that tripped ("watch/live/error-rate failed 1 time
+  // (failure_limit 0): 0.07 > 0.05"); empty when the gate failed again after
+  // an earlier trip (--keep-running).
+  std::string why;
+  std::vector<IncidentRule> rules;
+  std::string incident_key;  // the idempotency key of its fail/error actions
+  std::vector<WatchActionResult> actions;  // opening and closing ones, in order
+  absl::Time resolved_at = absl::InfiniteFuture();  // still open at the end
+};
+
+// `watch`: what the end-of-watch report is about. The gates of its
+// RunResult are the last cycle; the verdict is the watch's.
+struct WatchSummary {
+  absl::Time started;
+  absl::Time ended;
+  absl::Duration interval = absl::ZeroDuration();
+  int cycles = 0;
+  bool interrupted = false;  // a signal ended it before its duration
+  // The watch's exit code (what ExitCode returns for this run).
+  int exit_code = 0;
+  std::vector<WatchIncident> incidents;  // in the order they opened
+};
+
 struct RunResult {
   std::vector<GateResult> gates;
   Outcome verdict = Outcome::kPass;  // worst of the gates
@@ -168,6 +226,9 @@ struct RunResult {
   // The command that ran: check | report | watch. Picks the verdict's words
   // (reports/run_summary.h VerdictWord): GO / NO-GO for report.
   std::string command = "check";
+  // Set by `watch` for its end-of-watch reports: the incidents, and the
+  // exit code the watch decided (see WatchSummary).
+  std::optional<WatchSummary> watch;
 };
 
 }  // namespace aurora

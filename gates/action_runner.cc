@@ -150,10 +150,13 @@ absl::Status ActionRunner::Deliver(std::vector<SpoolRecord> records, bool spool)
 absl::Status ActionRunner::Fire(const GateFile& gate, const std::string& on,
                                 const GateResult& result, const RunResult& run,
                                 absl::Time incident_start, absl::Time now,
-                                std::vector<std::string> rules) {
+                                std::vector<std::string> rules,
+                                std::string incident_on,
+                                std::vector<FiredAction>* fired) {
   std::vector<SpoolRecord> records;
   ActionEvent event =
       MakeActionEvent(on, result, incident_start, now, std::move(rules));
+  event.incident_on = std::move(incident_on);
   SecretSource secrets{EnvironmentLookup(), env_.files};
   for (size_t i = 0; i < gate.actions.size(); ++i) {
     const ActionSpec& spec = gate.actions[i];
@@ -163,6 +166,12 @@ absl::Status ActionRunner::Fire(const GateFile& gate, const std::string& on,
                           DeliveryPolicy{}, secrets);
     if (!record.ok()) return record.status();
     records.push_back(*std::move(record));
+  }
+  // Every record was built: each is now described, or spooled and sent.
+  if (fired != nullptr) {
+    for (const SpoolRecord& r : records) {
+      fired->push_back({r.id, r.action, on, r.idempotency_key});
+    }
   }
   if (records.empty()) return absl::OkStatus();
   if (dry_run_) {

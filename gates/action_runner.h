@@ -34,6 +34,14 @@
 
 namespace aurora {
 
+// An action record Fire built (and spooled, sent or, in dry run, described).
+struct FiredAction {
+  std::string id;  // the spool record's id (DeliveryAttempt::id)
+  std::string action;
+  std::string on;
+  std::string idempotency_key;
+};
+
 class ActionRunner {
  public:
   // `on_attempt` receives every delivery attempt (never a secret).
@@ -75,10 +83,15 @@ class ActionRunner {
   // every action was delivered (or, in dry run, described; in background
   // mode: spooled and handed to a delivery thread); otherwise the loud
   // failure of the actions that gave up (kDataLoss: not spooled).
+  // `incident_on`: for resolved, the transition that opened the incident
+  // (its key is the payloads' incident_key). `fired`, when given, receives
+  // the records built, in the order of the gate's actions.
   absl::Status Fire(const GateFile& gate, const std::string& on,
                     const GateResult& result, const RunResult& run,
                     absl::Time incident_start, absl::Time now,
-                    std::vector<std::string> rules = {});
+                    std::vector<std::string> rules = {},
+                    std::string incident_on = "",
+                    std::vector<FiredAction>* fired = nullptr);
 
   // The actions whose delivery gave up, kept in the spool as failed
   // (oldest first). Reads the spool directory when it exists even if this

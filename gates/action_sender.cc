@@ -115,10 +115,16 @@ absl::StatusOr<SpoolRecord> BuildActionRecord(
     }
     r.env = {{"AURORA_GATE", event.gate},
              {"AURORA_TRANSITION", event.on},
-             {"AURORA_VERDICT", std::string(OutcomeName(gate.verdict))},
              {"AURORA_RULES", absl::StrJoin(event.rules, ",")},
              {"AURORA_IDEMPOTENCY_KEY", r.idempotency_key},
              {"AURORA_INCIDENT_START", Rfc3339Utc(event.incident_start)}};
+    // start comes before anything is evaluated: it has no verdict.
+    if (event.on != "start") {
+      r.env["AURORA_VERDICT"] = std::string(OutcomeName(gate.verdict));
+    }
+    if (std::string key = IncidentKey(event); !key.empty()) {
+      r.env["AURORA_INCIDENT_KEY"] = key;
+    }
     r.stdin_data = json;
     r.exec_timeout = timeout.value_or(policy.exec_timeout);
     return r;

@@ -65,7 +65,8 @@ struct SecretSource {
 // AlertmanagerApiPayload to <url>/api/v2/alerts (the path is added unless
 // the url already ends with it), for exec the argv with the verdict in the
 // environment (AURORA_GATE, AURORA_TRANSITION, AURORA_VERDICT,
-// AURORA_RULES, AURORA_IDEMPOTENCY_KEY, AURORA_INCIDENT_START) and the json
+// AURORA_RULES, AURORA_IDEMPOTENCY_KEY, AURORA_INCIDENT_START; no
+// AURORA_VERDICT for start, AURORA_INCIDENT_KEY for resolved) and the json
 // payload on stdin. HTTP headers: Content-Type: application/json,
 // Idempotency-Key, the action's `headers.*` settings, and with a signing
 // key X-Aurora-Signature: sha256=<hex HMAC-SHA256 of the body>. Errors name

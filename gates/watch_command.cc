@@ -13,6 +13,7 @@
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "base/heap_release.h"
@@ -24,6 +25,7 @@
 #include "gates/run_gate.h"
 #include "gates/self_metrics.h"
 #include "gates/version.h"
+#include "reports/action_payload.h"
 #include "reports/run_summary.h"
 #include "reports/terminal_report.h"
 
@@ -173,6 +175,72 @@ std::string FirstValue(const RuleResult& r) {
   return r.series.empty() ? "" : FormatNumberShort(r.series.front().value);
 }
 
+// How each delivery (by spool record id) went so far; written by delivery
+// threads, read at the end for the incident timeline.
+class DeliveryLedger {
+ public:
+  struct Entry {
+    DeliveryAttempt::Result result = DeliveryAttempt::Result::kRetry;
+    std::string detail;
+    int attempts = 0;
+  };
+  void Record(const DeliveryAttempt& a) {
+    std::lock_guard<std::mutex> lock(mu_);
+    Entry& e = by_id_[a.id];
+    e.result = a.result;
+    e.detail = a.detail;
+    e.attempts = a.attempt;
+  }
+  std::optional<Entry> Find(const std::string& id) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = by_id_.find(id);
+    if (it == by_id_.end()) return std::nullopt;
+    return it->second;
+  }
+
+ private:
+  std::mutex mu_;
+  std::map<std::string, Entry> by_id_;
+};
+
+// The rules of an incident as `g` shows them (value: the first series).
+std::vector<IncidentRule> IncidentRules(const GateResult& g,
+                                        const std::vector<std::string>& names) {
+  std::vector<IncidentRule> out;
+  for (const std::string& name : names) {
+    IncidentRule ir;
+    ir.name = name;
+    for (const RuleResult& r : g.rules) {
+      if (r.name != name) continue;
+      ir.group = r.group;
+      ir.outcome = r.outcome;
+      ir.reason = r.reason;
+      if (!r.series.empty()) {
+        ir.value = r.series.front().value;
+        ir.labels = r.series.front().labels;
+      }
+      break;
+    }
+    out.push_back(std::move(ir));
+  }
+  return out;
+}
+
+std::string RuleNames(const std::vector<IncidentRule>& rules) {
+  std::vector<std::string> names;
+  for (const IncidentRule& r : rules) {
+    names.push_back(r.group.empty() ? r.name : absl::StrCat(r.group, "/", r.name));
+  }
+  return absl::StrJoin(names, ",");
+}
+
+std::string FirstIncidentValue(const std::vector<IncidentRule>& rules) {
+  for (const IncidentRule& r : rules) {
+    if (r.value.has_value()) return FormatNumberShort(*r.value);
+  }
+  return "";
+}
+
 // Sleeps until `deadline` in short slices, so signals are noticed quickly.
 void SleepUntilOrSignal(Clock& clock, absl::Time deadline,
                         const WatchSignals& signals) {
@@ -245,9 +313,11 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
   }
   // The spool is taken before anything starts: a second watcher on it, or
   // one that cannot keep its actions, refuses here (nothing evaluated).
+  DeliveryLedger ledger;
   ActionRunner actions(
       options.spool_dir, env, options.dry_run,
-      [&log, &metrics_for_actions = metrics_slot](const DeliveryAttempt& a) {
+      [&log, &ledger, &metrics_for_actions = metrics_slot](const DeliveryAttempt& a) {
+        ledger.Record(a);
         const char* result =
             a.result == DeliveryAttempt::Result::kDelivered ? "delivered"
             : a.result == DeliveryAttempt::Result::kRetry   ? "retry"
@@ -357,11 +427,26 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
     return failed->size();
   };
   report_failed(false);
+  // The incidents of this watch (its end-of-watch reports tell them), the
+  // spool record id of each of their actions (same shape), and per gate
+  // file the one still open.
+  std::vector<WatchIncident> incidents;
+  std::vector<std::vector<std::string>> incident_action_ids;
+  std::map<std::string, size_t> open_incident;
+  // Fires the gate's actions for `on`: one log line for the transition's
+  // actions; they join the timeline of incident `incident` (an index into
+  // `incidents`) when given. `incident_on`: for resolved, the transition
+  // that opened the incident.
   auto fire = [&](const GateFile& gate, const std::string& on,
                   const GateResult& result, const RunResult& run,
-                  absl::Time incident_start, std::vector<std::string> rules) {
-    absl::Status st = actions.Fire(gate, on, result, run, incident_start,
-                                   env.clock->Now(), std::move(rules));
+                  absl::Time incident_start, std::vector<std::string> rules,
+                  std::string incident_on = "",
+                  std::optional<size_t> incident = std::nullopt) {
+    std::vector<FiredAction> fired;
+    const absl::Time now = env.clock->Now();
+    absl::Status st =
+        actions.Fire(gate, on, result, run, incident_start, now,
+                     std::move(rules), std::move(incident_on), &fired);
     if (st.code() == absl::StatusCode::kDataLoss) durability_lost = true;
     if (!st.ok()) {
       log.Log("error", st.code() == absl::StatusCode::kDataLoss
@@ -369,6 +454,36 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
                            : "action delivery gave up",
               {{"error", std::string(st.message())}});
       delivery_failed = true;
+    }
+    if (!fired.empty()) {
+      std::vector<std::string> names;
+      for (const FiredAction& a : fired) names.push_back(a.action);
+      log.Log("info", options.dry_run ? "actions fired (dry run)" : "actions fired",
+              {{"gate", result.name},
+               {"on", on},
+               {"actions", absl::StrJoin(names, ",")},
+               {"idempotency_key", fired.front().idempotency_key}});
+    }
+    if (!incident.has_value()) return;
+    WatchIncident& i = incidents[*incident];
+    for (const FiredAction& a : fired) {
+      WatchActionResult r;
+      r.action = a.action;
+      r.on = a.on;
+      r.idempotency_key = a.idempotency_key;
+      r.fired_at = now;
+      i.actions.push_back(std::move(r));
+      incident_action_ids[*incident].push_back(a.id);
+    }
+    if (!st.ok() && st.code() != absl::StatusCode::kDataLoss && fired.empty()) {
+      WatchActionResult r;
+      r.action = absl::StrCat("actions on ", on);
+      r.on = on;
+      r.outcome = "not sent";
+      r.detail = std::string(st.message());
+      r.fired_at = now;
+      i.actions.push_back(std::move(r));
+      incident_action_ids[*incident].push_back("");
     }
   };
   if (absl::Status st = actions.Start(gates); !st.ok()) {
@@ -383,6 +498,7 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
     start_run.tool_version = kVersion;
     start_run.tool_commit = kGitCommit;
     start_run.hostname = HostName();
+    start_run.settings = VisibleSettings(options.settings, options.secret_names);
     for (const GateFile& g : gates) {
       GateResult gr;
       gr.name = g.name;
@@ -479,7 +595,10 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
       metrics->RecordQueryLatency(run.duration_seconds);
     }
 
-    // Transitions and count limits.
+    // Transitions and count limits. A stop condition trips once per watch
+    // (the first rule past its limit); `newly_tripped` marks that cycle.
+    const bool tripped_before = tripped.fail || tripped.error;
+    std::string tripped_gate_file, tripped_rule;
     for (const GateResult& g : run.gates) {
       for (const RuleResult& r : g.rules) {
         const GateFile* gate = nullptr;
@@ -535,8 +654,14 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
                                      " times in a row (consecutive_error_limit ",
                                      error_limit, "): ", r.reason);
         }
+        if (tripped.fail || tripped.error) {  // this rule tripped
+          tripped_gate_file = g.file;
+          tripped_rule = r.name;
+        }
       }
     }
+    const bool newly_tripped = !tripped_before && (tripped.fail || tripped.error);
+    bool trip_told = false;  // the trip has its incident (and log line)
     // Gate-level transitions fire actions: fail and error when a stop
     // condition trips (count limits apply), warn when the verdict becomes
     // warn, resolved + pass when a tripped gate is healthy again.
@@ -553,6 +678,7 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
         carry = carried.end();
       }
       std::string on;
+      std::optional<size_t> closing;  // the incident a resolved closes
       if (tripped.fail && prev != "fail" && g.verdict == Outcome::kFail) {
         on = "fail";
       } else if (tripped.error && prev != "error" &&
@@ -563,14 +689,47 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
         on = "warn";
       } else if (g.verdict == Outcome::kPass && !prev.empty() && prev != "pass") {
         if (prev == "fail" || prev == "error") {
-          fire(gates[i], "resolved", g, run, incident_start[g.file], incident_rules[g.file]);
+          auto open = open_incident.find(g.file);
+          if (open == open_incident.end()) {
+            // An incident an earlier run opened, resolved by this one.
+            WatchIncident inc;
+            inc.gate = g.name;
+            inc.gate_file = g.file;
+            inc.on = prev;
+            inc.tripped_at = incident_start[g.file];
+            inc.continued = true;
+            for (const std::string& name : incident_rules[g.file]) {
+              IncidentRule ir;
+              ir.name = name;
+              inc.rules.push_back(std::move(ir));
+            }
+            inc.incident_key = IdempotencyKey(MakeActionEvent(
+                prev, g, inc.tripped_at, inc.tripped_at, incident_rules[g.file]));
+            incidents.push_back(std::move(inc));
+            incident_action_ids.emplace_back();
+            open = open_incident.emplace(g.file, incidents.size() - 1).first;
+          }
+          closing = open->second;
+          open_incident.erase(open);
+          WatchIncident& inc = incidents[*closing];
+          inc.resolved_at = run.eval_time;
+          log.Log("info", "stop condition resolved",
+                  {{"gate", g.name},
+                   {"rules", RuleNames(inc.rules)},
+                   {"tripped_at", ShownTimeUtc(inc.tripped_at)},
+                   {"lasted", absl::FormatDuration(inc.resolved_at - inc.tripped_at)},
+                   {"incident_key", inc.incident_key}});
+          fire(gates[i], "resolved", g, run, incident_start[g.file],
+               incident_rules[g.file], prev, closing);
         }
         on = "pass";
       }
       if (on.empty()) continue;
       std::vector<std::string> rules;
+      std::optional<size_t> opening;  // the incident a fail or error opens
       if (on == "fail" || on == "error" || on == "warn") {
-        if (carry != carried.end() && carry->second.on == on) {
+        const bool continued = carry != carried.end() && carry->second.on == on;
+        if (continued) {
           incident_start[g.file] = carry->second.start;
           incident_rules[g.file] = carry->second.rules;
         } else {
@@ -579,6 +738,34 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
         }
         if (carry != carried.end()) carried.erase(carry);
         rules = incident_rules[g.file];
+        if (on != "warn") {
+          WatchIncident inc;
+          inc.gate = g.name;
+          inc.gate_file = g.file;
+          inc.on = on;
+          inc.tripped_at = incident_start[g.file];
+          inc.continued = continued;
+          inc.rules = IncidentRules(g, rules);
+          inc.incident_key = IdempotencyKey(MakeActionEvent(
+              on, g, incident_start[g.file], run.eval_time, rules));
+          if (newly_tripped && !trip_told && g.file == tripped_gate_file) {
+            inc.why = tripped.why;
+            trip_told = true;
+          }
+          log.Log("error", "stop condition tripped",
+                  {{"verdict", on},
+                   {"gate", g.name},
+                   {"rules", RuleNames(inc.rules)},
+                   {"value", FirstIncidentValue(inc.rules)},
+                   {"why", inc.why.empty() ? "the gate fails again after an "
+                                             "earlier trip (--keep-running)"
+                                           : inc.why},
+                   {"incident_key", inc.incident_key}});
+          incidents.push_back(std::move(inc));
+          incident_action_ids.emplace_back();
+          opening = incidents.size() - 1;
+          open_incident[g.file] = *opening;
+        }
         // Recorded before its actions are spooled: a run killed in between
         // continues this incident rather than opening another.
         if (absl::Status st = actions.SaveIncident(
@@ -595,18 +782,36 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
       }
       fire(gates[i], on, g, run, incident_start.count(g.file) ? incident_start[g.file]
                                                               : run.eval_time,
-           rules);
+           rules, "", opening.has_value() ? opening : closing);
       prev = on;
+    }
+    if (newly_tripped && !trip_told) {
+      // The rule that tripped opened no gate transition (its gate's verdict
+      // is not a fail): the trip is still told, once.
+      WatchIncident inc;
+      inc.on = tripped.fail ? "fail" : "error";
+      inc.tripped_at = run.eval_time;
+      inc.why = tripped.why;
+      for (const GateResult& g : run.gates) {
+        if (g.file != tripped_gate_file) continue;
+        inc.gate = g.name;
+        inc.gate_file = g.file;
+        inc.rules = IncidentRules(g, {tripped_rule});
+      }
+      log.Log("error", "stop condition tripped",
+              {{"verdict", inc.on},
+               {"gate", inc.gate},
+               {"rules", RuleNames(inc.rules)},
+               {"value", FirstIncidentValue(inc.rules)},
+               {"why", inc.why}});
+      incidents.push_back(std::move(inc));
+      incident_action_ids.emplace_back();
     }
     last = std::move(run);
     // What the cycle freed goes back to the OS, so RSS follows what is kept
     // (rule state, the last result), not the largest cycle so far.
     ReleaseFreeHeapMemory();
-    if (tripped.fail || tripped.error) {
-      log.Log("error", "stop condition tripped",
-              {{"verdict", tripped.fail ? "fail" : "error"}, {"why", tripped.why}});
-      if (!options.keep_running) break;
-    }
+    if ((tripped.fail || tripped.error) && !options.keep_running) break;
     // Next slot on the interval grid; slots a slow cycle overran are missed.
     next_tick += options.interval;
     absl::Time now = env.clock->Now();
@@ -684,6 +889,69 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
     last.strict = false;
     code = ExitCode(last) == kExitFail ? kExitPass : ExitCode(last);
   }
+  if (delivery_failed && code == kExitPass) code = kExitUndecided;
+  // An undelivered rollback needs a human, whatever the verdict.
+  if (pending_actions > 0 && (code == kExitPass || code == kExitFail)) {
+    code = kExitUndecided;
+    last.action_problems.push_back(absl::StrCat(
+        pending_actions, pending_actions == 1 ? " action was" : " actions were",
+        " not delivered when the watch ended: kept in the spool for the next "
+        "run (aurora-gate spool list shows them)"));
+  }
+  // A spool write that failed mid-watch (disk full) lost durability the
+  // user did not opt out of.
+  if ((failed_actions > 0 && !options.ignore_failed_actions) ||
+      (durability_lost && !options.allow_no_spool)) {
+    if (failed_actions > 0 && !options.ignore_failed_actions) {
+      log.Log("error", "failed actions in the spool: exit 3 "
+                       "(--ignore-failed-actions to exit on the verdict alone)",
+              {{"failed_actions", std::to_string(failed_actions)}});
+      last.action_problems.push_back(absl::StrCat(
+          failed_actions, failed_actions == 1 ? " action" : " actions",
+          " failed and kept in the spool (aurora-gate spool list; retry or "
+          "drop them)"));
+    }
+    if (durability_lost && !options.allow_no_spool) {
+      last.action_problems.push_back(
+          "an action could not be written to the spool: a crash would have "
+          "lost it");
+    }
+    if (code == kExitPass || code == kExitFail) code = kExitUndecided;
+  }
+
+  // The end-of-watch reports are about the watch: its incidents (with how
+  // each action's delivery ended) and its exit code; the gates are its
+  // last cycle.
+  WatchSummary summary;
+  summary.started = started;
+  summary.ended = env.clock->Now();
+  summary.interval = options.interval;
+  summary.cycles = cycles;
+  summary.interrupted = interrupted;
+  summary.exit_code = code;
+  for (size_t i = 0; i < incidents.size(); ++i) {
+    for (size_t a = 0; a < incidents[i].actions.size(); ++a) {
+      WatchActionResult& r = incidents[i].actions[a];
+      if (!r.outcome.empty()) continue;  // not sent
+      if (options.dry_run) {
+        r.outcome = "dry-run";
+        continue;
+      }
+      std::optional<DeliveryLedger::Entry> e =
+          ledger.Find(incident_action_ids[i][a]);
+      r.outcome = !e.has_value() ? "pending"
+                  : e->result == DeliveryAttempt::Result::kDelivered ? "delivered"
+                  : e->result == DeliveryAttempt::Result::kFailed    ? "failed"
+                                                                     : "pending";
+      if (e.has_value()) {
+        r.detail = e->detail;
+        r.attempts = e->attempts;
+      }
+    }
+  }
+  summary.incidents = std::move(incidents);
+  last.watch = std::move(summary);
+
   bool io_ok = true;
   if (cycles > 0) {
     *env.out << RenderTerminal(last, false);
@@ -696,26 +964,11 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
                     options.markdown_path, "", options.html_path, ""},
         env);
   }
+  if (!io_ok && code == kExitPass) code = kExitUndecided;
   log.Log(code == kExitPass ? "info" : "warn", "watch finished",
           {{"cycles", std::to_string(cycles)},
            {"exit_code", std::to_string(code)},
            {"interrupted", interrupted ? "true" : "false"}});
-  if ((!io_ok || delivery_failed) && code == kExitPass) code = kExitUndecided;
-  // An undelivered rollback needs a human, whatever the verdict.
-  if (pending_actions > 0 && (code == kExitPass || code == kExitFail)) {
-    code = kExitUndecided;
-  }
-  // A spool write that failed mid-watch (disk full) lost durability the
-  // user did not opt out of.
-  if ((failed_actions > 0 && !options.ignore_failed_actions) ||
-      (durability_lost && !options.allow_no_spool)) {
-    if (failed_actions > 0 && !options.ignore_failed_actions) {
-      log.Log("error", "failed actions in the spool: exit 3 "
-                       "(--ignore-failed-actions to exit on the verdict alone)",
-              {{"failed_actions", std::to_string(failed_actions)}});
-    }
-    if (code == kExitPass || code == kExitFail) code = kExitUndecided;
-  }
   return code;
 }
 

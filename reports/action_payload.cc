@@ -10,6 +10,7 @@
 #include "base/digest.h"
 #include "base/number_format.h"
 #include "base/strings.h"
+#include "rapidjson/prettywriter.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
 #include "reports/json_report.h"
@@ -163,6 +164,17 @@ std::map<std::string, std::string> Common(
   return out;
 }
 
+// "aurora-gate <gate>: fail (verdict fail)"; start, which comes before
+// anything is evaluated, has no verdict: "aurora-gate <gate>: watch started".
+std::string TransitionSummary(const ActionEvent& event,
+                              const GateResult& gate) {
+  if (event.on == "start") {
+    return absl::StrCat("aurora-gate ", event.gate, ": watch started");
+  }
+  return absl::StrCat("aurora-gate ", event.gate, ": ", event.on,
+                      " (verdict ", Sv(OutcomeName(gate.verdict)), ")");
+}
+
 }  // namespace
 
 ActionEvent MakeActionEvent(std::string_view on, const GateResult& gate,
@@ -195,6 +207,14 @@ std::string IdempotencyKey(const ActionEvent& event) {
                                 absl::ToUnixNanos(event.incident_start)));
 }
 
+std::string IncidentKey(const ActionEvent& event) {
+  if (event.on != "resolved" || event.incident_on.empty()) return "";
+  ActionEvent opening = event;
+  opening.on = event.incident_on;
+  opening.incident_on.clear();
+  return IdempotencyKey(opening);
+}
+
 std::string_view AlertStatus(std::string_view on) {
   return on == "pass" || on == "resolved" ? "resolved" : "firing";
 }
@@ -223,9 +243,9 @@ std::string SlackPayload(const ActionEvent& event, const GateResult& gate,
   const std::string text =
       !options.text.empty()
           ? options.text
-          : absl::StrCat(Sv(Emoji(event.on)), " aurora-gate ", event.gate, ": ",
-                         event.on, " (verdict ", Sv(OutcomeName(gate.verdict)),
-                         ")");
+          : absl::StrCat(Sv(Emoji(event.on)), " ",
+                         TransitionSummary(event, gate));
+  const std::string incident_key = IncidentKey(event);
   rapidjson::StringBuffer buffer;
   Writer w(buffer);
   w.StartObject();
@@ -257,13 +277,19 @@ std::string SlackPayload(const ActionEvent& event, const GateResult& gate,
   Key(w, "text");
   String(w, absl::StrCat("gate ", SlackEscape(event.gate), " \xC2\xB7 since ",
                          Rfc3339Utc(event.incident_start),
-                         " \xC2\xB7 idempotency key ", Sv(idempotency_key)));
+                         " \xC2\xB7 idempotency key ", Sv(idempotency_key),
+                         incident_key.empty() ? "" : " \xC2\xB7 closes incident ",
+                         incident_key));
   w.EndObject();
   w.EndArray();
   w.EndObject();
   w.EndArray();
   Key(w, "idempotency_key");
   String(w, idempotency_key);
+  if (!incident_key.empty()) {
+    Key(w, "incident_key");
+    String(w, incident_key);
+  }
   w.EndObject();
   return buffer.GetString();
 }
@@ -273,6 +299,7 @@ std::vector<PayloadAlert> EventAlerts(const ActionEvent& event,
                                       std::string_view idempotency_key) {
   std::vector<PayloadAlert> out;
   const bool resolved = AlertStatus(event.on) == "resolved";
+  const std::string incident_key = IncidentKey(event);
   auto base = [&](std::string_view alertname) {
     PayloadAlert a;
     a.labels["alertname"] = std::string(alertname);
@@ -290,14 +317,14 @@ std::vector<PayloadAlert> EventAlerts(const ActionEvent& event,
       if (!rule->reason.empty()) a.annotations["summary"] = rule->reason;
     }
     a.annotations["idempotency_key"] = std::string(idempotency_key);
+    if (!incident_key.empty()) a.annotations["incident_key"] = incident_key;
     out.push_back(std::move(a));
   }
   if (out.empty()) {
     PayloadAlert a = base(event.gate);
-    a.annotations["summary"] =
-        absl::StrCat("aurora-gate ", event.gate, ": ", event.on, " (verdict ",
-                     Sv(OutcomeName(gate.verdict)), ")");
+    a.annotations["summary"] = TransitionSummary(event, gate);
     a.annotations["idempotency_key"] = std::string(idempotency_key);
+    if (!incident_key.empty()) a.annotations["incident_key"] = incident_key;
     out.push_back(std::move(a));
   }
   return out;
@@ -343,6 +370,11 @@ std::string AlertmanagerWebhookPayload(const ActionEvent& event,
   w.Int(0);
   Key(w, "idempotency_key");
   String(w, idempotency_key);
+  if (const std::string incident_key = IncidentKey(event);
+      !incident_key.empty()) {
+    Key(w, "incident_key");
+    String(w, incident_key);
+  }
   w.EndObject();
   return buffer.GetString();
 }
@@ -361,8 +393,68 @@ std::string AlertmanagerApiPayload(const ActionEvent& event,
   return buffer.GetString();
 }
 
+namespace {
+
+// The start of a watch: what is watched, nothing evaluated yet (no verdict).
+std::string StartPayload(const ActionEvent& event, const RunResult& run,
+                         std::string_view idempotency_key) {
+  rapidjson::StringBuffer buffer;
+  rapidjson::PrettyWriter<rapidjson::StringBuffer> w(buffer);
+  w.SetIndent(' ', 2);
+  auto key = [&w](std::string_view k) {
+    w.Key(k.data(), static_cast<rapidjson::SizeType>(k.size()));
+  };
+  auto str = [&w](std::string_view v) {
+    const std::string valid = ToValidUtf8(v);
+    w.String(valid.data(), static_cast<rapidjson::SizeType>(valid.size()));
+  };
+  w.StartObject();
+  key("idempotency_key");
+  str(idempotency_key);
+  key("transition");
+  str(event.on);
+  key("gate");
+  str(event.gate);
+  key("started");
+  str(Rfc3339Utc(run.started));
+  key("tool");
+  w.StartObject();
+  key("name");
+  str("aurora-gate");
+  key("version");
+  str(run.tool_version);
+  key("commit");
+  str(run.tool_commit);
+  w.EndObject();
+  key("gates");
+  w.StartArray();
+  for (const GateResult& g : run.gates) {
+    w.StartObject();
+    key("name");
+    str(g.name);
+    key("title");
+    str(g.title);
+    key("file");
+    str(g.file);
+    w.EndObject();
+  }
+  w.EndArray();
+  key("settings");
+  w.StartObject();
+  for (const auto& [k, v] : run.settings) {
+    key(ToValidUtf8(k));
+    str(v);
+  }
+  w.EndObject();
+  w.EndObject();
+  return absl::StrCat(buffer.GetString(), "\n");
+}
+
+}  // namespace
+
 std::string JsonVerdictPayload(const ActionEvent& event, const RunResult& run,
                                std::string_view idempotency_key) {
+  if (event.on == "start") return StartPayload(event, run, idempotency_key);
   const std::string doc = RenderJson(run);
   auto quoted = [](std::string_view s) {
     rapidjson::StringBuffer buffer;
@@ -370,11 +462,16 @@ std::string JsonVerdictPayload(const ActionEvent& event, const RunResult& run,
     String(w, s);
     return std::string(buffer.GetString());
   };
+  const std::string incident_key = IncidentKey(event);
   // RenderJson writes "{\n  \"schema\": ...": our members go in front, in
   // its layout.
   return absl::StrCat(
       doc.substr(0, 2), "  \"idempotency_key\": ", quoted(idempotency_key),
-      ",\n  \"transition\": ", quoted(event.on), ",\n", doc.substr(2));
+      ",\n  \"transition\": ", quoted(event.on), ",\n",
+      incident_key.empty()
+          ? ""
+          : absl::StrCat("  \"incident_key\": ", quoted(incident_key), ",\n"),
+      doc.substr(2));
 }
 
 }  // namespace aurora

@@ -27,6 +27,10 @@ struct ActionEvent {
   // start the watch start). The same for every cycle of one incident.
   absl::Time incident_start;
   absl::Time now;  // when the transition was observed
+  // resolved: the transition that opened the incident it closes ("fail" or
+  // "error"), so its payloads name that incident (IncidentKey). Empty
+  // otherwise.
+  std::string incident_on;
 };
 
 // The event for transition `on` of `gate` (rules picked as described above;
@@ -42,6 +46,12 @@ ActionEvent MakeActionEvent(std::string_view on, const GateResult& gate,
 // — stable across retries and restarts of one incident (`now` is not part
 // of it), different for another transition, rule set or incident.
 std::string IdempotencyKey(const ActionEvent& event);
+
+// resolved: the idempotency key the incident's opening deliveries carried
+// (IdempotencyKey of this event with `on` = incident_on: same gate, rules
+// and start), which a receiver matches the resolution to. "" for other
+// transitions, or when incident_on is empty.
+std::string IncidentKey(const ActionEvent& event);
 
 // "firing" for fail, error, warn and start; "resolved" for pass and resolved.
 std::string_view AlertStatus(std::string_view on);
@@ -59,9 +69,10 @@ struct PayloadOptions {
   std::string generator_url;  // alertmanager: each alert's generatorURL
 };
 
-// `format: slack`: {"text", "blocks", "idempotency_key"}. text is
-// options.text when set, else "<emoji> aurora-gate <gate>: <transition>
-// (verdict <verdict>)"; blocks: a section with the text, a section per event
+// `format: slack`: {"text", "blocks", "idempotency_key"} (and
+// "incident_key" for resolved, see IncidentKey). text is options.text when
+// set, else "<emoji> aurora-gate <gate>: <transition> (verdict <verdict>)"
+// ("… : watch started" for start, which has no verdict yet); blocks: a section with the text, a section per event
 // rule (at most 20, then "… and N more") with its outcome, reason and
 // values, and a context block with the idempotency key.
 std::string SlackPayload(const ActionEvent& event, const GateResult& gate,
@@ -71,7 +82,8 @@ std::string SlackPayload(const ActionEvent& event, const GateResult& gate,
 // One alert per event rule (a gate-level alert named after the gate when the
 // event has no rules): labels alertname (the rule), gate, severity, the
 // rule's labels; annotations the rule's plus summary (its reason) and
-// idempotency_key; startsAt incident_start; endsAt `now` when resolved.
+// idempotency_key (and incident_key when resolved); startsAt incident_start;
+// endsAt `now` when resolved.
 struct PayloadAlert {
   std::map<std::string, std::string> labels;
   std::map<std::string, std::string> annotations;
@@ -87,7 +99,7 @@ std::vector<PayloadAlert> EventAlerts(const ActionEvent& event,
 // — "0001-01-01T00:00:00Z" while firing —, generatorURL, fingerprint),
 // groupLabels {gate}, commonLabels, commonAnnotations, externalURL,
 // version, groupKey "{}:{gate=\"<gate>\"}", truncatedAlerts 0, plus
-// idempotency_key.
+// idempotency_key (and incident_key when resolved).
 std::string AlertmanagerWebhookPayload(const ActionEvent& event,
                                        const GateResult& gate,
                                        const PayloadOptions& options,
@@ -104,7 +116,10 @@ std::string AlertmanagerApiPayload(const ActionEvent& event,
                                    std::string_view idempotency_key);
 
 // `format: json`: RenderJson(run) with "idempotency_key" and "transition"
-// added as its first members.
+// (then "incident_key" when resolved) added as its first members. For start,
+// which comes before anything is evaluated, no verdict: {"idempotency_key",
+// "transition": "start", "gate", "started", "tool" {name, version, commit},
+// "gates" [{name, title, file}], "settings"}.
 std::string JsonVerdictPayload(const ActionEvent& event, const RunResult& run,
                                std::string_view idempotency_key);
 

@@ -18,6 +18,7 @@
 #include "reports/report_text.h"
 #include "reports/rule_chart.h"
 #include "reports/run_summary.h"
+#include "reports/watch_report.h"
 #include "rules/duration.h"
 
 namespace aurora {
@@ -150,10 +151,28 @@ void AppendBanner(const RunResult& run, std::string* out) {
                   "<span class=\"mark\" aria-hidden=\"true\">", Sv(v.mark),
                   "</span> ", Sv(v.word), "</p><div class=\"verdict-body\">",
                   "<p class=\"verdict-reason\">",
-                  H(VerdictReason(run, code, counts)), "</p>");
+                  H(run.watch.has_value() ? WatchVerdictText(run)
+                                          : VerdictReason(run, code, counts)),
+                  "</p>");
   std::vector<std::string> causes;
   size_t total = 0;
-  for (size_t g = 0; g < run.gates.size(); ++g) {
+  // A watch: its incidents are the causes, not its last cycle's rules.
+  for (size_t k = 0; run.watch.has_value() && k < run.watch->incidents.size(); ++k) {
+    const WatchIncident& i = run.watch->incidents[k];
+    const Outcome o = i.on == "error" ? Outcome::kError : Outcome::kFail;
+    std::vector<std::string> rules;
+    for (const IncidentRule& r : i.rules) {
+      rules.push_back(absl::StrCat(IncidentRuleTitle(i, r), " = ",
+                                   IncidentValueText(i, r)));
+    }
+    if (++total > kMaxCauses) continue;
+    causes.push_back(absl::StrCat(
+        "<li data-outcome=\"", Sv(OutcomeName(o)), "\">", OutcomeBadge(o),
+        " <a href=\"#incident-", k, "\">",
+        H(rules.empty() ? i.gate : absl::StrJoin(rules, ", ")), "</a>: ",
+        H(IncidentTrippedText(i)), "; ", H(IncidentResolvedText(i)), "</li>"));
+  }
+  for (size_t g = 0; !run.watch.has_value() && g < run.gates.size(); ++g) {
     const GateResult& gate = run.gates[g];
     for (size_t r = 0; r < gate.rules.size(); ++r) {
       const RuleResult& rule = gate.rules[r];
@@ -200,18 +219,104 @@ void AppendBanner(const RunResult& run, std::string* out) {
           H(RuleTitle(rule)), "</a>: ", H(text), "</li>"));
     }
   }
-  if (!inside.empty()) {
+  // A watch's incidents say it already (its verdict is not the decision at
+  // the window's end).
+  if (!inside.empty() && !run.watch.has_value()) {
     absl::StrAppend(out,
                     "<p class=\"window-failures-title\">Failed inside the "
                     "window (the verdict is the decision at its end):</p>"
                     "<ul class=\"window-failures\">",
                     absl::StrJoin(inside, ""), "</ul>");
   }
-  absl::StrAppend(out, "<p class=\"verdict-counts\">", H(CountsText(counts)),
+  absl::StrAppend(out, "<p class=\"verdict-counts\">",
+                  run.watch.has_value() ? "last cycle: " : "",
+                  H(CountsText(counts)),
                   " in ", run.gates.size(),
                   run.gates.size() == 1 ? " gate" : " gates", " \xC2\xB7 exit ",
                   code, " (", Sv(ExitMeaning(code)), ")",
                   run.strict ? " \xC2\xB7 strict" : "", "</p></div></section>");
+}
+
+// A watch: the timeline of each incident (rule, tripped at, value, why,
+// actions fired with their outcome and idempotency key, resolved at).
+void AppendIncidents(const RunResult& run, std::string* out) {
+  const WatchSummary& w = *run.watch;
+  absl::StrAppend(out, "<section id=\"incidents\"><h2>Incidents during the "
+                       "watch</h2><p class=\"watch-span\">",
+                  H(ShownTimeUtc(w.started)), " \xE2\x80\x93 ",
+                  H(ShownTimeUtc(w.ended)), " \xC2\xB7 ", w.cycles,
+                  w.cycles == 1 ? " cycle" : " cycles", " every ",
+                  H(FormatPromDuration(w.interval)),
+                  w.interrupted ? " \xC2\xB7 stopped by a signal" : "", "</p>");
+  if (w.incidents.empty()) {
+    absl::StrAppend(out, "<p class=\"none\">No stop condition tripped.</p></section>");
+    return;
+  }
+  absl::StrAppend(out,
+                  "<table class=\"incidents\"><thead><tr><th scope=\"col\">Rule</th>"
+                  "<th scope=\"col\">Tripped at</th><th scope=\"col\">Value</th>"
+                  "<th scope=\"col\">Why</th><th scope=\"col\">Actions</th>"
+                  "<th scope=\"col\">Resolved at</th></tr></thead><tbody>");
+  for (size_t k = 0; k < w.incidents.size(); ++k) {
+    const WatchIncident& i = w.incidents[k];
+    const Outcome o = i.on == "error" ? Outcome::kError : Outcome::kFail;
+    const bool resolved = i.resolved_at != absl::InfiniteFuture();
+    std::string rules, values;
+    for (const IncidentRule& r : i.rules) {
+      absl::StrAppend(&rules, "<li>", H(IncidentRuleTitle(i, r)), "</li>");
+      absl::StrAppend(&values, "<li><span class=\"value\">",
+                      H(IncidentValueText(i, r)), "</span></li>");
+    }
+    std::string actions;
+    for (const WatchActionResult& a : i.actions) {
+      const Outcome ao = a.outcome == "delivered" ? Outcome::kPass
+                         : a.outcome == "failed" || a.outcome == "not sent"
+                             ? Outcome::kFail
+                             : Outcome::kPending;
+      absl::StrAppend(
+          &actions, "<li data-outcome=\"", H(a.outcome), "\"><span class=\"badge ",
+          Sv(OutcomeName(ao)), "\"><span class=\"mark\" aria-hidden=\"true\">",
+          Sv(Mark(ao)), "</span> <span class=\"word\">", H(a.outcome),
+          "</span></span> ", H(a.action), " on <b>", H(a.on), "</b> at ",
+          H(ShownTimeUtc(a.fired_at)));
+      if (a.attempts > 0 || !a.detail.empty()) {
+        absl::StrAppend(&actions, " (", a.attempts,
+                        a.attempts == 1 ? " attempt" : " attempts",
+                        a.detail.empty() ? "" : ": ", H(a.detail), ")");
+      }
+      if (!a.idempotency_key.empty()) {
+        absl::StrAppend(&actions, "<br/><span class=\"key\">key <code>",
+                        H(a.idempotency_key), "</code></span>");
+      }
+      actions += "</li>";
+    }
+    std::string why = i.why;
+    if (why.empty() && !i.rules.empty()) why = i.rules.front().reason;
+    absl::StrAppend(
+        out, "<tr class=\"incident ", resolved ? "resolved" : "open",
+        "\" id=\"incident-", k, "\" data-resolved=\"", resolved ? "true" : "false",
+        "\"><th scope=\"row\" class=\"rule-name\">", OutcomeBadge(o),
+        "<ul class=\"incident-rules\">", rules, "</ul><span class=\"rule-meta\">gate ",
+        H(i.gate), "</span></th><td class=\"tripped\">",
+        H(ShownTimeUtc(i.tripped_at)),
+        i.continued ? "<br/><span class=\"rule-meta\">opened by an earlier run</span>"
+                    : "",
+        "</td><td class=\"observed\"><ul class=\"values\">", values,
+        "</ul></td><td class=\"why\">", H(why), "<span class=\"rule-meta\">incident key <code>",
+        H(i.incident_key), "</code></span></td><td class=\"actions\">",
+        actions.empty() ? "<span class=\"none\">none</span>"
+                        : absl::StrCat("<ul class=\"actions\">", actions, "</ul>"),
+        "</td><td class=\"resolved\">",
+        resolved ? absl::StrCat(OutcomeBadge(Outcome::kPass), " ",
+                                H(ShownTimeUtc(i.resolved_at)),
+                                "<span class=\"rule-meta\">after ",
+                                H(FormatPromDuration(absl::Trunc(i.resolved_at - i.tripped_at, absl::Seconds(1)))),
+                                "</span>")
+                 : std::string("<span class=\"open\">not resolved when the "
+                               "watch ended</span>"),
+        "</td></tr>");
+  }
+  absl::StrAppend(out, "</tbody></table></section>");
 }
 
 std::string ObservedCell(const RuleResult& rule, size_t cap) {
@@ -665,7 +770,13 @@ std::string RenderHtml(const RunResult& run, const HtmlOptions& options) {
   }
   absl::StrAppend(&out, "</p></header><main>");
   AppendBanner(run, &out);
-  absl::StrAppend(&out, "<section id=\"checklist\"><h2>Checklist</h2>");
+  if (run.watch.has_value()) AppendIncidents(run, &out);
+  absl::StrAppend(&out, "<section id=\"checklist\"><h2>",
+                  run.watch.has_value() ? "Last cycle" : "Checklist", "</h2>");
+  if (run.watch.has_value()) {
+    absl::StrAppend(&out, "<p class=\"last-cycle\">", H(LastCycleText(run)),
+                    "</p>");
+  }
   if (run.gates.empty()) absl::StrAppend(&out, "<p class=\"none\">No gates.</p>");
   for (size_t g = 0; g < run.gates.size(); ++g) {
     AppendGate(run, run.gates[g], g, options, &out);

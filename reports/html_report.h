@@ -34,7 +34,10 @@ struct HtmlOptions {
 // Stable hooks for tests and styles: #verdict (data-verdict: VerdictWord,
 // class go|nogo|undecided, data-exit-code), section.gate, tr.rule (data-outcome,
 // data-source-type, data-dry-run), #live section.live-rule (svg.chart or
-// p.no-history), #artifacts table.artifact, #metadata.
+// p.no-history), #artifacts table.artifact, #metadata. A watch's
+// end-of-watch page (RunResult::watch) explains its verdict by its
+// incidents: the banner names them, #incidents tr.incident (data-resolved)
+// holds each one's timeline, and the checklist is titled "Last cycle".
 std::string RenderHtml(const RunResult& run, const HtmlOptions& options);
 
 }  // namespace aurora

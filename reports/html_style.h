@@ -99,6 +99,16 @@ dl{display:grid;grid-template-columns:max-content 1fr;gap:3px 14px}
 dt{font-weight:bold}
 dd{margin:0}
 .hash{font-size:11px}
+table.incidents th.rule-name{width:20%}
+table.incidents td.tripped,table.incidents td.resolved{width:11em}
+tr.incident.open>th{border-left:6px solid var(--fail)}
+tr.incident.resolved>th{border-left:6px solid var(--pass)}
+tr.incident.open{background:#fdf3ee}
+ul.incident-rules,ul.actions{list-style:none;margin:2px 0;padding:0}
+ul.actions li{margin-bottom:4px}
+.key code{font-size:11px;overflow-wrap:anywhere}
+.open{color:#b34700;font-weight:bold}
+p.last-cycle{color:var(--muted)}
 footer{color:var(--muted);font-size:12px;padding:24px 20px}
 @media print{
  body{font-size:11px}

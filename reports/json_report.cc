@@ -340,6 +340,93 @@ void Gate(Writer& w, const GateResult& g) {
   w.EndObject();
 }
 
+void OptionalNumber(Writer& w, const std::optional<double>& v) {
+  if (v.has_value()) {
+    Number(w, *v);
+  } else {
+    w.Null();
+  }
+}
+
+// `watch`: its span and incidents (the gates are its last cycle).
+void Watch(Writer& w, const WatchSummary& watch) {
+  w.StartObject();
+  Key(w, "started");
+  Time(w, watch.started);
+  Key(w, "ended");
+  Time(w, watch.ended);
+  Key(w, "interval_seconds");
+  Number(w, absl::ToDoubleSeconds(watch.interval));
+  Key(w, "cycles");
+  w.Int(watch.cycles);
+  Key(w, "interrupted");
+  w.Bool(watch.interrupted);
+  Key(w, "incidents");
+  w.StartArray();
+  for (const WatchIncident& i : watch.incidents) {
+    w.StartObject();
+    Key(w, "gate");
+    String(w, i.gate);
+    Key(w, "gate_file");
+    String(w, i.gate_file);
+    Key(w, "transition");
+    String(w, i.on);
+    Key(w, "tripped_at");
+    Time(w, i.tripped_at);
+    Key(w, "resolved_at");
+    Time(w, i.resolved_at);  // null: still tripped when the watch ended
+    Key(w, "continued");
+    w.Bool(i.continued);
+    Key(w, "why");
+    String(w, i.why);
+    Key(w, "incident_key");
+    String(w, i.incident_key);
+    Key(w, "rules");
+    w.StartArray();
+    for (const IncidentRule& r : i.rules) {
+      w.StartObject();
+      Key(w, "group");
+      String(w, r.group);
+      Key(w, "name");
+      String(w, r.name);
+      Key(w, "outcome");
+      String(w, OutcomeName(r.outcome));
+      Key(w, "value");
+      OptionalNumber(w, r.value);
+      Key(w, "labels");
+      LabelsObject(w, r.labels);
+      Key(w, "reason");
+      String(w, r.reason);
+      w.EndObject();
+    }
+    w.EndArray();
+    Key(w, "actions");
+    w.StartArray();
+    for (const WatchActionResult& a : i.actions) {
+      w.StartObject();
+      Key(w, "action");
+      String(w, a.action);
+      Key(w, "transition");
+      String(w, a.on);
+      Key(w, "fired_at");
+      Time(w, a.fired_at);
+      Key(w, "idempotency_key");
+      String(w, a.idempotency_key);
+      Key(w, "outcome");
+      String(w, a.outcome);
+      Key(w, "attempts");
+      w.Int(a.attempts);
+      Key(w, "detail");
+      String(w, a.detail);
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+}
+
 }  // namespace
 
 std::string RenderJson(const RunResult& run) {
@@ -384,6 +471,10 @@ std::string RenderJson(const RunResult& run) {
   if (run.window > absl::ZeroDuration()) {
     Key(w, "window_seconds");
     Number(w, absl::ToDoubleSeconds(run.window));
+  }
+  if (run.watch.has_value()) {
+    Key(w, "watch");
+    Watch(w, *run.watch);
   }
   Key(w, "counts");
   Counts(w, CountRules(run));

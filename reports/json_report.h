@@ -3,6 +3,9 @@
 // docs/reports.md, JSON Schema in docs/report-schema.json): every gate and
 // rule with expr, resolved query, source, criteria, observed values and
 // baselines per series, outcome, reason and timings. Keys in a fixed order.
+// A watch's end-of-watch report adds "watch" (its span and incident
+// timeline; the gates are then its last cycle), an optional key that v1
+// readers may ignore.
 #ifndef AURORA_REPORTS_JSON_REPORT_H_
 #define AURORA_REPORTS_JSON_REPORT_H_
 

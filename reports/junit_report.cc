@@ -15,6 +15,7 @@
 #include "reports/breakdown_text.h"
 #include "reports/report_text.h"
 #include "reports/run_summary.h"
+#include "reports/watch_report.h"
 
 namespace aurora {
 namespace {
@@ -169,9 +170,46 @@ struct SuiteCounts {
   double time = 0;
 };
 
+// A watch: the rule tripped a stop condition. One <failure type="tripped">
+// (<error> when it only tripped for not being evaluable) whatever the last
+// cycle says, with the times; the text has each incident's timeline, then
+// the rule as last evaluated.
+void AppendTripped(pugi::xml_node tc, const GateResult& gate,
+                   const RuleResult& rule,
+                   const std::vector<RuleIncident>& incidents,
+                   SuiteCounts* counts) {
+  bool error_only = true;
+  std::vector<std::string> parts;
+  std::string text;
+  for (const RuleIncident& ri : incidents) {
+    const WatchIncident& i = *ri.incident;
+    if (i.on != "error") error_only = false;
+    parts.push_back(absl::StrCat(IncidentTrippedText(i), " (value ",
+                                 IncidentValueText(i, *ri.rule), "), ",
+                                 IncidentResolvedText(i)));
+    for (const std::string& line : IncidentTimeline(i)) {
+      absl::StrAppend(&text, line, "\n");
+    }
+    text += "\n";
+  }
+  absl::StrAppend(&text, "last cycle:\n", Details(gate, rule));
+  pugi::xml_node n = tc.append_child(error_only ? "error" : "failure");
+  SetAttr(n, "type", "tripped");
+  SetAttr(n, "message",
+          ToSingleLine(absl::StrCat("stop condition ", absl::StrJoin(parts, "; "))));
+  SetText(n, text);
+  if (error_only) {
+    ++counts->errors;
+  } else {
+    ++counts->failures;
+  }
+}
+
 // Appends the rule's <testcase> and counts it.
-void AppendCase(pugi::xml_node suite, const GateResult& gate,
-                const RuleResult& rule, bool strict, SuiteCounts* counts) {
+void AppendCase(pugi::xml_node suite, const RunResult& run,
+                const GateResult& gate, const RuleResult& rule,
+                SuiteCounts* counts) {
+  const bool strict = run.strict;
   pugi::xml_node tc = suite.append_child("testcase");
   SetAttr(tc, "name", rule.name);
   SetAttr(tc, "classname",
@@ -191,6 +229,13 @@ void AppendCase(pugi::xml_node suite, const GateResult& gate,
     SetAttr(n, "message", message);
     SetText(n, Details(gate, rule));
   };
+  if (!rule.dry_run) {
+    const std::vector<RuleIncident> incidents = IncidentsOfRule(run, gate, rule);
+    if (!incidents.empty()) {
+      AppendTripped(tc, gate, rule, incidents, counts);
+      return;
+    }
+  }
   if (rule.dry_run) {
     ++counts->skipped;
     child("skipped", nullptr,
@@ -283,6 +328,12 @@ void AppendSuite(pugi::xml_node root, const RunResult& run,
   add_if("aurora.run.strict", run.strict ? "true" : "false");
   add_if("aurora.run.eval_time", Rfc3339Utc(run.eval_time));
   add_if("aurora.run.started", Rfc3339Utc(run.started));
+  if (run.watch.has_value()) {
+    add_if("aurora.watch.started", Rfc3339Utc(run.watch->started));
+    add_if("aurora.watch.ended", Rfc3339Utc(run.watch->ended));
+    add_if("aurora.watch.cycles", absl::StrCat(run.watch->cycles));
+    add_if("aurora.watch.incidents", absl::StrCat(run.watch->incidents.size()));
+  }
   add_if("aurora.tool.version", run.tool_version);
   add_if("aurora.tool.commit", run.tool_commit);
   for (const auto& [k, v] : run.settings) {
@@ -292,7 +343,7 @@ void AppendSuite(pugi::xml_node root, const RunResult& run,
 
   SuiteCounts counts;
   for (const RuleResult& rule : gate.rules) {
-    AppendCase(suite, gate, rule, run.strict, &counts);
+    AppendCase(suite, run, gate, rule, &counts);
   }
   tests.set_value(counts.tests);
   failures.set_value(counts.failures);
@@ -300,10 +351,21 @@ void AppendSuite(pugi::xml_node root, const RunResult& run,
   skipped.set_value(counts.skipped);
   time.set_value(Seconds(counts.time).c_str());
 
-  // One line per rule, so warn and pending (which pass) are still visible.
-  std::string out =
-      absl::StrCat("gate ", gate.name, ": ", Sv(OutcomeName(gate.verdict)),
-                   " — ", CountsText(CountRules(gate)), "\n");
+  // One line per rule, so warn and pending (which pass) are still visible;
+  // a watch says its verdict and incidents first, then names the last cycle.
+  std::string out;
+  if (run.watch.has_value()) {
+    absl::StrAppend(&out, WatchVerdictText(run), "\n");
+    for (const WatchIncident& i : run.watch->incidents) {
+      if (i.gate_file != gate.file || i.gate != gate.name) continue;
+      for (const std::string& line : IncidentTimeline(i)) {
+        absl::StrAppend(&out, "  ", ToSingleLine(line), "\n");
+      }
+    }
+    absl::StrAppend(&out, LastCycleText(run), "\n");
+  }
+  absl::StrAppend(&out, "gate ", gate.name, ": ", Sv(OutcomeName(gate.verdict)),
+                  " — ", CountsText(CountRules(gate)), "\n");
   for (const RuleResult& rule : gate.rules) {
     absl::StrAppend(&out, rule.dry_run ? "[dry-run " : "[",
                     Sv(OutcomeName(rule.outcome)), "] ", RuleTitle(rule));

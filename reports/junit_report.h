@@ -20,6 +20,11 @@ namespace aurora {
 // WARN/PENDING and why, or are <failure type="warn|pending"> when the run is
 // strict (as the exit code says). `hostname` is RunResult::hostname. Messages state observed values against the criteria; the element
 // text has every series. Characters XML 1.0 forbids become U+FFFD.
+// A watch's end-of-watch report: a rule that tripped a stop condition is a
+// <failure type="tripped"> (an <error> when it tripped only for not being
+// evaluable) whatever its last cycle says, its message giving when it
+// tripped, its value and when it resolved; the suite's <system-out> starts
+// with the watch's verdict and incident timeline.
 std::string RenderJunit(const RunResult& run);
 
 }  // namespace aurora

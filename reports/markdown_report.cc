@@ -14,6 +14,7 @@
 #include "reports/breakdown_text.h"
 #include "reports/report_text.h"
 #include "reports/run_summary.h"
+#include "reports/watch_report.h"
 
 namespace aurora {
 namespace {
@@ -41,11 +42,11 @@ std::string_view Mark(Outcome o) {
 }
 constexpr std::string_view kDryRunMark = "🧪";
 
-// Untrusted text as inline Markdown inside a table cell: one line, no HTML
+// Untrusted text as inline Markdown (a table cell, a paragraph): one line, no HTML
 // (< > & as entities), no table break (\|), and the characters that open
 // code spans, emphasis, links, strikethrough or math backslash-escaped.
-std::string Escape(std::string_view text) {
-  const std::string line = TruncateDisplay(ToSingleLine(text), kCellCap);
+std::string EscapeUncapped(std::string_view text) {
+  const std::string line = ToSingleLine(text);
   std::string out;
   out.reserve(line.size());
   for (char c : line) {
@@ -76,6 +77,11 @@ std::string Escape(std::string_view text) {
     }
   }
   return out;
+}
+
+// EscapeUncapped, cut to kCellCap display columns.
+std::string Escape(std::string_view text) {
+  return EscapeUncapped(TruncateDisplay(ToSingleLine(text), kCellCap));
 }
 
 // A link target that cannot leave the (…) of a Markdown link: bytes outside
@@ -172,6 +178,7 @@ void AppendGate(const GateResult& gate, std::string* out) {
   out->append("\n");
 }
 
+<<<<<<< HEAD
 // A number in a table cell: counts as integers, NaN as "—".
 std::string CountCell(double n) { return FormatNumberShort(n); }
 
@@ -214,10 +221,43 @@ void AppendFindingsTable(const std::vector<FindingResult>& findings,
                     Escape(f.tool), " | ", where.empty() ? "—" : Escape(where), " | ",
                     f.package.empty() ? "—" : Escape(f.package), " | ",
                     f.title.empty() ? "—" : Escape(f.title), " |\n");
+=======
+// A watch: its verdict explained by its incidents, one table row per rule
+// of each incident, with the actions fired and how their delivery ended.
+void AppendWatch(const RunResult& run, std::string* out) {
+  const WatchSummary& w = *run.watch;
+  absl::StrAppend(out, "### Incidents during the watch\n\n",
+                  EscapeUncapped(WatchVerdictText(run)), "\n\n");
+  if (w.incidents.empty()) return;
+  absl::StrAppend(out,
+                  "| Rule | Tripped at | Value | Why | Actions | Resolved at |\n",
+                  "| --- | --- | --- | --- | --- | --- |\n");
+  for (const WatchIncident& i : w.incidents) {
+    std::vector<std::string> actions;
+    for (const WatchActionResult& a : i.actions) {
+      actions.push_back(EscapeUncapped(WatchActionText(a)));
+    }
+    const std::string resolved =
+        i.resolved_at == absl::InfiniteFuture()
+            ? std::string("❌ not resolved when the watch ended")
+            : absl::StrCat("✅ ", ShownTimeUtc(i.resolved_at));
+    std::vector<IncidentRule> rules = i.rules;
+    if (rules.empty()) rules.push_back(IncidentRule{});
+    for (const IncidentRule& r : rules) {
+      absl::StrAppend(
+          out, "| ", Sv(Mark(i.on == "error" ? Outcome::kError : Outcome::kFail)),
+          " ", Escape(IncidentRuleTitle(i, r)), " | ",
+          Escape(IncidentTrippedText(i)), " | ", Escape(IncidentValueText(i, r)),
+          " | ", EscapeUncapped(i.why.empty() ? r.reason : i.why), " | ",
+          actions.empty() ? "none" : absl::StrJoin(actions, "<br>"), " | ",
+          resolved, " |\n");
+    }
+>>>>>>> h-watch
   }
   out->append("\n");
 }
 
+<<<<<<< HEAD
 void AppendSecurityTables(const SourceBreakdown& b, std::string* out) {
   const SecurityBreakdown& sec = *b.security;
   out->append("| Severity | Findings | Ignored |\n| --- | ---: | ---: |\n");
@@ -253,6 +293,8 @@ void AppendBreakdowns(const GateResult& gate, std::string* out) {
   }
 }
 
+=======
+>>>>>>> h-watch
 }  // namespace
 
 std::string RenderMarkdown(const RunResult& run,
@@ -260,11 +302,18 @@ std::string RenderMarkdown(const RunResult& run,
   std::string out;
   const int exit_code = ExitCode(run);
   const OutcomeCounts counts = CountRules(run);
+<<<<<<< HEAD
   const Outcome decided = exit_code == 0   ? Outcome::kPass
                           : exit_code == 1 ? Outcome::kFail
                                            : Outcome::kInconclusive;
   absl::StrAppend(&out, "## ", Sv(Mark(decided)), " aurora-gate verdict: **",
                   Sv(VerdictWord(run)), "**\n\n");
+=======
+  absl::StrAppend(
+      &out, "## ", Sv(Mark(run.verdict)), " aurora-gate verdict: **",
+      absl::AsciiStrToUpper(Sv(OutcomeName(run.verdict))), "**\n\n");
+  if (run.watch.has_value()) out += "last cycle: ";
+>>>>>>> h-watch
   absl::StrAppend(&out, "**", CountsText(counts), "** in ", run.gates.size(),
                   run.gates.size() == 1 ? " gate" : " gates", " · exit ",
                   exit_code, " (", Sv(ExitMeaning(exit_code)), ")");
@@ -300,10 +349,19 @@ std::string RenderMarkdown(const RunResult& run,
       absl::StrAppend(&out, "[Full report (HTML)](", url, ")\n\n");
     }
   }
+<<<<<<< HEAD
   for (const GateResult& gate : run.gates) {
     AppendGate(gate, &out);
     AppendBreakdowns(gate, &out);
   }
+=======
+  if (run.watch.has_value()) {
+    AppendWatch(run, &out);
+    absl::StrAppend(&out, "**Last cycle.** ", EscapeUncapped(LastCycleText(run)),
+                    "\n\n");
+  }
+  for (const GateResult& gate : run.gates) AppendGate(gate, &out);
+>>>>>>> h-watch
   return out;
 }
 

@@ -48,6 +48,8 @@ std::string CountsText(const OutcomeCounts& counts) {
 }
 
 int ExitCode(const RunResult& run) {
+  // A watch decided its own code (its incidents, its end, its deliveries).
+  if (run.watch.has_value()) return run.watch->exit_code;
   // A rollback that may be lost needs a human, whatever the verdict.
   if (!run.action_problems.empty()) return 3;
   // Never 2: a run that has a result evaluated its rules; a query the

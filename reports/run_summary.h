@@ -43,7 +43,8 @@ std::string CountsText(const OutcomeCounts& counts);
 // unless strict), 1 fail (warn and pending when strict), 3 inconclusive or
 // error (a query the server rejected included) — and 3 whatever the verdict
 // when the run has action problems (a rollback that may be lost needs a
-// human). Never 2: exit 2 means nothing was evaluated, and such a run has no
+// human). A watch's end-of-watch result: the code the watch decided
+// (RunResult::watch). Never 2: exit 2 means nothing was evaluated, and such a run has no
 // RunResult.
 int ExitCode(const RunResult& run);
 // "pass", "fail", "usage or gate-file error", "inconclusive or error".

@@ -10,6 +10,7 @@
 #include "base/strings.h"
 #include "reports/report_text.h"
 #include "reports/run_summary.h"
+#include "reports/watch_report.h"
 
 namespace aurora {
 namespace {
@@ -233,6 +234,7 @@ std::string RenderTerminal(const RunResult& run, bool color) {
 std::string RenderTerminal(const RunResult& run,
                            const TerminalOptions& options) {
   std::string out;
+  if (run.watch.has_value()) absl::StrAppend(&out, LastCycleText(run), "\n\n");
   for (const GateResult& gate : run.gates) {
     AppendGate(gate, options.color, options.width, &out);
     out += "\n";
@@ -259,13 +261,25 @@ std::string RenderTerminalSummary(const RunResult& run,
     }
     out += "\n";
   }
+  if (run.watch.has_value()) {
+    // The watch's verdict is its incidents', not the last cycle's.
+    out += "Incidents during the watch:\n";
+    for (const WatchIncident& i : run.watch->incidents) {
+      for (const std::string& line : IncidentTimeline(i)) {
+        absl::StrAppend(&out, Sv(kIndent), ToSingleLine(line), "\n");
+      }
+    }
+    if (run.watch->incidents.empty()) absl::StrAppend(&out, Sv(kIndent), "none\n");
+    absl::StrAppend(&out, ToSingleLine(WatchVerdictText(run)), "\n\n");
+  }
   out += "Verdict: ";
   if (color) {
     absl::StrAppend(&out, Sv(verdict_color), verdict, Sv(kReset));
   } else {
     out += verdict;
   }
-  absl::StrAppend(&out, " — ", CountsText(counts), " (", counts.total,
+  absl::StrAppend(&out, " — ", run.watch.has_value() ? "last cycle: " : "",
+                  CountsText(counts), " (", counts.total,
                   counts.total == 1 ? " rule" : " rules", " in ",
                   run.gates.size(), run.gates.size() == 1 ? " gate" : " gates",
                   ")");

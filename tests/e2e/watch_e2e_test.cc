@@ -15,7 +15,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <set>
 #include <string>
@@ -24,6 +26,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/chromium.h"
 #include "tests/testing/http_test_server.h"
 #include "tests/testing/prometheus_harness.h"
 #include "tests/testing/subprocess.h"
@@ -443,6 +446,141 @@ TEST(WatchE2ETest, ARestartedWatcherKeepsEvaluatingWhileARedeliveryHangs) {
   EXPECT_THAT(log, ::testing::Not(HasSubstr("secret-token")));
   ::unsetenv("ARTIFACTS");
   ASSERT_EQ(std::system(("rm -rf '" + dir + "'").c_str()), 0);
+}
+
+
+// Issue 11.2: a stop condition trips on a real Prometheus and recovers; the
+// end-of-watch HTML, JSON, JUnit and Markdown all tell the incident (rule,
+// tripped at, value, actions with outcome and key, resolved at) though the
+// last cycle passes. The page, opened in headless Chromium, is kept as a
+// screenshot in build/<preset>/test-artifacts/watch-incident.png.
+TEST(WatchE2ETest, EndOfWatchReportsTellTheIncidentAfterATripAndRecovery) {
+  ASSERT_FALSE(testing::ChromiumPath().empty())
+      << "headless Chromium is required: scripts/install-deps.sh --test";
+  std::atomic<int> value{0};
+  auto exporter = testing::HttpTestServer::Start([&value](const testing::TestHttpRequest&) {
+    testing::TestHttpResponse r;
+    r.headers.push_back({"Content-Type", "text/plain; version=0.0.4"});
+    r.body = absl::StrCat("# TYPE test_errors gauge\ntest_errors ", value.load(), "\n");
+    return r;
+  });
+  ASSERT_TRUE(exporter.ok());
+  std::mutex mu;
+  std::map<std::string, std::string> key_by_path;  // the webhook receiver
+  std::map<std::string, std::string> body_by_path;
+  auto receiver = testing::HttpTestServer::Start([&](const testing::TestHttpRequest& req) {
+    std::lock_guard<std::mutex> lock(mu);
+    key_by_path[req.target] = std::string(req.Header("idempotency-key"));
+    body_by_path[req.target] = req.body;
+    return testing::TestHttpResponse{};
+  });
+  ASSERT_TRUE(receiver.ok());
+  auto prom = testing::PrometheusServer::Start(
+      {}, absl::StrCat("scrape_configs:\n"
+                       "  - job_name: exporter\n    scrape_interval: 1s\n"
+                       "    static_configs: [{targets: ['127.0.0.1:",
+                       (*exporter)->port(), "']}]\n"));
+  ASSERT_NE(prom, nullptr);
+  const std::string dir = testing::MakeTempDir();
+  const std::string gate = dir + "/stop.yaml";
+  const std::string hooks = absl::StrCat("http://127.0.0.1:", (*receiver)->port());
+  {
+    std::FILE* f = std::fopen(gate.c_str(), "w");
+    ASSERT_NE(f, nullptr);
+    std::fputs(absl::StrCat(
+                   "gate: stop\ntitle: Automatic stop conditions\nevaluation_interval: 1s\n"
+                   "groups:\n  - name: live\n    rules:\n"
+                   "      - name: error-count\n"
+                   "        expr: test_errors{job=\"exporter\"}\n"
+                   "        fail: \"> 5\"\n"
+                   "actions:\n"
+                   "  - { on: fail, webhook: { url: \"", hooks, "/rollback\" } }\n"
+                   "  - { on: resolved, webhook: { url: \"", hooks, "/resolved\" } }\n")
+                   .c_str(),
+               f);
+    std::fclose(f);
+  }
+  Background watch({AURORA_GATE_BIN, "watch", gate, "--prometheus", prom->url(),
+                    "--interval", "1s", "--duration", "5m", "--keep-running",
+                    "--spool-dir", dir + "/spool", "--json", dir + "/watch.json",
+                    "--junit", dir + "/watch.xml", "--markdown", dir + "/watch.md",
+                    "--html", dir + "/watch.html"},
+                   dir + "/watch.log");
+  const auto kWait = std::chrono::seconds(30);
+  ASSERT_TRUE(watch.WaitForLog("to=pass value=0", kWait)) << watch.Log();
+  value = 12;
+  ASSERT_TRUE(watch.WaitForLog("stop condition tripped verdict=fail", kWait)) << watch.Log();
+  // The failure lasts a few scrapes, so the page's chart shows it.
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        testing::ToolResult r = testing::HttpGet(
+            prom->url() + "/api/v1/query",
+            {{"query", "count_over_time((test_errors{job=\"exporter\"} > 5)[1m:1s]) >= 5"}});
+        return r.exit_code == 0 && r.output.find("\"result\":[{") != std::string::npos;
+      },
+      kWait));
+  value = 0;
+  ASSERT_TRUE(watch.WaitForLog("stop condition resolved", kWait)) << watch.Log();
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        std::lock_guard<std::mutex> lock(mu);
+        return key_by_path.count("/resolved") > 0;
+      },
+      kWait));
+  // The rule was healthy again in the cycle that resolved it: the last
+  // cycle passes.
+  EXPECT_EQ(watch.Stop(std::chrono::seconds(20)), 1) << watch.Log();
+  const std::string log = watch.Log();
+  EXPECT_EQ(log.find("stop condition tripped"), log.rfind("stop condition tripped")) << log;
+  std::string rollback_key, resolved_body;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    rollback_key = key_by_path["/rollback"];
+    resolved_body = body_by_path["/resolved"];
+  }
+  ASSERT_EQ(rollback_key.size(), 64u);
+  // 11.15: the resolution names the incident it closes.
+  EXPECT_THAT(resolved_body, HasSubstr("\"incident_key\": \"" + rollback_key + "\""));
+
+  const std::string json = testing::ReadWholeFile(dir + "/watch.json");
+  EXPECT_THAT(json, HasSubstr("\"verdict\": \"fail\""));
+  EXPECT_THAT(json, HasSubstr("\"incidents\": [\n"));
+  EXPECT_THAT(json, HasSubstr("\"name\": \"error-count\""));
+  EXPECT_THAT(json, HasSubstr("\"value\": 12"));
+  EXPECT_THAT(json, HasSubstr("\"incident_key\": \"" + rollback_key + "\""));
+  EXPECT_THAT(json, HasSubstr("\"outcome\": \"delivered\""));
+  EXPECT_THAT(json, ::testing::Not(HasSubstr("\"resolved_at\": null")));
+  auto schema = testing::RunProcess(
+      {"python3", "tests/reports/validate_json_schema.py", "docs/report-schema.json",
+       dir + "/watch.json"},
+      {});
+  EXPECT_EQ(schema.exit_code, 0) << schema.out << schema.err;
+  const std::string junit = testing::ReadWholeFile(dir + "/watch.xml");
+  EXPECT_THAT(junit, HasSubstr("failures=\"1\""));
+  EXPECT_THAT(junit, HasSubstr("<failure type=\"tripped\" message=\"stop condition tripped (fail) at "));
+  EXPECT_THAT(junit, HasSubstr("(value 12 {instance="));
+  const std::string md = testing::ReadWholeFile(dir + "/watch.md");
+  EXPECT_THAT(md, HasSubstr("aurora-gate verdict: **FAIL**"));
+  EXPECT_THAT(md, HasSubstr("| ❌ stop / live/error-count | tripped (fail) at "));
+  EXPECT_THAT(md, HasSubstr(rollback_key));
+  EXPECT_THAT(md, HasSubstr("| ✅ 20"));  // resolved at
+
+  const testing::BrowserRun b = testing::DumpDom(dir + "/watch.html");
+  ASSERT_EQ(b.exit_code, 0) << b.command << "\n" << b.err;
+  EXPECT_THAT(b.out, HasSubstr("data-verdict=\"NO-GO\""));
+  EXPECT_THAT(b.out, HasSubstr("A stop condition tripped during the watch (1 incident, "
+                               "resolved before the watch ended)"));
+  EXPECT_THAT(b.out, HasSubstr("<tr class=\"incident resolved\" id=\"incident-0\""));
+  EXPECT_THAT(b.out, HasSubstr("<h2>Last cycle</h2>"));
+  EXPECT_THAT(b.out, HasSubstr("last cycle: 1 pass"));
+  const std::string artifacts = AURORA_TEST_ARTIFACTS_DIR;
+  std::filesystem::create_directories(artifacts);
+  const std::string png = artifacts + "/watch-incident.png";
+  const testing::BrowserRun shot =
+      testing::Screenshot(dir + "/watch.html", png, 1280, 1600);
+  ASSERT_EQ(shot.exit_code, 0) << shot.command << "\n" << shot.err;
+  EXPECT_GT(testing::ReadWholeFile(png).size(), 20000u);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

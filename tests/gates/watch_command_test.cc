@@ -309,6 +309,144 @@ TEST(WatchActionsTest, StartOnceRollbackOnceResolvedOnce) {
   ASSERT_EQ(std::system(("rm -rf '" + spool + "'").c_str()), 0);
 }
 
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+size_t Occurrences(const std::string& text, const std::string& needle) {
+  size_t n = 0;
+  for (size_t at = text.find(needle); at != std::string::npos;
+       at = text.find(needle, at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+// A --keep-running watch whose stop condition fails on cycles 2-4 (0.07)
+// and is healthy on the others, with a rollback and a resolved webhook.
+struct TripAndRecover {
+  Fixture f;
+  std::string dir = ::testing::TempDir() + "/watch-trip-" + std::to_string(::getpid());
+  int code = -1;
+  explicit TripAndRecover(bool reports = false) {
+    f.files.Add("watch.yaml", absl::StrCat(
+        "sources:\n  prom: { type: prometheus, url: \"", kUrl, "\" }\n"
+        "groups:\n  - name: live\n    rules:\n", kStop,
+        "actions:\n"
+        "  - { on: start, webhook: { url: \"http://hooks.test/start\" } }\n"
+        "  - { on: fail, webhook: { url: \"http://hooks.test/rollback\" } }\n"
+        "  - { on: resolved, webhook: { url: \"http://hooks.test/resolved\" } }\n"));
+    auto cycle = std::make_shared<int>(0);
+    f.prom->script = [cycle](int, const HttpRequest& r) {
+      if (r.url.find("hooks.test") != std::string::npos) return MakeHttpResponse(200, "ok");
+      ++*cycle;
+      return MakeHttpResponse(200, Vector(*cycle >= 2 && *cycle <= 4 ? 0.07 : 0.01));
+    };
+    std::filesystem::create_directories(dir);
+    WatchOptions o = Every(15, 120);
+    o.keep_running = true;
+    o.spool_dir = dir + "/spool";
+    if (reports) {
+      o.json_path = dir + "/watch.json";
+      o.junit_path = dir + "/watch.xml";
+      o.markdown_path = dir + "/watch.md";
+      o.html_path = dir + "/watch.html";
+    }
+    code = f.Run(o);
+  }
+  ~TripAndRecover() { std::filesystem::remove_all(dir); }
+  // The bodies sent to `url`, in order.
+  std::vector<std::string> Bodies(const std::string& url) {
+    std::vector<std::string> out;
+    for (const auto& r : f.prom->requests) {
+      if (r.url == url) out.push_back(r.body);
+    }
+    return out;
+  }
+};
+
+// Issue 11.4: one log line per transition, never one per cycle.
+TEST(WatchLogTest, OneLinePerTransitionTripResolvedActions) {
+  TripAndRecover t;
+  ASSERT_EQ(t.code, 1) << t.f.err.str();
+  const std::string log = t.f.err.str();
+  EXPECT_EQ(Occurrences(log, "stop condition tripped"), 1u) << log;
+  EXPECT_THAT(log, HasSubstr("stop condition tripped verdict=fail gate=watch "
+                             "rules=live/error-rate value=0.07 why="));
+  EXPECT_EQ(Occurrences(log, "failed 1 time"), 1u) << log;
+  EXPECT_EQ(Occurrences(log, "stop condition resolved gate=watch rules=live/error-rate"), 1u)
+      << log;
+  EXPECT_EQ(Occurrences(log, "actions fired gate=watch on=start"), 1u) << log;
+  EXPECT_EQ(Occurrences(log, "actions fired gate=watch on=fail"), 1u) << log;
+  EXPECT_EQ(Occurrences(log, "actions fired gate=watch on=resolved"), 1u) << log;
+  EXPECT_EQ(Occurrences(log, "rule transition"), 3u) << log;  // none->pass->fail->pass
+}
+
+// Issue 11.15: the resolved delivery names the incident it closes; start
+// is not a verdict.
+TEST(WatchActionsTest, ResolvedCarriesTheIncidentKeyAndStartIsNotAVerdict) {
+  TripAndRecover t;
+  ASSERT_EQ(t.code, 1) << t.f.err.str();
+  std::string rollback_key;
+  for (const auto& r : t.f.prom->requests) {
+    if (r.url != "http://hooks.test/rollback") continue;
+    for (const auto& h : r.headers) {
+      if (h.name == "Idempotency-Key") rollback_key = h.value;
+    }
+  }
+  ASSERT_FALSE(rollback_key.empty());
+  const std::vector<std::string> resolved = t.Bodies("http://hooks.test/resolved");
+  ASSERT_EQ(resolved.size(), 1u);
+  EXPECT_THAT(resolved[0], HasSubstr("\"incident_key\": \"" + rollback_key + "\""));
+  const std::vector<std::string> start = t.Bodies("http://hooks.test/start");
+  ASSERT_EQ(start.size(), 1u);
+  EXPECT_THAT(start[0], HasSubstr("\"transition\": \"start\""));
+  EXPECT_THAT(start[0], ::testing::Not(HasSubstr("\"verdict\"")));
+  EXPECT_THAT(start[0], ::testing::Not(HasSubstr("\"counts\"")));
+}
+
+// Issue 11.2: the end-of-watch reports tell the incident, although the
+// last cycle passes.
+TEST(WatchReportsTest, EndOfWatchReportsTellTheIncident) {
+  TripAndRecover t(/*reports=*/true);
+  ASSERT_EQ(t.code, 1) << t.f.err.str();
+  std::string rollback_key;
+  for (const auto& r : t.f.prom->requests) {
+    if (r.url != "http://hooks.test/rollback") continue;
+    for (const auto& h : r.headers) {
+      if (h.name == "Idempotency-Key") rollback_key = h.value;
+    }
+  }
+  // Cycles at 0, 15, 30, ...: it failed at 15 s and was healthy at 60 s.
+  const std::string json = ReadFile(t.dir + "/watch.json");
+  EXPECT_THAT(json, HasSubstr("\"verdict\": \"fail\""));
+  EXPECT_THAT(json, HasSubstr("\"tripped_at\": \"2025-11-27T08:00:15Z\""));
+  EXPECT_THAT(json, HasSubstr("\"resolved_at\": \"2025-11-27T08:01:00Z\""));
+  EXPECT_THAT(json, HasSubstr("\"name\": \"error-rate\""));
+  EXPECT_THAT(json, HasSubstr("\"value\": 0.07"));
+  EXPECT_THAT(json, HasSubstr("\"incident_key\": \"" + rollback_key + "\""));
+  EXPECT_THAT(json, HasSubstr("\"outcome\": \"delivered\""));
+  EXPECT_THAT(json, HasSubstr("\"transition\": \"resolved\""));
+  const std::string junit = ReadFile(t.dir + "/watch.xml");
+  EXPECT_THAT(junit, HasSubstr("failures=\"1\""));
+  EXPECT_THAT(junit, HasSubstr("<failure type=\"tripped\" message=\"stop condition tripped "
+                               "(fail) at 2025-11-27T08:00:15Z (value 0.07), resolved at "
+                               "2025-11-27T08:01:00Z, after 45s\""));
+  const std::string md = ReadFile(t.dir + "/watch.md");
+  EXPECT_THAT(md, HasSubstr("### Incidents during the watch"));
+  EXPECT_THAT(md, HasSubstr("| ❌ watch / live/error-rate | tripped (fail) at 2025-11-27T08:00:15Z | 0.07 |"));
+  EXPECT_THAT(md, HasSubstr(rollback_key));
+  const std::string html = ReadFile(t.dir + "/watch.html");
+  EXPECT_THAT(html, HasSubstr("data-verdict=\"NO-GO\""));
+  EXPECT_THAT(html, HasSubstr("<tr class=\"incident resolved\" id=\"incident-0\""));
+  EXPECT_THAT(html, HasSubstr("<h2>Last cycle</h2>"));
+  EXPECT_THAT(t.f.out.str(), HasSubstr("Incidents during the watch:"));
+  EXPECT_THAT(t.f.out.str(), HasSubstr("Verdict: FAIL — last cycle: 1 pass"));
+}
+
 TEST(WatchActionsTest, ARestartedWatcherContinuesTheOpenIncidentWithTheSameKey) {
   std::string spool = ::testing::TempDir() + "/watch-incident-" + std::to_string(::getpid());
   std::string gate = absl::StrCat(

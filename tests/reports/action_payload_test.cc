@@ -234,7 +234,7 @@ TEST(AlertmanagerApiPayloadTest, StartIsOneGateLevelAlert) {
       R"j([{"labels":{"alertname":"stop-conditions",)j"
       R"j("gate":"stop-conditions"},"annotations":{)j"
       R"j("idempotency_key":"KEY",)j"
-      R"j("summary":"aurora-gate stop-conditions: start (verdict pass)"},)j"
+      R"j("summary":"aurora-gate stop-conditions: watch started"},)j"
       R"j("startsAt":"2026-11-27T08:00:00Z"}])j");
 }
 
@@ -248,6 +248,68 @@ TEST(JsonVerdictPayloadTest, IsTheReportWithKeyAndTransitionFirst) {
   rapidjson::Document doc = Parse(body);
   EXPECT_STREQ(doc["idempotency_key"].GetString(), "KEY");
   EXPECT_STREQ(doc["schema"].GetString(), "aurora-gate/report/v1");
+}
+
+// Issue 11.15: a receiver matches a resolution to the incident it closes.
+TEST(IncidentKeyTest, ResolvedPayloadsCarryTheKeyOfTheIncidentTheyClose) {
+  const GateResult gate = StopConditions();
+  const ActionEvent opened = MakeActionEvent(
+      "fail", gate, At("2026-11-27T08:00:00Z"), At("2026-11-27T08:00:00Z"));
+  ActionEvent resolved =
+      MakeActionEvent("resolved", gate, At("2026-11-27T08:00:00Z"),
+                      At("2026-11-27T08:20:00Z"), {"HighErrorRate"});
+  resolved.incident_on = "fail";
+  const std::string incident = IdempotencyKey(opened);
+  ASSERT_EQ(IncidentKey(resolved), incident);
+  EXPECT_NE(IdempotencyKey(resolved), incident);
+  EXPECT_EQ(IncidentKey(opened), "");
+  const std::string own = IdempotencyKey(resolved);
+
+  rapidjson::Document json =
+      Parse(JsonVerdictPayload(resolved, testing::RepresentativeRun(), own));
+  EXPECT_EQ(std::string(json["idempotency_key"].GetString()), own);
+  EXPECT_EQ(std::string(json["incident_key"].GetString()), incident);
+  EXPECT_STREQ(json["transition"].GetString(), "resolved");
+
+  rapidjson::Document slack = Parse(SlackPayload(resolved, gate, {}, own));
+  EXPECT_EQ(std::string(slack["incident_key"].GetString()), incident);
+
+  rapidjson::Document webhook =
+      Parse(AlertmanagerWebhookPayload(resolved, gate, {}, own));
+  EXPECT_EQ(std::string(webhook["incident_key"].GetString()), incident);
+  EXPECT_EQ(std::string(webhook["alerts"][0]["annotations"]["incident_key"].GetString()),
+            incident);
+
+  rapidjson::Document api = Parse(AlertmanagerApiPayload(resolved, gate, {}, own));
+  EXPECT_EQ(std::string(api[0]["annotations"]["incident_key"].GetString()), incident);
+  // Firing payloads have no incident_key (their own key is the incident's).
+  EXPECT_FALSE(Parse(SlackPayload(opened, gate, {}, incident)).HasMember("incident_key"));
+}
+
+TEST(StartPayloadTest, StartIsNotAVerdict) {
+  RunResult start;
+  start.started = At("2026-11-27T08:00:00Z");
+  start.eval_time = start.started;
+  start.tool_version = "1.2.3";
+  GateResult gate;
+  gate.name = "stop-conditions";
+  gate.title = "Stop conditions";
+  gate.file = "gates/runbook/stop-conditions.yaml";
+  start.gates.push_back(gate);
+  const ActionEvent e = MakeActionEvent("start", gate, start.started, start.started);
+  rapidjson::Document doc = Parse(JsonVerdictPayload(e, start, "KEY"));
+  EXPECT_STREQ(doc["transition"].GetString(), "start");
+  EXPECT_STREQ(doc["idempotency_key"].GetString(), "KEY");
+  EXPECT_STREQ(doc["started"].GetString(), "2026-11-27T08:00:00Z");
+  EXPECT_STREQ(doc["gates"][0]["file"].GetString(), "gates/runbook/stop-conditions.yaml");
+  // Nothing was evaluated: no verdict, counts or exit code.
+  EXPECT_FALSE(doc.HasMember("verdict"));
+  EXPECT_FALSE(doc.HasMember("counts"));
+  EXPECT_FALSE(doc.HasMember("exit_code"));
+  rapidjson::Document slack = Parse(SlackPayload(e, gate, {}, "KEY"));
+  EXPECT_THAT(std::string(slack["text"].GetString()),
+              ::testing::AllOf(HasSubstr("stop-conditions: watch started"),
+                               ::testing::Not(HasSubstr("verdict"))));
 }
 
 }  // namespace
