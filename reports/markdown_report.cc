@@ -178,7 +178,6 @@ void AppendGate(const GateResult& gate, std::string* out) {
   out->append("\n");
 }
 
-<<<<<<< HEAD
 // A number in a table cell: counts as integers, NaN as "—".
 std::string CountCell(double n) { return FormatNumberShort(n); }
 
@@ -221,7 +220,10 @@ void AppendFindingsTable(const std::vector<FindingResult>& findings,
                     Escape(f.tool), " | ", where.empty() ? "—" : Escape(where), " | ",
                     f.package.empty() ? "—" : Escape(f.package), " | ",
                     f.title.empty() ? "—" : Escape(f.title), " |\n");
-=======
+  }
+  out->append("\n");
+}
+
 // A watch: its verdict explained by its incidents, one table row per rule
 // of each incident, with the actions fired and how their delivery ended.
 void AppendWatch(const RunResult& run, std::string* out) {
@@ -252,12 +254,10 @@ void AppendWatch(const RunResult& run, std::string* out) {
           actions.empty() ? "none" : absl::StrJoin(actions, "<br>"), " | ",
           resolved, " |\n");
     }
->>>>>>> h-watch
   }
   out->append("\n");
 }
 
-<<<<<<< HEAD
 void AppendSecurityTables(const SourceBreakdown& b, std::string* out) {
   const SecurityBreakdown& sec = *b.security;
   out->append("| Severity | Findings | Ignored |\n| --- | ---: | ---: |\n");
@@ -293,8 +293,6 @@ void AppendBreakdowns(const GateResult& gate, std::string* out) {
   }
 }
 
-=======
->>>>>>> h-watch
 }  // namespace
 
 std::string RenderMarkdown(const RunResult& run,
@@ -302,18 +300,12 @@ std::string RenderMarkdown(const RunResult& run,
   std::string out;
   const int exit_code = ExitCode(run);
   const OutcomeCounts counts = CountRules(run);
-<<<<<<< HEAD
   const Outcome decided = exit_code == 0   ? Outcome::kPass
                           : exit_code == 1 ? Outcome::kFail
                                            : Outcome::kInconclusive;
   absl::StrAppend(&out, "## ", Sv(Mark(decided)), " aurora-gate verdict: **",
                   Sv(VerdictWord(run)), "**\n\n");
-=======
-  absl::StrAppend(
-      &out, "## ", Sv(Mark(run.verdict)), " aurora-gate verdict: **",
-      absl::AsciiStrToUpper(Sv(OutcomeName(run.verdict))), "**\n\n");
   if (run.watch.has_value()) out += "last cycle: ";
->>>>>>> h-watch
   absl::StrAppend(&out, "**", CountsText(counts), "** in ", run.gates.size(),
                   run.gates.size() == 1 ? " gate" : " gates", " · exit ",
                   exit_code, " (", Sv(ExitMeaning(exit_code)), ")");
@@ -349,19 +341,15 @@ std::string RenderMarkdown(const RunResult& run,
       absl::StrAppend(&out, "[Full report (HTML)](", url, ")\n\n");
     }
   }
-<<<<<<< HEAD
-  for (const GateResult& gate : run.gates) {
-    AppendGate(gate, &out);
-    AppendBreakdowns(gate, &out);
-  }
-=======
   if (run.watch.has_value()) {
     AppendWatch(run, &out);
     absl::StrAppend(&out, "**Last cycle.** ", EscapeUncapped(LastCycleText(run)),
                     "\n\n");
   }
-  for (const GateResult& gate : run.gates) AppendGate(gate, &out);
->>>>>>> h-watch
+  for (const GateResult& gate : run.gates) {
+    AppendGate(gate, &out);
+    AppendBreakdowns(gate, &out);
+  }
   return out;
 }
 
