@@ -21,6 +21,7 @@
 #include "base/trace.h"
 #include "boost/program_options.hpp"
 #include "gates/check_command.h"
+#include "gates/lint_command.h"
 #include "gates/spool_command.h"
 #include "gates/watch_command.h"
 #include "rules/duration.h"
@@ -403,40 +404,47 @@ int WatchMain(const std::vector<std::string>& args) {
 int LintMain(const std::vector<std::string>& args) {
   po::options_description d = CommonOptions();
   d.add_options()
-      ("prometheus", po::value<std::string>(), "URL: also send every PromQL "
-       "expression to this server (and to sources' own urls) and report what "
-       "it rejects at its file:line:col (default: $PROMETHEUS_URL when set)")
-      ("offline", "do not contact any server, even if PROMETHEUS_URL is set")
+      ("prometheus", po::value<std::string>(), "URL: the server for live "
+       "sources without a url of their own (default: $PROMETHEUS_URL); every "
+       "PromQL expression is sent to its source's server and what it rejects "
+       "is reported at its file:line:col")
+      ("offline", "contact no server: PromQL is checked by promtool "
+       "(Prometheus' grammar; $AURORA_GATE_PROMTOOL, else promtool in PATH), "
+       "as it is when no server answers")
+      ("actions", po::value<std::string>(), "FILE: actions (and sources) "
+       "added to every gate file, as check and watch take them")
       ("gate", po::value<std::vector<std::string>>(), "gate file (positional)");
   po::variables_map vm = ParseCommandLine(args, d);
   if (vm.count("help")) {
     std::cout << "Usage: aurora-gate lint GATE... [OPTIONS]\n\n"
                  "Validates gate files and prints every problem of every file "
                  "as\nFILE:LINE:COL: what is wrong, what was expected. Exit 0 "
-                 "when valid, 2 otherwise.\n\n"
+                 "when valid, 2 otherwise,\n3 when a server could not be asked "
+                 "and promtool could not check in its place.\n\n"
               << d;
     return kExitPass;
   }
-  std::vector<std::string> files_list;
-  if (vm.count("gate")) files_list = vm["gate"].as<std::vector<std::string>>();
-  std::map<std::string, std::string> settings;
+  LintOptions o;
+  if (vm.count("gate")) o.gate_files = vm["gate"].as<std::vector<std::string>>();
   if ((vm.count("set") &&
-       !ParseSettings(vm["set"].as<std::vector<std::string>>(), &settings)) ||
-      !ParseSecrets(vm, &settings, nullptr)) {
+       !ParseSettings(vm["set"].as<std::vector<std::string>>(), &o.settings)) ||
+      !ParseSecrets(vm, &o.settings, nullptr)) {
     return kExitUsage;
   }
-  std::string prometheus_url;
   if (vm.count("prometheus")) {
-    prometheus_url = vm["prometheus"].as<std::string>();
+    o.prometheus_url = vm["prometheus"].as<std::string>();
   } else if (const char* p = std::getenv("PROMETHEUS_URL"); p && *p) {
-    prometheus_url = p;
+    o.prometheus_url = p;
   }
-  const bool check_server = vm.count("offline") == 0 && !prometheus_url.empty();
+  o.offline = vm.count("offline") > 0;
+  if (const char* p = std::getenv("AURORA_GATE_PROMTOOL"); p != nullptr) {
+    o.promtool = p;
+  }
+  if (vm.count("actions")) o.actions_file = vm["actions"].as<std::string>();
   RealFileReader files;
   RealClock clock;
-  return RunLint(files_list, settings, prometheus_url, check_server,
-                 CommandEnv{&files, &clock, &std::cout, &std::cerr,
-                            NewCurlHttpClient});
+  return RunLint(o, CommandEnv{&files, &clock, &std::cout, &std::cerr,
+                               NewCurlHttpClient});
 }
 
 int SpoolMain(const std::vector<std::string>& args) {
