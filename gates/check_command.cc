@@ -135,7 +135,7 @@ int RunCheck(const CheckOptions& options, const CommandEnv& env) {
   }
   VarLookup vars = SettingsThenEnvironment(options.settings);
   std::vector<GateFile> gates;
-  if (!LoadAll(options.gate_files, vars, env, &gates)) {
+  if (!LoadAll(options.gate_files, vars, env, &gates, options.actions_file)) {
     *env.err << "aurora-gate: gate file errors; nothing was evaluated\n";
     return kExitUsage;
   }

@@ -26,6 +26,7 @@ inline constexpr int kExitUndecided = 3;
 
 struct CheckOptions {
   std::vector<std::string> gate_files;
+  std::string actions_file;  // --actions: added to every gate file
   std::map<std::string, std::string> settings;  // --set NAME=VALUE
   std::set<std::string> secret_names;  // --secret: values never shown
   std::string junit_path, json_path, markdown_path;

@@ -109,8 +109,20 @@ int RunLint(const LintOptions& options, const CommandEnv& env) {
   std::vector<std::vector<GateError>> errors(paths.size());
   std::vector<LiveItem> items;
   size_t rules = 0;
+  LoadedOverlay overlay;
+  if (!options.actions_file.empty()) {
+    overlay = LoadOverlayFile(options.actions_file, *env.files, vars);
+    for (const auto& e : overlay.errors) *env.out << e.ToString() << "\n";
+    if (!overlay.ok()) {
+      *env.err << Plural(overlay.errors.size(), "problem", "problems")
+               << " in the actions file " << options.actions_file << "\n";
+      return kExitUsage;
+    }
+  }
   for (size_t f = 0; f < paths.size(); ++f) {
-    loaded.push_back(LoadGateFile(paths[f], *env.files, vars));
+    loaded.push_back(LoadGateFile(
+        paths[f], *env.files, vars,
+        options.actions_file.empty() ? nullptr : &overlay.overlay));
     errors[f] = loaded.back().errors;
   }
   for (size_t f = 0; f < loaded.size(); ++f) {
@@ -162,7 +174,7 @@ int RunLint(const LintOptions& options, const CommandEnv& env) {
       not_checked_why = absl::StrCat(
           options.offline ? "offline" : unreached.empty() ? "no server named"
                                                           : "no server answered",
-          " and promtool is not installed (Debian package prometheus)");
+          ", and promtool (Debian package prometheus) is not installed");
     } else {
       not_checked_why = std::string(verdicts.status().message());
     }

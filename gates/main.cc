@@ -155,7 +155,10 @@ void AddLiveOptions(po::options_description& d) {
        "before delivery (default: $AURORA_GATE_SPOOL_DIR, else "
        ".aurora-gate/spool); a later run delivers what is left there")
       ("ignore-failed-actions", "report failed actions found in the spool "
-       "but do not exit 3 because of them");
+       "but do not exit 3 because of them")
+      ("actions", po::value<std::string>(), "FILE: actions (and sources) "
+       "added to every gate file, so shipped gates are used as they are "
+       "(a file with `actions:` and optionally `sources:`)");
 }
 
 struct LiveOptions {
@@ -163,6 +166,7 @@ struct LiveOptions {
   int max_concurrency = 8;
   int64_t max_response_bytes = 0;
   std::string spool_dir;
+  std::string actions_file;  // --actions
 };
 
 bool ReadLiveOptions(const po::variables_map& vm, LiveOptions* out) {
@@ -187,6 +191,7 @@ bool ReadLiveOptions(const po::variables_map& vm, LiveOptions* out) {
   out->max_response_bytes = *limit;
   out->spool_dir = vm.count("spool-dir") ? vm["spool-dir"].as<std::string>()
                                          : DefaultSpoolDir();
+  if (vm.count("actions")) out->actions_file = vm["actions"].as<std::string>();
   return true;
 }
 
@@ -291,6 +296,7 @@ int CheckMain(const std::vector<std::string>& args, bool report) {
   o.max_concurrency = live.max_concurrency;
   o.max_response_bytes = live.max_response_bytes;
   o.spool_dir = live.spool_dir;
+  o.actions_file = live.actions_file;
   o.ignore_failed_actions = vm.count("ignore-failed-actions") > 0;
   RealFileReader files;
   RealClock clock;
@@ -385,6 +391,7 @@ int WatchMain(const std::vector<std::string>& args) {
   o.max_concurrency = live.max_concurrency;
   o.max_response_bytes = live.max_response_bytes;
   o.spool_dir = live.spool_dir;
+  o.actions_file = live.actions_file;
   o.allow_no_spool = vm.count("allow-no-spool") > 0;
   o.ignore_failed_actions = vm.count("ignore-failed-actions") > 0;
   static WatchSignals signals;
