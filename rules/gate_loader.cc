@@ -212,8 +212,12 @@ class Loader {
   // a plain "<<" key and Go's yaml (Prometheus) resolves: the merged
   // mappings' keys are added where the mapping has no key of that name
   // (earlier merges win), in place, so positions stay those of the text.
+  // Each collection once (an alias is the same node: no exponential walk of
+  // nested aliases, no endless one of a recursive alias).
   void ResolveMergeKeys(YAML::Node n, int depth) {
-    if (depth > 200) return;
+    if (depth > 200 || !(n.IsSequence() || n.IsMap())) return;
+    const int at = n.Mark().pos;
+    if (at >= 0 && !merge_visited_.insert(at).second) return;
     if (n.IsSequence()) {
       for (size_t i = 0; i < n.size(); ++i) ResolveMergeKeys(n[i], depth + 1);
       return;
@@ -1781,6 +1785,7 @@ class Loader {
   std::string context_;
   std::set<std::string> declared_sources_;
   std::map<std::string, FilePos> rule_names_;  // native rules, first seen
+  std::set<int> merge_visited_;  // ResolveMergeKeys: collections by offset
   const GateOverlay* overlay_ = nullptr;
   bool overlay_mode_ = false;
   LoadedGate out_;

@@ -112,6 +112,19 @@ TEST(PrometheusCompatLoaderTest, YamlAnchorsAliasesAndMergeKeys) {
               ::testing::Contains(HasSubstr("r.yml:1:")));
 }
 
+// Merge keys are resolved once per node: nested aliases (a "billion
+// laughs" file) load at once instead of walking every expansion.
+TEST(PrometheusCompatLoaderTest, NestedAliasesAreWalkedOnce) {
+  std::string text = "a0: &a0 { x: 1 }\n";
+  for (int i = 1; i < 40; ++i) {
+    text += "a" + std::to_string(i) + ": &a" + std::to_string(i) + " [*a" +
+            std::to_string(i - 1) + ", *a" + std::to_string(i - 1) + "]\n";
+  }
+  text += "groups: []\n";
+  LoadedGate g = ParseGate("r.yml", text, NoVars());
+  EXPECT_THAT(Strings(g.errors), ::testing::Contains(HasSubstr("unknown key \"a0\"")));
+}
+
 // ---- 12.10: reject what Prometheus rejects -------------------------------------
 
 TEST(PrometheusCompatLoaderTest, RecordingRulesTakeNoForKeepFiringForOrAnnotations) {
