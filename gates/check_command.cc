@@ -137,7 +137,7 @@ int RunCheck(const CheckOptions& options, const CommandEnv& env) {
   }
   VarLookup vars = SettingsThenEnvironment(options.settings);
   std::vector<GateFile> gates;
-  if (!LoadAll(options.gate_files, vars, env, &gates)) {
+  if (!LoadAll(options.gate_files, vars, env, &gates, options.actions_file)) {
     *env.err << "aurora-gate: gate file errors; nothing was evaluated\n";
     return kExitUsage;
   }
@@ -285,109 +285,6 @@ int RunCheck(const CheckOptions& options, const CommandEnv& env) {
                 "verdict alone)\n";
   }
   return code;
-}
-
-namespace {
-
-// Asks the servers about every PromQL expression of `gate`; appends problems.
-// Returns false when a server could not be asked.
-bool LintAgainstServers(const GateFile& gate, const std::string& default_url,
-                        const CommandEnv& env, std::vector<GateError>* errors) {
-  struct Item {
-    const Rule* rule;
-    const SourceSpec* source;
-  };
-  std::vector<Item> items;
-  for (const auto& g : gate.groups) {
-    for (const auto& r : g.rules) {
-      const SourceSpec& s = gate.sources.at(r.source);
-      if (!s.is_artifact()) items.push_back({&r, &s});
-    }
-  }
-  if (items.empty()) return true;
-  bool reached = true;
-  absl::StatusOr<std::unique_ptr<HttpClient>> client =
-      env.make_http_client(HttpClientOptions{});
-  if (!client.ok()) {
-    *env.err << "aurora-gate: " << client.status().message() << "\n";
-    return false;
-  }
-  std::vector<PromQuery> queries;
-  std::vector<size_t> asked;
-  for (size_t i = 0; i < items.size(); ++i) {
-    std::string url = items[i].source->url.empty() ? default_url : items[i].source->url;
-    if (url.empty()) continue;
-    PromQuery q;
-    q.endpoint.base_url = url;
-    q.endpoint.timeout = items[i].source->timeout;
-    for (const auto& [k, v] : items[i].source->headers) q.endpoint.headers.push_back({k, v});
-    q.promql = items[i].rule->expr;
-    q.at = env.clock->Now();
-    queries.push_back(q);
-    asked.push_back(i);
-  }
-  std::vector<absl::StatusOr<PromResult>> results =
-      RunPromQueries(queries, **client, *env.clock, RetryPolicy{});
-  for (size_t k = 0; k < results.size(); ++k) {
-    if (results[k].ok()) continue;
-    const Rule& rule = *items[asked[k]].rule;
-    const absl::Status& st = results[k].status();
-    if (IsQueryExecutionError(st)) {
-      // Valid file, data that breaks the evaluation now (Prometheus loads
-      // the file and marks the rule's health `err`): said, not rejected.
-      *env.err << "aurora-gate: note: rule \"" << rule.name
-               << "\" cannot be evaluated on the server's data right now ("
-               << st.message() << "); the file is valid\n";
-      continue;
-    }
-    if (absl::IsInvalidArgument(st)) {
-      errors->push_back(GateError{
-          gate.path, ServerErrorPosition(rule, Sv(st.message())),
-          absl::StrCat("group \"", rule.group, "\": rule \"", rule.name,
-                       "\": expr: ", st.message())});
-    } else {
-      *env.err << "aurora-gate: cannot check rule \"" << rule.name
-               << "\" against the server: " << st.message() << "\n";
-      reached = false;
-    }
-  }
-  return reached;
-}
-
-}  // namespace
-
-int RunLint(const std::vector<std::string>& gate_files,
-            const std::map<std::string, std::string>& settings,
-            const std::string& prometheus_url, bool check_server,
-            const CommandEnv& env) {
-  if (gate_files.empty()) {
-    *env.err << "aurora-gate lint: no gate file given (see aurora-gate lint "
-                "--help)\n";
-    return kExitUsage;
-  }
-  VarLookup vars = SettingsThenEnvironment(settings);
-  size_t errors = 0, rules = 0;
-  bool reached = true;
-  for (const auto& p : gate_files) {
-    LoadedGate loaded = LoadGateFile(p, *env.files, vars);
-    if (loaded.ok() && check_server) {
-      reached = LintAgainstServers(loaded.gate, prometheus_url, env,
-                                   &loaded.errors) && reached;
-    }
-    for (const auto& e : loaded.errors) *env.out << e.ToString() << "\n";
-    errors += loaded.errors.size();
-    for (const auto& g : loaded.gate.groups) rules += g.rules.size();
-  }
-  if (errors > 0) {
-    *env.err << errors << (errors == 1 ? " problem" : " problems") << " in "
-             << gate_files.size() << (gate_files.size() == 1 ? " file" : " files")
-             << "\n";
-    return kExitUsage;
-  }
-  if (!reached) return kExitUndecided;
-  *env.err << gate_files.size() << (gate_files.size() == 1 ? " file" : " files")
-           << ", " << rules << (rules == 1 ? " rule" : " rules") << ": OK\n";
-  return kExitPass;
 }
 
 }  // namespace aurora

@@ -1,6 +1,6 @@
 // File: gates/check_command.h
-// `aurora-gate check` and `aurora-gate lint`: load gate files, evaluate (check)
-// or only validate (lint), write reports, return the exit code.
+// `aurora-gate check` (and `report`): load gate files, evaluate, write
+// reports, return the exit code. `lint` is in gates/lint_command.h.
 #ifndef AURORA_GATES_CHECK_COMMAND_H_
 #define AURORA_GATES_CHECK_COMMAND_H_
 
@@ -27,6 +27,7 @@ inline constexpr int kExitUndecided = 3;
 
 struct CheckOptions {
   std::vector<std::string> gate_files;
+  std::string actions_file;  // --actions: added to every gate file
   std::map<std::string, std::string> settings;  // --set NAME=VALUE
   std::set<std::string> secret_names;  // --secret: values never shown
   std::string junit_path, json_path, markdown_path;
@@ -81,17 +82,6 @@ struct CommandEnv {
 };
 
 int RunCheck(const CheckOptions& options, const CommandEnv& env);
-
-// Validates every file and prints each problem as file:line:col: message.
-// With `prometheus_url` (or a source's own url), also sends every PromQL
-// expression of a prometheus source to the server and reports what it
-// rejects at the expression's position. Returns 0 when all are valid, 2
-// when any problem was found, 3 when a server could not be asked.
-int RunLint(const std::vector<std::string>& gate_files,
-            const std::map<std::string, std::string>& settings,
-            const std::string& prometheus_url, bool check_server,
-            const CommandEnv& env);
-
 
 // Parses --at: RFC 3339 ("2026-11-27T08:00:00Z") or unix seconds.
 std::optional<absl::Time> ParseEvalTime(const std::string& text);

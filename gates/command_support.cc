@@ -34,11 +34,25 @@ std::map<std::string, std::string> VisibleSettings(
 }
 
 bool LoadAll(const std::vector<std::string>& paths, const VarLookup& vars,
-             const CommandEnv& env, std::vector<GateFile>* out) {
+             const CommandEnv& env, std::vector<GateFile>* out,
+             const std::string& actions_file) {
   bool ok = true;
+  LoadedOverlay overlay;
+  if (!actions_file.empty()) {
+    overlay = LoadOverlayFile(actions_file, *env.files, vars);
+    for (const auto& e : overlay.errors) *env.err << e.ToString() << "\n";
+    if (!overlay.ok()) return false;
+  }
   for (const auto& p : paths) {
-    LoadedGate loaded = LoadGateFile(p, *env.files, vars);
+    LoadedGate loaded = LoadGateFile(
+        p, *env.files, vars, actions_file.empty() ? nullptr : &overlay.overlay);
     for (const auto& e : loaded.errors) *env.err << e.ToString() << "\n";
+    if (loaded.ok()) {
+      for (GateError n : loaded.notes) {
+        n.message = "note: " + n.message;
+        *env.err << n.ToString() << "\n";
+      }
+    }
     if (!loaded.ok()) {
       ok = false;
       continue;

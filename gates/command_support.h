@@ -28,10 +28,12 @@ std::map<std::string, std::string> VisibleSettings(
     const std::map<std::string, std::string>& settings,
     const std::set<std::string>& secret_names = {});
 
-// Loads every gate file, printing every error to env.err. False when any
-// file has errors (`out` then holds only the good ones).
+// Loads every gate file, printing every error (and note) to env.err. With
+// `actions_file` (--actions), its actions and sources are added to every
+// gate. False when any file has errors (`out` then holds only the good ones).
 bool LoadAll(const std::vector<std::string>& paths, const VarLookup& vars,
-             const CommandEnv& env, std::vector<GateFile>* out);
+             const CommandEnv& env, std::vector<GateFile>* out,
+             const std::string& actions_file = "");
 
 struct ReportPaths {
   std::string junit, json, markdown;

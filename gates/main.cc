@@ -23,6 +23,7 @@
 #include "boost/program_options.hpp"
 #include "gates/baseline_command.h"
 #include "gates/check_command.h"
+#include "gates/lint_command.h"
 #include "gates/spool_command.h"
 #include "gates/watch_command.h"
 #include "rules/duration.h"
@@ -128,8 +129,10 @@ Examples:
 constexpr char kLintHelp[] = R"(Usage: aurora-gate lint GATE... [OPTIONS]
 
 Validates gate files and prints every problem of every file as
-FILE:LINE:COL: what is wrong, what was expected. Exit 0 when valid, 2
-otherwise.
+FILE:LINE:COL: what is wrong, what was expected. PromQL is checked by the
+server each source names (or --prometheus), else by promtool. Exit 0 when
+valid, 2 otherwise, 3 when a server could not be asked and promtool could not
+check in its place.
 
 Examples:
   $ aurora-gate lint gates/runbook/*.yaml gates/runbook/runbook-alerts.yml
@@ -263,7 +266,10 @@ void AddLiveOptions(po::options_description& d) {
        "before delivery (default: $AURORA_GATE_SPOOL_DIR, else "
        ".aurora-gate/spool); a later run delivers what is left there")
       ("ignore-failed-actions", "report failed actions found in the spool "
-       "but do not exit 3 because of them");
+       "but do not exit 3 because of them")
+      ("actions", po::value<std::string>(), "FILE: actions (and sources) "
+       "added to every gate file, so shipped gates are used as they are "
+       "(a file with `actions:` and optionally `sources:`)");
 }
 
 struct LiveOptions {
@@ -271,6 +277,7 @@ struct LiveOptions {
   int max_concurrency = 8;
   int64_t max_response_bytes = 0;
   std::string spool_dir;
+  std::string actions_file;  // --actions
 };
 
 // The Prometheus server of a run, in this order: --prometheus, then
@@ -320,6 +327,7 @@ bool ReadLiveOptions(const po::variables_map& vm,
   out->max_response_bytes = *limit;
   out->spool_dir = vm.count("spool-dir") ? vm["spool-dir"].as<std::string>()
                                          : DefaultSpoolDir();
+  if (vm.count("actions")) out->actions_file = vm["actions"].as<std::string>();
   return true;
 }
 
@@ -476,6 +484,7 @@ int CheckMain(const std::vector<std::string>& args, bool report) {
   o.max_concurrency = live.max_concurrency;
   o.max_response_bytes = live.max_response_bytes;
   o.spool_dir = live.spool_dir;
+  o.actions_file = live.actions_file;
   o.ignore_failed_actions = vm.count("ignore-failed-actions") > 0;
   if (!report && !ReadPushOptions(vm, &o)) return kExitUsage;
   if (!report && vm.count("until")) {
@@ -582,6 +591,7 @@ int WatchMain(const std::vector<std::string>& args) {
   o.max_concurrency = live.max_concurrency;
   o.max_response_bytes = live.max_response_bytes;
   o.spool_dir = live.spool_dir;
+  o.actions_file = live.actions_file;
   o.allow_no_spool = vm.count("allow-no-spool") > 0;
   o.ignore_failed_actions = vm.count("ignore-failed-actions") > 0;
   static WatchSignals signals;
@@ -601,32 +611,38 @@ int WatchMain(const std::vector<std::string>& args) {
 int LintMain(const std::vector<std::string>& args) {
   po::options_description d = CommonOptions();
   d.add_options()
-      ("prometheus", po::value<std::string>(), "URL: also send every PromQL "
-       "expression to this server (and to sources' own urls) and report what "
-       "it rejects at its file:line:col; also ${PROMETHEUS_URL} in gate "
-       "files (default: --set PROMETHEUS_URL, else $PROMETHEUS_URL)")
-      ("offline", "do not contact any server, even if PROMETHEUS_URL is set");
+      ("prometheus", po::value<std::string>(), "URL: the server for live "
+       "sources without a url of their own; every PromQL expression is sent to "
+       "its source's server and what it rejects is reported at its "
+       "file:line:col; also ${PROMETHEUS_URL} in gate files (default: --set "
+       "PROMETHEUS_URL, else $PROMETHEUS_URL)")
+      ("offline", "contact no server: PromQL is checked by promtool "
+       "(Prometheus' grammar; $AURORA_GATE_PROMTOOL, else promtool in PATH), "
+       "as it is when no server answers")
+      ("actions", po::value<std::string>(), "FILE: actions (and sources) "
+       "added to every gate file, as check and watch take them");
   po::variables_map vm = ParseCommandLine(args, d);
   if (vm.count("help")) {
     PrintHelp(kLintHelp, d);
     return kExitPass;
   }
-  std::vector<std::string> files_list;
-  if (vm.count("gate")) files_list = vm["gate"].as<std::vector<std::string>>();
-  std::map<std::string, std::string> settings;
+  LintOptions o;
+  if (vm.count("gate")) o.gate_files = vm["gate"].as<std::vector<std::string>>();
   if ((vm.count("set") &&
-       !ParseSettings(vm["set"].as<std::vector<std::string>>(), &settings)) ||
-      !ParseSecrets(vm, &settings, nullptr)) {
+       !ParseSettings(vm["set"].as<std::vector<std::string>>(), &o.settings)) ||
+      !ParseSecrets(vm, &o.settings, nullptr)) {
     return kExitUsage;
   }
-  std::string prometheus_url;
-  if (!ResolvePrometheusUrl(vm, settings, &prometheus_url)) return kExitUsage;
-  const bool check_server = vm.count("offline") == 0 && !prometheus_url.empty();
+  if (!ResolvePrometheusUrl(vm, o.settings, &o.prometheus_url)) return kExitUsage;
+  o.offline = vm.count("offline") > 0;
+  if (const char* p = std::getenv("AURORA_GATE_PROMTOOL"); p != nullptr) {
+    o.promtool = p;
+  }
+  if (vm.count("actions")) o.actions_file = vm["actions"].as<std::string>();
   RealFileReader files;
   RealClock clock;
-  return RunLint(files_list, settings, prometheus_url, check_server,
-                 CommandEnv{&files, &clock, &std::cout, &std::cerr,
-                            NewCurlHttpClient});
+  return RunLint(o, CommandEnv{&files, &clock, &std::cout, &std::cerr,
+                               NewCurlHttpClient});
 }
 
 int SpoolMain(const std::vector<std::string>& args) {

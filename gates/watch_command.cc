@@ -307,7 +307,7 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
   std::atomic<SelfMetrics*> metrics_slot{nullptr};
   VarLookup vars = SettingsThenEnvironment(options.settings);
   std::vector<GateFile> gates;
-  if (!LoadAll(options.gate_files, vars, env, &gates)) {
+  if (!LoadAll(options.gate_files, vars, env, &gates, options.actions_file)) {
     *env.err << "aurora-gate: gate file errors; nothing was evaluated\n";
     return kExitUsage;
   }
@@ -548,7 +548,8 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
       std::ostringstream errors;
       CommandEnv quiet = env;
       quiet.err = &errors;
-      if (LoadAll(options.gate_files, vars, quiet, &reloaded)) {
+      if (LoadAll(options.gate_files, vars, quiet, &reloaded,
+                  options.actions_file)) {
         gates = std::move(reloaded);
         // State of rules whose identity (file, group, name, expr) survived
         // is kept; the others start over.

@@ -25,6 +25,7 @@ namespace aurora {
 
 struct WatchOptions {
   std::vector<std::string> gate_files;
+  std::string actions_file;  // --actions: added to every gate file
   std::map<std::string, std::string> settings;
   std::set<std::string> secret_names;  // --secret: values never shown
   absl::Duration interval = absl::Seconds(15);

@@ -90,7 +90,45 @@ class LcovParser {
   size_t current_line_ = 0;
   std::set<std::string> unknown_keys_;
   std::vector<std::string> warnings_;
+  // The open section's own DA lines (line -> count) and its LF/LH headers,
+  // compared at its end_of_record (CheckSummary).
+  std::map<double, double> section_lines_;
+  std::optional<double> section_lf_, section_lh_;
+  size_t summary_mismatches_ = 0;
+  void CheckSummary();
 };
+
+// LF/LH that disagree with the section's DA records: the numbers are
+// recounted from DA (as lcov does), and a warning names both counts.
+void LcovParser::CheckSummary() {
+  const double found = static_cast<double>(section_lines_.size());
+  double hit = 0;
+  for (const auto& [unused, count] : section_lines_) hit += count > 0 ? 1 : 0;
+  const bool lf_off = section_lf_.has_value() && *section_lf_ != found;
+  const bool lh_off = section_lh_.has_value() && *section_lh_ != hit;
+  if (lf_off || lh_off) {
+    constexpr size_t kMaxShown = 5;
+    if (++summary_mismatches_ <= kMaxShown) {
+      std::string headers;
+      if (section_lf_) absl::StrAppend(&headers, "LF:", *section_lf_);
+      if (section_lh_) {
+        absl::StrAppend(&headers, headers.empty() ? "" : " ", "LH:", *section_lh_);
+      }
+      warnings_.push_back(absl::StrCat(
+          "lcov: ", name_, ":", current_line_, ": \"", current_name_,
+          "\": its header says ", headers, " but its DA records count ",
+          found, " lines, ", hit, " hit; coverage is counted from the DA "
+          "records, as lcov does"));
+    } else if (summary_mismatches_ == kMaxShown + 1) {
+      warnings_.push_back(
+          "lcov: more files whose LF/LH disagree with their DA records (not "
+          "listed)");
+    }
+  }
+  section_lines_.clear();
+  section_lf_.reset();
+  section_lh_.reset();
+}
 
 absl::Status LcovParser::ParseDa(std::string_view line,
                                  std::string_view value) {
@@ -112,6 +150,7 @@ absl::Status LcovParser::ParseDa(std::string_view line,
                               "\" is not a non-negative number"));
   }
   current_->lines[*number] += *count;
+  section_lines_[*number] += *count;
   return absl::OkStatus();
 }
 
@@ -212,6 +251,7 @@ absl::Status LcovParser::ParseLine(std::string_view line) {
     if (current_ == nullptr) {
       return Error("end_of_record without a preceding SF record");
     }
+    CheckSummary();
     current_ = nullptr;
     return absl::OkStatus();
   }
@@ -239,7 +279,15 @@ absl::Status LcovParser::ParseLine(std::string_view line) {
     current_ = &files_[current_name_];
     return absl::OkStatus();
   }
-  // Summary lines: lcov ignores them when reading and recounts.
+  // Summary lines: lcov ignores them when reading and recounts; LF and LH
+  // are compared with the recount (CheckSummary).
+  if ((key == "LF" || key == "LH") && current_ != nullptr) {
+    std::optional<double> v = ParseCount(value);
+    if (v.has_value() && AllDigits(value)) {
+      (key == "LF" ? section_lf_ : section_lh_) = *v;
+    }
+    return absl::OkStatus();
+  }
   static constexpr std::string_view kSummaries[] = {"LF",  "LH",  "BRF", "BRH",
                                                     "FNF", "FNH", "MCF", "MCH"};
   for (std::string_view s : kSummaries) {

@@ -21,7 +21,9 @@ bool LooksLikeLcov(std::string_view content);
 // lines are the union of DA line numbers with counts added, branches are
 // keyed by (line, block, branch) with counts added, functions by name. Files
 // without DA records are dropped. Samples, totals (no label; Σ of the files)
-// and per file ({file="…"}, the SF path verbatim):
+// and per file ({file="…"}, the SF path verbatim). A section whose LF/LH
+// headers disagree with its own DA records gets a warning naming both counts
+// (the first five such sections; the numbers are the recount):
 // - coverage_lines_covered/_valid, coverage_line_percent (LH/LF recounted);
 // - coverage_branches_covered/_valid, coverage_branch_percent: as lcov with
 //   branch coverage enabled: found = BRDA entries not marked unreachable

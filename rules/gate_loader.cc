@@ -17,6 +17,7 @@
 #include "rules/promql_split.h"
 #include "rules/source_types.h"
 #include "rules/unit_inference.h"
+#include "rules/template_check.h"
 #include "re2/re2.h"
 #include "yaml-cpp/depthguard.h"
 #include "yaml-cpp/yaml.h"
@@ -135,8 +136,20 @@ std::string BaseName(std::string_view path) {
 class Loader {
  public:
   Loader(std::string_view file_name, std::string_view text,
-         const VarLookup& vars)
-      : file_(file_name), text_(text), vars_(vars) {}
+         const VarLookup& vars, const GateOverlay* overlay = nullptr)
+      : file_(file_name), text_(text), vars_(vars), overlay_(overlay) {}
+
+  // An actions file: `actions` and `sources` only (see GateOverlay).
+  LoadedOverlay RunOverlay() {
+    overlay_mode_ = true;
+    LoadedGate g = Run();
+    LoadedOverlay out;
+    out.overlay.path = file_;
+    out.overlay.sources = std::move(g.gate.sources);
+    out.overlay.actions = std::move(g.gate.actions);
+    out.errors = std::move(g.errors);
+    return out;
+  }
 
   LoadedGate Run() {
     out_.gate.path = file_;
@@ -175,7 +188,16 @@ class Loader {
       return std::move(out_);
     }
     if (!root.IsDefined() || root.IsNull()) {
-      AddError({}, "empty gate file, expected a mapping with \"groups\"");
+      if (overlay_mode_) {
+        AddError({1, 1}, "empty actions file, expected a mapping with "
+                         "\"actions\" (and \"sources\")");
+      } else {
+        // As Prometheus: an empty rule file is valid and holds no rules.
+        AddNote({1, 1}, "empty file: no rules, the gate decides nothing "
+                        "(it passes)");
+        if (overlay_ != nullptr) ApplyOverlaySources();
+        if (overlay_ != nullptr) ApplyOverlayActions();
+      }
       return std::move(out_);
     }
     if (!root.IsMap()) {
@@ -184,11 +206,97 @@ class Loader {
                    KindName(root));
       return std::move(out_);
     }
-    LoadTop(root);
+    ResolveMergeKeys(root, 0);
+    if (overlay_mode_) {
+      LoadOverlayTop(root);
+    } else {
+      LoadTop(root);
+    }
     return std::move(out_);
   }
 
  private:
+  // YAML merge keys (`<<: *base`, `<<: [*a, *b]`), which yaml-cpp keeps as
+  // a plain "<<" key and Go's yaml (Prometheus) resolves: the merged
+  // mappings' keys are added where the mapping has no key of that name
+  // (earlier merges win), in place, so positions stay those of the text.
+  // Each collection once (an alias is the same node: no exponential walk of
+  // nested aliases, no endless one of a recursive alias).
+  void ResolveMergeKeys(YAML::Node n, int depth) {
+    if (depth > 200 || !(n.IsSequence() || n.IsMap())) return;
+    const int at = n.Mark().pos;
+    if (at >= 0 && !merge_visited_.insert(at).second) return;
+    if (n.IsSequence()) {
+      for (size_t i = 0; i < n.size(); ++i) ResolveMergeKeys(n[i], depth + 1);
+      return;
+    }
+    if (!n.IsMap()) return;
+    std::vector<YAML::Node> merged;
+    bool has_merge = false;
+    for (auto it = n.begin(); it != n.end(); ++it) {
+      const YAML::Node key = it->first;
+      YAML::Node value = it->second;
+      ResolveMergeKeys(value, depth + 1);
+      if (!key.IsScalar() || key.Scalar() != "<<" || key.Tag() == "!") continue;
+      has_merge = true;
+      if (value.IsMap()) {
+        merged.push_back(value);
+      } else if (value.IsSequence()) {
+        for (size_t i = 0; i < value.size(); ++i) {
+          if (value[i].IsMap()) {
+            merged.push_back(value[i]);
+          } else {
+            AddError(Pos(value[i]), "merge key \"<<\": expected a mapping "
+                                    "or a list of mappings to merge");
+          }
+        }
+      } else {
+        AddError(Pos(value), "merge key \"<<\": expected a mapping or a "
+                             "list of mappings to merge");
+      }
+    }
+    if (!has_merge) return;
+    n.remove("<<");
+    for (const YAML::Node& m : merged) {
+      for (auto it = m.begin(); it != m.end(); ++it) {
+        if (!it->first.IsScalar()) continue;
+        const std::string& k = it->first.Scalar();
+        const YAML::Node& existing = n;
+        if (!existing[k]) n[k] = it->second;
+      }
+    }
+  }
+
+  void AddNote(FilePos pos, std::string message) {
+    out_.notes.push_back(GateError{file_, pos, context_ + message});
+  }
+
+  // An actions file's top level.
+  void LoadOverlayTop(const YAML::Node& root) {
+    static const std::vector<std::string> kOverlayKeys = {"actions", "sources"};
+    CheckKeys(root, "an actions file (--actions)", kOverlayKeys);
+    if (!root["actions"] && !root["sources"]) {
+      AddError(Pos(root), "an actions file needs \"actions\" (and may add "
+                          "\"sources\"); rules belong in gate files");
+    }
+    if (root["sources"]) LoadSources(root["sources"]);
+    if (root["actions"]) LoadActions(root["actions"]);
+  }
+
+  // The --actions file's sources: added, replacing one of the same name.
+  void ApplyOverlaySources() {
+    for (const auto& [name, spec] : overlay_->sources) {
+      out_.gate.sources[name] = spec;
+      declared_sources_.insert(name);
+    }
+  }
+
+  void ApplyOverlayActions() {
+    out_.gate.actions.insert(out_.gate.actions.end(),
+                             overlay_->actions.begin(),
+                             overlay_->actions.end());
+  }
+
   // ---- errors and positions ------------------------------------------------
   void AddError(FilePos pos, std::string message) {
     out_.errors.push_back(GateError{file_, pos, context_ + message});
@@ -394,10 +502,12 @@ class Loader {
       if (!s) continue;
       std::optional<Outcome> o = ParseOutcome(*s);
       if (!o || *o == Outcome::kPending) {
+        std::string hint = DidYouMean(*s, kOutcomes);
         AddError(Pos(map[key]),
                  absl::StrCat(key, ": expected one of ",
                               absl::StrJoin(kOutcomes, ", "), ", got ",
-                              Quoted(*s)));
+                              Quoted(*s),
+                              hint.empty() ? "" : ", did you mean " + Quoted(hint) + "?"));
         continue;
       }
       (std::string_view(key) == "no_data" ? p->no_data : p->nan) = *o;
@@ -549,6 +659,7 @@ class Loader {
       }
     }
     if (root["sources"]) LoadSources(root["sources"]);
+    if (overlay_ != nullptr) ApplyOverlaySources();
     if (root["defaults"]) {
       const YAML::Node& d = root["defaults"];
       if (!d.IsMap()) {
@@ -560,20 +671,30 @@ class Loader {
       }
     }
     if (!root["groups"]) {
-      AddError(Pos(root),
-               "missing key \"groups\": a gate file needs a list of groups "
-               "of rules");
-    } else {
+      if (g.prometheus_rule_file) {
+        // As Prometheus: `{}` is a valid rule file without rules.
+      } else if (!root["gate"] && !root["title"] && !root["defaults"] &&
+                 !root["description"] && !root["evaluation_interval"]) {
+        AddError(Pos(root),
+                 "missing key \"groups\": this file has only actions "
+                 "and/or sources; to add them to gate files, pass it with "
+                 "--actions FILE (check, watch, report, lint)");
+      } else {
+        AddError(Pos(root),
+                 "missing key \"groups\": a gate file needs a list of "
+                 "groups of rules");
+      }
+    } else if (!root["groups"].IsNull()) {
       LoadGroups(root["groups"]);
     }
     if (root["actions"]) LoadActions(root["actions"]);
     if (root["publish"]) LoadPublish(root["publish"]);
+    if (overlay_ != nullptr) ApplyOverlayActions();
     size_t rule_count = 0;
     for (const auto& grp : g.groups) rule_count += grp.rules.size();
-    if (root["groups"] && rule_count == 0 && out_.errors.empty()) {
-      AddError(Pos(root["groups"]),
-               "the gate has no rules: nothing would be decided (add rules "
-               "to a group)");
+    if (rule_count == 0 && out_.errors.empty()) {
+      AddNote(root["groups"] ? Pos(root["groups"]) : Pos(root),
+              "no rules: the gate decides nothing (it passes)");
     }
   }
 
@@ -1215,14 +1336,17 @@ class Loader {
       if (gn["source"]) {
         if (auto s = Str(gn["source"], "source")) group_source = *s;
       }
-      if (!gn["rules"]) {
-        AddError(group.pos, "missing key \"rules\": a group needs a list of "
-                            "rules");
+      if (gn["labels"]) CheckLabelNames(gn["labels"], "labels");
+      if (!gn["rules"] || gn["rules"].IsNull() ||
+          (gn["rules"].IsSequence() && gn["rules"].size() == 0)) {
+        // As Prometheus: a group without rules is valid.
+        AddNote(!gn["rules"]         ? group.pos
+                : gn["rules"].IsNull() ? KeyPos(gn, "rules")
+                                       : Pos(gn["rules"]),
+                "no rules");
       } else if (!gn["rules"].IsSequence()) {
-        if (!gn["rules"].IsNull()) {
-          AddError(Pos(gn["rules"]), "rules: expected a list of rules, got a " +
-                                         KindName(gn["rules"]));
-        }
+        AddError(Pos(gn["rules"]), "rules: expected a list of rules, got a " +
+                                       KindName(gn["rules"]));
       } else {
         const YAML::Node& rules = gn["rules"];
         for (size_t r = 0; r < rules.size(); ++r) {
@@ -1267,6 +1391,7 @@ class Loader {
                             ": ");
     CheckKeys(rn, "a rule", kRuleKeys);
     bool ok = true;
+    ok = true;
     if (naming == 0) {
       AddError(rule.pos, "missing key \"name\" (or \"alert\" for a "
                          "Prometheus alerting rule)");
@@ -1296,6 +1421,27 @@ class Loader {
       for (auto& [k, v] : StringMap(rn["labels"], "labels")) rule.labels[k] = v;
     }
     if (rn["annotations"]) rule.annotations = StringMap(rn["annotations"], "annotations");
+    if (rn["labels"]) CheckLabelNames(rn["labels"], "labels");
+    if (rn["annotations"]) CheckAnnotationNames(rn["annotations"]);
+    if (rule.kind != Rule::Kind::kRecord) {
+      for (const char* key : {"labels", "annotations"}) {
+        if (rn[key]) CheckTemplates(rn[key], key);
+      }
+    }
+    if (rule.kind == Rule::Kind::kRecord) {
+      if (!CheckRecordingRule(rn, rule)) ok = false;
+    }
+    if (rule.kind == Rule::Kind::kGate && !rule.name.empty()) {
+      auto [it, fresh] = rule_names_.emplace(rule.name, rule.pos);
+      if (!fresh) {
+        AddError(Pos(rn["name"]),
+                 absl::StrCat("duplicate rule name ", Quoted(rule.name),
+                              " (first at line ", it->second.line,
+                              "): rule names identify results in reports, "
+                              "state and actions"));
+        ok = false;
+      }
+    }
     if (rn["description"]) {
       if (auto s = Str(rn["description"], "description")) rule.description = *s;
     }
@@ -1421,6 +1567,79 @@ class Loader {
     context_ = saved;
     if (!ok) return std::nullopt;
     return rule;
+  }
+
+  // Label names as Prometheus 3 takes them (UTF-8: any non-empty name),
+  // but never __name__.
+  void CheckLabelNames(const YAML::Node& map, std::string_view what) {
+    if (!map.IsMap()) return;
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      const YAML::Node key = it->first;
+      if (!key.IsScalar()) continue;
+      const std::string& k = key.Scalar();
+      if (k.empty() || k == "__name__") {
+        AddError(Pos(key), absl::StrCat(Sv(what), ": invalid label name ",
+                                        Quoted(k),
+                                        k.empty() ? " (empty)"
+                                                  : " (the metric name is not "
+                                                    "a label to set here)"));
+      }
+    }
+  }
+
+  void CheckAnnotationNames(const YAML::Node& map) {
+    if (!map.IsMap()) return;
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      const YAML::Node key = it->first;
+      if (key.IsScalar() && key.Scalar().empty()) {
+        AddError(Pos(key), "annotations: invalid annotation name \"\" (empty)");
+      }
+    }
+  }
+
+  // Label and annotation values are Go templates (Prometheus expands them
+  // for alerting rules): each must parse.
+  void CheckTemplates(const YAML::Node& map, std::string_view what) {
+    if (!map.IsMap()) return;
+    for (auto it = map.begin(); it != map.end(); ++it) {
+      const YAML::Node key = it->first;
+      const YAML::Node value = it->second;
+      if (!key.IsScalar() || !value.IsScalar()) continue;
+      std::optional<TemplateProblem> p = CheckAlertTemplate(value.Scalar());
+      if (!p) continue;
+      AddError(PosIn(value, p->offset),
+               absl::StrCat(Sv(what), " ", Quoted(key.Scalar()),
+                            ": template does not parse: ", p->message));
+    }
+  }
+
+  // What Prometheus rejects in a recording rule: for, keep_firing_for,
+  // annotations, and a name that is not a metric name.
+  bool CheckRecordingRule(const YAML::Node& rn, const Rule& rule) {
+    bool ok = true;
+    for (const char* k : {"for", "keep_firing_for", "annotations"}) {
+      if (!rn[k]) continue;
+      AddError(KeyPos(rn, k),
+               absl::StrCat("invalid field \"", k, "\" in a recording rule ",
+                            "(only alerting rules have it)"));
+      ok = false;
+    }
+    const std::string& name = rule.name;
+    if (name.empty()) return ok;
+    if (name.find_first_of("{}") != std::string::npos) {
+      AddError(Pos(rn["record"]),
+               absl::StrCat("invalid recording rule name ", Quoted(name),
+                            ": braces in the name; should they be in expr?"));
+      return false;
+    }
+    if (!IsMetricName(name)) {
+      AddError(Pos(rn["record"]),
+               absl::StrCat("invalid recording rule name ", Quoted(name),
+                            " (a metric name: letters, digits, _ and :, not "
+                            "starting with a digit)"));
+      return false;
+    }
+    return ok;
   }
 
   void LoadCriteria(const YAML::Node& n, const char* key,
@@ -1770,41 +1989,85 @@ class Loader {
   const VarLookup& vars_;
   std::string context_;
   std::set<std::string> declared_sources_;
+  std::map<std::string, FilePos> rule_names_;  // native rules, first seen
+  std::set<int> merge_visited_;  // ResolveMergeKeys: collections by offset
+  const GateOverlay* overlay_ = nullptr;
+  bool overlay_mode_ = false;
   LoadedGate out_;
 };
 
 }  // namespace
 
-LoadedGate ParseGate(std::string_view file_name, std::string_view text,
-                     const VarLookup& vars) {
-  Loader loader(file_name, text, vars);
-  LoadedGate out = loader.Run();
-  // Report in file order, as a reader fixes them.
-  std::stable_sort(out.errors.begin(), out.errors.end(),
+namespace {
+
+// Report in file order, as a reader fixes them.
+void SortByPosition(std::vector<GateError>& errors) {
+  std::stable_sort(errors.begin(), errors.end(),
                    [](const GateError& a, const GateError& b) {
                      return std::make_pair(a.pos.line, a.pos.column) <
                             std::make_pair(b.pos.line, b.pos.column);
                    });
+}
+
+// A file that cannot be read: one error (no position: there is no text).
+std::optional<GateError> ReadText(const std::string& path, FileReader& reader,
+                                  std::string_view what, std::string* text) {
+  // A gate file is small: 16 MiB is far beyond any real one, and /dev/zero
+  // or an endless pipe stops there instead of growing without bound.
+  constexpr size_t kMaxGateFileBytes = size_t{16} << 20;
+  absl::StatusOr<std::string> read = reader.ReadFileAtMost(path, kMaxGateFileBytes);
+  if (read.ok()) {
+    *text = *std::move(read);
+    return std::nullopt;
+  }
+  std::string msg(read.status().message());
+  // The reader's message starts with the path; don't repeat it.
+  if (msg.rfind(path + ": ", 0) == 0) msg = msg.substr(path.size() + 2);
+  return GateError{path, {}, absl::StrCat("cannot read ", Sv(what), ": ", msg)};
+}
+
+}  // namespace
+
+LoadedGate ParseGate(std::string_view file_name, std::string_view text,
+                     const VarLookup& vars, const GateOverlay* overlay) {
+  Loader loader(file_name, text, vars, overlay);
+  LoadedGate out = loader.Run();
+  SortByPosition(out.errors);
+  SortByPosition(out.notes);
   out.gate.sha256 = Sha256Hex(text);
   return out;
 }
 
-LoadedGate LoadGateFile(const std::string& path, FileReader& reader,
-                        const VarLookup& vars) {
-  // A gate file is small: 16 MiB is far beyond any real one, and /dev/zero
-  // or an endless pipe stops there instead of growing without bound.
-  constexpr size_t kMaxGateFileBytes = size_t{16} << 20;
-  absl::StatusOr<std::string> text = reader.ReadFileAtMost(path, kMaxGateFileBytes);
-  if (!text.ok()) {
-    LoadedGate out;
-    out.gate.path = path;
-    std::string msg(text.status().message());
-    // The reader's message starts with the path; don't repeat it.
-    if (msg.rfind(path + ": ", 0) == 0) msg = msg.substr(path.size() + 2);
-    out.errors.push_back(GateError{path, {}, "cannot read gate file: " + msg});
+LoadedOverlay ParseOverlay(std::string_view file_name, std::string_view text,
+                           const VarLookup& vars) {
+  Loader loader(file_name, text, vars);
+  LoadedOverlay out = loader.RunOverlay();
+  SortByPosition(out.errors);
+  return out;
+}
+
+LoadedOverlay LoadOverlayFile(const std::string& path, FileReader& reader,
+                              const VarLookup& vars) {
+  std::string text;
+  if (std::optional<GateError> e = ReadText(path, reader, "actions file", &text)) {
+    LoadedOverlay out;
+    out.overlay.path = path;
+    out.errors.push_back(*std::move(e));
     return out;
   }
-  return ParseGate(path, *text, vars);
+  return ParseOverlay(path, text, vars);
+}
+
+LoadedGate LoadGateFile(const std::string& path, FileReader& reader,
+                        const VarLookup& vars, const GateOverlay* overlay) {
+  std::string text;
+  if (std::optional<GateError> e = ReadText(path, reader, "gate file", &text)) {
+    LoadedGate out;
+    out.gate.path = path;
+    out.errors.push_back(*std::move(e));
+    return out;
+  }
+  return ParseGate(path, text, vars, overlay);
 }
 
 }  // namespace aurora

@@ -58,8 +58,10 @@ std::vector<std::string> FencedCommands(const std::string& markdown) {
     if (end == std::string::npos) end = markdown.size();
     std::string line = markdown.substr(at, end - at);
     at = end + 1;
-    if (line.rfind("```", 0) == 0) {
-      const std::string lang = line.substr(3);
+    // Fences may be indented (a block inside a list item).
+    const size_t indent = line.find_first_not_of(' ');
+    if (indent != std::string::npos && line.compare(indent, 3, "```") == 0) {
+      const std::string lang = line.substr(indent + 3);
       in_shell = !in_fence && (lang == "sh" || lang == "bash" || lang == "shell");
       in_fence = !in_fence;
       continue;
@@ -85,6 +87,9 @@ TEST(FencedCommandsTest, JoinsContinuationsAndDropsComments) {
   EXPECT_EQ(FencedCommands("text\n```sh\na --x 1     # note\nB=1 \\\n  b c\n\n```\n"
                            "```yaml\nk: v\n```\n"),
             (std::vector<std::string>{"a --x 1", "B=1 b c"}));
+  // A block inside a list item is indented; it is run too.
+  EXPECT_EQ(FencedCommands("- item:\n\n  ```sh\n  x --y\n  ```\n"),
+            (std::vector<std::string>{"x --y"}));
 }
 
 // The exporter Prometheus scrapes (honor_labels, so its job labels stand):
@@ -283,6 +288,12 @@ std::map<std::string, Expectation> Expectations() {
       0,
       {},
       {"golive.html", "golive.md"}};
+  // Issue 11.14: a shipped gate plus an actions file (nothing fails, so the
+  // hook is not called).
+  e["aurora-gate check gates/runbook/stop-conditions.yaml --actions examples/rollback.yaml"] = {
+      {{"PROMETHEUS_URL", prom}, {"ROLLBACK_WEBHOOK_URL", "http://127.0.0.1:9/rollback"}},
+      0,
+      {"Verdict: PASS"}};
   // Runbook 1.3 and 2.3 (issue 15.3).
   e["aurora-gate check gates/runbook/config.yaml"] = {
       {{"AURORA_API_KEY", "ak-1"},

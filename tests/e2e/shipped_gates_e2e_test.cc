@@ -8,6 +8,7 @@
 // broken ones.
 #include <cstdio>
 #include <filesystem>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -174,6 +175,99 @@ TEST_F(ShippedGatesTest, SickServiceTripsEveryStopCondition) {
   EXPECT_EQ(post.exit_code, 1) << post.out << post.err;
 }
 
+// Issue 11.14: actions are added to a shipped gate without forking it.
+// A receiver that records what it is sent.
+class Receiver {
+ public:
+  Receiver() {
+    auto s = testing::HttpTestServer::Start([](const testing::TestHttpRequest&) {
+      testing::TestHttpResponse r;
+      r.body = "ok";
+      return r;
+    });
+    EXPECT_TRUE(s.ok()) << s.status();
+    if (s.ok()) server_ = *std::move(s);
+  }
+  std::string url() const { return server_ ? server_->url("/hook") : ""; }
+  std::vector<testing::TestHttpRequest> requests() const {
+    return server_ ? server_->requests() : std::vector<testing::TestHttpRequest>{};
+  }
+
+ private:
+  std::unique_ptr<testing::HttpTestServer> server_;
+};
+
+std::string WriteActionsFile(const std::string& dir, const std::string& on,
+                             const std::string& url) {
+  std::string path = dir + "/actions.yaml";
+  std::FILE* f = std::fopen(path.c_str(), "w");
+  std::fputs(absl::StrCat("# Rollback hook for the shipped stop conditions.\n"
+                          "actions:\n  - on: ", on, "\n    webhook: { url: \"",
+                          url, "\", format: json }\n").c_str(), f);
+  std::fclose(f);
+  return path;
+}
+
+TEST_F(ShippedGatesTest, CheckWithAnActionsFileFiresItOnTheShippedGate) {
+  ASSERT_NE(server_, nullptr);
+  Receiver hook;
+  std::string dir = testing::MakeTempDir();
+  std::string actions = WriteActionsFile(dir, "fail", hook.url());
+  // Given as a gate file, the actions file is refused with a hint.
+  auto wrong = testing::RunProcess({AURORA_GATE_BIN, "check", actions});
+  EXPECT_EQ(wrong.exit_code, 2);
+  EXPECT_THAT(wrong.err, HasSubstr(actions + ":2:1: missing key \"groups\": this "
+                                   "file has only actions"));
+  EXPECT_THAT(wrong.err, HasSubstr("--actions FILE"));
+  auto lint = testing::RunProcess({AURORA_GATE_BIN, "lint", "--offline",
+                                   "gates/runbook/stop-conditions.yaml",
+                                   "--actions", actions});
+  EXPECT_EQ(lint.exit_code, 0) << lint.out << lint.err;
+  auto stop = testing::RunProcess(
+      {AURORA_GATE_BIN, "check", "gates/runbook/stop-conditions.yaml", "--actions",
+       actions, "--at", kAt, "--set", "AURORA_JOB=aurora-bad", "--color", "never",
+       "--spool-dir", dir + "/spool"},
+      {{"PROMETHEUS_URL", server_->url()}, {"GITHUB_STEP_SUMMARY", "\x01unset"}});
+  EXPECT_EQ(stop.exit_code, 1) << stop.out << stop.err;
+  std::vector<testing::TestHttpRequest> sent = hook.requests();
+  ASSERT_EQ(sent.size(), 1u) << stop.err;
+  EXPECT_EQ(sent[0].method, "POST");
+  EXPECT_THAT(sent[0].body, HasSubstr("stop-conditions"));
+  EXPECT_THAT(sent[0].body, HasSubstr("p95-latency-over-2s"));
+  // A healthy service: no failure, nothing sent.
+  auto healthy = testing::RunProcess(
+      {AURORA_GATE_BIN, "check", "gates/runbook/stop-conditions.yaml", "--actions",
+       actions, "--at", kAt, "--set", "AURORA_JOB=aurora-api", "--color", "never",
+       "--spool-dir", dir + "/spool"},
+      {{"PROMETHEUS_URL", server_->url()}, {"GITHUB_STEP_SUMMARY", "\x01unset"}});
+  EXPECT_EQ(healthy.exit_code, 0) << healthy.out << healthy.err;
+  EXPECT_EQ(hook.requests().size(), 1u);
+  ASSERT_EQ(std::system(("rm -rf '" + dir + "'").c_str()), 0);
+}
+
+TEST_F(ShippedGatesTest, WatchAndReportTakeAnActionsFile) {
+  ASSERT_NE(server_, nullptr);
+  Receiver hook;
+  std::string dir = testing::MakeTempDir();
+  std::string actions = WriteActionsFile(dir, "start", hook.url());
+  auto watch = testing::RunProcess(
+      {AURORA_GATE_BIN, "watch", "gates/runbook/stop-conditions.yaml", "--actions",
+       actions, "--interval", "1s", "--duration", "1s", "--set",
+       "AURORA_JOB=aurora-api", "--spool-dir", dir + "/spool"},
+      {{"PROMETHEUS_URL", server_->url()}});
+  std::vector<testing::TestHttpRequest> sent = hook.requests();
+  ASSERT_GE(sent.size(), 1u) << watch.out << watch.err;
+  EXPECT_THAT(sent[0].body, HasSubstr("stop-conditions"));
+  // report fires no actions, but loads the file (a broken one is refused).
+  auto report = testing::RunProcess(
+      {AURORA_GATE_BIN, "report", "gates/runbook/stop-conditions.yaml", "--actions",
+       dir + "/missing.yaml", "--at", kAt},
+      {{"PROMETHEUS_URL", server_->url()}});
+  EXPECT_EQ(report.exit_code, 2);
+  EXPECT_THAT(report.err, HasSubstr(dir + "/missing.yaml: cannot read actions file"));
+  ASSERT_EQ(std::system(("rm -rf '" + dir + "'").c_str()), 0);
+}
+
 TEST_F(ShippedGatesTest, RunbookAlertFilePassesPromtoolCheckRules) {
   testing::ToolResult r = testing::PromtoolCheckRules("gates/runbook/runbook-alerts.yml");
   EXPECT_EQ(r.exit_code, 0) << r.output;
@@ -336,9 +430,14 @@ TEST_F(ShippedGatesTest, LintAgainstTheServerPlacesParseErrorsInTheFile) {
                                "<by> in aggregation"));
   EXPECT_THAT(r.out, HasSubstr(path + ":9:41: group \"g\": rule \"Bad2\": expr: "));
   EXPECT_THAT(r.err, HasSubstr("2 problems in 1 file"));
-  // Offline, the same file is valid: PromQL is only checked by the server.
+  // Offline, promtool (Prometheus' grammar) finds the same errors at the
+  // same places (issue 11.7; before, offline lint said OK).
   auto offline = testing::RunProcess({AURORA_GATE_BIN, "lint", path, "--offline"});
-  EXPECT_EQ(offline.exit_code, 0) << offline.out << offline.err;
+  EXPECT_EQ(offline.exit_code, 2) << offline.out << offline.err;
+  EXPECT_THAT(offline.out, HasSubstr(path + ":5:49: group \"g\": rule \"Bad\": "
+                                     "expr: 1:35: parse error: unexpected <by> "
+                                     "in aggregation (promtool)"));
+  EXPECT_THAT(offline.out, HasSubstr(path + ":9:41: group \"g\": rule \"Bad2\": expr: "));
   ASSERT_EQ(std::system(("rm -rf '" + dir + "'").c_str()), 0);
 }
 

@@ -241,5 +241,27 @@ TEST(LcovReaderTest, OnlyTestNamesIsAnEmptyReport) {
   EXPECT_TRUE(std::isnan(Value(*data, "coverage_line_percent")));
 }
 
+// Issue 11.17: headers that disagree with the records are not silent.
+TEST(LcovReaderTest, SummaryHeadersThatDisagreeWithDaRecordsAreAWarning) {
+  auto data = ParseLcov(
+      "TN:\nSF:a.c\nDA:1,1\nDA:2,0\nDA:3,4\nLF:10\nLH:8\nend_of_record\n"
+      "SF:b.c\nDA:1,1\nLF:1\nLH:1\nend_of_record\n"
+      "SF:c.c\nDA:1,0\nLF:1\nLH:1\nend_of_record\n",
+      "cov.info");
+  ASSERT_OK(data);
+  // The numbers are the recount from DA, as lcov does.
+  EXPECT_EQ(Value(*data, "coverage_lines_valid"), 5);
+  EXPECT_EQ(Value(*data, "coverage_lines_covered"), 3);
+  EXPECT_THAT(data->warnings,
+              ElementsAre("lcov: cov.info:2: \"a.c\": its header says LF:10 "
+                          "LH:8 but its DA records count 3 lines, 2 hit; "
+                          "coverage is counted from the DA records, as lcov "
+                          "does",
+                          "lcov: cov.info:14: \"c.c\": its header says LF:1 "
+                          "LH:1 but its DA records count 1 lines, 0 hit; "
+                          "coverage is counted from the DA records, as lcov "
+                          "does"));
+}
+
 }  // namespace
 }  // namespace aurora

@@ -186,8 +186,9 @@ TEST(GateLoaderTest, InvalidYamlNamesTheLine) {
 }
 
 TEST(GateLoaderTest, EmptyAndNonMappingFiles) {
-  EXPECT_THAT(Errors(""), ElementsAre("gate.yaml: empty gate file, expected "
-                                      "a mapping with \"groups\""));
+  // Issue 12.9: an empty file is valid, as in Prometheus (no rules; see
+  // prometheus_compat_loader_test.cc for the note it gets).
+  EXPECT_THAT(Errors(""), ElementsAre());
   EXPECT_THAT(Errors("- a\n- b\n"),
               ElementsAre("gate.yaml:1:1: expected a mapping with \"groups\" "
                           "at the top level, got a list"));
@@ -500,9 +501,12 @@ TEST(GateLoaderTest, AGateFileOverSixteenMebibytesIsRefused) {
               ::testing::HasSubstr("huge.yaml: cannot read gate file: "));
   EXPECT_THAT(g.errors[0].ToString(),
               ::testing::HasSubstr("16777216-byte limit"));
+  // At the limit it is read (all comment: an empty rule file, issue 12.9).
   files.Add("big.yaml", std::string(size_t{16} << 20, '#'));
-  EXPECT_THAT(LoadGateFile("big.yaml", files, Vars()).errors[0].ToString(),
-              ::testing::Not(::testing::HasSubstr("limit")));
+  LoadedGate big = LoadGateFile("big.yaml", files, Vars());
+  EXPECT_TRUE(big.ok());
+  ASSERT_EQ(big.notes.size(), 1u);
+  EXPECT_THAT(big.notes[0].ToString(), ::testing::HasSubstr("empty file"));
 }
 
 TEST(GateLoaderTest, MissingFileIsOneError) {
@@ -513,10 +517,14 @@ TEST(GateLoaderTest, MissingFileIsOneError) {
             "nope.yaml: cannot read gate file: no such file");
 }
 
-TEST(GateLoaderTest, AGateWithoutRulesDecidesNothingAndIsAnError) {
-  EXPECT_THAT(Errors("groups: []\n"),
-              ElementsAre("gate.yaml:1:9: the gate has no rules: nothing would "
-                          "be decided (add rules to a group)"));
+// Issue 12.9 (was an error): as in Prometheus, a file without rules is
+// valid; the gate decides nothing, passes, and says so.
+TEST(GateLoaderTest, AGateWithoutRulesDecidesNothingAndSaysSo) {
+  LoadedGate g = ParseGate("gate.yaml", "groups: []\n", Vars());
+  EXPECT_TRUE(g.ok());
+  ASSERT_EQ(g.notes.size(), 1u);
+  EXPECT_EQ(g.notes[0].ToString(),
+            "gate.yaml:1:9: no rules: the gate decides nothing (it passes)");
 }
 
 }  // namespace
