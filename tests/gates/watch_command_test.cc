@@ -440,7 +440,7 @@ TEST(WatchReportsTest, EndOfWatchReportsTellTheIncident) {
   EXPECT_THAT(md, HasSubstr("| ❌ watch / live/error-rate | tripped (fail) at 2025-11-27T08:00:15Z | 0.07 |"));
   EXPECT_THAT(md, HasSubstr(rollback_key));
   const std::string html = ReadFile(t.dir + "/watch.html");
-  EXPECT_THAT(html, HasSubstr("data-verdict=\"NO-GO\""));
+  EXPECT_THAT(html, HasSubstr("data-verdict=\"FAIL\""));  // watch: PASS/FAIL (11.11)
   EXPECT_THAT(html, HasSubstr("<tr class=\"incident resolved\" id=\"incident-0\""));
   EXPECT_THAT(html, HasSubstr("<h2>Last cycle</h2>"));
   EXPECT_THAT(t.f.out.str(), HasSubstr("Incidents during the watch:"));

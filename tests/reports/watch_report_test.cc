@@ -175,7 +175,7 @@ TEST(WatchReportTest, MarkdownNeverCutsAnIdempotencyKey) {
 
 TEST(WatchReportTest, HtmlBannerIsExplainedByTheIncidentNotTheLastCycle) {
   const std::string html = RenderHtml(TrippedAndRecovered(), {});
-  EXPECT_THAT(html, HasSubstr("data-verdict=\"NO-GO\""));
+  EXPECT_THAT(html, HasSubstr("data-verdict=\"FAIL\""));  // watch: PASS/FAIL (11.11)
   EXPECT_THAT(html, HasSubstr("A stop condition tripped during the watch"));
   EXPECT_THAT(html, Not(HasSubstr("0 rules fail")));
   EXPECT_THAT(html, Not(HasSubstr("the verdict is the decision at its end")));
