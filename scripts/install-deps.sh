@@ -15,6 +15,7 @@ BUILD_PKGS=(
 TEST_PKGS=(
   libxml2-utils python3 python3-jsonschema curl jq chromium
   prometheus prometheus-alertmanager prometheus-pushgateway victoria-metrics
+  man-db systemd   # the package test: man -l, systemd-analyze verify
 )
 
 want=("${BUILD_PKGS[@]}")
