@@ -260,7 +260,7 @@ class Loader {
     for (const YAML::Node& m : merged) {
       for (auto it = m.begin(); it != m.end(); ++it) {
         if (!it->first.IsScalar()) continue;
-        const std::string& k = it->first.Scalar();
+        const std::string k = it->first.Scalar();
         const YAML::Node& existing = n;
         if (!existing[k]) n[k] = it->second;
       }
@@ -551,10 +551,12 @@ class Loader {
     }
     static const RE2 kName("[a-zA-Z_:][a-zA-Z0-9_:]*");
     for (auto it = n.begin(); it != n.end(); ++it) {
-      const std::string metric = it->first.IsScalar() ? it->first.Scalar() : "";
-      const YAML::Node& body = it->second;
+      // Copies: `it->` yields a temporary.
+      const YAML::Node key = it->first;
+      const YAML::Node body = it->second;
+      const std::string metric = key.IsScalar() ? key.Scalar() : "";
       if (!RE2::FullMatch(metric, kName)) {
-        AddError(Pos(it->first), absl::StrCat("publish: ", Quoted(metric),
+        AddError(Pos(key), absl::StrCat("publish: ", Quoted(metric),
                                               " is not a Prometheus metric name"));
         continue;
       }
@@ -566,7 +568,7 @@ class Loader {
       CheckKeys(body, absl::StrCat("publish ", metric), {"source", "expr"});
       PublishSpec p;
       p.metric = metric;
-      p.pos = Pos(it->first);
+      p.pos = Pos(key);
       std::optional<std::string> source =
           body["source"] ? Str(body["source"], "source") : std::nullopt;
       std::optional<std::string> expr =
@@ -858,7 +860,7 @@ class Loader {
     const auto& allowed = env ? kEnvSourceKeys : kCommandSourceKeys;
     for (auto it = s.begin(); it != s.end(); ++it) {
       if (!it->first.IsScalar()) continue;
-      const std::string& k = it->first.Scalar();
+      const std::string k = it->first.Scalar();
       if (std::find(allowed.begin(), allowed.end(), k) != allowed.end()) continue;
       if (std::find(kSourceKeys.begin(), kSourceKeys.end(), k) == kSourceKeys.end()) {
         continue;  // CheckKeys reported it
