@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string_view>
+#include <utility>
 
 #include "absl/status/statusor.h"
 #include "rapidjson/document.h"
@@ -21,6 +22,9 @@ inline constexpr int kMaxJsonDepth = 256;
 // "NAME: JSON nested deeper than 256 levels at line L, column C". Pure.
 absl::StatusOr<std::unique_ptr<rapidjson::Document>> ParseJson(
     std::string_view content, std::string_view name);
+
+// 1-based line and column of byte `offset` in `s` (for error messages).
+std::pair<size_t, size_t> JsonLineCol(std::string_view s, size_t offset);
 
 // Number of a JSON value (int, float); nullopt for anything else.
 std::optional<double> JsonNumber(const rapidjson::Value& v);

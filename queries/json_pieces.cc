@@ -20,19 +20,6 @@ constexpr unsigned kCheckFlags = rapidjson::kParseValidateEncodingFlag |
 constexpr unsigned kPieceFlags =
     rapidjson::kParseNanAndInfFlag | rapidjson::kParseFullPrecisionFlag;
 
-std::pair<size_t, size_t> LineCol(std::string_view s, size_t offset) {
-  size_t line = 1, col = 1;
-  for (size_t i = 0; i < offset && i < s.size(); ++i) {
-    if (s[i] == '\n') {
-      ++line;
-      col = 1;
-    } else {
-      ++col;
-    }
-  }
-  return {line, col};
-}
-
 std::string EscapeKey(std::string_view key) {
   std::string out;
   out.reserve(key.size());
@@ -203,13 +190,13 @@ absl::StatusOr<JsonPieces> JsonPieces::Parse(
   rapidjson::Reader reader;
   rapidjson::ParseResult ok = reader.Parse<kCheckFlags>(stream, splitter);
   if (splitter.too_deep()) {
-    auto [line, col] = LineCol(content, splitter.too_deep_at());
+    auto [line, col] = JsonLineCol(content, splitter.too_deep_at());
     return absl::InvalidArgumentError(
         absl::StrCat(Sv(name), ": JSON nested deeper than ", kMaxJsonDepth,
                      " levels at line ", line, ", column ", col));
   }
   if (!ok) {
-    auto [line, col] = LineCol(content, ok.Offset());
+    auto [line, col] = JsonLineCol(content, ok.Offset());
     return absl::InvalidArgumentError(absl::StrCat(
         Sv(name), ": invalid JSON at line ", line, ", column ", col, ": ",
         rapidjson::GetParseError_En(ok.Code())));
