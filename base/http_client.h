@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -119,6 +120,12 @@ std::string RedactUrlIn(std::string_view text, std::string_view url);
 // (upper-case hex) and a space '+', as Go's url.QueryEscape (Prometheus).
 std::string FormEncode(
     const std::vector<std::pair<std::string, std::string>>& fields);
+
+// Makes a client for one TLS / timeout setting (live sources and actions
+// each ask for the settings they need). Production: NewCurlHttpClient.
+using HttpClientFactory =
+    std::function<absl::StatusOr<std::unique_ptr<HttpClient>>(
+        const HttpClientOptions&)>;
 
 }  // namespace aurora
 

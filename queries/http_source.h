@@ -2,7 +2,7 @@
 // An `http` source: the request its gate-file entry describes, and the
 // samples of the response (status code, latency, and the `values:` picked
 // from a JSON body). Pure: the fetch itself goes through HttpClient in
-// gates/source_cache.cc.
+// gates/core/source_cache.cc.
 #ifndef AURORA_QUERIES_HTTP_SOURCE_H_
 #define AURORA_QUERIES_HTTP_SOURCE_H_
 

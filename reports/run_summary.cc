@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/command_env.h"
 #include "base/number_format.h"
 #include "base/units.h"
 #include "base/strings.h"
@@ -51,31 +52,31 @@ int ExitCode(const RunResult& run) {
   // A watch decided its own code (its incidents, its end, its deliveries).
   if (run.watch.has_value()) return run.watch->exit_code;
   // A rollback that may be lost needs a human, whatever the verdict.
-  if (!run.action_problems.empty()) return 3;
+  if (!run.action_problems.empty()) return kExitUndecided;
   // Never 2: a run that has a result evaluated its rules; a query the
   // server rejected is that rule's error.
   switch (run.verdict) {
     case Outcome::kPass:
-      return 0;
+      return kExitPass;
     case Outcome::kWarn:
     case Outcome::kPending:
-      return run.strict ? 1 : 0;
+      return run.strict ? kExitFail : kExitPass;
     case Outcome::kInconclusive:
     case Outcome::kError:
-      return 3;
+      return kExitUndecided;
     case Outcome::kFail:
-      return 1;
+      return kExitFail;
   }
-  return 3;
+  return kExitUndecided;
 }
 
 std::string_view ExitMeaning(int exit_code) {
   switch (exit_code) {
-    case 0:
+    case kExitPass:
       return "pass";
-    case 1:
+    case kExitFail:
       return "fail";
-    case 2:
+    case kExitUsage:
       return "usage or gate-file error";
     default:
       return "inconclusive or error";
@@ -85,9 +86,9 @@ std::string_view ExitMeaning(int exit_code) {
 std::string_view VerdictWord(const RunResult& run) {
   const bool go_live = run.command == "report";
   switch (ExitCode(run)) {
-    case 0:
+    case kExitPass:
       return go_live ? "GO" : "PASS";
-    case 1:
+    case kExitFail:
       return go_live ? "NO-GO" : "FAIL";
     default:
       return "UNDECIDED";

@@ -1,4 +1,4 @@
-// Tests of gates/exec_action.h with real processes: /usr/bin/env and small
+// Tests of base/run_exec.h with real processes: /usr/bin/env and small
 // script files run by argv (never through a shell command line).
 #include <sys/stat.h>
 
@@ -7,7 +7,7 @@
 #include <fstream>
 #include <string>
 
-#include "gates/exec_action.h"
+#include "base/run_exec.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "tests/gates/action_test_util.h"

@@ -1,11 +1,12 @@
 // Error paths of live (prometheus) rules through an injected HTTP client:
 // nothing here may ever pass. The happy paths run against a real Prometheus
 // in tests/e2e.
-#include "gates/live_rules.h"
+#include "gates/core/live_rules.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "gates/run_gate.h"
+#include "base/status_macros.h"
+#include "gates/core/run_gate.h"
 #include "rules/gate_loader.h"
 #include "tests/testing/fake_clock.h"
 #include "tests/testing/fake_file_reader.h"
@@ -84,6 +85,41 @@ TEST(LiveRulesTest, InstantValueIsJudged) {
   EXPECT_EQ(g.rules[0].source_detail, "http://prom.test:9090");
   ASSERT_EQ(f.http->requests().size(), 1u);
   EXPECT_THAT(f.http->requests()[0].body, HasSubstr("time=1764230400"));
+}
+
+// aurora_gate_query_duration_seconds is fed each query's latency, not the
+// cycle's duration: one observation per query, sent to answered.
+TEST(LiveRulesTest, EachQuerysLatencyIsObservedOncePerQuery) {
+  Fixture f;
+  f.http->On(kQueryUrl, MakeHttpResponse(200, R"({"status":"success","data":{
+    "resultType":"vector","result":[{"metric":{},"value":[1764230400,"0.03"]}]}})"));
+  GateFile gate = Load(kGate);
+  SourceCache cache(f.files);
+  LiveContext ctx = f.Context();
+  auto inner = ctx.make_client;
+  testing::FakeClock* clock = &f.clock;
+  ctx.make_client = [inner, clock](const HttpClientOptions& o)
+      -> absl::StatusOr<std::unique_ptr<HttpClient>> {
+    struct Slow : HttpClient {
+      std::unique_ptr<HttpClient> to;
+      testing::FakeClock* clock;
+      std::vector<absl::StatusOr<HttpResponse>> SendAll(
+          const std::vector<HttpRequest>& r) override {
+        clock->Advance(absl::Milliseconds(250));  // the server's time
+        return to->SendAll(r);
+      }
+    };
+    auto s = std::make_unique<Slow>();
+    ASSIGN_OR_RETURN(s->to, inner(o));
+    s->clock = clock;
+    return std::unique_ptr<HttpClient>(std::move(s));
+  };
+  std::vector<absl::Duration> observed;
+  ctx.on_query_answered = [&](absl::Duration d) { observed.push_back(d); };
+  f.clock.Advance(absl::Seconds(5));  // a cycle that started earlier
+  RunGate(gate, cache, &ctx, kAt);
+  EXPECT_EQ(observed.size(), f.http->requests().size());
+  EXPECT_THAT(observed, ::testing::ElementsAre(absl::Milliseconds(250)));
 }
 
 TEST(LiveRulesTest, ServiceUnavailableStormIsAnErrorAfterBoundedRetries) {
