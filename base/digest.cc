@@ -1,142 +1,49 @@
 #include "base/digest.h"
 
-#include <algorithm>
-#include <cstring>
+#include <sodium.h>
 
 namespace aurora {
 namespace {
 
-constexpr uint32_t kRound[64] = {
-    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,
-    0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
-    0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786,
-    0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
-    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147,
-    0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
-    0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b,
-    0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
-    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a,
-    0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
-    0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2};
-
-constexpr uint32_t Rotr(uint32_t x, int n) { return (x >> n) | (x << (32 - n)); }
-
-// One 64-byte block into `h`.
-void Compress(uint32_t h[8], const uint8_t* block) {
-  uint32_t w[64];
-  for (int i = 0; i < 16; ++i) {
-    w[i] = uint32_t{block[4 * i]} << 24 | uint32_t{block[4 * i + 1]} << 16 |
-           uint32_t{block[4 * i + 2]} << 8 | uint32_t{block[4 * i + 3]};
-  }
-  for (int i = 16; i < 64; ++i) {
-    uint32_t s0 = Rotr(w[i - 15], 7) ^ Rotr(w[i - 15], 18) ^ (w[i - 15] >> 3);
-    uint32_t s1 = Rotr(w[i - 2], 17) ^ Rotr(w[i - 2], 19) ^ (w[i - 2] >> 10);
-    w[i] = w[i - 16] + s0 + w[i - 7] + s1;
-  }
-  uint32_t a = h[0], b = h[1], c = h[2], d = h[3];
-  uint32_t e = h[4], f = h[5], g = h[6], k = h[7];
-  for (int i = 0; i < 64; ++i) {
-    uint32_t t1 = k + (Rotr(e, 6) ^ Rotr(e, 11) ^ Rotr(e, 25)) +
-                  ((e & f) ^ (~e & g)) + kRound[i] + w[i];
-    uint32_t t2 = (Rotr(a, 2) ^ Rotr(a, 13) ^ Rotr(a, 22)) +
-                  ((a & b) ^ (a & c) ^ (b & c));
-    k = g;
-    g = f;
-    f = e;
-    e = d + t1;
-    d = c;
-    c = b;
-    b = a;
-    a = t1 + t2;
-  }
-  h[0] += a; h[1] += b; h[2] += c; h[3] += d;
-  h[4] += e; h[5] += f; h[6] += g; h[7] += k;
+const unsigned char* Bytes(std::string_view s) {
+  return reinterpret_cast<const unsigned char*>(s.data());
 }
 
-// SHA-256 of `prefix` followed by `data` (HMAC hashes a key block + text).
-Sha256Digest Sha256Of(std::string_view prefix, std::string_view data) {
-  uint32_t h[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
-                   0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
-  uint8_t block[64];
-  size_t used = 0;
-  auto feed = [&](std::string_view part) {
-    const auto* p = reinterpret_cast<const uint8_t*>(part.data());
-    size_t n = part.size();
-    while (n > 0) {
-      if (used == 0 && n >= 64) {
-        Compress(h, p);
-        p += 64;
-        n -= 64;
-        continue;
-      }
-      size_t take = std::min(n, 64 - used);
-      std::memcpy(block + used, p, take);
-      used += take;
-      p += take;
-      n -= take;
-      if (used == 64) {
-        Compress(h, block);
-        used = 0;
-      }
-    }
-  };
-  feed(prefix);
-  feed(data);
-  const uint64_t bits = (uint64_t{prefix.size()} + data.size()) * 8;
-  block[used++] = 0x80;
-  if (used > 56) {
-    std::memset(block + used, 0, 64 - used);
-    Compress(h, block);
-    used = 0;
-  }
-  std::memset(block + used, 0, 56 - used);
-  for (int i = 0; i < 8; ++i) block[56 + i] = static_cast<uint8_t>(bits >> (56 - 8 * i));
-  Compress(h, block);
-  Sha256Digest out;
-  for (int i = 0; i < 8; ++i) {
-    out[4 * i] = static_cast<uint8_t>(h[i] >> 24);
-    out[4 * i + 1] = static_cast<uint8_t>(h[i] >> 16);
-    out[4 * i + 2] = static_cast<uint8_t>(h[i] >> 8);
-    out[4 * i + 3] = static_cast<uint8_t>(h[i]);
-  }
-  return out;
-}
-
-std::string Hex(const Sha256Digest& d) {
+std::string Hex(const unsigned char* d, size_t n) {
   static const char kDigits[] = "0123456789abcdef";
-  std::string out(2 * d.size(), '0');
-  for (size_t i = 0; i < d.size(); ++i) {
+  std::string out(2 * n, '0');
+  for (size_t i = 0; i < n; ++i) {
     out[2 * i] = kDigits[d[i] >> 4];
     out[2 * i + 1] = kDigits[d[i] & 15];
   }
   return out;
 }
 
-std::string_view AsText(const uint8_t* p, size_t n) {
-  return std::string_view(reinterpret_cast<const char*>(p), n);
-}
-
 }  // namespace
 
-Sha256Digest Sha256(std::string_view data) { return Sha256Of({}, data); }
+// libsodium's hash and HMAC need no sodium_init() (that seeds its random
+// generator, which nothing here uses) and no provider set-up.
+Sha256Digest Sha256(std::string_view data) {
+  Sha256Digest out;
+  crypto_hash_sha256(out.data(), Bytes(data), data.size());
+  return out;
+}
 
-std::string Sha256Hex(std::string_view data) { return Hex(Sha256(data)); }
+std::string Sha256Hex(std::string_view data) {
+  Sha256Digest d = Sha256(data);
+  return Hex(d.data(), d.size());
+}
 
 std::string HmacSha256Hex(std::string_view key, std::string_view data) {
-  uint8_t k[64] = {};
-  if (key.size() > 64) {
-    Sha256Digest kd = Sha256(key);
-    std::memcpy(k, kd.data(), kd.size());
-  } else {
-    std::memcpy(k, key.data(), key.size());
-  }
-  uint8_t ipad[64], opad[64];
-  for (int i = 0; i < 64; ++i) {
-    ipad[i] = k[i] ^ 0x36;
-    opad[i] = k[i] ^ 0x5c;
-  }
-  Sha256Digest inner = Sha256Of(AsText(ipad, 64), data);
-  return Hex(Sha256Of(AsText(opad, 64), AsText(inner.data(), inner.size())));
+  // The streaming API takes a key of any length (RFC 2104: longer than a
+  // block, it is hashed first); crypto_auth_hmacsha256 alone wants 32 bytes.
+  crypto_auth_hmacsha256_state state;
+  crypto_auth_hmacsha256_init(&state, Bytes(key), key.size());
+  crypto_auth_hmacsha256_update(&state, Bytes(data), data.size());
+  unsigned char mac[crypto_auth_hmacsha256_BYTES];
+  crypto_auth_hmacsha256_final(&state, mac);
+  sodium_memzero(&state, sizeof state);
+  return Hex(mac, sizeof mac);
 }
 
 }  // namespace aurora

@@ -1,8 +1,8 @@
 // File: base/digest.h
-// SHA-256 (FIPS 180-4) and HMAC-SHA256 (RFC 2104) as lower-case hex.
-// Self-contained: no OpenSSL call, so hashing a gate file does not pay
-// OpenSSL 3's one-time provider set-up (~5 M instructions, most of a short
-// run's own work; see bench/prometheus/RESULTS.md).
+// SHA-256 (FIPS 180-4) and HMAC-SHA256 (RFC 2104) as lower-case hex, from
+// libsodium (vetted, no hand-written cryptography). Not OpenSSL: its 3.x
+// provider set-up costs ~5 M instructions on first use, most of a short
+// run's own work (bench/digest.sh, bench/prometheus/RESULTS.md).
 #ifndef AURORA_BASE_DIGEST_H_
 #define AURORA_BASE_DIGEST_H_
 

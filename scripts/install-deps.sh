@@ -8,7 +8,7 @@ BUILD_PKGS=(
   build-essential cmake pkg-config git
   prometheus-cpp-dev libcurl4-openssl-dev rapidjson-dev libyaml-cpp-dev
   libboost-program-options-dev libabsl-dev libgtest-dev libgmock-dev
-  libpugixml-dev libre2-dev libssl-dev zlib1g-dev
+  libpugixml-dev libre2-dev libssl-dev libsodium-dev zlib1g-dev
   help2man   # man pages from --help, at build time (packaging/CMakeLists.txt)
 )
 # Real components and checkers used by the test suite.
