@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh --test
 for preset in dev asan; do
   echo "== build and test: preset $preset"
-  scripts/build.sh "$preset"
+  scripts/build.sh "$preset" -DAURORA_WERROR=ON
   ctest --preset "$preset" -j"$(nproc)"
 done
 echo "== quick start: scripts/demo.sh"

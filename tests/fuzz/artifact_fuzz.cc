@@ -38,7 +38,7 @@ bool EndsWith(std::string_view s, std::string_view suffix) {
          s.substr(s.size() - suffix.size()) == suffix;
 }
 
-// Metrics whose value counts something (DESIGN.md's artifact metrics).
+// Metrics whose value counts something (docs/DESIGN.md's artifact metrics).
 bool IsCountMetric(std::string_view m) {
   return m == "tests" || m == "tests_flaky" || m == "benchmark_rounds" ||
          m == "benchmark_iterations" || m == "mutants" ||
