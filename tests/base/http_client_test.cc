@@ -374,7 +374,7 @@ TEST_F(CurlHttpClientTest, ResultsFollowRequestOrderNotCompletionOrder) {
   ASSERT_NE(client, nullptr);
   HttpRequest put = Get(server->url("/put"));
   put.method = "DELETE";  // not a method the client sends
-  const int refused_port = ::aurora::testing::UnusedPort();
+  const int refused_port = ::aurora::testing::FreeLoopbackPort();
 
   auto results = client->SendAll(
       {Get(server->url("/slow")), put, Get(server->url("/medium")),
@@ -429,7 +429,7 @@ TEST_F(CurlHttpClientTest, SendEachReportsEachResultOnceAsItFinishes) {
 }
 
 TEST_F(CurlHttpClientTest, ConnectionRefusedIsUnavailable) {
-  const int port = ::aurora::testing::UnusedPort();
+  const int port = ::aurora::testing::FreeLoopbackPort();
   auto client = NewClient();
   ASSERT_NE(client, nullptr);
 
@@ -580,7 +580,7 @@ TEST_F(CurlHttpClientTest, ErrorMessagesNeverContainUserinfoOrQueryValues) {
     return absl::StrCat("http://alice:pw-SECRET-456@127.0.0.1:", port, Sv(path),
                         secret_query);
   };
-  const int refused = ::aurora::testing::UnusedPort();
+  const int refused = ::aurora::testing::FreeLoopbackPort();
   HttpRequest slow = Get(url(server->port(), "/slow"));
   slow.timeout = absl::Milliseconds(200);
   HttpRequest put = Get(url(server->port(), "/put"));

@@ -46,7 +46,7 @@ class ActionsE2ETest : public ::testing::Test {
     gate_ = dir_ + "/gate.yaml";
   }
   void TearDown() override {
-    ASSERT_EQ(std::system(("rm -rf '" + dir_ + "'").c_str()), 0);
+    testing::RemoveDir(dir_);
   }
   void WriteGate(const std::string& url, const std::string& on) {
     std::FILE* f = std::fopen(gate_.c_str(), "w");

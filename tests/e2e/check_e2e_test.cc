@@ -537,7 +537,7 @@ TEST(StopConditionsArtifactsE2ETest, RunbookThresholdsDecideExactlyAtTheirLines)
     ASSERT_NE(rule, nullptr) << name;
     EXPECT_EQ((*rule)["outcome"].GetString(), outcome) << name;
   }
-  ASSERT_EQ(std::system(("rm -rf '" + dir + "'").c_str()), 0);
+  testing::RemoveDir(dir);
 }
 
 }  // namespace

@@ -88,7 +88,7 @@ class DeployChecksE2ETest : public ::testing::Test {
   }
   void TearDown() override {
     server_.reset();
-    ASSERT_EQ(std::system(("rm -rf '" + dir_ + "'").c_str()), 0);
+    testing::RemoveDir(dir_);
   }
 
   testing::ProcessResult Health(const std::string& recording, bool with_aws = true) {

@@ -257,7 +257,7 @@ TEST(PrometheusServerTest, LoadsRuleFilesFromExtraConfig) {
   auto r = HttpGet(prom->url() + "/api/v1/rules");
   EXPECT_EQ(r.exit_code, 0) << r.output;
   EXPECT_THAT(r.output, HasSubstr("\"name\":\"job:up:sum\""));
-  ASSERT_EQ(std::system(("rm -rf '" + dir + "'").c_str()), 0);
+  testing::RemoveDir(dir);
 }
 
 TEST(PrometheusServerTest, ManySeriesWithCounterResetsAreAllBackfilled) {
@@ -397,7 +397,7 @@ class PromtoolTest : public ::testing::Test {
     Write("rules.yaml", kRules);
   }
   void TearDown() override {
-    ASSERT_EQ(std::system(("rm -rf '" + dir_ + "'").c_str()), 0);
+    testing::RemoveDir(dir_);
   }
   std::string Write(const std::string& name, const std::string& text) {
     std::string path = dir_ + "/" + name;

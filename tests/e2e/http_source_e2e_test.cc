@@ -108,7 +108,7 @@ class HttpSourceE2ETest : public ::testing::Test {
   }
   void TearDown() override {
     server_.reset();
-    ASSERT_EQ(std::system(("rm -rf '" + dir_ + "'").c_str()), 0);
+    testing::RemoveDir(dir_);
   }
 
   testing::ProcessResult Check(const std::string& api_url) {
@@ -228,7 +228,7 @@ TEST_F(HttpSourceE2ETest, HangPastTheTimeoutIsAnError) {
 }
 
 TEST_F(HttpSourceE2ETest, ServerDownIsAnErrorNeverAPass) {
-  std::string down = "http://127.0.0.1:" + std::to_string(testing::UnusedPort());
+  std::string down = "http://127.0.0.1:" + std::to_string(testing::FreeLoopbackPort());
   auto r = Check(down);
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
   auto o = Outcomes(dir_ + "/r.json");
@@ -296,7 +296,7 @@ groups:
   EXPECT_EQ(o["api-up"].second, "503 misses pass: == 200");
   std::lock_guard<std::mutex> lock(mu);
   EXPECT_EQ(health_requests, 3);  // one per cycle for both rules
-  ASSERT_EQ(std::system(("rm -rf '" + dir + "'").c_str()), 0);
+  testing::RemoveDir(dir);
 }
 
 }  // namespace

@@ -27,7 +27,7 @@ class LintE2ETest : public ::testing::Test {
 
   void SetUp() override { dir_ = testing::MakeTempDir(); }
   void TearDown() override {
-    ASSERT_EQ(std::system(("rm -rf '" + dir_ + "'").c_str()), 0);
+    testing::RemoveDir(dir_);
   }
 
   // A gate whose prometheus source names `url`; rule "bad" does not parse.

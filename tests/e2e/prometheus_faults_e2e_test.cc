@@ -30,7 +30,7 @@ class PrometheusFaultsTest : public ::testing::Test {
     gate_ = dir_ + "/gate.yaml";
   }
   void TearDown() override {
-    ASSERT_EQ(std::system(("rm -rf '" + dir_ + "'").c_str()), 0);
+    testing::RemoveDir(dir_);
   }
   void WriteGate(const std::string& url, const std::string& timeout) {
     std::FILE* f = std::fopen(gate_.c_str(), "w");
@@ -168,7 +168,7 @@ TEST_F(PrometheusFaultsTest, BadQueryIsAnErrorWithTheServersMessage) {
 }
 
 TEST_F(PrometheusFaultsTest, ServerDownIsAnError) {
-  int port = testing::UnusedPort();
+  int port = testing::FreeLoopbackPort();
   WriteGate("http://127.0.0.1:" + std::to_string(port), "2s");
   auto r = Check();
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;

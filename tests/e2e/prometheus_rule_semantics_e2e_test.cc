@@ -11,7 +11,7 @@
 #include "base/clock.h"
 #include "base/curl_http_client.h"
 #include "base/file_reader.h"
-#include "gates/run_gate.h"
+#include "gates/core/run_gate.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rules/gate_loader.h"

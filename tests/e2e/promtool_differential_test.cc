@@ -19,7 +19,7 @@
 #include "base/clock.h"
 #include "base/curl_http_client.h"
 #include "base/file_reader.h"
-#include "gates/run_gate.h"
+#include "gates/core/run_gate.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rules/gate_loader.h"
@@ -183,7 +183,7 @@ TEST_F(PromtoolDifferentialTest, FiringAlertsAtEveryEvaluationMatchPromtool) {
       << "promtool disagrees with aurora-gate (files kept in " << dir << "):\n"
       << result.output.substr(0, 4000);
   if (result.exit_code == 0) {
-    ASSERT_EQ(std::system(("rm -rf '" + dir + "'").c_str()), 0);
+    testing::RemoveDir(dir);
   }
 }
 
@@ -355,7 +355,7 @@ TEST(PromtoolDifferentialProbesTest, ProbesMatchPromtool) {
   EXPECT_THAT(limited.output, ::testing::HasSubstr("err: exceeded limit of 1 with 2 alerts"));
   EXPECT_THAT(limit_reason, ::testing::HasSubstr("exceeded limit of 1 with 2 alerts"));
   if (result.exit_code == 0) {
-    ASSERT_EQ(std::system(("rm -rf '" + dir + "'").c_str()), 0);
+    testing::RemoveDir(dir);
   }
 }
 

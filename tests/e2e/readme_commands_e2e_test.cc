@@ -400,7 +400,7 @@ TEST_F(ReadmeCommandsTest, EveryFencedCommandRunsAsWritten) {
     ASSERT_NE(it, expectations.end())
         << "README.md has a command this test does not run: add it to Expectations()";
     const Expectation& want = it->second;
-    const int listen_port = testing::UnusedPort();
+    const int listen_port = testing::FreeLoopbackPort();
     std::map<std::string, std::string> env = BaseEnv();
     for (const auto& [k, v] : want.env) env[k] = Substitute(v, listen_port);
     const std::string dir = Workdir();

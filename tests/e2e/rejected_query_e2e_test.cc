@@ -54,7 +54,7 @@ class RejectedQueryTest : public ::testing::Test {
     dir_ = testing::MakeTempDir();
   }
   void TearDown() override {
-    ASSERT_EQ(std::system(("rm -rf '" + dir_ + "'").c_str()), 0);
+    testing::RemoveDir(dir_);
   }
 
   // A gate with the rejected join and, when `with_failing_rule`, a plain

@@ -39,7 +39,7 @@ class ReportPathsE2ETest : public ::testing::Test {
  protected:
   void SetUp() override { dir_ = testing::MakeTempDir(); }
   void TearDown() override {
-    ASSERT_EQ(std::system(("rm -rf '" + dir_ + "'").c_str()), 0);
+    testing::RemoveDir(dir_);
   }
   // A character device node of our own (1, minor) when we may create one
   // (as root), so a regression cannot destroy the machine's /dev; else the

@@ -185,7 +185,7 @@ TEST(RuleCorpusDifferentialTest, ProbesAgreeWithPromtool) {
         << lint.out << lint.err;
     ExpectEveryLineLocated(path, lint.out);
   }
-  ASSERT_EQ(std::system(("rm -rf '" + dir + "'").c_str()), 0);
+  testing::RemoveDir(dir);
 }
 
 }  // namespace

@@ -242,7 +242,7 @@ TEST_F(ShippedGatesTest, CheckWithAnActionsFileFiresItOnTheShippedGate) {
       {{"PROMETHEUS_URL", server_->url()}, {"GITHUB_STEP_SUMMARY", "\x01unset"}});
   EXPECT_EQ(healthy.exit_code, 0) << healthy.out << healthy.err;
   EXPECT_EQ(hook.requests().size(), 1u);
-  ASSERT_EQ(std::system(("rm -rf '" + dir + "'").c_str()), 0);
+  testing::RemoveDir(dir);
 }
 
 TEST_F(ShippedGatesTest, WatchAndReportTakeAnActionsFile) {
@@ -265,7 +265,7 @@ TEST_F(ShippedGatesTest, WatchAndReportTakeAnActionsFile) {
       {{"PROMETHEUS_URL", server_->url()}});
   EXPECT_EQ(report.exit_code, 2);
   EXPECT_THAT(report.err, HasSubstr(dir + "/missing.yaml: cannot read actions file"));
-  ASSERT_EQ(std::system(("rm -rf '" + dir + "'").c_str()), 0);
+  testing::RemoveDir(dir);
 }
 
 TEST_F(ShippedGatesTest, RunbookAlertFilePassesPromtoolCheckRules) {
@@ -438,7 +438,7 @@ TEST_F(ShippedGatesTest, LintAgainstTheServerPlacesParseErrorsInTheFile) {
                                      "expr: 1:35: parse error: unexpected <by> "
                                      "in aggregation (promtool)"));
   EXPECT_THAT(offline.out, HasSubstr(path + ":9:41: group \"g\": rule \"Bad2\": expr: "));
-  ASSERT_EQ(std::system(("rm -rf '" + dir + "'").c_str()), 0);
+  testing::RemoveDir(dir);
 }
 
 // ---- gates/runbook/golive.yaml ------------------------------------------------------

@@ -109,7 +109,7 @@ TEST(WatchE2ETest, RuleMovesThroughPendingFiringResolvedInRealTime) {
     return r;
   });
   ASSERT_TRUE(exporter.ok());
-  const int watcher_port = testing::UnusedPort();
+  const int watcher_port = testing::FreeLoopbackPort();
   std::string config = absl::StrCat(
       "scrape_configs:\n"
       "  - job_name: exporter\n    scrape_interval: 1s\n"
@@ -183,7 +183,7 @@ TEST(WatchE2ETest, RuleMovesThroughPendingFiringResolvedInRealTime) {
   EXPECT_THAT(html, HasSubstr("<svg class=\"chart\""));
   EXPECT_THAT(html, HasSubstr("<line class=\"threshold fail\""));
   EXPECT_THAT(watch.Log(), HasSubstr("watch finished"));
-  ASSERT_EQ(std::system(("rm -rf '" + dir + "'").c_str()), 0);
+  testing::RemoveDir(dir);
 }
 
 // Names of the files in `dir` ending in `suffix`.
@@ -269,7 +269,7 @@ TEST(WatchE2ETest, KilledWhileDeliveringTheRollbackIsDeliveredOnceAfterRestart) 
                f);
     std::fclose(f);
   }
-  const int watcher_port = testing::UnusedPort();
+  const int watcher_port = testing::FreeLoopbackPort();
   std::vector<std::string> argv = {AURORA_GATE_BIN, "watch", gate, "--interval", "1s",
                                    "--duration", "2m", "--spool-dir", spool};
   std::vector<std::string> first_argv = argv;
@@ -333,7 +333,7 @@ TEST(WatchE2ETest, KilledWhileDeliveringTheRollbackIsDeliveredOnceAfterRestart) 
   for (const std::string& secret : {kToken, kTeam, kBot}) {
     EXPECT_THAT(everything, ::testing::Not(HasSubstr(secret)));
   }
-  ASSERT_EQ(std::system(("rm -rf '" + dir + "'").c_str()), 0);
+  testing::RemoveDir(dir);
 }
 
 // An artifact gate (no Prometheus needed) with a rollback webhook to
@@ -383,7 +383,7 @@ TEST(WatchE2ETest, ASecondWatcherOnTheSameSpoolRefuses) {
                                     "--duration", "1s", "--spool-dir", spool});
   EXPECT_EQ(third.exit_code, 0) << third.err;
   ::unsetenv("ARTIFACTS");
-  ASSERT_EQ(std::system(("rm -rf '" + dir + "'").c_str()), 0);
+  testing::RemoveDir(dir);
 }
 
 // Issue 10, item 9: a watcher restarted with a pending rollback keeps
@@ -418,7 +418,7 @@ TEST(WatchE2ETest, ARestartedWatcherKeepsEvaluatingWhileARedeliveryHangs) {
   ASSERT_EQ(FilesEndingIn(spool, ".action").size(), 1u);
   // Restarted (artifacts pass now): redelivery hangs, evaluation goes on.
   ::setenv("ARTIFACTS", "examples/artifacts/pass", 1);
-  const int port = testing::UnusedPort();
+  const int port = testing::FreeLoopbackPort();
   const auto started = std::chrono::steady_clock::now();
   Background second({AURORA_GATE_BIN, "watch", gate, "--interval", "1s", "--duration", "5s",
                      "--spool-dir", spool, "--listen", absl::StrCat("127.0.0.1:", port)},
@@ -445,7 +445,7 @@ TEST(WatchE2ETest, ARestartedWatcherKeepsEvaluatingWhileARedeliveryHangs) {
   EXPECT_EQ(second.Stop(std::chrono::seconds(5)), 3) << log;
   EXPECT_THAT(log, ::testing::Not(HasSubstr("secret-token")));
   ::unsetenv("ARTIFACTS");
-  ASSERT_EQ(std::system(("rm -rf '" + dir + "'").c_str()), 0);
+  testing::RemoveDir(dir);
 }
 
 

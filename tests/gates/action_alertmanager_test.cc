@@ -3,11 +3,6 @@
 // accepted, get the fingerprint we compute, are routed to a webhook receiver
 // (firing, then resolved), and the webhook v4 body Alertmanager itself sends
 // has exactly the keys our `format: alertmanager` body has.
-#include <fcntl.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -21,17 +16,16 @@
 #include "base/clock.h"
 #include "base/curl_http_client.h"
 #include "base/strings.h"
-#include "gates/action_sender.h"
+#include "gates/notifier/action_sender.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rapidjson/document.h"
 #include "tests/gates/action_test_util.h"
+#include "tests/testing/alertmanager.h"
 #include "tests/testing/fake_clock.h"
 #include "tests/testing/http_test_server.h"
 #include "tests/testing/prometheus_harness.h"
 #include "tests/testing/subprocess.h"
-
-extern char** environ;
 
 namespace aurora {
 namespace {
@@ -57,54 +51,21 @@ class RealAlertmanagerTest : public ::testing::Test {
     });
     ASSERT_TRUE(receiver.ok()) << receiver.status();
     receiver_ = *std::move(receiver);
-    port_ = testing::UnusedPort();
-    std::ofstream(root_ + "/am.yml")
-        << "route:\n  receiver: hook\n  group_by: [gate]\n  group_wait: 0s\n"
-           "  group_interval: 1s\n  repeat_interval: 1h\nreceivers:\n"
-           "  - name: hook\n    webhook_configs:\n      - url: "
-        << receiver_->url("/am") << "\n        send_resolved: true\n";
-    std::vector<std::string> argv = {
-        "prometheus-alertmanager", "--config.file=" + root_ + "/am.yml",
-        "--storage.path=" + root_ + "/data",
-        absl::StrCat("--web.listen-address=127.0.0.1:", port_),
-        "--cluster.listen-address="};
-    std::vector<char*> args;
-    for (std::string& a : argv) args.push_back(a.data());
-    args.push_back(nullptr);
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    const std::string log = root_ + "/am.log";
-    posix_spawn_file_actions_addopen(&fa, 1, log.c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_adddup2(&fa, 1, 2);
-    ASSERT_EQ(
-        ::posix_spawnp(&pid_, args[0], &fa, nullptr, args.data(), environ), 0)
-        << "prometheus-alertmanager is required (Debian package)";
-    posix_spawn_file_actions_destroy(&fa);
+    am_ = testing::Alertmanager::Start(absl::StrCat(
+        "route:\n  receiver: hook\n  group_by: [gate]\n  group_wait: 0s\n"
+        "  group_interval: 1s\n  repeat_interval: 1h\nreceivers:\n"
+        "  - name: hook\n    webhook_configs:\n      - url: ",
+        receiver_->url("/am"), "\n        send_resolved: true\n"));
+    ASSERT_NE(am_, nullptr);
     auto http = NewCurlHttpClient({});
     ASSERT_TRUE(http.ok());
     http_ = *std::move(http);
-    HttpRequest ready;
-    ready.url = absl::StrCat("http://127.0.0.1:", port_, "/-/ready");
-    ready.timeout = absl::Seconds(1);
-    for (int i = 0; i < 100; ++i) {
-      absl::StatusOr<HttpResponse> r = http_->Send(ready);
-      // Ours, not a parallel test's server that took the port first.
-      if (r.ok() && r->status == 200 && testing::ListensOn(pid_, port_)) return;
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-    }
-    FAIL() << "Alertmanager did not become ready: "
-           << testing::ReadWholeFile(log);
   }
 
   void TearDown() override {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGTERM);
-      int status;
-      ::waitpid(pid_, &status, 0);
-    }
+    am_.reset();
     receiver_.reset();
-    std::filesystem::remove_all(root_);
+    testing::RemoveDir(root_);
   }
 
   // Waits up to 15 s for a webhook whose status is `status`.
@@ -121,9 +82,8 @@ class RealAlertmanagerTest : public ::testing::Test {
 
   std::string root_;
   std::unique_ptr<HttpTestServer> receiver_;
+  std::unique_ptr<testing::Alertmanager> am_;
   std::unique_ptr<HttpClient> http_;
-  int port_ = 0;
-  pid_t pid_ = 0;
 };
 
 TEST_F(RealAlertmanagerTest, AcceptsFiringThenResolvedAndRoutesThem) {
@@ -145,7 +105,7 @@ TEST_F(RealAlertmanagerTest, AcceptsFiringThenResolvedAndRoutesThem) {
   ActionSpec spec;
   spec.on = "fail";
   spec.kind = "alertmanager";
-  spec.settings = {{"url", absl::StrCat("http://127.0.0.1:", port_)},
+  spec.settings = {{"url", am_->url()},
                    {"generator_url", "http://grafana.testnet.aurora.internal"}};
   const absl::Time start =
       absl::FromUnixSeconds(absl::ToUnixSeconds(clock.Now()));

@@ -1,4 +1,4 @@
-#include "gates/action_sender.h"
+#include "gates/notifier/action_sender.h"
 
 #include <atomic>
 #include <filesystem>
@@ -263,7 +263,7 @@ TEST_F(ActionSenderTest, HangBeyondTheTimeoutIsRetriedThenFails) {
 
 TEST_F(ActionSenderTest, TransportErrorsNeverShowTheTokenInThePath) {
   const std::string url = absl::StrCat(
-      "http://127.0.0.1:", testing::UnusedPort(), kSecretPath, "?k=v");
+      "http://127.0.0.1:", testing::FreeLoopbackPort(), kSecretPath, "?k=v");
   DeliveryPolicy policy;
   policy.max_attempts = 2;
   absl::Status s = Sender(policy).Fire({Build(Webhook(url), policy)});

@@ -1,4 +1,4 @@
-#include "gates/action_spool.h"
+#include "gates/notifier/action_spool.h"
 
 #include <signal.h>
 #include <sys/stat.h>

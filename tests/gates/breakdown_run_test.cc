@@ -1,7 +1,7 @@
 // Issue 13.6: a gate run carries what reports show for mutation and security
 // sources (per-module table, per-severity table, the findings behind a
 // failing rule); issue 11.9: each rule result carries its unit.
-#include "gates/run_gate.h"
+#include "gates/core/run_gate.h"
 
 #include <cmath>
 

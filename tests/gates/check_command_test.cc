@@ -1,4 +1,4 @@
-#include "gates/check_command.h"
+#include "gates/app/check_command.h"
 
 #include <memory>
 #include <optional>

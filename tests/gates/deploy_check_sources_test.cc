@@ -3,7 +3,7 @@
 // run without a shell, JSON stdout picked like a json source).
 #include <cstdlib>
 
-#include "gates/run_gate.h"
+#include "gates/core/run_gate.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rules/gate_loader.h"

@@ -1,7 +1,7 @@
 // Mutation and security sources through a whole gate run (issue 13):
 // baselines as for benchmarks, globs and lists summed, `ignore:` entries
 // from the gate file, and failed scans as errors.
-#include "gates/run_gate.h"
+#include "gates/core/run_gate.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

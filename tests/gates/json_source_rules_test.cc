@@ -1,7 +1,7 @@
 // Rules over json sources through RunGate: a reduction of nothing goes to
 // the no_data policy, a failed pick makes only its rules `error`, a
 // baseline is read the same way, and http without a client is `error`.
-#include "gates/run_gate.h"
+#include "gates/core/run_gate.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

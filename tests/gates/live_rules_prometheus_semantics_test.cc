@@ -1,14 +1,14 @@
 // Issue 12.2 and 12.7 through an injected HTTP client: range reads stay under
 // Prometheus' 11,000 points per series; without a written interval the
 // replay steps at the server's global.evaluation_interval, read once.
-#include "gates/live_rules.h"
+#include "gates/core/live_rules.h"
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "gates/run_gate.h"
+#include "gates/core/run_gate.h"
 #include "queries/prometheus_status.h"
 #include "rules/gate_loader.h"
 #include "tests/testing/fake_clock.h"

@@ -1,8 +1,8 @@
 // What `check --push` sends: the grouping path the Pushgateway expects and
 // the exposition of a run (names, units, publish: metrics, verdicts).
-#include "gates/push_metrics.h"
+#include "gates/app/push_metrics.h"
 
-#include "gates/run_gate.h"
+#include "gates/core/run_gate.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rules/gate_loader.h"

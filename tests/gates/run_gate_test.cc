@@ -1,4 +1,4 @@
-#include "gates/run_gate.h"
+#include "gates/core/run_gate.h"
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"

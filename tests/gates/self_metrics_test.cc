@@ -1,6 +1,6 @@
 // The watcher's /metrics as a scraper reads it: per-rule outcome, value and
 // no-data gauges for the rules of the last cycle only, next to the counters.
-#include "gates/self_metrics.h"
+#include "gates/app/self_metrics.h"
 
 #include <string>
 

@@ -1,7 +1,7 @@
 // The watch loop, driven by a FakeClock (no real waiting) and a scripted
 // Prometheus (FakeHttpClient): durations, stop conditions and their count
 // limits, errors, reloads, signals, and state carried between cycles.
-#include "gates/watch_command.h"
+#include "gates/app/watch_command.h"
 
 #include <atomic>
 #include <filesystem>
@@ -14,7 +14,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "gates/action_spool.h"
+#include "gates/notifier/action_spool.h"
 #include "rapidjson/document.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -306,7 +306,7 @@ TEST(WatchActionsTest, StartOnceRollbackOnceResolvedOnce) {
   EXPECT_EQ(hooks["http://hooks.test/resolved"], 1);
   EXPECT_EQ(keys.size(), 3u);
   EXPECT_THAT(f.err.str(), HasSubstr("action attempt"));
-  ASSERT_EQ(std::system(("rm -rf '" + spool + "'").c_str()), 0);
+  testing::RemoveDir(spool);
 }
 
 std::string ReadFile(const std::string& path) {
@@ -493,7 +493,7 @@ TEST(WatchActionsTest, ARestartedWatcherContinuesTheOpenIncidentWithTheSameKey) 
   EXPECT_THAT(log4, ::testing::Not(HasSubstr("continuing the incident")));
   ASSERT_EQ(fourth["http://hooks.test/rollback"].size(), 1u);
   EXPECT_NE(fourth["http://hooks.test/rollback"][0], key);
-  ASSERT_EQ(std::system(("rm -rf '" + spool + "'").c_str()), 0);
+  testing::RemoveDir(spool);
 }
 
 }  // namespace

@@ -43,6 +43,7 @@
 #include "absl/time/time.h"
 #include "base/http_client.h"
 #include "base/strings.h"
+#include "tests/testing/subprocess.h"
 
 namespace aurora::testing {
 
@@ -185,22 +186,6 @@ inline std::string GzipEncode(std::string_view data) {
     for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>(v >> (8 * i)));
   }
   return out;
-}
-
-// A 127.0.0.1 port on which nothing listens (bound, then released).
-inline int UnusedPort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof(addr);
-  int port = 0;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  ::close(fd);
-  return port;
 }
 
 struct HttpTestServerOptions {

@@ -36,11 +36,7 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr auto kStartDeadline = std::chrono::seconds(30);
 constexpr auto kDataDeadline = std::chrono::seconds(30);
-constexpr auto kStopDeadline = std::chrono::seconds(10);
-constexpr auto kPollInterval = std::chrono::milliseconds(25);
-constexpr int kPortAttempts = 3;
 constexpr size_t kLogTailBytes = 16384;
 
 // ---- Series notation -------------------------------------------------------
@@ -237,130 +233,6 @@ bool WriteFile(const std::string& path, const std::string& text) {
   f << text;
   f.close();
   return static_cast<bool>(f);
-}
-
-std::string MakeDir(const std::string& prefix) {
-  std::string tmpl = "/tmp/" + prefix + "-XXXXXX";
-  char* d = ::mkdtemp(tmpl.data());
-  return d ? std::string(d) : std::string();
-}
-
-// Starts argv with stdin /dev/null and stdout+stderr appended to log_path.
-// The child gets SIGKILL if this (test) process dies, so a crashed test
-// leaves no server behind. Returns the pid or -1.
-pid_t Spawn(const std::vector<std::string>& argv, const std::string& log_path) {
-  std::vector<std::string> copy = argv;
-  std::vector<char*> args;
-  for (auto& a : copy) args.push_back(a.data());
-  args.push_back(nullptr);
-  int log_fd =
-      ::open(log_path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
-  int null_fd = ::open("/dev/null", O_RDONLY | O_CLOEXEC);
-  if (log_fd < 0 || null_fd < 0) {
-    if (log_fd >= 0) ::close(log_fd);
-    if (null_fd >= 0) ::close(null_fd);
-    return -1;
-  }
-  pid_t parent = ::getpid();
-  pid_t pid = ::fork();
-  if (pid == 0) {
-    // Child: async-signal-safe calls only.
-    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-    if (::getppid() != parent) ::_exit(127);
-    ::dup2(null_fd, 0);
-    ::dup2(log_fd, 1);
-    ::dup2(log_fd, 2);
-    ::execvp(args[0], args.data());
-    ::_exit(127);
-  }
-  ::close(log_fd);
-  ::close(null_fd);
-  return pid;
-}
-
-// True once *pid has exited; reaps it and sets *pid to -1, so that no
-// signal can ever reach a recycled pid.
-bool Exited(pid_t* pid) {
-  if (*pid <= 0) return true;
-  int status = 0;
-  pid_t r = ::waitpid(*pid, &status, WNOHANG);
-  if (r == *pid || (r < 0 && errno == ECHILD)) {
-    *pid = -1;
-    return true;
-  }
-  return false;
-}
-
-// SIGTERM, wait up to kStopDeadline, then SIGKILL; always reaps.
-void Stop(pid_t* pid) {
-  if (Exited(pid)) return;
-  ::kill(*pid, SIGTERM);
-  auto deadline = Clock::now() + kStopDeadline;
-  while (Clock::now() < deadline) {
-    if (Exited(pid)) return;
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  }
-  ::kill(*pid, SIGKILL);
-  int status = 0;
-  ::waitpid(*pid, &status, 0);
-  *pid = -1;
-}
-
-void RemoveDir(const std::string& dir) {
-  if (dir.empty()) return;
-  std::error_code ec;
-  std::filesystem::remove_all(dir, ec);
-}
-
-// How a server start went: up, or gone with a log saying why.
-enum class Launch { kReady, kPortTaken, kFailed };
-
-// Spawns `make_argv(port)` on fresh ports until /health-style `ready_path`
-// answers 2xx. Retries only when the log says the port was taken meanwhile.
-Launch LaunchOnFreePort(
-    const std::function<std::vector<std::string>(int)>& make_argv,
-    const std::string& ready_path, const std::string& log_path, pid_t* pid,
-    int* port, std::string* why) {
-  for (int attempt = 0; attempt < kPortAttempts; ++attempt) {
-    *port = FreeLoopbackPort();
-    if (*port <= 0) {
-      *why = "no free loopback port";
-      return Launch::kFailed;
-    }
-    *pid = Spawn(make_argv(*port), log_path);
-    if (*pid < 0) {
-      *why = "cannot start " + make_argv(*port)[0];
-      return Launch::kFailed;
-    }
-    std::string url = "http://127.0.0.1:" + std::to_string(*port) + ready_path;
-    auto deadline = Clock::now() + kStartDeadline;
-    bool exited = false;
-    while (Clock::now() < deadline) {
-      if (Exited(pid)) {
-        exited = true;
-        break;
-      }
-      // Another test's server may have taken the port between
-      // FreeLoopbackPort() and our bind: its answer is not ours.
-      if (HttpGet(url).exit_code == 0 && ListensOn(*pid, *port)) {
-        return Launch::kReady;
-      }
-      std::this_thread::sleep_for(kPollInterval);
-    }
-    if (!exited) {
-      Stop(pid);
-      *why = "not ready within " + std::to_string(kStartDeadline.count()) +
-             " s at " + url;
-      return Launch::kFailed;
-    }
-    if (ReadWholeFile(log_path).find("address already in use") ==
-        std::string::npos) {
-      *why = "exited during start-up";
-      return Launch::kFailed;
-    }
-    *why = "port " + std::to_string(*port) + " taken";
-  }
-  return Launch::kPortTaken;
 }
 
 // data.result[0].value[1] of an instant-query answer as a number; 0 for an
@@ -566,7 +438,7 @@ std::unique_ptr<PrometheusServer> PrometheusServer::Start(
     const std::vector<OmSample>& history,
     const std::string& extra_config_yaml) {
   std::unique_ptr<PrometheusServer> s(new PrometheusServer);
-  s->dir_ = MakeDir("aurora-prom");
+  s->dir_ = MakeTempDir("aurora-prom");
   if (s->dir_.empty()) {
     ADD_FAILURE() << "PrometheusServer: cannot create a temp dir";
     return nullptr;
@@ -667,7 +539,7 @@ std::unique_ptr<PrometheusServer> PrometheusServer::Start(
                       << Tail(s->Log());
         return nullptr;
       }
-      std::this_thread::sleep_for(kPollInterval);
+      std::this_thread::sleep_for(kServerPollInterval);
     }
   }
   return s;
@@ -691,7 +563,7 @@ VictoriaMetricsServer::~VictoriaMetricsServer() {
 std::unique_ptr<VictoriaMetricsServer> VictoriaMetricsServer::Start(
     const std::vector<OmSample>& history) {
   std::unique_ptr<VictoriaMetricsServer> s(new VictoriaMetricsServer);
-  s->dir_ = MakeDir("aurora-vm");
+  s->dir_ = MakeTempDir("aurora-vm");
   if (s->dir_.empty()) {
     ADD_FAILURE() << "VictoriaMetricsServer: cannot create a temp dir";
     return nullptr;
@@ -762,7 +634,7 @@ std::unique_ptr<VictoriaMetricsServer> VictoriaMetricsServer::Start(
                     << Tail(s->Log());
       return nullptr;
     }
-    std::this_thread::sleep_for(kPollInterval);
+    std::this_thread::sleep_for(kServerPollInterval);
   }
   return s;
 }
@@ -777,74 +649,6 @@ ToolResult PromtoolTestRules(const std::string& test_file_path) {
 ToolResult PromtoolCheckRules(const std::string& rules_file_path) {
   ProcessResult r = RunProcess({"promtool", "check", "rules", rules_file_path});
   return {r.exit_code, r.out + r.err};
-}
-
-ToolResult HttpGet(
-    const std::string& url,
-    const std::vector<std::pair<std::string, std::string>>& params) {
-  std::vector<std::string> argv = {
-      "curl", "-sS", "--fail-with-body", "--max-time", "10", "-G", url};
-  for (const auto& [k, v] : params) {
-    argv.push_back("--data-urlencode");
-    argv.push_back(k + "=" + v);
-  }
-  ProcessResult r = RunProcess(argv);
-  return {r.exit_code, r.exit_code == 0 ? r.out : r.out + r.err};
-}
-
-bool ListensOn(pid_t pid, int port) {
-  // Inodes of listening TCP sockets on `port` (/proc/net/tcp{,6}: local
-  // address "HEXADDR:HEXPORT", state 0A = LISTEN, inode in column 10).
-  std::vector<std::string> inodes;
-  for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
-    std::ifstream in(table);
-    std::string line;
-    std::getline(in, line);  // header
-    while (std::getline(in, line)) {
-      std::istringstream fields(line);
-      std::string sl, local, remote, state, txrx, trtm, retr, uid, timeout,
-          inode;
-      if (!(fields >> sl >> local >> remote >> state >> txrx >> trtm >> retr >>
-            uid >> timeout >> inode)) {
-        continue;
-      }
-      const size_t colon = local.rfind(':');
-      if (state != "0A" || colon == std::string::npos) continue;
-      if (std::strtol(local.c_str() + colon + 1, nullptr, 16) == port) {
-        inodes.push_back("socket:[" + inode + "]");
-      }
-    }
-  }
-  if (inodes.empty()) return false;
-  std::error_code ec;
-  const std::string fd_dir = "/proc/" + std::to_string(pid) + "/fd";
-  for (const auto& entry : std::filesystem::directory_iterator(fd_dir, ec)) {
-    std::error_code link_ec;
-    const std::string target =
-        std::filesystem::read_symlink(entry.path(), link_ec).string();
-    if (link_ec) continue;
-    if (std::find(inodes.begin(), inodes.end(), target) != inodes.end()) {
-      return true;
-    }
-  }
-  return false;
-}
-
-int FreeLoopbackPort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return -1;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = 0;
-  socklen_t len = sizeof(addr);
-  int port = -1;
-  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
-      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  ::close(fd);
-  return port;
 }
 
 }  // namespace aurora::testing

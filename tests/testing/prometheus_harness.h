@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include "tests/testing/server_process.h"
+
 namespace aurora::testing {
 
 // One sample of OpenMetrics history. `series` is PromQL/promtool series
@@ -113,29 +115,10 @@ class VictoriaMetricsServer {
   std::string dir_;
 };
 
-// Exit code and combined stdout+stderr of a tool run.
-struct ToolResult {
-  int exit_code;
-  std::string output;
-};
 // `promtool test rules FILE` / `promtool check rules FILE`.
 ToolResult PromtoolTestRules(const std::string& test_file_path);
 ToolResult PromtoolCheckRules(const std::string& rules_file_path);
 
-// GET `url` with `params` URL-encoded into the query string (curl -G
-// --data-urlencode). exit_code 0 and the body on HTTP 2xx; curl's exit code
-// (22 for HTTP >= 400, body kept) otherwise.
-ToolResult HttpGet(
-    const std::string& url,
-    const std::vector<std::pair<std::string, std::string>>& params = {});
-
-// A TCP port on 127.0.0.1 that was free a moment ago (bind :0, read, close).
-int FreeLoopbackPort();
-
-// True when process `pid` itself holds a listening TCP socket on `port`
-// (read from /proc): tells our server's answer from another one's that took
-// the port first.
-bool ListensOn(pid_t pid, int port);
 
 }  // namespace aurora::testing
 

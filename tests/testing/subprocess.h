@@ -5,12 +5,16 @@
 #ifndef AURORA_TESTS_TESTING_SUBPROCESS_H_
 #define AURORA_TESTS_TESTING_SUBPROCESS_H_
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <sstream>
@@ -34,10 +38,38 @@ inline std::string ReadWholeFile(const std::string& path) {
   return ss.str();
 }
 
-inline std::string MakeTempDir() {
-  char tmpl[] = "/tmp/aurora-test-XXXXXX";
-  char* d = ::mkdtemp(tmpl);
+// A fresh directory /tmp/<prefix>-XXXXXX; empty when it cannot be made.
+inline std::string MakeTempDir(const std::string& prefix = "aurora-test") {
+  std::string tmpl = "/tmp/" + prefix + "-XXXXXX";
+  char* d = ::mkdtemp(tmpl.data());
   return d ? std::string(d) : std::string();
+}
+
+// Removes a directory tree (no shell); empty `dir` is a no-op.
+inline void RemoveDir(const std::string& dir) {
+  if (dir.empty()) return;
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
+// A TCP port on 127.0.0.1 that was free a moment ago (bind :0, read,
+// close); -1 when none. A server started on it may still lose it to another
+// test: see ServerProcess (tests/testing/server_process.h), which retries.
+inline int FreeLoopbackPort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return -1;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = 0;
+  socklen_t len = sizeof(addr);
+  int port = -1;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof(addr)) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port = ntohs(addr.sin_port);
+  }
+  ::close(fd);
+  return port;
 }
 
 // Runs argv[0] with `env` added to (and overriding) the environment;
