@@ -168,16 +168,20 @@ absl::Status SyncDirectory(const std::string& path, const std::string& dir) {
 
 std::atomic<unsigned> temp_counter{0};
 
-absl::Status ReplaceAtomically(const std::string& path, const Target& t,
-                               std::string_view data) {
-  const std::string dir = Dirname(t.path);
+// `shown`: the path errors name (what the user gave); `target`: the file
+// replaced (symlinks resolved).
+absl::Status ReplaceAtomically(const std::string& shown,
+                               const std::string& target, bool exists,
+                               unsigned mode, std::string_view data) {
+  const std::string dir = Dirname(target);
   std::string tmp;
   int fd = -1;
   for (int attempt = 0; fd < 0; ++attempt) {
-    tmp = absl::StrCat(t.path, ".tmp.", ::getpid(), ".", temp_counter++);
-    fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+    tmp = absl::StrCat(target, ".tmp.", ::getpid(), ".", temp_counter++);
+    fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+                exists ? 0600 : mode);
     if (fd < 0 && (errno != EEXIST || attempt > 100)) {
-      return Failed(path,
+      return Failed(shown,
                     absl::StrCat("cannot create a temporary file in ", dir),
                     errno);
     }
@@ -185,18 +189,18 @@ absl::Status ReplaceAtomically(const std::string& path, const Target& t,
   auto fail = [&](std::string_view step, int err) {
     if (fd >= 0) ::close(fd);
     ::unlink(tmp.c_str());
-    return Failed(path, step, err);
+    return Failed(shown, step, err);
   };
-  if (t.exists) ::fchmod(fd, t.st.st_mode & 07777);  // keep the mode
+  if (exists) ::fchmod(fd, mode & 07777);  // keep the mode
   if (int err = WriteAll(fd, data); err != 0) return fail("write failed", err);
   if (::fsync(fd) != 0) return fail("fsync failed", errno);
   int rc = ::close(fd);
   fd = -1;
   if (rc != 0) return fail("close failed", errno);
-  if (::rename(tmp.c_str(), t.path.c_str()) != 0) {
+  if (::rename(tmp.c_str(), target.c_str()) != 0) {
     return fail(absl::StrCat("cannot rename ", tmp, " over it"), errno);
   }
-  return SyncDirectory(path, dir);
+  return SyncDirectory(shown, dir);
 }
 
 absl::Status AppendToFile(const std::string& path, const Target& t,
@@ -227,12 +231,36 @@ absl::Status WriteOutputFile(const std::string& path,
   if (!t.ok()) return t.status();
   if (t->descriptor) return WriteToDescriptor(path, *t->descriptor, contents);
   if (!t->exists || S_ISREG(t->st.st_mode)) {
-    return ReplaceAtomically(path, *t, contents);
+    return ReplaceAtomically(path, t->path, t->exists,
+                             t->exists ? t->st.st_mode : 0666, contents);
   }
   if (S_ISCHR(t->st.st_mode) || S_ISFIFO(t->st.st_mode)) {
     return WriteThrough(path, t->path, contents);
   }
   return RefuseKind(path, t->st);
+}
+
+absl::Status ReplaceFileDurably(const std::string& path,
+                                std::string_view contents,
+                                unsigned new_file_mode) {
+  if (path.empty()) return absl::InvalidArgumentError("empty output path");
+  struct stat st;
+  const bool exists = ::stat(path.c_str(), &st) == 0;
+  if (exists && !S_ISREG(st.st_mode)) return RefuseKind(path, st);
+  return ReplaceAtomically(path, path, exists,
+                           exists ? st.st_mode : new_file_mode, contents);
+}
+
+bool IsTemporaryName(std::string_view file_name) {
+  const size_t at = file_name.rfind(".tmp.");
+  if (at == std::string_view::npos) return false;
+  std::string_view rest = file_name.substr(at + 5);  // "<pid>.<n>"
+  const size_t dot = rest.find('.');
+  if (dot == std::string_view::npos || dot == 0 || dot + 1 == rest.size()) return false;
+  for (size_t i = 0; i < rest.size(); ++i) {
+    if (i != dot && (rest[i] < '0' || rest[i] > '9')) return false;
+  }
+  return true;
 }
 
 absl::Status AppendOutputFile(const std::string& path,

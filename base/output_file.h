@@ -34,6 +34,18 @@ namespace aurora {
 absl::Status WriteOutputFile(const std::string& path,
                              std::string_view contents);
 
+// The crash-safe core of WriteOutputFile for a regular file, also used by
+// the action spool and baselines: `path` (no symlink resolution) is replaced
+// by a temporary "<path>.tmp.<pid>.<n>" written, fsynced, closed and renamed
+// over it, then the directory is fsynced. A new file gets `new_file_mode`
+// less the umask; a replaced one keeps its mode. On failure no temporary
+// file is left and `path` is untouched. IsTemporaryName() tells the
+// leftovers of a crash (never renamed) from real files.
+absl::Status ReplaceFileDurably(const std::string& path,
+                                std::string_view contents,
+                                unsigned new_file_mode = 0666);
+bool IsTemporaryName(std::string_view file_name);
+
 // Appends `contents` to `path` (created with mode 0666 less the umask when
 // missing), e.g. $GITHUB_STEP_SUMMARY. Same kinds of path as
 // WriteOutputFile; a regular file is fsynced, and on failure it is cut back

@@ -4,6 +4,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "base/line_col.h"
 #include "base/strings.h"
 #include "rapidjson/error/en.h"
 
@@ -39,19 +40,6 @@ size_t FindTooDeep(std::string_view s) {
 
 }  // namespace
 
-std::pair<size_t, size_t> JsonLineCol(std::string_view s, size_t offset) {
-  size_t line = 1, col = 1;
-  for (size_t i = 0; i < offset && i < s.size(); ++i) {
-    if (s[i] == '\n') {
-      ++line;
-      col = 1;
-    } else {
-      ++col;
-    }
-  }
-  return {line, col};
-}
-
 absl::StatusOr<std::unique_ptr<rapidjson::Document>> ParseJson(
     std::string_view content, std::string_view name) {
   if (content.size() >= 3 && content.substr(0, 3) == "\xEF\xBB\xBF") {
@@ -63,7 +51,7 @@ absl::StatusOr<std::unique_ptr<rapidjson::Document>> ParseJson(
   }
   size_t deep = FindTooDeep(content);
   if (deep != std::string_view::npos) {
-    auto [line, col] = JsonLineCol(content, deep);
+    auto [line, col] = LineColAt(content, deep);
     return absl::InvalidArgumentError(
         absl::StrCat(Sv(name), ": JSON nested deeper than ", kMaxJsonDepth,
                      " levels at line ", line, ", column ", col));
@@ -75,7 +63,7 @@ absl::StatusOr<std::unique_ptr<rapidjson::Document>> ParseJson(
   doc->Parse<kFlags>(content.data(), content.size());
   if (doc->HasParseError()) {
     size_t off = doc->GetErrorOffset();
-    auto [line, col] = JsonLineCol(content, off);
+    auto [line, col] = LineColAt(content, off);
     return absl::InvalidArgumentError(absl::StrCat(Sv(name), ": invalid JSON at line ", line, ", column ", col, ": ",
         rapidjson::GetParseError_En(doc->GetParseError())));
   }

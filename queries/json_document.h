@@ -23,9 +23,6 @@ inline constexpr int kMaxJsonDepth = 256;
 absl::StatusOr<std::unique_ptr<rapidjson::Document>> ParseJson(
     std::string_view content, std::string_view name);
 
-// 1-based line and column of byte `offset` in `s` (for error messages).
-std::pair<size_t, size_t> JsonLineCol(std::string_view s, size_t offset);
-
 // Number of a JSON value (int, float); nullopt for anything else.
 std::optional<double> JsonNumber(const rapidjson::Value& v);
 

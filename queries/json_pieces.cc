@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "base/line_col.h"
 #include "base/strings.h"
 #include "queries/json_document.h"
 #include "rapidjson/error/en.h"
@@ -190,13 +191,13 @@ absl::StatusOr<JsonPieces> JsonPieces::Parse(
   rapidjson::Reader reader;
   rapidjson::ParseResult ok = reader.Parse<kCheckFlags>(stream, splitter);
   if (splitter.too_deep()) {
-    auto [line, col] = JsonLineCol(content, splitter.too_deep_at());
+    auto [line, col] = LineColAt(content, splitter.too_deep_at());
     return absl::InvalidArgumentError(
         absl::StrCat(Sv(name), ": JSON nested deeper than ", kMaxJsonDepth,
                      " levels at line ", line, ", column ", col));
   }
   if (!ok) {
-    auto [line, col] = JsonLineCol(content, ok.Offset());
+    auto [line, col] = LineColAt(content, ok.Offset());
     return absl::InvalidArgumentError(absl::StrCat(
         Sv(name), ": invalid JSON at line ", line, ", column ", col, ": ",
         rapidjson::GetParseError_En(ok.Code())));

@@ -6,26 +6,13 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "base/line_col.h"
 #include "base/strings.h"
 #include "base/number_format.h"
 #include "base/utf8.h"
 
 namespace aurora {
 namespace {
-
-// Line and column (1-based) of byte `offset` in `s`.
-std::pair<size_t, size_t> LineCol(std::string_view s, size_t offset) {
-  size_t line = 1, col = 1;
-  for (size_t i = 0; i < offset && i < s.size(); ++i) {
-    if (s[i] == '\n') {
-      ++line;
-      col = 1;
-    } else {
-      ++col;
-    }
-  }
-  return {line, col};
-}
 
 }  // namespace
 
@@ -43,7 +30,7 @@ absl::StatusOr<std::unique_ptr<pugi::xml_document>> ParseXml(
   pugi::xml_parse_result r = doc->load_buffer(
       content.data(), content.size(), options, pugi::encoding_auto);
   if (!r) {
-    auto [line, col] = LineCol(content, static_cast<size_t>(r.offset));
+    auto [line, col] = LineColAt(content, static_cast<size_t>(r.offset));
     std::string why = r.description();
     if (r.status == pugi::status_no_document_element) {
       return absl::InvalidArgumentError(absl::StrCat(Sv(name), ": not XML: no root element found (", why, ")"));
@@ -61,7 +48,7 @@ absl::StatusOr<std::unique_ptr<pugi::xml_document>> ParseXml(
   if (r.encoding == pugi::encoding_utf8) {
     size_t bad = FindInvalidUtf8(content);
     if (bad != std::string_view::npos) {
-      auto [line, col] = LineCol(content, bad);
+      auto [line, col] = LineColAt(content, bad);
       return absl::InvalidArgumentError(absl::StrCat(Sv(name), ": invalid UTF-8 at byte ", bad, " (line ", line, ", column ",
           col, "); declare the encoding in the XML prolog if it is not UTF-8"));
     }
@@ -76,7 +63,7 @@ absl::StatusOr<std::unique_ptr<pugi::xml_document>> ParseXml(
     size_t at = content.find("<!ENTITY");
     std::string where;
     if (at != std::string_view::npos) {
-      where = absl::StrCat("line ", LineCol(content, at).first, ": ");
+      where = absl::StrCat("line ", LineColAt(content, at).line, ": ");
     }
     return absl::InvalidArgumentError(absl::StrCat(
         Sv(name), ": ", where,
@@ -89,13 +76,6 @@ absl::StatusOr<std::unique_ptr<pugi::xml_document>> ParseXml(
         absl::StrCat(Sv(name), ": not XML: no root element found"));
   }
   return doc;
-}
-
-std::optional<double> XmlNumberAttr(const pugi::xml_node& node,
-                                    const char* attr) {
-  pugi::xml_attribute a = node.attribute(attr);
-  if (!a) return std::nullopt;
-  return ParseNumber(a.value());
 }
 
 }  // namespace aurora

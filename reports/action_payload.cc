@@ -64,19 +64,7 @@ std::string_view Emoji(std::string_view on) {
 std::string SlackEscape(std::string_view s) {
   std::string out;
   for (char c : ToValidUtf8(s)) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      default:
-        out += c;
-    }
+    if (!AppendAmpLtGtEscaped(c, &out)) out += c;
   }
   return out;
 }

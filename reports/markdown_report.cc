@@ -50,16 +50,8 @@ std::string EscapeUncapped(std::string_view text) {
   std::string out;
   out.reserve(line.size());
   for (char c : line) {
+    if (AppendAmpLtGtEscaped(c, &out)) continue;
     switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
       case '|':
       case '\\':
       case '`':

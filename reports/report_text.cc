@@ -2,46 +2,10 @@
 
 #include <cstdint>
 
+#include "base/utf8.h"
+
 namespace aurora {
 namespace {
-
-// Decodes one code point at s[i]; returns its length in bytes, or 0 when the
-// bytes there are not a valid UTF-8 sequence.
-size_t DecodeUtf8(std::string_view s, size_t i, uint32_t* cp) {
-  const auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char b0 = byte(i);
-  if (b0 < 0x80) {
-    *cp = b0;
-    return 1;
-  }
-  size_t len;
-  uint32_t min;
-  if ((b0 & 0xE0) == 0xC0) {
-    len = 2;
-    min = 0x80;
-    *cp = b0 & 0x1F;
-  } else if ((b0 & 0xF0) == 0xE0) {
-    len = 3;
-    min = 0x800;
-    *cp = b0 & 0x0F;
-  } else if ((b0 & 0xF8) == 0xF0) {
-    len = 4;
-    min = 0x10000;
-    *cp = b0 & 0x07;
-  } else {
-    return 0;
-  }
-  if (i + len > s.size()) return 0;
-  for (size_t k = 1; k < len; ++k) {
-    const unsigned char b = byte(i + k);
-    if ((b & 0xC0) != 0x80) return 0;
-    *cp = (*cp << 6) | (b & 0x3F);
-  }
-  if (*cp < min || *cp > 0x10FFFF || (*cp >= 0xD800 && *cp <= 0xDFFF)) {
-    return 0;
-  }
-  return len;
-}
 
 // Walks `s` code point by code point; `map` returns false to replace the
 // code point with U+FFFD, or appends its own replacement and returns true.
@@ -84,21 +48,29 @@ std::string ToXmlText(std::string_view s) {
       });
 }
 
+bool AppendAmpLtGtEscaped(char c, std::string* out) {
+  switch (c) {
+    case '&':
+      *out += "&amp;";
+      return true;
+    case '<':
+      *out += "&lt;";
+      return true;
+    case '>':
+      *out += "&gt;";
+      return true;
+    default:
+      return false;
+  }
+}
+
 std::string ToHtmlText(std::string_view s) {
   const std::string text = ToXmlText(s);
   std::string out;
   out.reserve(text.size());
   for (char c : text) {
+    if (AppendAmpLtGtEscaped(c, &out)) continue;
     switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
       case '"':
         out += "&quot;";
         break;

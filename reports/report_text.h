@@ -23,6 +23,11 @@ std::string ToValidUtf8(std::string_view s);
 // other than tab, LF and CR; U+FFFE; U+FFFF) are replaced with U+FFFD.
 std::string ToXmlText(std::string_view s);
 
+// Appends `c` to *out, & < > as the entities &amp; &lt; &gt;; false (and
+// nothing appended) for any other byte. The one escaping HTML, Markdown and
+// Slack mrkdwn share.
+bool AppendAmpLtGtEscaped(char c, std::string* out);
+
 // Text safe inside an HTML/XHTML element or a quoted attribute value:
 // ToXmlText, then & < > " ' as entities (&amp; &lt; &gt; &quot; &#39;), so
 // markup in untrusted text stays text.
