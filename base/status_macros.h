@@ -1,5 +1,5 @@
 // File: base/status_macros.h
-// RETURN_IF_ERROR / ASSIGN_OR_RETURN and Annotate(): the small helpers Debian's
+// RETURN_IF_ERROR / ASSIGN_OR_RETURN: the small helpers Debian's
 // abseil 20220623 lacks. Exceptions never cross a module boundary; Status does.
 #ifndef AURORA_BASE_STATUS_MACROS_H_
 #define AURORA_BASE_STATUS_MACROS_H_
@@ -13,15 +13,6 @@
 #include "base/strings.h"
 
 namespace aurora {
-
-// Returns `status` with `context` prepended to its message ("context: message").
-// An OK status is returned unchanged.
-inline absl::Status Annotate(const absl::Status& status,
-                             std::string_view context) {
-  if (status.ok() || context.empty()) return status;
-  return absl::Status(status.code(),
-                      absl::StrCat(Sv(context), ": ", status.message()));
-}
 
 }  // namespace aurora
 

@@ -2,7 +2,7 @@
 // JUnit XML test reports (pytest, Surefire, Gradle, jest-junit, gtest, …) ->
 // `tests{result=…}`, `tests_flaky`, `tests_duration_seconds`, in total and
 // per suite (`suite` label). Counts testcases the way Jenkins' junit-plugin
-// does (FORMATS.md §6), with aurora-gate's split of error from failed.
+// does (docs/FORMATS.md §6), with aurora-gate's split of error from failed.
 #ifndef AURORA_QUERIES_JUNIT_READER_H_
 #define AURORA_QUERIES_JUNIT_READER_H_
 
@@ -54,11 +54,6 @@ absl::StatusOr<ArtifactData> ParseJunit(std::string_view content,
 // for an empty list. Pure.
 absl::StatusOr<ArtifactData> ParseJunitFiles(
     const std::vector<std::pair<std::string, std::string>>& files);
-
-// Jenkins' reading of a `time` attribute (TimeToFloat + clampDuration), in
-// seconds; `text` null means the attribute is absent (-> 0). NaN stays NaN,
-// as Java's Math.max/min keep it. Exposed for tests.
-double JenkinsTimeSeconds(const char* text);
 
 }  // namespace aurora
 

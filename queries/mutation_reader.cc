@@ -231,8 +231,8 @@ absl::StatusOr<ReadReport> ReadMutmut(const Value& root, std::string_view name,
                                   MutmutSourceFile(name), counts));
   } else {
     for (auto m = root.MemberBegin(); m != root.MemberEnd(); ++m) {
-      const Value* codes = Member(m->value, "exit_code_by_key");
-      RETURN_IF_ERROR(ReadMutmutMap(codes != nullptr ? *codes : m->value, name,
+      const Value* file_codes = Member(m->value, "exit_code_by_key");
+      RETURN_IF_ERROR(ReadMutmutMap(file_codes != nullptr ? *file_codes : m->value, name,
                                     absl::StrCat("\"", Sv(Str(m->name)), "\""),
                                     MutmutSourceFile(Str(m->name)), counts));
     }

@@ -1,3 +1,8 @@
+// File: queries/security_reader.cc
+// Over ~700 lines on purpose: one reader per scanner format (SARIF, Trivy,
+// Bandit, npm audit, Semgrep, Grype, pip-audit), each a short section below,
+// sharing one severity mapping (docs/FORMATS.md, security) and one set of
+// JSON field readers, so the table a user reads in docs matches one place.
 #include "queries/security_reader.h"
 
 #include <cmath>

@@ -1,3 +1,8 @@
+// File: reports/html_report.cc
+// Over ~700 lines on purpose: the go-live page is one document (header,
+// verdict, per-gate tables, charts, breakdowns, incident timeline) whose
+// sections share escaping and layout helpers private to this file; styles
+// are in reports/html_style.h and charts in reports/svg_chart.cc.
 #include "reports/html_report.h"
 
 #include <algorithm>

@@ -68,8 +68,6 @@ long double NiceStep(long double raw) {
   return f * mag;
 }
 
-std::string_view OutcomeKindName(Outcome o) { return OutcomeName(o); }
-
 std::string TimeLabel(absl::Time t, double interval_seconds,
                       double window_seconds) {
   const char* fmt = window_seconds > 36 * 3600 ? "%m-%d %H:%M"
@@ -408,7 +406,7 @@ std::string Description(const ChartSpec& spec, const ChartLayout& l) {
   if (!spec.thresholds.empty()) {
     std::vector<std::string> th;
     for (const ChartThreshold& t : spec.thresholds) {
-      th.push_back(absl::StrCat(Sv(OutcomeKindName(t.kind)), " ", t.text));
+      th.push_back(absl::StrCat(Sv(OutcomeName(t.kind)), " ", t.text));
     }
     parts.push_back(absl::StrCat("thresholds: ", absl::StrJoin(th, ", ")));
   } else {

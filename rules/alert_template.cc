@@ -1,3 +1,9 @@
+// File: rules/alert_template.cc
+// Over ~700 lines on purpose: one interpreter for the Go text/template subset
+// of rules/alert_template.h. Its values, lexer, parser and executor share
+// node and value types private to this file, and each section below mirrors
+// one file of Go's text/template (lex.go, parse.go, exec.go, funcs.go) so a
+// behaviour can be checked against its source side by side.
 #include "rules/alert_template.h"
 
 #include <charconv>

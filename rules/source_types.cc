@@ -13,11 +13,6 @@ const std::vector<std::string>& SupportedSourceTypes() {
 
 bool IsPlannedSourceType(std::string_view) { return false; }
 
-bool IsArtifactSourceType(std::string_view type) {
-  return type == "coverage" || type == "pytest-benchmark" || type == "junit" ||
-         type == "mutation" || type == "security" || type == "json";
-}
-
 namespace {
 std::vector<std::string> CoverageMetrics() {
   std::vector<std::string> out;

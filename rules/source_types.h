@@ -1,6 +1,6 @@
 // File: rules/source_types.h
 // The source types a gate file may declare and, for artifact types, the
-// metric names their readers produce (DESIGN.md "Data model"), so that an
+// metric names their readers produce (docs/DESIGN.md "Data model"), so that an
 // unknown metric is a gate-file error with a position, not an empty result.
 #ifndef AURORA_RULES_SOURCE_TYPES_H_
 #define AURORA_RULES_SOURCE_TYPES_H_
@@ -17,7 +17,6 @@ namespace aurora {
 const std::vector<std::string>& SupportedSourceTypes();
 // Types in the product design that this version does not implement yet.
 bool IsPlannedSourceType(std::string_view type);
-bool IsArtifactSourceType(std::string_view type);
 // Metric names an artifact type yields; empty for prometheus, json, http.
 const std::vector<std::string>& ArtifactMetrics(std::string_view type);
 

@@ -1,8 +1,9 @@
 // Tests for queries/junit_reader.h. Expected counts of the real reports were
-// derived independently (a python3 xml.etree script applying FORMATS.md §6)
+// derived independently (a python3 xml.etree script applying docs/FORMATS.md §6)
 // and agree with each producer's own count attributes where those are
-// meaningful; FORMATS.md states tst-cpp-disabled (6/19/1/5) and
+// meaningful; docs/FORMATS.md states tst-cpp-disabled (6/19/1/5) and
 // pytest-2025-properties (10 testcases) itself.
+#include "queries/jenkins_time.h"
 #include "queries/junit_reader.h"
 
 #include <cmath>
@@ -291,7 +292,7 @@ TEST(JunitReaderTest, CoberturaFileGivenAsJunitIsRejected) {
                        "expected <testsuites> or <testsuite>"));
 }
 
-// ---- classification of one testcase (FORMATS.md §6 table) ----
+// ---- classification of one testcase (docs/FORMATS.md §6 table) ----
 
 ArtifactData ParseOk(const std::string& xml, std::string_view name = "t.xml") {
   absl::StatusOr<ArtifactData> data = ParseJunit(xml, name);
