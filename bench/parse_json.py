@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """bench/parse_json.py security|mutation FILE: the python side of parse_bench.
 
-Reads FILE with json.load and counts as aurora-gate does (FORMATS.md §7.1, §8.1):
+Reads FILE with json.load and counts as aurora-gate does (docs/FORMATS.md §7.1, §8.1):
   security (SARIF 2.1.0): findings per severity, summed over runs — kind "fail"
     only, baselineState "absent" and accepted suppressions left out, effective
     level (result.level, invocation override, the rule's defaultConfiguration,

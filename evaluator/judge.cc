@@ -74,7 +74,7 @@ Outcome ApplySeverity(const Rule& r, Outcome o) {
 
 }  // namespace
 
-// Combination per DESIGN.md (see judge.h): pass when every pass criterion holds;
+// Combination per docs/DESIGN.md (see judge.h): pass when every pass criterion holds;
 // otherwise fail when the fail criteria hold, or when no fail is given and
 // warn (if given) does not hold; otherwise warn. Without pass: fail when
 // fail holds, warn when warn holds, else pass. `unknown_as` resolves

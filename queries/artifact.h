@@ -1,6 +1,6 @@
 // File: queries/artifact.h
 // What every artifact reader returns: the samples of one artifact (named as
-// in DESIGN.md), the labels that mark breakdown samples, what format was
+// in docs/DESIGN.md), the labels that mark breakdown samples, what format was
 // detected, and non-fatal warnings to show in reports.
 #ifndef AURORA_QUERIES_ARTIFACT_H_
 #define AURORA_QUERIES_ARTIFACT_H_

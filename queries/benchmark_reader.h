@@ -1,7 +1,7 @@
 // File: queries/benchmark_reader.h
 // pytest-benchmark JSON (`--benchmark-json`, saved runs) -> one set of
 // `benchmark_*` samples per benchmark, taken from its `stats` exactly as
-// written (FORMATS.md §5): seconds per single call; never recomputed.
+// written (docs/FORMATS.md §5): seconds per single call; never recomputed.
 #ifndef AURORA_QUERIES_BENCHMARK_READER_H_
 #define AURORA_QUERIES_BENCHMARK_READER_H_
 

@@ -3,7 +3,7 @@
 // come from the root's integer counts (or, when the root lacks them, from
 // counting `class > lines > line`); per-package and per-file samples are
 // counted from `class > lines > line` (lines repeated under <methods> are
-// never counted). See FORMATS.md §2.
+// never counted). See docs/FORMATS.md §2.
 #ifndef AURORA_QUERIES_COBERTURA_READER_H_
 #define AURORA_QUERIES_COBERTURA_READER_H_
 

@@ -1,7 +1,7 @@
 // File: queries/coverage_py_json_reader.h
 // coverage.py JSON (`coverage json`, formats 1–3) -> coverage samples, from
 // the integer counts in `totals` and each `files[*].summary` (never from the
-// printed percentages). See FORMATS.md §1.
+// printed percentages). See docs/FORMATS.md §1.
 #ifndef AURORA_QUERIES_COVERAGE_PY_JSON_READER_H_
 #define AURORA_QUERIES_COVERAGE_PY_JSON_READER_H_
 

@@ -13,7 +13,7 @@
 namespace aurora {
 
 // Reads coverage report `content` (the bytes of file `name`). Detection, by
-// the signatures of FORMATS.md §0: XML with root <coverage> carrying
+// the signatures of docs/FORMATS.md §0: XML with root <coverage> carrying
 // line-rate or <packages> (Cobertura; Clover's <coverage clover=…> or
 // <project> is not), XML with root <report> and JaCoCo's DOCTYPE or a name
 // attribute (JaCoCo), a JSON object with coverage.py's meta/files/totals,

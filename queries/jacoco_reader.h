@@ -2,7 +2,7 @@
 // JaCoCo XML -> coverage samples. Totals are the report-level <counter>
 // elements only (counters repeat at every level, so summing all of them
 // multiplies counts); packages and source files use their own counters.
-// See FORMATS.md §4.
+// See docs/FORMATS.md §4.
 #ifndef AURORA_QUERIES_JACOCO_READER_H_
 #define AURORA_QUERIES_JACOCO_READER_H_
 

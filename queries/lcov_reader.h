@@ -1,7 +1,7 @@
 // File: queries/lcov_reader.h
 // lcov tracefile (`.info`) -> coverage samples, recounted from the DA, BRDA
 // and FN/FNDA/FNA records as lcov itself does when reading a tracefile; the
-// LF/LH, BRF/BRH and FNF/FNH summary lines are ignored. See FORMATS.md §3.
+// LF/LH, BRF/BRH and FNF/FNH summary lines are ignored. See docs/FORMATS.md §3.
 #ifndef AURORA_QUERIES_LCOV_READER_H_
 #define AURORA_QUERIES_LCOV_READER_H_
 

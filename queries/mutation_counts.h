@@ -3,7 +3,7 @@
 // how they become the contract's samples (`mutants{status=…}`,
 // `mutation_score_percent`, `mutation_score_covered_percent`) in total, per
 // `module` and per `file`, with the producing tool's own score definitions
-// (FORMATS.md §7).
+// (docs/FORMATS.md §7).
 #ifndef AURORA_QUERIES_MUTATION_COUNTS_H_
 #define AURORA_QUERIES_MUTATION_COUNTS_H_
 

@@ -1,7 +1,7 @@
 // File: queries/mutation_reader.h
 // Mutation-testing reports -> `mutants{status=…}`, `mutation_score_percent`,
 // `mutation_score_covered_percent`, in total, per `module` and per `file`
-// (queries/mutation_counts.h). Auto-detected formats (FORMATS.md §7):
+// (queries/mutation_counts.h). Auto-detected formats (docs/FORMATS.md §7):
 // - Stryker mutation-testing-report JSON, schema v1/v2 (StrykerJS,
 //   Stryker.NET, Stryker4s, cargo-mutants, …): Stryker's scores;
 // - PIT mutations.xml: PIT's scores (score = detected / all, test strength

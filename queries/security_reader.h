@@ -1,7 +1,7 @@
 // File: queries/security_reader.h
 // Security scan reports -> `security_findings{severity, tool, category,
 // rule, file}` (queries/security_findings.h). Auto-detected formats
-// (FORMATS.md §8): SARIF 2.1.0, Trivy JSON, Bandit JSON, npm audit JSON (v1
+// (docs/FORMATS.md §8): SARIF 2.1.0, Trivy JSON, Bandit JSON, npm audit JSON (v1
 // and v2+), Semgrep JSON, Grype JSON, pip-audit JSON.
 #ifndef AURORA_QUERIES_SECURITY_READER_H_
 #define AURORA_QUERIES_SECURITY_READER_H_

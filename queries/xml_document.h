@@ -24,11 +24,6 @@ namespace aurora {
 absl::StatusOr<std::unique_ptr<pugi::xml_document>> ParseXml(
     std::string_view content, std::string_view name);
 
-// Attribute as double; nullopt when absent or not a number. Accepts a
-// decimal comma-free number with optional exponent, NaN/Inf spellings.
-std::optional<double> XmlNumberAttr(const pugi::xml_node& node,
-                                    const char* attr);
-
 }  // namespace aurora
 
 #endif  // AURORA_QUERIES_XML_DOCUMENT_H_

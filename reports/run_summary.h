@@ -1,6 +1,6 @@
 // File: reports/run_summary.h
 // Facts every report states the same way: outcome counts, the exit code a
-// verdict maps to (DESIGN.md "Verdicts, reports, exit codes"), the criteria
+// verdict maps to (docs/DESIGN.md "Verdicts, reports, exit codes"), the criteria
 // and observed values of a rule as one line of text, and RFC 3339 times.
 #ifndef AURORA_REPORTS_RUN_SUMMARY_H_
 #define AURORA_REPORTS_RUN_SUMMARY_H_

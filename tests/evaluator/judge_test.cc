@@ -36,7 +36,7 @@ Outcome JudgeOne(const Rule& r, double v,
   return JudgeValue(r, Observed{Labels(), v, baseline}, false).outcome;
 }
 
-// DESIGN.md: pass when every pass criterion holds; otherwise fail when a
+// docs/DESIGN.md: pass when every pass criterion holds; otherwise fail when a
 // fail criterion holds, or when no fail is given and warn (if given) does
 // not hold; otherwise warn.
 TEST(JudgeTest, PassOnlyFailsBelowThePassBound) {

@@ -1,5 +1,5 @@
 // Inputs found by tests/fuzz/artifact_fuzz that broke an invariant of the
-// pytest-benchmark reader: `rounds` and `iterations` are counts (FORMATS.md
+// pytest-benchmark reader: `rounds` and `iterations` are counts (docs/FORMATS.md
 // §5: len(data) and calls per round), so a file with anything else is broken.
 #include <string>
 

@@ -1,5 +1,5 @@
 // Tests for queries/benchmark_reader.h over the real pytest-benchmark files
-// (FORMATS.md §5) and hand-made bad input. Expected values are the stats as
+// (docs/FORMATS.md §5) and hand-made bad input. Expected values are the stats as
 // written in each file (read independently with python3's json module).
 #include "queries/benchmark_reader.h"
 

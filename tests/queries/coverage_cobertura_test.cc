@@ -1,5 +1,5 @@
 // Cobertura XML (coverage.py, gcovr, istanbul) through ParseCoverage and
-// ParseCobertura. Expected numbers are the producers' own (FORMATS.md §2).
+// ParseCobertura. Expected numbers are the producers' own (docs/FORMATS.md §2).
 #include <cmath>
 #include <memory>
 #include <string>

@@ -1,5 +1,5 @@
 // JaCoCo XML through ParseCoverage and ParseJacoco. Totals are the
-// report-level counters only (FORMATS.md §4).
+// report-level counters only (docs/FORMATS.md §4).
 #include <cmath>
 #include <string>
 

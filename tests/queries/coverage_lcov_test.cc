@@ -1,5 +1,5 @@
 // lcov tracefiles through ParseCoverage and ParseLcov. Expected numbers are
-// what lcov recounts from the records (FORMATS.md §3), never LF/LH lines.
+// what lcov recounts from the records (docs/FORMATS.md §3), never LF/LH lines.
 #include <cmath>
 #include <string>
 

@@ -1,5 +1,5 @@
 // coverage.py JSON (`coverage json`) through ParseCoverage. Expected numbers
-// are coverage.py's own (FORMATS.md §1).
+// are coverage.py's own (docs/FORMATS.md §1).
 #include <cmath>
 #include <string>
 

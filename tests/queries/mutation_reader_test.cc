@@ -1,6 +1,6 @@
 // Tests for queries/mutation_reader.h over the real Stryker, PIT and mutmut
-// reports (FORMATS.md §7; copies in tests/testdata/mutation). Each figure
-// FORMATS.md quotes has its test; counts were taken independently with
+// reports (docs/FORMATS.md §7; copies in tests/testdata/mutation). Each figure
+// docs/FORMATS.md quotes has its test; counts were taken independently with
 // python3's json / xml.etree modules.
 #include "queries/mutation_reader.h"
 
@@ -56,7 +56,7 @@ absl::StatusOr<ArtifactData> Read(const std::string& file,
 }
 
 TEST(MutationReaderTest, CargoMutantsScoreLeavesCompileErrorsOut) {
-  // FORMATS.md: (525 K + 7 T) / (532 + 231 S) = 69.72 %, 253 CompileError.
+  // docs/FORMATS.md: (525 K + 7 T) / (532 + 231 S) = 69.72 %, 253 CompileError.
   absl::StatusOr<ArtifactData> data = Read("cargo-mutants-rust-url-large.json");
   ASSERT_OK(data);
   EXPECT_EQ(data->format, "Stryker mutation-testing-report JSON (schema 2)");
@@ -74,7 +74,7 @@ TEST(MutationReaderTest, CargoMutantsScoreLeavesCompileErrorsOut) {
 }
 
 TEST(MutationReaderTest, StrykerJsLighthouseScoreAndCoveredScore) {
-  // FORMATS.md: 96 / (96 + 56 + 117) = 35.69 %, covered 96/152 = 63.16 %.
+  // docs/FORMATS.md: 96 / (96 + 56 + 117) = 35.69 %, covered 96/152 = 63.16 %.
   absl::StatusOr<ArtifactData> data =
       Read("strykerjs-4.5.1-lighthouse-large.json");
   ASSERT_OK(data);
@@ -92,7 +92,7 @@ TEST(MutationReaderTest, StrykerJsLighthouseScoreAndCoveredScore) {
 }
 
 TEST(MutationReaderTest, OldStrykerNetUnknownStatusesAreKeptButNotScored) {
-  // FORMATS.md: BuildError x2, Skipped x1 -> (2 K + 1 T) / (3 + 11 S) = 21.43 %.
+  // docs/FORMATS.md: BuildError x2, Skipped x1 -> (2 K + 1 T) / (3 + 11 S) = 21.43 %.
   absl::StatusOr<ArtifactData> data = Read("stryker-net-csharp.json");
   ASSERT_OK(data);
   EXPECT_EQ(Mutants(*data, "build_error"), 2);
@@ -141,7 +141,7 @@ TEST(MutationReaderTest, ModulesAreDirectoriesOrAConfiguredDepth) {
 }
 
 TEST(MutationReaderTest, PitScoreAndTestStrengthAsPitPrintsThem) {
-  // FORMATS.md: 163 mutations, 111 KILLED, 29 SURVIVED, 23 NO_COVERAGE ->
+  // docs/FORMATS.md: 163 mutations, 111 KILLED, 29 SURVIVED, 23 NO_COVERAGE ->
   // score 68 %, strength 111/140 -> 79 %.
   absl::StatusOr<ArtifactData> data = Read("sonar-pitest-selfrun-2017.xml");
   ASSERT_OK(data);
@@ -160,7 +160,7 @@ TEST(MutationReaderTest, PitScoreAndTestStrengthAsPitPrintsThem) {
 }
 
 TEST(MutationReaderTest, PitNonPitStatusTrustsDetectedAttribute) {
-  // FORMATS.md: UNKNOWN with detected='false' counts in the total.
+  // docs/FORMATS.md: UNKNOWN with detected='false' counts in the total.
   absl::StatusOr<ArtifactData> data =
       Read("devcon5-mutation-analysis-statuses.xml");
   ASSERT_OK(data);

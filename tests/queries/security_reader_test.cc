@@ -1,7 +1,7 @@
 // Tests for queries/security_reader.h over the real SARIF, Trivy, Bandit,
-// npm audit and Semgrep reports (FORMATS.md §8; copies in
+// npm audit and Semgrep reports (docs/FORMATS.md §8; copies in
 // tests/testdata/security) and two hand-made Grype / pip-audit files. Each
-// figure FORMATS.md quotes has its test; counts were taken independently
+// figure docs/FORMATS.md quotes has its test; counts were taken independently
 // with python3's json module.
 #include "queries/security_reader.h"
 
@@ -55,7 +55,7 @@ absl::StatusOr<ArtifactData> Read(const std::string& file,
 }
 
 TEST(SecurityReaderTest, CodeqlLevelsComeFromRuleDefaultsViaRuleIndex) {
-  // FORMATS.md: 72 results without level -> note 57, error 11, warning 4.
+  // docs/FORMATS.md: 72 results without level -> note 57, error 11, warning 4.
   absl::StatusOr<ArtifactData> data = Read("defectdojo-codeql-2.5.4.sarif");
   ASSERT_OK(data);
   EXPECT_EQ(data->format, "SARIF 2.1.0");
@@ -67,7 +67,7 @@ TEST(SecurityReaderTest, CodeqlLevelsComeFromRuleDefaultsViaRuleIndex) {
 }
 
 TEST(SecurityReaderTest, GrypeSarifUsesSecuritySeverityBuckets) {
-  // FORMATS.md: 22 warnings; security-severity -> critical 1, high 11,
+  // docs/FORMATS.md: 22 warnings; security-severity -> critical 1, high 11,
   // medium 4, low 6.
   absl::StatusOr<ArtifactData> data = Read("defectdojo-grype-cxf.sarif");
   ASSERT_OK(data);
@@ -78,7 +78,7 @@ TEST(SecurityReaderTest, GrypeSarifUsesSecuritySeverityBuckets) {
 }
 
 TEST(SecurityReaderTest, SemgrepSarifSeverityWordsAreNotScores) {
-  // FORMATS.md: 77 -> warning 42, error 35 (security-severity holds words).
+  // docs/FORMATS.md: 77 -> warning 42, error 35 (security-severity holds words).
   absl::StatusOr<ArtifactData> data =
       Read("defectdojo-semgrep-oss-security-severity.sarif");
   ASSERT_OK(data);
@@ -101,7 +101,7 @@ TEST(SecurityReaderTest, TrivySarifCountsEveryResult) {
 }
 
 TEST(SecurityReaderTest, TrivyJsonCountsEveryEntryAsTrivyDoes) {
-  // FORMATS.md: 6 entries (4 MEDIUM, 2 CRITICAL) for 3 CVE IDs -> Total 6.
+  // docs/FORMATS.md: 6 entries (4 MEDIUM, 2 CRITICAL) for 3 CVE IDs -> Total 6.
   absl::StatusOr<ArtifactData> data = Read("trivy-golden-alpine-39.json");
   ASSERT_OK(data);
   EXPECT_EQ(data->format, "Trivy JSON (schema 2)");
@@ -117,7 +117,7 @@ TEST(SecurityReaderTest, TrivyJsonCountsEveryEntryAsTrivyDoes) {
 }
 
 TEST(SecurityReaderTest, TrivyAllStatusesAreCountedAsWritten) {
-  // FORMATS.md: the JSON is already filtered; all eight statuses, all LOW.
+  // docs/FORMATS.md: the JSON is already filtered; all eight statuses, all LOW.
   absl::StatusOr<ArtifactData> data = Read("defectdojo-trivy-all-vuln-statuses.json");
   ASSERT_OK(data);
   EXPECT_EQ(Total(*data, "trivy", "low"), 8);
@@ -137,7 +137,7 @@ TEST(SecurityReaderTest, TrivyMisconfigurationsCountOnlyFailures) {
 }
 
 TEST(SecurityReaderTest, BanditResultsGroupedByIssueSeverity) {
-  // FORMATS.md: 516 results = HIGH 15 / MEDIUM 21 / LOW 480.
+  // docs/FORMATS.md: 516 results = HIGH 15 / MEDIUM 21 / LOW 480.
   absl::StatusOr<ArtifactData> data = Read("bandit-demo-large-windows-venv.json");
   ASSERT_OK(data);
   EXPECT_EQ(data->format, "Bandit JSON");
@@ -151,7 +151,7 @@ TEST(SecurityReaderTest, BanditResultsGroupedByIssueSeverity) {
 }
 
 TEST(SecurityReaderTest, NpmAuditV2CountsVulnerablePackages) {
-  // FORMATS.md: total 15 packages, only 8 with their own advisory.
+  // docs/FORMATS.md: total 15 packages, only 8 with their own advisory.
   absl::StatusOr<ArtifactData> data = Read("defectdojo-npm7-many-vuln.json");
   ASSERT_OK(data);
   EXPECT_EQ(data->format, "npm audit JSON (v2)");
@@ -161,7 +161,7 @@ TEST(SecurityReaderTest, NpmAuditV2CountsVulnerablePackages) {
 }
 
 TEST(SecurityReaderTest, NpmAuditV1CountsDependencyPaths) {
-  // FORMATS.md: 5 advisories; metadata low 7 / moderate 2 / high 6 = paths.
+  // docs/FORMATS.md: 5 advisories; metadata low 7 / moderate 2 / high 6 = paths.
   absl::StatusOr<ArtifactData> data = Read("defectdojo-npm6-legacy-many-vuln.json");
   ASSERT_OK(data);
   EXPECT_EQ(data->format, "npm audit JSON (v1)");
