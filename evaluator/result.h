@@ -76,7 +76,7 @@ struct SeriesResult {
   std::string reason;               // e.g. "0.62 > 0.5 (fail: <= 0.5)"
   // Alerting rules: the rule's annotations rendered for this alert ($labels,
   // $value) when it is pending or firing; empty otherwise.
-  std::map<std::string, std::string> annotations;
+  std::map<std::string, std::string> annotations = {};
 };
 
 // Findings a rule result keeps (worst first); the rest are counted.

@@ -66,7 +66,7 @@ TEST(JsonPiecesTest, KeysInPointersAreEscapedAsRfc6901Says) {
 }
 
 TEST(JsonPiecesTest, ErrorsAreThoseOfParseJson) {
-  for (const std::string text :
+  for (const std::string& text :
        {std::string("{\"runs\": [{\"results\": [1, 2,]}]}"),
         std::string("{\"runs\": [{\"results\": [\"\xC3\x28\"]}]}"),
         std::string("  \n "), std::string("{\"runs\": [{\"results\": [1]}]} x"),

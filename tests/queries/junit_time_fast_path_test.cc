@@ -13,6 +13,7 @@
 #include <string>
 
 #include "gtest/gtest.h"
+#include "queries/jenkins_time.h"
 #include "queries/junit_reader.h"
 
 namespace aurora {
