@@ -166,8 +166,11 @@ std::optional<int64_t> ReadDuration(const std::string& s, size_t* i) {
       }
       if (unit_ms != 0) ++j;
     }
-    if (unit_ms == 0) return std::nullopt;
-    total += n * unit_ms;
+    int64_t part = 0;
+    if (unit_ms == 0 || __builtin_mul_overflow(n, unit_ms, &part) ||
+        __builtin_add_overflow(total, part, &total)) {
+      return std::nullopt;
+    }
     any = true;
   }
   // `5mx` is no duration; the next part of the expression must follow.

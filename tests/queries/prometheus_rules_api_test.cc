@@ -57,6 +57,8 @@ TEST(PrometheusRulesApiTest, ComparableExprReadsNumbersAndDurationsByValue) {
   EXPECT_NE(ComparableExpr("x{a=\"1.0\"} > 1"), ComparableExpr("x{a=\"1\"} > 1"));
   EXPECT_NE(ComparableExpr("x{a=\"b c\"}"), ComparableExpr("x{a=\"bc\"}"));
   EXPECT_EQ(ComparableExpr("rate(x[5m]) >\n  0.5"), ComparableExpr("rate(x[5m])>0.5"));
+  // A duration too long for milliseconds stays as written (no overflow).
+  EXPECT_EQ(ComparableExpr("rate(x[999999999999999y])"), "rate(x[999999999999999y])");
 }
 
 }  // namespace
