@@ -1,9 +1,13 @@
 #include "queries/prometheus_rules_api.h"
 
 #include <cmath>
+#include <cstdint>
+#include <cstdlib>
+#include <optional>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "base/strings.h"
 #include "rapidjson/document.h"
 
@@ -93,6 +97,7 @@ absl::StatusOr<std::vector<ServerAlertRule>> ParseAlertingRules(
         for (const auto& a : r["alerts"].GetArray()) {
           ServerAlert alert;
           alert.labels = StrMap(a, "labels");
+          alert.annotations = StrMap(a, "annotations");
           alert.state = Str(a, "state");
           alert.active_at = Rfc3339(Str(a, "activeAt"));
           std::string v = Str(a, "value");
@@ -121,6 +126,118 @@ std::string ExprWithoutSpaces(std::string_view expr) {
     if (c == '"' || c == '\'' || c == '`') quote = c;
     if (absl::ascii_isspace(static_cast<unsigned char>(c))) continue;
     out.push_back(c);
+  }
+  return out;
+}
+
+namespace {
+
+bool IsNameChar(char c) {
+  return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '_' ||
+         c == ':';
+}
+
+// A Prometheus duration at s[*i] (`5m`, `1h30m`, `300ms`) in milliseconds,
+// advancing *i past it; nullopt (and *i unchanged) when it is not one.
+std::optional<int64_t> ReadDuration(const std::string& s, size_t* i) {
+  size_t j = *i;
+  int64_t total = 0;
+  bool any = false;
+  while (j < s.size() && absl::ascii_isdigit(static_cast<unsigned char>(s[j]))) {
+    int64_t n = 0;
+    size_t digits = 0;
+    for (; j < s.size() && absl::ascii_isdigit(static_cast<unsigned char>(s[j])); ++j) {
+      if (++digits > 15) return std::nullopt;
+      n = n * 10 + (s[j] - '0');
+    }
+    int64_t unit_ms = 0;
+    if (s.compare(j, 2, "ms") == 0) {
+      unit_ms = 1;
+      j += 2;
+    } else if (j < s.size()) {
+      switch (s[j]) {
+        case 's': unit_ms = 1000; break;
+        case 'm': unit_ms = 60 * 1000; break;
+        case 'h': unit_ms = 3600 * 1000; break;
+        case 'd': unit_ms = 24 * 3600 * 1000LL; break;
+        case 'w': unit_ms = 7 * 24 * 3600 * 1000LL; break;
+        case 'y': unit_ms = 365 * 24 * 3600 * 1000LL; break;
+        default: break;
+      }
+      if (unit_ms != 0) ++j;
+    }
+    int64_t part = 0;
+    if (unit_ms == 0 || __builtin_mul_overflow(n, unit_ms, &part) ||
+        __builtin_add_overflow(total, part, &total)) {
+      return std::nullopt;
+    }
+    any = true;
+  }
+  // `5mx` is no duration; the next part of the expression must follow.
+  if (!any || (j < s.size() && IsNameChar(s[j]) &&
+               !absl::ascii_isdigit(static_cast<unsigned char>(s[j])))) {
+    return std::nullopt;
+  }
+  *i = j;
+  return total;
+}
+
+// The shortest %g text that reads back as `v`.
+std::string ShortestNumber(double v) {
+  for (int p = 1; p <= 17; ++p) {
+    std::string t = absl::StrFormat("%.*g", p, v);
+    if (std::strtod(t.c_str(), nullptr) == v) return t;
+  }
+  return absl::StrFormat("%.17g", v);
+}
+
+}  // namespace
+
+std::string ComparableExpr(std::string_view expr) {
+  const std::string s = ExprWithoutSpaces(expr);
+  std::string out;
+  char quote = 0;
+  bool in_range = false;  // inside [...]: `[5m:1m]`
+  for (size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
+    if (quote != 0) {
+      out.push_back(c);
+      if (c == '\\' && quote != '`' && i + 1 < s.size()) out.push_back(s[++i]);
+      else if (c == quote) quote = 0;
+      continue;
+    }
+    if (c == '"' || c == '\'' || c == '`') quote = c;
+    if (c == '[') in_range = true;
+    if (c == ']') in_range = false;
+    const bool digit_start =
+        absl::ascii_isdigit(static_cast<unsigned char>(c)) ||
+        (c == '.' && i + 1 < s.size() &&
+         absl::ascii_isdigit(static_cast<unsigned char>(s[i + 1])));
+    const char prev = out.empty() ? 0 : out.back();
+    // Digits inside a name are not a number, but `offset5m` (the spaces are
+    // gone) and the step of `[5m:1m]` are.
+    const bool after_name =
+        (IsNameChar(prev) || prev == '.') && !(prev == ':' && in_range) &&
+        !(out.size() >= 6 && out.compare(out.size() - 6, 6, "offset") == 0);
+    if (quote != 0 || !digit_start || after_name) {
+      out.push_back(c);
+      continue;
+    }
+    size_t j = i;
+    if (std::optional<int64_t> ms = ReadDuration(s, &j)) {
+      absl::StrAppend(&out, *ms, "ms");
+      i = j - 1;
+      continue;
+    }
+    char* end = nullptr;
+    const double v = std::strtod(s.c_str() + i, &end);
+    const size_t len = static_cast<size_t>(end - (s.c_str() + i));
+    if (len == 0) {
+      out.push_back(c);
+      continue;
+    }
+    out += ShortestNumber(v);
+    i += len - 1;
   }
   return out;
 }

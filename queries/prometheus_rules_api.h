@@ -21,6 +21,7 @@ namespace aurora {
 struct ServerAlert {
   std::map<std::string, std::string> labels;  // alertname and rule labels included
   std::string state;                          // "pending" | "firing"
+  std::map<std::string, std::string> annotations;  // as the server rendered them
   absl::Time active_at;
   double value = 0;
 };
@@ -49,6 +50,12 @@ absl::StatusOr<std::vector<ServerAlertRule>> ParseAlertingRules(
 // The expression without whitespace outside string literals: how a rule's
 // `expr` and the server's printed `query` are compared.
 std::string ExprWithoutSpaces(std::string_view expr);
+
+// ExprWithoutSpaces with number literals and durations read by value, as the
+// server prints them its own way (`> 1.0` as `> 1`, `[300s]` as `[5m]`):
+// equal for a rule's `expr` and the server's `query` of the same rule.
+// Other differences of printing (keyword case, `by` placement) still differ.
+std::string ComparableExpr(std::string_view expr);
 
 }  // namespace aurora
 

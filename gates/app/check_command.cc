@@ -160,6 +160,7 @@ int RunCheck(const CheckOptions& options, const CommandEnv& env) {
   live.max_response_bytes = options.max_response_bytes;
   live.default_url = options.prometheus_url;
   live.chart_window = options.window;
+  live.server_state = !options.replay;
   // Each attempt reads every source afresh (files change, services heal).
   auto cache = std::make_unique<SourceCache>(*env.files, &live);
   run.gates = RunGates(gates, *cache, &live, run.eval_time);

@@ -30,6 +30,9 @@ struct CheckOptions {
   bool strict = false;
   bool dry_run = false;
   std::optional<absl::Time> at;  // --at; default: now
+  // --replay: decide `for` from history even for alerts the server itself
+  // evaluates (LiveContext::server_state).
+  bool replay = false;
   bool color = false;
   // Columns of the terminal the table is printed on; 0 = not a terminal.
   size_t terminal_width = 0;

@@ -410,6 +410,8 @@ int CheckMain(const std::vector<std::string>& args, bool report) {
       ("strict", "warn and pending fail the run (exit 1)")
       ("at", po::value<std::string>(), "TIME: evaluate as of TIME (RFC 3339 "
        "or unix seconds) instead of now")
+      ("replay", "decide `for` by replaying history even for alerts the "
+       "server itself evaluates (default: take the server's own state)")
       ("color", po::value<std::string>()->default_value("auto"),
        "auto|always|never: colour in the terminal table (auto: on a TTY, "
        "unless NO_COLOR)");
@@ -459,6 +461,7 @@ int CheckMain(const std::vector<std::string>& args, bool report) {
   }
   o.strict = vm.count("strict") > 0;
   o.dry_run = vm.count("dry-run") > 0;
+  o.replay = vm.count("replay") > 0;
   if (vm.count("at")) {
     o.at = ParseEvalTime(vm["at"].as<std::string>());
     if (!o.at) {

@@ -269,12 +269,12 @@ const ServerAlertRule* ServerEvaluated(const Rule& rule,
   const absl::StatusOr<std::vector<ServerAlertRule>>& rules =
       ServerRules(endpoint, options, ctx);
   if (!rules.ok()) return nullptr;
-  const std::string expr = ExprWithoutSpaces(rule.expr);
+  const std::string expr = ComparableExpr(rule.expr);
   for (const ServerAlertRule& s : *rules) {
     if (s.name != rule.name || s.health != "ok" ||
         s.for_duration != rule.for_duration ||
         s.keep_firing_for != rule.keep_firing_for || s.labels != rule.labels ||
-        ExprWithoutSpaces(s.query) != expr) {
+        ComparableExpr(s.query) != expr) {
       continue;
     }
     const absl::Duration interval = std::max(s.group_interval, absl::Seconds(1));
@@ -291,9 +291,18 @@ const ServerAlertRule* ServerEvaluated(const Rule& rule,
   return nullptr;
 }
 
+// A server alert's identity as a replay keys it: its labels without
+// alertname and the rule's labels.
+Labels ServerAlertIdentity(const Rule& rule, const ServerAlert& a) {
+  Labels id;
+  for (const auto& [k, v] : a.labels) {
+    if (k != "alertname" && rule.labels.count(k) == 0) id.Set(k, v);
+  }
+  return id;
+}
+
 // The alert state the server holds for `rule`, as a tracker at its last
-// evaluation: each alert held since its activeAt (identity: its labels
-// without alertname and the rule's labels, as a replay keys them).
+// evaluation: each alert held since its activeAt.
 AlertTracker ServerTracker(const Rule& rule, const ServerAlertRule& server) {
   AlertTracker tracker(rule.for_duration, rule.keep_firing_for);
   struct Active {
@@ -303,11 +312,8 @@ AlertTracker ServerTracker(const Rule& rule, const ServerAlertRule& server) {
   };
   std::vector<Active> active;
   for (const ServerAlert& a : server.alerts) {
-    Labels id;
-    for (const auto& [k, v] : a.labels) {
-      if (k != "alertname" && rule.labels.count(k) == 0) id.Set(k, v);
-    }
-    active.push_back({std::min(a.active_at, server.last_evaluation), id, a.value});
+    active.push_back({std::min(a.active_at, server.last_evaluation),
+                      ServerAlertIdentity(rule, a), a.value});
   }
   std::stable_sort(active.begin(), active.end(),
                    [](const Active& a, const Active& b) { return a.at < b.at; });
@@ -321,6 +327,43 @@ AlertTracker ServerTracker(const Rule& rule, const ServerAlertRule& server) {
   }
   tracker.Step(server.last_evaluation, holding);
   return tracker;
+}
+
+// Decides `rule` from the server's own evaluation of it alone — its pending
+// and firing alerts with their labels, values, activeAt and rendered
+// annotations — without querying the expression (issue 12.12: exact and
+// cheap). Series the server holds inactive are not listed.
+void JudgeFromServer(const Rule& rule, const ServerAlertRule& server,
+                     absl::Time eval_time, RuleResult* out) {
+  const std::string from = absl::StrCat(
+      "the server's own evaluation of this rule at ",
+      absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", server.last_evaluation,
+                       absl::UTCTimeZone()));
+  if (server.alerts.empty()) {
+    out->outcome = Outcome::kPass;
+    out->reason = absl::StrCat("inactive: no pending or firing alert (", from, ")");
+    return;
+  }
+  std::vector<Observed> current;
+  std::map<Labels, const ServerAlert*> by_identity;
+  for (const ServerAlert& a : server.alerts) {
+    Labels id = ServerAlertIdentity(rule, a);
+    current.push_back({id, a.value, std::nullopt});
+    by_identity[std::move(id)] = &a;
+  }
+  Judgement j = JudgeLiveRule(rule, current, ServerTracker(rule, server),
+                              absl::InfinitePast(), eval_time);
+  out->outcome = j.outcome;
+  out->reason = absl::StrCat(j.reason, " (state from ", from, ")");
+  out->series = std::move(j.series);
+  bool first = true;
+  for (SeriesResult& sr : out->series) {
+    if (sr.outcome == Outcome::kPass) continue;
+    auto it = by_identity.find(sr.labels);
+    if (it != by_identity.end()) sr.annotations = it->second->annotations;
+    if (first) out->annotations = sr.annotations;
+    first = false;
+  }
 }
 
 // Prometheus answers at most 11,000 points per series in one range query.
@@ -377,8 +420,6 @@ void EvaluateLiveRules(const std::vector<LiveRule>& rules,
     // `query.end` + step to the evaluation time (full labels).
     std::vector<Series> later;
     absl::Time whole_end;
-    // The server evaluates this very rule: its state, not a replay.
-    const ServerAlertRule* server_rule = nullptr;
   };
   std::map<ClientKey, std::pair<HttpClientOptions, std::vector<Planned>>> plans;
   // Per rule: its templated labels (the alerts' identity) and the server's
@@ -422,20 +463,22 @@ void EvaluateLiveRules(const std::vector<LiveRule>& rules,
     const bool carried = lr.state != nullptr && lr.state->has_value();
     const bool chart = ctx.chart_window > absl::ZeroDuration();
     const ServerAlertRule* server_rule = nullptr;
-    if (lr.state == nullptr && !chart && lr.rule->kind == Rule::Kind::kAlert &&
+    if (ctx.server_state && lr.state == nullptr && !chart &&
+        lr.rule->kind == Rule::Kind::kAlert &&
         NeedsHistory(*lr.rule) && lr.rule->keep_firing_for == absl::ZeroDuration() &&
         templates[i].empty()) {
       server_rule = ServerEvaluated(*lr.rule, *endpoint, o, ctx, eval_time);
     }
     if (server_rule != nullptr) {
-      // One instant query for the values; the state is the server's.
-      q.at = eval_time;
-      start = absl::InfinitePast();
+      // No query: the server's answer already decided it.
       lr.out->step = absl::StrCat(
           FormatPromDuration(server_rule->group_interval),
           " (the server's own evaluation of this rule, group \"",
           server_rule->group, "\")");
-    } else if ((NeedsHistory(*lr.rule) || chart) && !carried) {
+      JudgeFromServer(*lr.rule, *server_rule, eval_time, lr.out);
+      continue;
+    }
+    if ((NeedsHistory(*lr.rule) || chart) && !carried) {
       absl::Duration step = lr.step;
       std::string origin = lr.step_origin;
       if (step <= absl::ZeroDuration()) {
@@ -467,7 +510,7 @@ void EvaluateLiveRules(const std::vector<LiveRule>& rules,
     }
     auto& slot = plans[KeyOf(o)];
     slot.first = o;
-    slot.second.push_back({i, q, start, {}, eval_time, server_rule});
+    slot.second.push_back({i, q, start, {}, eval_time});
   }
   for (auto& [key, plan] : plans) {
     auto& [options, planned] = plan;
@@ -573,10 +616,7 @@ void EvaluateLiveRules(const std::vector<LiveRule>& rules,
         AlertTracker& tracker =
             lr.state != nullptr && lr.state->has_value() ? **lr.state : fresh;
         tracker.SetDurations(rule.for_duration, rule.keep_firing_for);
-        const ServerAlertRule* server_rule = batch[k].server_rule;
-        if (server_rule != nullptr) {
-          tracker = ServerTracker(rule, *server_rule);
-        } else if (q.range) {
+        if (q.range) {
           tracker = ReplayRange(matrix, q.start, eval_time, q.step,
                                 rule.for_duration, rule.keep_firing_for, holds);
         } else {
@@ -607,14 +647,6 @@ void EvaluateLiveRules(const std::vector<LiveRule>& rules,
         out->outcome = j.outcome;
         out->reason = j.reason;
         out->series = std::move(j.series);
-        if (server_rule != nullptr) {
-          absl::StrAppend(
-              &out->reason, " (state from the server's own evaluation of this "
-              "rule at ",
-              absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", server_rule->last_evaluation,
-                               absl::UTCTimeZone()),
-              ")");
-        }
         if (q.range && out->outcome == Outcome::kPending) {
           out->reason += HistoryTooShort(rule, tracker, matrix, q.start, q,
                                          options, ctx);

@@ -47,6 +47,10 @@ struct LiveContext {
   // (the `for` replay uses the longer history too), and the series are kept
   // in RuleResult::history for charts.
   absl::Duration chart_window = absl::ZeroDuration();
+  // `check --replay` sets this false: `for` is always replayed from
+  // history, even for an alert the server itself evaluates (whose state
+  // is otherwise taken from /api/v1/rules).
+  bool server_state = true;
   // Each server's /api/v1/status/config, by base URL: read at most once per
   // run (a copy of the context shares it).
   std::shared_ptr<std::map<std::string, absl::StatusOr<PromServerConfig>>>

@@ -328,6 +328,21 @@ TEST(ServerOwnStateTest, AlertTheServerEvaluatesTakesTheServersState) {
   ASSERT_EQ(replayed.rules.size(), 1u);
   EXPECT_EQ(replayed.rules[0].outcome, Outcome::kFail) << replayed.rules[0].reason;
   EXPECT_THAT(replayed.rules[0].reason, Not(HasSubstr("server's own")));
+  // The binary: by default the server's state (pending, exit 0); with
+  // --replay the same rule is replayed from history (firing, exit 1).
+  auto binary = [&](std::vector<std::string> extra) {
+    std::vector<std::string> args = {AURORA_GATE_BIN, "check", dir + "/own.yml",
+                                     "--prometheus", server->url(), "--color",
+                                     "never"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return testing::RunProcess(args, {{"GITHUB_STEP_SUMMARY", "\x01unset"}});
+  };
+  testing::ProcessResult from_server = binary({});
+  EXPECT_EQ(from_server.exit_code, 0) << from_server.out << from_server.err;
+  EXPECT_THAT(from_server.out, HasSubstr("the server's own evaluation"));
+  testing::ProcessResult forced = binary({"--replay"});
+  EXPECT_EQ(forced.exit_code, 1) << forced.out << forced.err;
+  EXPECT_THAT(forced.out, Not(HasSubstr("server's own")));
 }
 
 }  // namespace

@@ -259,6 +259,76 @@ groups:
   EXPECT_THAT(g.rules[0].reason, HasSubstr("(active for at least 2m30s, for: 2m)"));
 }
 
+// Issue 12.12: an alert the server itself evaluates (same name, expression
+// — `1.0` printed `1` by the server —, `for`, labels) is decided from the
+// server's rules answer alone: one request, no query of the expression; the
+// alerts, values and rendered annotations are the server's.
+TEST(LiveRulesTest, AlertTheServerEvaluatesNeedsOnlyItsRulesAnswer) {
+  Fixture f;
+  f.http->On("http://prom.test:9090/api/v1/rules?type=alert", MakeHttpResponse(200, R"json(
+    {"status":"success","data":{"groups":[{"name":"g","file":"/r.yml","interval":15,
+     "rules":[{"state":"firing","name":"HighLatency",
+      "query":"histogram_quantile(0.95, rate(x_bucket[5m])) > 1","duration":300,
+      "keepFiringFor":0,"labels":{"severity":"critical"},"annotations":{},"health":"ok",
+      "lastEvaluation":"2025-11-27T07:59:55Z","type":"alerting",
+      "alerts":[{"labels":{"alertname":"HighLatency","instance":"a","severity":"critical"},
+                 "annotations":{"summary":"slow a"},"state":"firing",
+                 "activeAt":"2025-11-27T07:50:00Z","value":"2.5e+00"},
+                {"labels":{"alertname":"HighLatency","instance":"b","severity":"critical"},
+                 "annotations":{"summary":"slow b"},"state":"pending",
+                 "activeAt":"2025-11-27T07:59:00Z","value":"1.5e+00"}]}]}]}})json"));
+  GateFile gate = Load(R"(groups:
+  - name: g
+    rules:
+      - alert: HighLatency
+        expr: histogram_quantile(0.95, rate(x_bucket[5m])) > 1.0
+        for: 5m
+        labels: { severity: critical }
+        annotations: { summary: "slow {{ $labels.instance }}" }
+)");
+  SourceCache cache(f.files);
+  LiveContext ctx = f.Context();
+  ctx.default_url = "http://prom.test:9090";
+  GateResult g = RunGate(gate, cache, &ctx, kAt);
+  ASSERT_EQ(f.http->requests().size(), 1u);
+  ASSERT_EQ(g.rules.size(), 1u);
+  const RuleResult& r = g.rules[0];
+  EXPECT_EQ(r.outcome, Outcome::kFail) << r.reason;
+  EXPECT_THAT(r.reason, HasSubstr("the server's own evaluation of this rule"));
+  EXPECT_THAT(r.reason, HasSubstr("firing since 2025-11-27T07:50:00Z"));
+  ASSERT_EQ(r.series.size(), 2u);
+  EXPECT_EQ(r.series[0].labels.Get("instance"), "a");
+  EXPECT_EQ(r.series[0].outcome, Outcome::kFail);
+  EXPECT_EQ(r.series[0].value, 2.5);
+  EXPECT_EQ(r.series[0].annotations.at("summary"), "slow a");
+  EXPECT_EQ(r.series[1].labels.Get("instance"), "b");
+  EXPECT_EQ(r.series[1].outcome, Outcome::kPending);
+  EXPECT_EQ(r.series[1].value, 1.5);
+}
+
+// The same rule with no pending or firing alert on the server: inactive,
+// a pass that says so (not "no series": the server's answer lists only
+// active alerts).
+TEST(LiveRulesTest, AlertTheServerHoldsInactivePassesAndSaysWhy) {
+  Fixture f;
+  f.http->On("http://prom.test:9090/api/v1/rules?type=alert", MakeHttpResponse(200, R"json(
+    {"status":"success","data":{"groups":[{"name":"g","file":"/r.yml","interval":15,
+     "rules":[{"state":"inactive","name":"Down","query":"up == 0","duration":300,
+      "keepFiringFor":0,"labels":{},"annotations":{},"health":"ok",
+      "lastEvaluation":"2025-11-27T07:59:55Z","type":"alerting","alerts":[]}]}]}})json"));
+  GateFile gate = Load("groups:\n  - name: g\n    rules:\n"
+                       "      - { alert: Down, expr: up == 0, for: 5m }\n");
+  SourceCache cache(f.files);
+  LiveContext ctx = f.Context();
+  ctx.default_url = "http://prom.test:9090";
+  GateResult g = RunGate(gate, cache, &ctx, kAt);
+  ASSERT_EQ(f.http->requests().size(), 1u);
+  ASSERT_EQ(g.rules.size(), 1u);
+  EXPECT_EQ(g.rules[0].outcome, Outcome::kPass);
+  EXPECT_THAT(g.rules[0].reason, HasSubstr("no pending or firing alert"));
+  EXPECT_THAT(g.rules[0].reason, HasSubstr("the server's own evaluation"));
+}
+
 }  // namespace
 }  // namespace aurora
 

@@ -41,5 +41,25 @@ TEST(PrometheusRulesApiTest, ExpressionsCompareWithoutSpacesOutsideStrings) {
   EXPECT_NE(ExprWithoutSpaces("x{a=\"b c\"}"), ExprWithoutSpaces("x{a=\"bc\"}"));
 }
 
+// The server prints number literals and durations its own way (`1.0` as
+// `1`, `[300s]` as `[5m]`): the same rule still compares equal.
+TEST(PrometheusRulesApiTest, ComparableExprReadsNumbersAndDurationsByValue) {
+  EXPECT_EQ(ComparableExpr("histogram_quantile(0.95, rate(x_bucket[5m])) > 1.0"),
+            ComparableExpr("histogram_quantile(0.95, rate(x_bucket[5m])) > 1"));
+  EXPECT_EQ(ComparableExpr("x > .80"), ComparableExpr("x > 0.8"));
+  EXPECT_EQ(ComparableExpr("x > 1e3"), ComparableExpr("x > 1000"));
+  EXPECT_EQ(ComparableExpr("rate(x[300s]) > 0"), ComparableExpr("rate(x[5m]) > 0"));
+  EXPECT_EQ(ComparableExpr("rate(x[90m]) > 0"), ComparableExpr("rate(x[1h30m]) > 0"));
+  EXPECT_NE(ComparableExpr("x > 1.0"), ComparableExpr("x > 1.5"));
+  EXPECT_NE(ComparableExpr("rate(x[5m]) > 0"), ComparableExpr("rate(x[6m]) > 0"));
+  // Digits inside names and strings are not numbers.
+  EXPECT_NE(ComparableExpr("node_cpu2 > 1"), ComparableExpr("node_cpu2.0 > 1"));
+  EXPECT_NE(ComparableExpr("x{a=\"1.0\"} > 1"), ComparableExpr("x{a=\"1\"} > 1"));
+  EXPECT_NE(ComparableExpr("x{a=\"b c\"}"), ComparableExpr("x{a=\"bc\"}"));
+  EXPECT_EQ(ComparableExpr("rate(x[5m]) >\n  0.5"), ComparableExpr("rate(x[5m])>0.5"));
+  // A duration too long for milliseconds stays as written (no overflow).
+  EXPECT_EQ(ComparableExpr("rate(x[999999999999999y])"), "rate(x[999999999999999y])");
+}
+
 }  // namespace
 }  // namespace aurora
