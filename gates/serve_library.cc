@@ -218,6 +218,16 @@ bool InstantiateGates(const LibrarySnapshot& library, const EvalRequest& request
             break;
           }
         }
+        // The message names no variable (e.g. a criterion that is no
+        // number): the value without which the file loads is at fault.
+        for (const auto& [name, value] : request.set) {
+          if (error->field != "set") break;
+          std::map<std::string, std::string> without = request.set;
+          without.erase(name);
+          if (ParseGate(g.path, g.text, Layered(without, env)).ok()) {
+            error->field = absl::StrCat("set.", name);
+          }
+        }
       }
       return false;
     }

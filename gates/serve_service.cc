@@ -309,6 +309,16 @@ ServeAnswer ServeService::Intake(const std::string& gate, const std::string& bod
       absl::Status started = actions_->Start(gates);
       if (!started.ok()) *env_.err << "aurora-gate: " << started.message() << "\n";
     }
+    // The spool is opened by the first gate with actions (Start opened it
+    // only if the first intake's gate had some).
+    if (ActionRunner::AnyActions(gates) && !options_.dry_run) {
+      absl::Status opened = actions_->OpenSpool();
+      if (!opened.ok()) {
+        *env_.err << "aurora-gate: error: " << opened.message()
+                  << "; actions are delivered from memory only\n";
+        actions_->UseMemorySpool();
+      }
+    }
     std::set<std::string>& seen = fired_fingerprints_[file.name];
     const absl::Time now = env_.clock->Now();
     for (const IntakeAlert& alert : n->alerts) {

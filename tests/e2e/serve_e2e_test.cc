@@ -146,7 +146,7 @@ TEST_F(ServeE2eTest, BadRequestsAre4xxNamingTheField) {
   for (const Case& c : std::vector<Case>{
            {R"({"gates": ["nope"]})", 404, "gates[0]"},
            {R"({"gates": ["stop"], "at": "yesterday"})", 400, "at"},
-           {R"({"gates": ["stop"], "set": {"CASE": "x\"} or vector(1)"}, "at": "bad"})", 400, "at"},
+           {R"j({"gates": ["stop"], "set": {"CASE": "x\"} or vector(1)"}, "at": "bad"})j", 400, "at"},
            {R"({"gates": ["stop"], "set": {"PROMETHEUS_URL": "http://evil:1"}})", 400,
             "set.PROMETHEUS_URL"},
            {R"({"gates": ["stop"], "set": {"bad-name": "x"}})", 400, "set.bad-name"},
@@ -202,7 +202,7 @@ TEST_F(ServeE2eTest, GatesHealthReadyAndMetrics) {
               HasSubstr("aurora_gate_serve_request_duration_seconds_count{endpoint=\"/api/v1/evaluate\"} 1"));
   // One access-log line per request, secrets never.
   const std::string log = serve->Log();
-  EXPECT_THAT(log, HasSubstr("msg request"));
+  EXPECT_THAT(log, HasSubstr(" INFO request "));
   EXPECT_THAT(log, HasSubstr("path=/api/v1/gates"));
   EXPECT_THAT(log, Not(HasSubstr(kSecret)));
 }
@@ -255,11 +255,11 @@ TEST_F(ServeE2eTest, ReloadsOnChangeAndSighupKeepingTheOldVersionOfABrokenFile) 
   std::string raised = kStopGate;
   raised.replace(raised.find("\"> 0.05\""), 8, "\"> 0.5\"");
   WriteFile(gates_ + "/stop.yaml", raised);
-  ASSERT_TRUE(wait_for("msg reloaded", 1)) << serve->Log();
+  ASSERT_TRUE(wait_for("reloaded trigger=", 1)) << serve->Log();
   EXPECT_EQ(Verdict(Evaluate(*serve, body)), "pass");
   // A broken file is rejected and logged; the last good version serves.
   WriteFile(gates_ + "/stop.yaml", "gate: stop\ngroups: [\n");
-  ASSERT_TRUE(wait_for("msg reloaded", 2)) << serve->Log();
+  ASSERT_TRUE(wait_for("reloaded trigger=", 2)) << serve->Log();
   EXPECT_THAT(serve->Log(), HasSubstr("reload rejected"));
   EXPECT_THAT(serve->Log(), HasSubstr("stop.yaml"));
   EXPECT_EQ(Verdict(Evaluate(*serve, body)), "pass");
@@ -269,7 +269,7 @@ TEST_F(ServeE2eTest, ReloadsOnChangeAndSighupKeepingTheOldVersionOfABrokenFile) 
   other.replace(other.find("gate: stop"), 10, "gate: other");
   WriteFile(gates_ + "/other.yaml", other);
   serve->Signal(SIGHUP);
-  ASSERT_TRUE(wait_for("msg reloaded", 3)) << serve->Log();
+  ASSERT_TRUE(wait_for("reloaded trigger=", 3)) << serve->Log();
   const absl::Time deadline = absl::Now() + absl::Seconds(20);
   while (Http(serve->port(), "GET", "/readyz").body.find("2 gates") == std::string::npos &&
          absl::Now() < deadline) {
@@ -341,8 +341,7 @@ TEST_F(ServeE2eTest, TlsWithATestCaAndClientCertificates) {
   EXPECT_EQ(ok.out, "ok\n 200");
   testing::ProcessResult eval =
       Curl({"--cacert", dir_ + "/ca.crt", "-H", "Content-Type: application/json", "-d",
-            absl::StrCat(R"({"gates": ["stop"], "set": {"CASE": "fail"}, "at": )", kAt, "}"),
-            url + "/argo/v1/stop?at=" + kAt});
+            R"({"CASE": "fail"})", url + "/argo/v1/stop?at=" + kAt});
   EXPECT_EQ(eval.exit_code, 0) << eval.err;
   EXPECT_THAT(eval.out, HasSubstr("\"verdict\":\"fail\""));
   // Not trusted without the CA; plain HTTP gets no answer.

@@ -84,7 +84,7 @@ class ServeProcess {
     const absl::Time deadline = absl::Now() + absl::Seconds(30);
     while (absl::Now() < deadline) {
       std::string log = p->Log();
-      size_t at = log.find("msg=serving");
+      size_t at = log.find(" INFO serving ");
       if (at == std::string::npos) at = log.find("\"msg\":\"serving\"");
       if (at != std::string::npos) {
         size_t port_at = log.find("port", at);
