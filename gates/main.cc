@@ -52,7 +52,7 @@ Commands:
   baseline update   the current artifacts become the baselines (atomically,
                     refused when their own rules fail unless --force)
   spool list|retry|drop   inspect, deliver again or forget spooled actions
-  serve --gates DIR answer deploy controllers over HTTP (Argo Rollouts Web
+  serve DIR|FILE... answer deploy controllers over HTTP (Argo Rollouts Web
                     provider, Flagger webhooks, REST, Alertmanager intake)
 
 Options:
