@@ -26,6 +26,7 @@
 #include "gates/app/lint_command.h"
 #include "gates/app/spool_command.h"
 #include "gates/app/watch_command.h"
+#include "gates/app/serve/serve_command.h"
 #include "rules/duration.h"
 #include "gates/app/version.h"
 
@@ -51,6 +52,8 @@ Commands:
   baseline update   the current artifacts become the baselines (atomically,
                     refused when their own rules fail unless --force)
   spool list|retry|drop   inspect, deliver again or forget spooled actions
+  serve DIR|FILE... answer deploy controllers over HTTP (Argo Rollouts Web
+                    provider, Flagger webhooks, REST, Alertmanager intake)
 
 Options:
   -h [ --help ]     this help; `aurora-gate COMMAND --help` for a command
@@ -752,6 +755,7 @@ int Main(int argc, char** argv) {
     if (cmd == "watch") return WatchMain(rest);
     if (cmd == "spool") return SpoolMain(rest);
     if (cmd == "baseline") return BaselineMain(rest);
+    if (cmd == "serve") return ServeMain(rest);
   } catch (const po::error& e) {
     std::cerr << "aurora-gate " << cmd << ": " << e.what()
               << " (see aurora-gate " << cmd << " --help)\n";

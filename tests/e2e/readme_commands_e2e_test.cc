@@ -310,6 +310,10 @@ std::map<std::string, Expectation> Expectations() {
   e["ARTIFACTS=examples/artifacts/pass aurora-gate check gates/runbook/predeploy.yaml --push "
     "http://pushgateway:9091 --push-label env=testnet"] = {
       {}, 0, {"pushed the run's metrics to", "/metrics/job/aurora-gate/env/testnet"}};
+  // Issue 16: the service starts with every shipped gate, answers
+  // /healthz, and exits 0 on SIGTERM.
+  e["aurora-gate serve --gates gates/runbook --listen 127.0.0.1:9464 --prometheus "
+    "http://prometheus:9090"] = {{}, 0, {"serving"}, {}, true};
   return e;
 }
 
