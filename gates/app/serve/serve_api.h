@@ -2,8 +2,8 @@
 // `aurora-gate serve`: the pure mapping between HTTP requests and the run
 // core. Request bodies and query strings in, EvalRequests (or an ApiError
 // naming the field at fault) out; RunResults in, answers (status, type,
-// body) out. No I/O: gates/serve_http.cc does the sockets, gates/
-// serve_library.cc the gate files, gates/serve_pool.cc the concurrency.
+// body) out. No I/O: gates/app/serve/serve_http.cc does the sockets, gates/
+// serve_library.cc the gate files, gates/app/serve/serve_pool.cc the concurrency.
 #ifndef AURORA_GATES_APP_SERVE_SERVE_API_H_
 #define AURORA_GATES_APP_SERVE_SERVE_API_H_
 

@@ -38,7 +38,7 @@ struct ServeSignals {
 int RunServe(const ServeOptions& options, const CommandEnv& env,
              ServeSignals& signals);
 
-// The `serve` command line (gates/serve_main.cc): parses, installs the
+// The `serve` command line (gates/app/serve/serve_main.cc): parses, installs the
 // signal handlers, runs.
 int ServeMain(const std::vector<std::string>& args);
 

@@ -2,7 +2,7 @@
 // The HTTP(S) server of `serve`: civetweb (the server prometheus-cpp's
 // exposer links) parses requests; this file bounds them (header size, body
 // size, time to send the request), reads the body and writes the handler's
-// answer. No routing or API logic here (gates/serve_service.cc).
+// answer. No routing or API logic here (gates/app/serve/serve_service.cc).
 #ifndef AURORA_GATES_APP_SERVE_SERVE_HTTP_H_
 #define AURORA_GATES_APP_SERVE_SERVE_HTTP_H_
 

@@ -1,5 +1,5 @@
 // `aurora-gate serve` command line: options (Boost.Program_options) and
-// signals; the command itself is gates/serve_command.cc.
+// signals; the command itself is gates/app/serve/serve_command.cc.
 #include <signal.h>
 
 #include <cstdlib>

@@ -1,7 +1,7 @@
 // File: gates/app/serve/serve_service.h
 // `serve`'s endpoints: routing, bearer-token check, evaluation through the
 // run core (gates/run_gate.h RunGates, as `check` evaluates) in the
-// EvaluationPool, the Argo / Flagger / REST answers (gates/serve_api.h),
+// EvaluationPool, the Argo / Flagger / REST answers (gates/app/serve/serve_api.h),
 // Alertmanager intake firing the gate's actions (gates/action_runner.h,
 // spooled, deduplicated by fingerprint), /metrics, /healthz, /readyz.
 #ifndef AURORA_GATES_APP_SERVE_SERVE_SERVICE_H_
