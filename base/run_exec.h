@@ -24,7 +24,7 @@ struct ExecRequest {
   std::string stdin_data;  // written to the child's stdin, then EOF
   absl::Duration timeout = absl::Minutes(5);
   // Working directory of the command; empty = ours.
-  std::string dir;
+  std::string dir = {};
   // false: stdout and stderr interleaved in `output`. true: stdout in
   // `output`, stderr in `errors` (a command source parses stdout as JSON).
   bool stderr_apart = false;

@@ -94,9 +94,9 @@ int main(int argc, char** argv) {
     // readers use, no DOM, nothing counted.
     rapidjson::BaseReaderHandler<> null_handler;
     rapidjson::MemoryStream stream(content->data(), content->size());
-    rapidjson::Reader reader;
+    rapidjson::Reader sax;
     const bool ok =
-        reader.Parse<rapidjson::kParseValidateEncodingFlag |
+        sax.Parse<rapidjson::kParseValidateEncodingFlag |
                      rapidjson::kParseNanAndInfFlag |
                      rapidjson::kParseFullPrecisionFlag>(stream, null_handler);
     const double total_s =
@@ -135,7 +135,7 @@ int main(int argc, char** argv) {
       argv[1], bytes, read_s, parse_s, total_s, bytes / 1e6 / total_s, rss_kb,
       rss_kb * 1024.0 / static_cast<double>(bytes));
   if (coverage) {
-    auto [file_lines, files] = SumDetail(*data, "coverage_lines_valid", "file");
+    auto [file_lines, file_count] = SumDetail(*data, "coverage_lines_valid", "file");
     auto [file_covered, unused] =
         SumDetail(*data, "coverage_lines_covered", "file");
     auto [file_branches, unused2] =
@@ -147,7 +147,7 @@ int main(int argc, char** argv) {
         Total(*data, "coverage_lines_covered"),
         Total(*data, "coverage_lines_valid"),
         Total(*data, "coverage_branches_covered"),
-        Total(*data, "coverage_branches_valid"), files, file_covered,
+        Total(*data, "coverage_branches_valid"), file_count, file_covered,
         file_lines, file_branches);
   } else if (kind == "security") {
     for (const char* sev : {"critical", "high", "medium", "low", "unknown"}) {
