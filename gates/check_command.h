@@ -34,6 +34,9 @@ struct CheckOptions {
   bool strict = false;
   bool dry_run = false;
   std::optional<absl::Time> at;  // --at; default: now
+  // --baseline-at: the moment relative criteria of live rules compare with
+  // (the same query then); unset: each rule's baseline: { offset }.
+  std::optional<absl::Time> baseline_at;
   bool color = false;
   // Columns of the terminal the table is printed on; 0 = not a terminal.
   size_t terminal_width = 0;

@@ -390,6 +390,7 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
   live.max_concurrency = options.max_concurrency;
   live.max_response_bytes = options.max_response_bytes;
   live.default_url = options.prometheus_url;
+  live.baseline_at = options.baseline_at;
 
   // Actions: pending deliveries of an earlier run first, then `start`; all
   // on delivery threads, beside the evaluation loop.
