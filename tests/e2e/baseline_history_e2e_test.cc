@@ -180,10 +180,10 @@ TEST_F(BaselineHistoryE2ETest, AMalformedHistoryIsAGateFileErrorWithItsPosition)
                          "    baseline: { dir: h, compare: average }\n"
                          "    values: { latency: /latency }\n"
                          "groups: []\n";
-  for (const std::string& command : {"check", "lint"}) {
+  for (const char* command : {"check", "lint"}) {
     testing::ProcessResult r = RunProcess({kBin, command, gate});
     EXPECT_EQ(r.exit_code, 2) << command << ": " << r.out << r.err;
-    EXPECT_THAT(r.err, HasSubstr(gate + ":5:34: source \"bench\": baseline.compare: unknown "
+    EXPECT_THAT(r.out + r.err, HasSubstr(gate + ":5:34: source \"bench\": baseline.compare: unknown "
                                  "\"average\" (expected one of: last, median, min, max)"));
   }
   testing::ProcessResult update = RunProcess({kBin, "baseline", "update", gate});

@@ -155,7 +155,7 @@ TEST_F(LiveBaselineE2ETest, WatchAndReportTakeBaselineAtToo) {
                   "--window", "10m"},
                  {{"GITHUB_STEP_SUMMARY", "\x01unset"}, {"NO_COLOR", "1"}});
   EXPECT_EQ(report.exit_code, 1) << report.out << report.err;
-  EXPECT_THAT(ReadWholeFile(dir_ + "/rep.json"), HasSubstr("\"baseline\":0.22"));
+  EXPECT_THAT(ReadWholeFile(dir_ + "/rep.json"), HasSubstr("\"baseline\": 0.22"));
   testing::ProcessResult watch =
       RunProcess({kBin, "watch", dir_ + "/deploy.yaml", "--duration", "1s", "--interval", "1s",
                   "--baseline-at", "2025-12-03T09:00:50Z", "--json", dir_ + "/w.json"},

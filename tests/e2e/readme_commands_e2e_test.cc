@@ -321,7 +321,7 @@ std::map<std::string, Expectation> Expectations() {
     "2026-11-27T08:05:00Z --baseline-at 2026-11-27T07:30:00Z"] = {
       {},
       0,
-      {"error-ratio-vs-before", "(baseline 0.05, +0 %)",
+      {"error-ratio-vs-before", "0.05 (baseline 0.05, 0 %)",
        "baseline: the same query at 2026-11-27T07:30:00Z (--baseline-at, 35m before)",
        "Verdict: PASS"}};
   e["ARTIFACTS=examples/artifacts/pass aurora-gate check gates/runbook/predeploy.yaml --push "
