@@ -389,7 +389,7 @@ std::string ReasonCell(const RunResult& run, const RuleResult& rule) {
   if (rule.baseline_missing) {
     absl::StrAppend(&out, "<p class=\"warning\">baseline missing: ",
                     H(rule.baseline_source), "</p>");
-  } else if (HasBaselineValue(rule)) {
+  } else if (!rule.baseline_source.empty() && HasBaselineValue(rule)) {
     absl::StrAppend(&out, "<p class=\"baseline-source\">baseline: ",
                     H(rule.baseline_source), "</p>");
   }
