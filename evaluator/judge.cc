@@ -108,12 +108,14 @@ std::string DescribeSeries(const Labels& labels, double value, Unit unit) {
   return absl::StrCat(l.ToString(), " ", FormatValue(value, unit));
 }
 
-bool ConditionHolds(const Rule& rule, double value) {
+bool ConditionHolds(const Rule& rule, double value,
+                    std::optional<double> baseline) {
   if (std::isnan(value)) return false;
   if (rule.condition.has_value()) {
     return Compare(value, rule.condition->op, rule.condition->threshold);
   }
-  Outcome o = CombineCriteria(rule, value, std::nullopt, false);
+  Outcome o = CombineCriteria(rule, value, baseline, false);
+  if (o != CombineCriteria(rule, value, baseline, true)) return false;
   return o == Outcome::kFail || o == Outcome::kWarn;
 }
 
@@ -162,7 +164,8 @@ SeriesResult JudgeValue(const Rule& rule, const Observed& obs,
   if (lo != hi) {
     s.outcome = Outcome::kInconclusive;
     s.reason =
-        baseline_missing
+        !obs.no_baseline.empty() ? absl::StrCat(v, ": ", obs.no_baseline)
+        : baseline_missing
             ? absl::StrCat(v, ": relative criteria need a baseline value and "
                               "the baseline file is missing")
             : absl::StrCat(v, ": new: no baseline value (the baseline has no "

@@ -22,6 +22,10 @@ struct Observed {
   Labels labels;
   double value = 0;
   std::optional<double> baseline;
+  // Why there is no baseline value, when known (an empty history, no
+  // series at the live baseline's moment): the reason of an inconclusive
+  // relative criterion.
+  std::string no_baseline;
 };
 
 struct Judgement {
@@ -47,7 +51,11 @@ Outcome CombineCriteria(const Rule& rule, double value,
 
 // True when the rule's condition (Prometheus style, or its fail side) holds
 // for `value`: what starts a `for` window. NaN never holds.
-bool ConditionHolds(const Rule& rule, double value);
+// With relative criteria, `baseline` is the series' baseline value; a
+// relative criterion without one decides nothing (the condition does not
+// hold).
+bool ConditionHolds(const Rule& rule, double value,
+                    std::optional<double> baseline = std::nullopt);
 
 // Judges every observed series and combines them per the rule's policies:
 // an empty set follows `no_data`; `series: all` takes the worst series,

@@ -394,6 +394,9 @@ std::string ReasonCell(const RunResult& run, const RuleResult& rule) {
   if (rule.baseline_missing) {
     absl::StrAppend(&out, "<p class=\"warning\">baseline missing: ",
                     H(rule.baseline_source), "</p>");
+  } else if (!rule.baseline_source.empty() && HasBaselineValue(rule)) {
+    absl::StrAppend(&out, "<p class=\"baseline-source\">baseline: ",
+                    H(rule.baseline_source), "</p>");
   }
   for (const std::string& w : rule.warnings) {
     absl::StrAppend(&out, "<p class=\"warning\">warning: ", H(w), "</p>");

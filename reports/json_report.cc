@@ -105,6 +105,8 @@ void Series(Writer& w, const SeriesResult& s) {
     StringMap(w, s.annotations);
   }
   if (s.baseline) {
+    Key(w, "delta");
+    Number(w, s.value - *s.baseline);
     if (std::optional<double> change = ChangePercent(s.value, *s.baseline)) {
       Key(w, "change_percent");
       Number(w, *change);

@@ -136,6 +136,8 @@ std::string ReasonCell(const RuleResult& rule) {
   if (rule.baseline_missing) {
     lines.push_back(
         Escape(absl::StrCat("baseline missing: ", rule.baseline_source)));
+  } else if (!rule.baseline_source.empty() && HasBaselineValue(rule)) {
+    lines.push_back(Escape(absl::StrCat("baseline: ", rule.baseline_source)));
   }
   for (const std::string& w : rule.warnings) {
     lines.push_back(Escape(absl::StrCat("warning: ", w)));

@@ -1,6 +1,7 @@
 #include "reports/run_summary.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -138,6 +139,10 @@ std::string SeriesText(const SeriesResult& series, std::string_view unit) {
     if (std::optional<double> change =
             ChangePercent(series.value, *series.baseline)) {
       absl::StrAppend(&out, ", ", FormatChangePercent(*change));
+    } else if (std::isfinite(series.value) && std::isfinite(*series.baseline)) {
+      // No percentage from a zero baseline: the difference itself.
+      const double delta = series.value - *series.baseline;
+      absl::StrAppend(&out, ", ", delta >= 0 ? "+" : "", ValueText(delta, unit));
     }
     out += ")";
   }
@@ -145,6 +150,13 @@ std::string SeriesText(const SeriesResult& series, std::string_view unit) {
     absl::StrAppend(&out, " ", series.labels.ToString());
   }
   return out;
+}
+
+bool HasBaselineValue(const RuleResult& rule) {
+  for (const SeriesResult& s : rule.series) {
+    if (s.baseline) return true;
+  }
+  return false;
 }
 
 std::vector<const SeriesResult*> SeriesWorstFirst(const RuleResult& rule) {

@@ -84,6 +84,10 @@ std::string SeriesText(const SeriesResult& series, std::string_view unit);
 // a report shows first when it caps the list.
 std::vector<const SeriesResult*> SeriesWorstFirst(const RuleResult& rule);
 
+// Whether a series of `rule` has a baseline value (its baseline_source then
+// names which baseline it is).
+bool HasBaselineValue(const RuleResult& rule);
+
 // RFC 3339 in UTC with only the fractional digits needed:
 // "2024-05-01T12:00:00Z", "2024-05-01T12:00:00.25Z". "" for an infinite time.
 std::string Rfc3339Utc(absl::Time t);

@@ -103,6 +103,11 @@ Cell ReasonCell(const RuleResult& rule) {
   if (rule.baseline_missing) {
     cell.lines.push_back(
         ToSingleLine(absl::StrCat("baseline missing: ", rule.baseline_source)));
+  } else if (!rule.baseline_source.empty() && HasBaselineValue(rule)) {
+    // Which baseline the relative criteria met (a file, a history's median,
+    // the same query an hour ago).
+    cell.lines.push_back(
+        ToSingleLine(absl::StrCat("baseline: ", rule.baseline_source)));
   }
   for (const std::string& w : rule.warnings) {
     cell.lines.push_back(ToSingleLine(absl::StrCat("warning: ", w)));

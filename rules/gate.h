@@ -8,6 +8,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/time/civil_time.h"
@@ -60,6 +61,21 @@ struct IgnoreSpec {
   FilePos pos;
 };
 
+// `baseline: { dir: D, keep: N, compare: last|median|min|max }` on an
+// artifact source: the last `keep` promoted artifacts in `dir` (written by
+// `baseline update`, newest name last), compared per sample with their
+// median, min, max or the newest one.
+struct BaselineHistory {
+  enum class Compare { kLast, kMedian, kMin, kMax };
+  std::string dir;
+  int keep = 10;
+  Compare compare = Compare::kMedian;
+  FilePos pos;
+};
+
+// "last", "median", "min", "max".
+std::string_view CompareName(BaselineHistory::Compare c);
+
 struct SourceSpec {
   std::string name;
   std::string type;      // coverage | pytest-benchmark | junit | json |
@@ -67,6 +83,13 @@ struct SourceSpec {
                          // command
   std::string path;      // artifact path (junit: a glob is allowed)
   std::string baseline;  // artifact baseline path, empty when none
+  // artifact: a history of baselines instead of one file (then `baseline`
+  // is empty).
+  std::optional<BaselineHistory> history;
+  // prometheus: `baseline: { offset: 1h }`: relative criteria of its rules
+  // compare with the same query evaluated this long before (a rule's own
+  // offset wins; --baseline-at wins over both).
+  std::optional<absl::Duration> baseline_offset;
   // mutation, security: `path` given as a list (every entry a file or glob;
   // `path` then holds them joined with ", " for display).
   std::vector<std::string> paths;
@@ -108,6 +131,10 @@ struct SourceSpec {
   bool trust_testcase_counts = false;
   FilePos pos;
 
+  bool has_baseline() const {
+    return !baseline.empty() || history.has_value() || baseline_offset.has_value();
+  }
+
   // Evaluated here from samples read once per run (artifact files, json
   // files, http endpoints), as opposed to queries a Prometheus server runs.
   bool is_artifact() const { return type != "prometheus"; }
@@ -139,6 +166,8 @@ struct Rule {
   // What the values measure (`unit:`, else inferred from the query's metric
   // names, rules/unit_inference.h): how reports write them.
   Unit unit = Unit::kNone;
+  // Live rules: `baseline: { offset: 1h }` (see SourceSpec::baseline_offset).
+  std::optional<absl::Duration> baseline_offset;
   FilePos pos;
   // Where expr's text starts in the file, and whether it is a block scalar
   // (`|`, `>`: later lines start at the block's indentation), so errors a
@@ -149,6 +178,14 @@ struct Rule {
 
   bool has_criteria() const {
     return !pass.empty() || !warn.empty() || !fail.empty();
+  }
+  bool has_relative_criteria() const {
+    for (const auto* list : {&pass, &warn, &fail}) {
+      for (const Criterion& c : *list) {
+        if (c.relative()) return true;
+      }
+    }
+    return false;
   }
 };
 

@@ -24,6 +24,16 @@
 
 namespace aurora {
 
+std::string_view CompareName(BaselineHistory::Compare c) {
+  switch (c) {
+    case BaselineHistory::Compare::kLast: return "last";
+    case BaselineHistory::Compare::kMedian: return "median";
+    case BaselineHistory::Compare::kMin: return "min";
+    case BaselineHistory::Compare::kMax: return "max";
+  }
+  return "median";
+}
+
 std::string GateError::ToString() const {
   if (pos.line <= 0) return absl::StrCat(file, ": ", message);
   return absl::StrCat(file, ":", pos.line, ":", pos.column, ": ", message);
@@ -74,7 +84,8 @@ const std::vector<std::string> kRuleKeys = {
     "failure_limit",
     "consecutive_failure_limit",
     "consecutive_error_limit",
-    "unit"};
+    "unit",
+    "baseline"};
 const std::vector<std::string> kActionKeys = {"on", "webhook", "alertmanager",
                                               "exec"};
 // Options of each action kind (rules/gate.h ActionSpec::settings).
@@ -808,9 +819,7 @@ class Loader {
           AddError(Pos(s["path"]), "path: expected a file path, got an empty string");
         }
       }
-      if (s["baseline"]) {
-        if (auto b = Str(s["baseline"], "baseline")) spec.baseline = *b;
-      }
+      if (s["baseline"]) LoadArtifactBaseline(s["baseline"], spec);
       if (s["counters"]) LoadCounters(s, spec);
       if (spec.type == "json") {
         if (!s["values"]) {
@@ -822,7 +831,8 @@ class Loader {
         }
       }
     } else {
-      for (const char* k : {"path", "baseline", "values", "method", "body"}) {
+      if (s["baseline"]) spec.baseline_offset = LiveBaseline(s["baseline"]);
+      for (const char* k : {"path", "values", "method", "body"}) {
         if (s[k]) {
           AddError(KeyPos(s, k),
                    absl::StrCat("\"", k, "\" is for ",
@@ -1113,6 +1123,92 @@ class Loader {
         }
       }
     }
+  }
+
+  // An artifact source's `baseline:`: one file (a string), or a history
+  // `{ dir: D, keep: N, compare: last|median|min|max }`.
+  void LoadArtifactBaseline(const YAML::Node& n, SourceSpec& spec) {
+    static const std::vector<std::string> kKeys = {"dir", "keep", "compare"};
+    if (!n.IsMap()) {
+      if (auto b = Str(n, "baseline")) spec.baseline = *b;
+      if (n.IsScalar() && spec.baseline.empty()) {
+        AddError(Pos(n), "baseline: expected a file path, got an empty string");
+      }
+      return;
+    }
+    CheckKeys(n, "baseline", kKeys);
+    BaselineHistory h;
+    h.pos = Pos(n);
+    if (!n["dir"]) {
+      AddError(Pos(n), "baseline: missing key \"dir\" (a history of "
+                       "baselines: { dir: artifacts/baselines/perf, keep: 10, "
+                       "compare: median })");
+    } else if (auto d = Str(n["dir"], "baseline.dir")) {
+      h.dir = *d;
+      while (h.dir.size() > 1 && h.dir.back() == '/') h.dir.pop_back();
+      if (h.dir.empty()) {
+        AddError(Pos(n["dir"]), "baseline.dir: expected a directory, got an "
+                                "empty string");
+      }
+    }
+    if (n["keep"]) {
+      if (auto k = Count(n["keep"], "baseline.keep")) {
+        if (*k < 1) {
+          AddError(Pos(n["keep"]), "baseline.keep: expected at least 1 (how "
+                                   "many promoted artifacts the history keeps)");
+        } else {
+          h.keep = *k;
+        }
+      }
+    }
+    if (n["compare"]) {
+      if (auto c = Str(n["compare"], "baseline.compare")) {
+        static const std::vector<std::string> kCompare = {"last", "median",
+                                                          "min", "max"};
+        if (*c == "last") {
+          h.compare = BaselineHistory::Compare::kLast;
+        } else if (*c == "median") {
+          h.compare = BaselineHistory::Compare::kMedian;
+        } else if (*c == "min") {
+          h.compare = BaselineHistory::Compare::kMin;
+        } else if (*c == "max") {
+          h.compare = BaselineHistory::Compare::kMax;
+        } else {
+          std::string hint = DidYouMean(*c, kCompare);
+          AddError(Pos(n["compare"]),
+                   absl::StrCat("baseline.compare: unknown ", Quoted(*c),
+                                hint.empty() ? "" : ", did you mean " + Quoted(hint) + "?",
+                                " (expected one of: last, median, min, max)"));
+        }
+      }
+    }
+    if (!h.dir.empty()) spec.history = std::move(h);
+  }
+
+  // A live baseline, `baseline: { offset: 1h }` on a prometheus source or a
+  // rule: how long before the evaluation the same query gives the baseline.
+  std::optional<absl::Duration> LiveBaseline(const YAML::Node& n) {
+    static const std::vector<std::string> kKeys = {"offset"};
+    if (!n.IsMap()) {
+      AddError(Pos(n), absl::StrCat("baseline: expected a mapping { offset: 1h } "
+                                    "(the same query evaluated that long "
+                                    "before), got a ",
+                                    KindName(n)));
+      return std::nullopt;
+    }
+    CheckKeys(n, "baseline", kKeys);
+    if (!n["offset"]) {
+      AddError(Pos(n), "baseline: missing key \"offset\", e.g. "
+                       "baseline: { offset: 1h }");
+      return std::nullopt;
+    }
+    std::optional<absl::Duration> d = Duration(n["offset"], "baseline.offset");
+    if (d && *d <= absl::ZeroDuration()) {
+      AddError(Pos(n["offset"]), "baseline.offset: expected a positive "
+                                 "duration such as 1h");
+      return std::nullopt;
+    }
+    return d;
   }
 
   // An http source: url (required), method, body, connection settings and
@@ -1541,7 +1637,7 @@ class Loader {
     if (ok && source != nullptr && source->is_artifact()) {
       for (const auto* list : {&rule.pass, &rule.warn, &rule.fail}) {
         for (const auto& c : *list) {
-          if (c.relative() && source->baseline.empty()) {
+          if (c.relative() && source->baseline.empty() && !source->history) {
             AddError(rule.pos,
                      absl::StrCat("criterion ", Quoted(c.text),
                                   " is relative to a baseline, but source ",
@@ -1552,19 +1648,32 @@ class Loader {
         }
       }
     }
-    if (ok && source != nullptr && !source->is_artifact()) {
-      for (const auto* list : {&rule.pass, &rule.warn, &rule.fail}) {
-        for (const auto& c : *list) {
-          if (c.relative()) {
-            AddError(rule.pos,
-                     absl::StrCat("criterion ", Quoted(c.text),
-                                  " is relative to a baseline; prometheus "
-                                  "sources have none (compare with offset "
-                                  "in the query instead)"));
-            ok = false;
-          }
-        }
+    if (rn["baseline"]) {
+      if (source != nullptr && source->is_artifact()) {
+        AddError(KeyPos(rn, "baseline"),
+                 absl::StrCat("a rule's \"baseline\" ({ offset: 1h }) is for "
+                              "rules of prometheus sources; source ",
+                              Quoted(source->name), " is a ", source->type,
+                              " artifact: give the source a baseline file or "
+                              "history"));
+        ok = false;
+      } else {
+        rule.baseline_offset = LiveBaseline(rn["baseline"]);
+        if (!rule.baseline_offset) ok = false;
       }
+    }
+    // Live relative criteria compare with the same query at an earlier
+    // moment (the rule's or source's baseline offset, or --baseline-at); a
+    // `for` window would need a baseline per step.
+    if (ok && source != nullptr && !source->is_artifact() &&
+        rule.has_relative_criteria() &&
+        (rule.for_duration > absl::ZeroDuration() ||
+         rule.keep_firing_for > absl::ZeroDuration())) {
+      AddError(Pos(rn[rn["for"] ? "for" : "keep_firing_for"]),
+               "\"for\" and \"keep_firing_for\" cannot be combined with a "
+               "relative criterion (its baseline is one earlier moment, not "
+               "one per step): compare with offset in the query instead");
+      ok = false;
     }
     context_ = saved;
     if (!ok) return std::nullopt;

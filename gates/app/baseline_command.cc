@@ -1,6 +1,7 @@
 #include "gates/app/baseline_command.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -18,6 +19,8 @@
 #include "gates/core/run_gate.h"
 #include "gates/core/source_cache.h"
 #include "gates/app/version.h"
+#include "gates/core/baseline_history_dir.h"
+#include "gates/app/push_metrics.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
 #include "rules/outcome.h"
@@ -80,6 +83,78 @@ GateFile OnlyRulesOf(const GateFile& gate, const std::string& source) {
   return g;
 }
 
+// Removes the oldest entries of `history` (and their sidecars) beyond its
+// `keep`; returns how many remain.
+absl::StatusOr<int> PruneHistory(FileReader& files, const BaselineHistory& history) {
+  absl::StatusOr<std::vector<std::string>> entries = ListHistory(files, history.dir);
+  if (!entries.ok()) return entries.status();
+  const size_t keep = static_cast<size_t>(history.keep);
+  for (size_t i = 0; i + keep < entries->size(); ++i) {
+    const std::string& old = (*entries)[i];
+    for (const std::string& path : {old, absl::StrCat(old, ".meta.json")}) {
+      if (::unlink(path.c_str()) != 0 && errno != ENOENT) {
+        return absl::ErrnoToStatus(errno, absl::StrCat(path, ": cannot remove"));
+      }
+    }
+  }
+  return static_cast<int>(std::min(entries->size(), keep));
+}
+
+// The gates cut down to their file artifact sources (what `baseline update`
+// reads; no command is run, no endpoint asked) and the rules and publish:
+// metrics that read them.
+std::vector<GateFile> FileArtifactsOnly(const std::vector<GateFile>& gates) {
+  std::vector<GateFile> out;
+  for (const GateFile& gate : gates) {
+    GateFile g = gate;
+    auto is_file = [](const SourceSpec& s) {
+      return s.is_artifact() && !s.is_http() && s.type != "env" && s.type != "command";
+    };
+    for (auto it = g.sources.begin(); it != g.sources.end();) {
+      it = is_file(it->second) ? std::next(it) : g.sources.erase(it);
+    }
+    for (RuleGroup& group : g.groups) {
+      std::vector<Rule> kept;
+      for (Rule& r : group.rules) {
+        if (g.sources.count(r.source) > 0) kept.push_back(std::move(r));
+      }
+      group.rules = std::move(kept);
+    }
+    std::vector<PublishSpec> publish;
+    for (PublishSpec& p : g.publish) {
+      if (g.sources.count(p.source) > 0) publish.push_back(std::move(p));
+    }
+    g.publish = std::move(publish);
+    out.push_back(std::move(g));
+  }
+  return out;
+}
+
+// `baseline update --push`: the run's artifact samples, verdicts and
+// publish: metrics to the Pushgateway, as `check --push` sends them.
+bool PushArtifactRun(const std::vector<GateFile>& all, SourceCache& cache,
+                     absl::Time now, const PushTarget& target, bool optional,
+                     const CommandEnv& env) {
+  const std::vector<GateFile> gates = FileArtifactsOnly(all);
+  RunResult run;
+  run.gates = RunGates(gates, cache, nullptr, now);
+  run.verdict = RunVerdict(run.gates);
+  run.eval_time = now;
+  run.started = now;
+  const std::string body = PushExposition(gates, run, cache);
+  absl::StatusOr<std::unique_ptr<HttpClient>> client = env.make_http_client(target.tls);
+  absl::Status pushed = client.ok() ? PushToGateway(target, body, **client) : client.status();
+  if (pushed.ok()) {
+    *env.err << "aurora-gate: pushed the run's metrics to " << RedactUrl(target.url)
+             << PushPath(target) << "\n";
+    return true;
+  }
+  *env.err << "aurora-gate: " << (optional ? "warning" : "error") << ": push to "
+           << RedactUrl(target.url) << " failed: " << pushed.message()
+           << (optional ? " (--push-optional)" : "") << "\n";
+  return false;
+}
+
 }  // namespace
 
 int RunBaselineUpdate(const BaselineOptions& options, const CommandEnv& env) {
@@ -98,8 +173,9 @@ int RunBaselineUpdate(const BaselineOptions& options, const CommandEnv& env) {
   std::set<std::pair<std::string, std::string>> seen;  // (artifact, baseline)
   for (const GateFile& g : gates) {
     for (const auto& [name, s] : g.sources) {
-      if (!s.is_artifact() || s.baseline.empty()) continue;
-      if (seen.insert({s.path, s.baseline}).second) candidates.push_back({&g, &s});
+      if (!s.is_artifact() || (s.baseline.empty() && !s.history)) continue;
+      const std::string target = s.history ? s.history->dir + "/" : s.baseline;
+      if (seen.insert({s.path, target}).second) candidates.push_back({&g, &s});
     }
   }
   if (candidates.empty()) {
@@ -113,7 +189,11 @@ int RunBaselineUpdate(const BaselineOptions& options, const CommandEnv& env) {
   int code = kExitPass;
   for (const Candidate& c : candidates) {
     const SourceSpec& s = *c.source;
-    const std::string what = absl::StrCat(s.path, " -> ", s.baseline);
+    const std::string what =
+        absl::StrCat(s.path, " -> ",
+                     s.history ? absl::StrCat(s.history->dir, "/ (history, keep ",
+                                              s.history->keep, ")")
+                               : s.baseline);
     if (!s.paths.empty() || HasGlobChars(s.path)) {
       *env.out << "error    " << what << ": the source reads several files "
                << "(a glob or a list); a baseline is one file\n";
@@ -125,6 +205,8 @@ int RunBaselineUpdate(const BaselineOptions& options, const CommandEnv& env) {
     std::vector<std::string> bad;
     for (const RuleResult& r : result.rules) {
       if (r.dry_run) continue;
+      // No baseline yet is what promoting fixes (the first run of a history).
+      if (r.baseline_missing && r.outcome == Outcome::kInconclusive) continue;
       if (r.outcome == Outcome::kFail || r.outcome == Outcome::kError ||
           r.outcome == Outcome::kInconclusive) {
         bad.push_back(absl::StrCat(r.name, " ", Sv(OutcomeName(r.outcome)), ": ", r.reason));
@@ -151,10 +233,14 @@ int RunBaselineUpdate(const BaselineOptions& options, const CommandEnv& env) {
                << " bytes, sha256 " << Sha256Hex(*content).substr(0, 12) << ")\n";
       continue;
     }
-    absl::Status written = MakeParentDirs(s.baseline);
-    if (written.ok()) written = WriteOutputFile(s.baseline, *content);
+    // A history gets a new entry; a single baseline is replaced.
+    const std::string target =
+        s.history ? HistoryEntryPath(s.history->dir, now, Sha256Hex(*content), s.path)
+                  : s.baseline;
+    absl::Status written = MakeParentDirs(target);
+    if (written.ok()) written = WriteOutputFile(target, *content);
     if (written.ok()) {
-      written = WriteOutputFile(absl::StrCat(s.baseline, ".meta.json"),
+      written = WriteOutputFile(absl::StrCat(target, ".meta.json"),
                                 Sidecar(c, now, options.commit, verdict, *content));
     }
     if (!written.ok()) {
@@ -162,11 +248,31 @@ int RunBaselineUpdate(const BaselineOptions& options, const CommandEnv& env) {
       code = std::max(code, kExitUndecided);
       continue;
     }
+    std::string history_note;
+    if (s.history) {
+      absl::StatusOr<int> kept = PruneHistory(*env.files, *s.history);
+      if (!kept.ok()) {
+        *env.out << "error    " << what << ": promoted as " << target
+                 << ", but pruning failed: " << kept.status().message() << "\n";
+        code = std::max(code, kExitUndecided);
+        continue;
+      }
+      history_note = absl::StrCat(", as ", target, "; ", *kept, " in the history");
+    }
     *env.out << "promoted " << what << " (" << content->size() << " bytes, sha256 "
              << Sha256Hex(*content).substr(0, 12) << (bad.empty() ? "" : ", forced")
-             << ")\n";
+             << history_note << ")\n";
   }
-  if (options.dry_run) *env.err << "aurora-gate: dry run: no baseline was changed\n";
+  if (options.dry_run) {
+    *env.err << "aurora-gate: dry run: no baseline was changed"
+             << (options.push.url.empty() ? "" : "; nothing was pushed") << "\n";
+    return code;
+  }
+  if (!options.push.url.empty() &&
+      !PushArtifactRun(gates, cache, now, options.push, options.push_optional, env) &&
+      !options.push_optional && code == kExitPass) {
+    code = kExitUndecided;
+  }
   return code;
 }
 

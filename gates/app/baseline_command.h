@@ -23,6 +23,11 @@ struct BaselineOptions {
   bool force = false;    // promote even when the artifact's rules do not pass
   // Recorded in the sidecar: --set commit=…, else $GIT_COMMIT, $GITHUB_SHA.
   std::string commit;
+  // --push URL (empty: none): after promoting, the run's artifact samples,
+  // verdicts and publish: metrics to a Pushgateway, as `check --push`. A
+  // failed push makes an otherwise passing run exit 3 unless push_optional.
+  PushTarget push;
+  bool push_optional = false;
 };
 
 // For each artifact source with a baseline (each artifact once): evaluates

@@ -159,6 +159,7 @@ int RunCheck(const CheckOptions& options, const CommandEnv& env) {
   live.max_concurrency = options.max_concurrency;
   live.max_response_bytes = options.max_response_bytes;
   live.default_url = options.prometheus_url;
+  live.baseline_at = options.baseline_at;
   live.chart_window = options.window;
   live.server_state = !options.replay;
   // Each attempt reads every source afresh (files change, services heal).

@@ -33,6 +33,9 @@ struct CheckOptions {
   // --replay: decide `for` from history even for alerts the server itself
   // evaluates (LiveContext::server_state).
   bool replay = false;
+  // --baseline-at: the moment relative criteria of live rules compare with
+  // (the same query then); unset: each rule's baseline: { offset }.
+  std::optional<absl::Time> baseline_at;
   bool color = false;
   // Columns of the terminal the table is printed on; 0 = not a terminal.
   size_t terminal_width = 0;

@@ -87,18 +87,22 @@ Examples:
 )";
 
 constexpr char kBaselineHelp[] =
-    R"(Usage: aurora-gate baseline update GATE... [--dry-run] [--force] [--set NAME=VALUE]
+    R"(Usage: aurora-gate baseline update GATE... [--dry-run] [--force] [--set NAME=VALUE] [--push URL]
 
 For every artifact source with a `baseline:` file, the current artifact becomes
 the baseline: written atomically, with a sidecar <baseline>.meta.json saying
-when, from which commit and with which verdict. An artifact whose own rules
-fail, error or are inconclusive is refused unless --force.
+when, from which commit and with which verdict. A source with a history
+(`baseline: { dir: D, keep: N, compare: median }`) gets a new entry in D
+instead, and D is pruned to the newest N. An artifact whose own rules
+fail, error or are inconclusive is refused unless --force. --push sends the
+run's artifact samples to a Pushgateway afterwards, as check --push does.
 Exit: 0 promoted, 1 refused, 2 gate-file or usage error, 3 an artifact or
-baseline could not be read or written.
+baseline could not be read or written, or the push failed.
 
 Examples:
   $ aurora-gate baseline update gates/runbook/predeploy.yaml --set ARTIFACTS=artifacts --set commit=$GITHUB_SHA
   $ aurora-gate baseline update gates/runbook/predeploy.yaml --dry-run
+  $ aurora-gate baseline update gates/runbook/predeploy.yaml --push http://pushgateway:9091 --push-label env=testnet
 )";
 
 constexpr char kReportHelp[] =
@@ -272,7 +276,11 @@ void AddLiveOptions(po::options_description& d) {
        "but do not exit 3 because of them")
       ("actions", po::value<std::string>(), "FILE: actions (and sources) "
        "added to every gate file, so shipped gates are used as they are "
-       "(a file with `actions:` and optionally `sources:`)");
+       "(a file with `actions:` and optionally `sources:`)")
+      ("baseline-at", po::value<std::string>(), "TIME: relative criteria "
+       "(<= +10%) of live rules compare with the same query at TIME (RFC "
+       "3339 or unix seconds; e.g. the deploy start), instead of the "
+       "rule's baseline: { offset: ... }");
 }
 
 struct LiveOptions {
@@ -281,6 +289,7 @@ struct LiveOptions {
   int64_t max_response_bytes = 0;
   std::string spool_dir;
   std::string actions_file;  // --actions
+  std::optional<absl::Time> baseline_at;  // --baseline-at
 };
 
 // The Prometheus server of a run, in this order: --prometheus, then
@@ -328,6 +337,15 @@ bool ReadLiveOptions(const po::variables_map& vm,
     return false;
   }
   out->max_response_bytes = *limit;
+  if (vm.count("baseline-at")) {
+    out->baseline_at = ParseEvalTime(vm["baseline-at"].as<std::string>());
+    if (!out->baseline_at) {
+      std::cerr << "aurora-gate: --baseline-at expects RFC 3339 "
+                   "(2026-11-27T08:00:00Z) or unix seconds, got \""
+                << vm["baseline-at"].as<std::string>() << "\"\n";
+      return false;
+    }
+  }
   out->spool_dir = vm.count("spool-dir") ? vm["spool-dir"].as<std::string>()
                                          : DefaultSpoolDir();
   if (vm.count("actions")) out->actions_file = vm["actions"].as<std::string>();
@@ -491,6 +509,7 @@ int CheckMain(const std::vector<std::string>& args, bool report) {
   o.max_response_bytes = live.max_response_bytes;
   o.spool_dir = live.spool_dir;
   o.actions_file = live.actions_file;
+  o.baseline_at = live.baseline_at;
   o.ignore_failed_actions = vm.count("ignore-failed-actions") > 0;
   if (!report && !ReadPushOptions(vm, &o)) return kExitUsage;
   if (!report && vm.count("until")) {
@@ -598,6 +617,7 @@ int WatchMain(const std::vector<std::string>& args) {
   o.max_response_bytes = live.max_response_bytes;
   o.spool_dir = live.spool_dir;
   o.actions_file = live.actions_file;
+  o.baseline_at = live.baseline_at;
   o.allow_no_spool = vm.count("allow-no-spool") > 0;
   o.ignore_failed_actions = vm.count("ignore-failed-actions") > 0;
   static WatchSignals signals;
@@ -697,6 +717,7 @@ int BaselineMain(const std::vector<std::string>& args) {
   d.add_options()
       ("dry-run", "say what would be promoted; write nothing")
       ("force", "promote artifacts even when their own rules do not pass");
+  AddPushOptions(d);
   std::vector<std::string> rest = args;
   const bool update = !rest.empty() && rest.front() == "update";
   if (update) rest.erase(rest.begin());
@@ -715,6 +736,10 @@ int BaselineMain(const std::vector<std::string>& args) {
   }
   o.dry_run = vm.count("dry-run") > 0;
   o.force = vm.count("force") > 0;
+  CheckOptions push;  // --push and its settings, as check reads them
+  if (!ReadPushOptions(vm, &push)) return kExitUsage;
+  o.push = push.push;
+  o.push_optional = push.push_optional;
   if (auto it = o.settings.find("commit"); it != o.settings.end()) {
     o.commit = it->second;
   } else {

@@ -395,6 +395,7 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
       m->RecordQueryLatency(absl::ToDoubleSeconds(d));
     };
   }
+  live.baseline_at = options.baseline_at;
 
   // Actions: pending deliveries of an earlier run first, then `start`; all
   // on delivery threads, beside the evaluation loop.

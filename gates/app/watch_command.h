@@ -36,6 +36,9 @@ struct WatchOptions {
   // The HTML go-live report at the end, charting live rules over the span
   // watched (read from the server then, as `report --window` does).
   std::string html_path;
+  // --baseline-at: the moment relative criteria of live rules compare with
+  // (the same query then); unset: each rule's baseline: { offset }.
+  std::optional<absl::Time> baseline_at;
   bool dry_run = false;
   bool json_log = false;  // one JSON object per log line
   std::string prometheus_url;

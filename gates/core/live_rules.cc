@@ -14,6 +14,7 @@
 #include "evaluator/alert_state.h"
 #include "evaluator/judge.h"
 #include "queries/source_auth.h"
+#include "gates/core/live_baselines.h"
 #include "rules/duration.h"
 #include "rules/promql_at_modifier.h"
 
@@ -70,17 +71,17 @@ std::vector<Observed> CurrentValues(const PromResult& r, absl::Time eval_time) {
   switch (r.type) {
     case PromResult::Type::kVector:
       for (const auto& s : r.vector) {
-        out.push_back({s.labels.WithoutMetricName(), s.value, std::nullopt});
+        out.push_back({s.labels.WithoutMetricName(), s.value, std::nullopt, ""});
       }
       break;
     case PromResult::Type::kScalar:
-      out.push_back({Labels(), r.scalar, std::nullopt});
+      out.push_back({Labels(), r.scalar, std::nullopt, ""});
       break;
     case PromResult::Type::kMatrix:
       for (const auto& s : r.matrix) {
         if (!s.points.empty() && s.points.back().timestamp == eval_time) {
           out.push_back({s.labels.WithoutMetricName(), s.points.back().value,
-                         std::nullopt});
+                         std::nullopt, ""});
         }
       }
       break;
@@ -139,6 +140,16 @@ std::optional<int> ReadSmallNumber(std::string_view s, size_t* j) {
 }
 
 }  // namespace
+
+absl::StatusOr<PromEndpoint> LiveEndpoint(const SourceSpec& source,
+                                          const LiveContext& context) {
+  return EndpointFor(source, context);
+}
+
+HttpClientOptions LiveClientOptions(const SourceSpec& source,
+                                    const LiveContext& context) {
+  return ClientOptionsFor(source, context);
+}
 
 bool IsChartWindowWarning(std::string_view warning) {
   return absl::StartsWith(Sv(warning), Sv(kChartWindowWarning));
@@ -411,6 +422,9 @@ PromResult JoinReads(std::vector<PromResult>& parts) {
 void EvaluateLiveRules(const std::vector<LiveRule>& rules,
                        const LiveContext& ctx, absl::Time eval_time) {
   eval_time = ToMillis(eval_time);
+  // Relative criteria: the same queries at their baseline moments, first.
+  const std::vector<LiveBaseline> baselines =
+      FetchLiveBaselines(rules, ctx, eval_time);
   // Build one query per rule, grouped by HTTP client settings.
   struct Planned {
     size_t rule_index;
@@ -602,6 +616,7 @@ void EvaluateLiveRules(const std::vector<LiveRule>& rules,
                                         external_url);
         }
         std::vector<Observed> current = CurrentValues(r, eval_time);
+        ApplyLiveBaseline(baselines[batch[k].rule_index], &current, out);
         std::vector<Series> matrix = std::move(r.matrix);
         for (auto& series : matrix) {
           series.labels = series.labels.WithoutMetricName();
@@ -622,7 +637,9 @@ void EvaluateLiveRules(const std::vector<LiveRule>& rules,
         } else {
           std::map<Labels, double> holding;
           for (const auto& o : current) {
-            if (holds(o.value)) holding[o.labels] = o.value;
+            if (presence || ConditionHolds(rule, o.value, o.baseline)) {
+              holding[o.labels] = o.value;
+            }
           }
           tracker.Step(eval_time, holding);
         }

@@ -42,6 +42,9 @@ struct LiveContext {
   // included) as it is answered; may be empty. `watch` feeds
   // aurora_gate_query_duration_seconds with it.
   std::function<void(absl::Duration)> on_query_answered;
+  // --baseline-at: relative criteria compare with the same query at this
+  // moment (gates/live_baselines.h); unset: the rule's or source's offset.
+  std::optional<absl::Time> baseline_at;
   // `report`: when positive, every rule without carried state is read with
   // a range query covering at least this window before the evaluation time
   // (the `for` replay uses the longer history too), and the series are kept
@@ -97,6 +100,13 @@ FilePos ServerErrorPosition(const Rule& rule, std::string_view message);
 // LiveContext::chart_window (Prometheus answers at most 11,000 points per
 // series at the rule's step).
 bool IsChartWindowWarning(std::string_view warning);
+
+// The server a prometheus source queries (its url, else --prometheus), with
+// its headers and secrets read from their files; and its client settings.
+absl::StatusOr<PromEndpoint> LiveEndpoint(const SourceSpec& source,
+                                          const LiveContext& context);
+HttpClientOptions LiveClientOptions(const SourceSpec& source,
+                                    const LiveContext& context);
 
 // Evaluates `rules` at `eval_time`; never fails as a whole: a rule whose
 // query cannot be answered is `error` with the reason.

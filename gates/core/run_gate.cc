@@ -56,6 +56,11 @@ RuleResult Skeleton(const Rule& rule, const SourceSpec& source) {
   r.annotations = rule.annotations;
   r.line = rule.pos.line;
   r.baseline_source = source.baseline;
+  if (source.history) {
+    r.baseline_source = absl::StrCat(Sv(CompareName(source.history->compare)),
+                                     " of the history in ", source.history->dir,
+                                     " (keep ", source.history->keep, ")");
+  }
   return r;
 }
 
@@ -114,16 +119,22 @@ void EvaluateArtifactRule(const Rule& rule, const SourceSpec& source,
   }
   std::map<Labels, double> baseline;
   bool baseline_missing = false;
-  if (!source.baseline.empty()) {
+  std::string no_baseline;  // why relative criteria have no baseline value
+  if (!source.baseline.empty() || source.history) {
     const absl::StatusOr<ArtifactData>& b = cache.Baseline(source);
     if (b.ok()) {
       absl::StatusOr<ExprValue> bv = EvaluateExpr(*rule.parsed.root, b->samples);
       if (bv.ok()) baseline = ByLabels(*bv);
+      if (source.history) out->baseline_source = b->format;
     } else if (absl::IsNotFound(b.status())) {
       baseline_missing = true;
       out->baseline_missing = true;
       out->warnings.push_back(absl::StrCat("baseline missing: ",
                                            b.status().message()));
+      if (source.history) {
+        no_baseline = absl::StrCat("relative criteria need a baseline value: ",
+                                   b.status().message());
+      }
     } else {
       out->outcome = Outcome::kError;
       out->reason = absl::StrCat("baseline: ", b.status().message());
@@ -132,7 +143,7 @@ void EvaluateArtifactRule(const Rule& rule, const SourceSpec& source,
   }
   std::vector<Observed> observed;
   for (const auto& [labels, v] : ByLabels(*value)) {
-    Observed o{labels, v, std::nullopt};
+    Observed o{labels, v, std::nullopt, no_baseline};
     auto it = baseline.find(labels);
     if (it != baseline.end()) o.baseline = it->second;
     observed.push_back(std::move(o));

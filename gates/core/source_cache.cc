@@ -8,6 +8,9 @@
 #include "base/status_macros.h"
 #include "base/run_exec.h"
 #include "queries/source_auth.h"
+#include "base/strings.h"
+#include "evaluator/baseline_history.h"
+#include "gates/core/baseline_history_dir.h"
 #include "queries/command_source.h"
 #include "queries/env_source.h"
 #include "queries/artifact_source.h"
@@ -158,7 +161,40 @@ const absl::StatusOr<ArtifactData>& SourceCache::Artifact(
 
 const absl::StatusOr<ArtifactData>& SourceCache::Baseline(
     const SourceSpec& source) {
-  return Read(source, source.baseline);
+  if (!source.history) return Read(source, source.baseline);
+  const BaselineHistory& h = *source.history;
+  const std::string key = absl::StrCat("history\x1f", KeyOf(source, h.dir),
+                                       "\x1f", h.keep, "\x1f",
+                                       Sv(CompareName(h.compare)));
+  auto found = cache_.find(key);
+  if (found != cache_.end()) return found->second;
+  absl::StatusOr<ArtifactData> combined = [&]() -> absl::StatusOr<ArtifactData> {
+    absl::StatusOr<std::vector<std::string>> entries = ListHistory(reader_, h.dir);
+    if (!entries.ok()) return entries.status();
+    if (entries->size() > static_cast<size_t>(h.keep)) {
+      entries->erase(entries->begin(), entries->end() - h.keep);
+    }
+    std::vector<const SampleSet*> runs;
+    for (const std::string& path : *entries) {
+      const absl::StatusOr<ArtifactData>& run = Read(source, path);
+      if (!run.ok()) {
+        // A broken entry is an error, not a missing baseline.
+        return absl::DataLossError(absl::StrCat("baseline history entry ",
+                                                run.status().message()));
+      }
+      runs.push_back(&run->samples);
+    }
+    ArtifactData out;
+    out.samples = CombineHistory(runs, h.compare);
+    out.format = h.compare == BaselineHistory::Compare::kLast
+                     ? absl::StrCat("the newest of ", runs.size(),
+                                    " promoted artifacts in ", h.dir)
+                     : absl::StrCat(Sv(CompareName(h.compare)), " of ",
+                                    runs.size(), " promoted artifact",
+                                    runs.size() == 1 ? "" : "s", " in ", h.dir);
+    return out;
+  }();
+  return cache_.insert_or_assign(key, std::move(combined)).first->second;
 }
 
 }  // namespace aurora

@@ -307,6 +307,23 @@ std::map<std::string, Expectation> Expectations() {
   e["ARTIFACTS=examples/artifacts/pass aurora-gate baseline update gates/runbook/predeploy.yaml "
     "--dry-run"] = {{}, 0, {"would promote examples/artifacts/pass/testnet_performance.json"}};
   // Issue 15.2: a real Pushgateway.
+  // Issue 15: a history baseline (promote, then compare with its median) and
+  // live baselines (the same query before the deploy, on backfilled history).
+  e["ARTIFACTS=examples/artifacts/pass aurora-gate baseline update examples/perf-history.yaml "
+    "&& ARTIFACTS=examples/artifacts/pass aurora-gate check examples/perf-history.yaml"] = {
+      {},
+      0,
+      {"promoted examples/artifacts/pass/testnet_performance.json -> "
+       "artifacts/baselines/perf/ (history, keep 10)",
+       "baseline: median of 1 promoted artifact in artifacts/baselines/perf",
+       "Verdict: PASS"}};
+  e["aurora-gate check examples/live-baseline.yaml --prometheus http://prometheus:9090 --at "
+    "2026-11-27T08:05:00Z --baseline-at 2026-11-27T07:30:00Z"] = {
+      {},
+      0,
+      {"error-ratio-vs-before", "0.05 (baseline 0.05, 0 %)",
+       "baseline: the same query at 2026-11-27T07:30:00Z (--baseline-at, 35m before)",
+       "Verdict: PASS"}};
   e["ARTIFACTS=examples/artifacts/pass aurora-gate check gates/runbook/predeploy.yaml --push "
     "http://pushgateway:9091 --push-label env=testnet"] = {
       {}, 0, {"pushed the run's metrics to", "/metrics/job/aurora-gate/env/testnet"}};

@@ -276,7 +276,7 @@ TEST(GateLoaderTest, UnknownKeysAreRejectedWithAHint) {
           "record, expr, source, description, pass, warn, fail, for, "
           "keep_firing_for, labels, annotations, no_data, nan, series, "
           "severity, dry_run, failure_limit, consecutive_failure_limit, "
-          "consecutive_error_limit, unit)"));
+          "consecutive_error_limit, unit, baseline)"));
 }
 
 TEST(GateLoaderTest, ExpressionErrorsPointAtTheColumn) {
