@@ -24,6 +24,7 @@
 #include "gates/baseline_command.h"
 #include "gates/check_command.h"
 #include "gates/lint_command.h"
+#include "gates/rule_test_command.h"
 #include "gates/spool_command.h"
 #include "gates/watch_command.h"
 #include "rules/duration.h"
@@ -51,6 +52,8 @@ Commands:
   baseline update   the current artifacts become the baselines (atomically,
                     refused when their own rules fail unless --force)
   spool list|retry|drop   inspect, deliver again or forget spooled actions
+  test TESTS.yaml...  rule unit tests in promtool's format, run on a real
+                    Prometheus; exit 0 all pass / 1 a test failed / 2 bad file
 
 Options:
   -h [ --help ]     this help; `aurora-gate COMMAND --help` for a command
@@ -749,6 +752,7 @@ int Main(int argc, char** argv) {
     if (cmd == "watch") return WatchMain(rest);
     if (cmd == "spool") return SpoolMain(rest);
     if (cmd == "baseline") return BaselineMain(rest);
+    if (cmd == "test") return RuleTestMain(rest);
   } catch (const po::error& e) {
     std::cerr << "aurora-gate " << cmd << ": " << e.what()
               << " (see aurora-gate " << cmd << " --help)\n";
