@@ -27,6 +27,7 @@
 #include "gates/app/spool_command.h"
 #include "gates/app/watch_command.h"
 #include "gates/app/serve/serve_command.h"
+#include "gates/app/rule_test_command.h"
 #include "rules/duration.h"
 #include "gates/app/version.h"
 
@@ -54,6 +55,8 @@ Commands:
   spool list|retry|drop   inspect, deliver again or forget spooled actions
   serve DIR|FILE... answer deploy controllers over HTTP (Argo Rollouts Web
                     provider, Flagger webhooks, REST, Alertmanager intake)
+  test TESTS.yaml...  rule unit tests in promtool's format, run on a real
+                    Prometheus; exit 0 all pass / 1 a test failed / 2 bad file
 
 Options:
   -h [ --help ]     this help; `aurora-gate COMMAND --help` for a command
@@ -781,6 +784,7 @@ int Main(int argc, char** argv) {
     if (cmd == "spool") return SpoolMain(rest);
     if (cmd == "baseline") return BaselineMain(rest);
     if (cmd == "serve") return ServeMain(rest);
+    if (cmd == "test") return RuleTestMain(rest);
   } catch (const po::error& e) {
     std::cerr << "aurora-gate " << cmd << ": " << e.what()
               << " (see aurora-gate " << cmd << " --help)\n";

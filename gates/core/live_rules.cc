@@ -441,6 +441,11 @@ void EvaluateLiveRules(const std::vector<LiveRule>& rules,
   std::vector<AlertLabelTemplates> templates(rules.size());
   std::vector<const PromServerConfig*> configs(rules.size(), nullptr);
   static const PromServerConfig kNoConfig;
+  std::optional<PromServerConfig> test_config;
+  if (ctx.test_external_labels.has_value()) {
+    test_config.emplace();
+    test_config->external_labels = *ctx.test_external_labels;
+  }
   for (size_t i = 0; i < rules.size(); ++i) {
     const LiveRule& lr = rules[i];
     absl::StatusOr<PromEndpoint> endpoint = EndpointFor(*lr.source, ctx);
@@ -460,7 +465,9 @@ void EvaluateLiveRules(const std::vector<LiveRule>& rules,
     }
     templates[i] = *std::move(labels);
     configs[i] = &kNoConfig;
-    if (templates[i].uses_server_config()) {
+    if (ctx.test_external_labels.has_value()) {
+      configs[i] = &*test_config;
+    } else if (templates[i].uses_server_config()) {
       const absl::StatusOr<PromServerConfig>& config = ServerConfig(*endpoint, o, ctx);
       if (config.ok()) {
         configs[i] = &*config;
@@ -512,6 +519,10 @@ void EvaluateLiveRules(const std::vector<LiveRule>& rules,
                                            lr.rule->keep_firing_for, step);
       window = std::max(window, ChartWindow(ctx.chart_window, step, lr.out));
       int64_t steps = absl::Ceil(window, step) / step;
+      if (ctx.earliest_evaluation > absl::InfinitePast()) {
+        steps = std::min(steps, std::max<int64_t>(
+                                    0, (eval_time - ctx.earliest_evaluation) / step));
+      }
       start = eval_time - steps * step;
       q.range = true;
       // Each step as the instant query Prometheus' rule manager runs.
@@ -584,7 +595,7 @@ void EvaluateLiveRules(const std::vector<LiveRule>& rules,
           r = JoinReads(parts);
           q.end = batch[k].whole_end;
         }
-        if (q.range &&
+        if (q.range && q.start - q.step >= ctx.earliest_evaluation &&
             !ReplayIsSettled(r.matrix, q.start, eval_time, q.step,
                              rule.for_duration,
                              rule.keep_firing_for, holds)) {
@@ -594,6 +605,10 @@ void EvaluateLiveRules(const std::vector<LiveRule>& rules,
             more.later = std::move(r.matrix);
             more.query.end = q.start - q.step;
             more.query.start = eval_time - 2 * (eval_time - q.start);
+            if (more.query.start < ctx.earliest_evaluation) {
+              more.query.start = eval_time - ((eval_time - ctx.earliest_evaluation) /
+                                              q.step) * q.step;
+            }
             more.start = more.query.start;
             again.push_back(std::move(more));
             return;
@@ -606,7 +621,8 @@ void EvaluateLiveRules(const std::vector<LiveRule>& rules,
         }
         const AlertLabelTemplates& identity = templates[batch[k].rule_index];
         const PromServerConfig& config = *configs[batch[k].rule_index];
-        const std::string external_url;  // Prometheus' --web.external-url: unknown here
+        // Prometheus' --web.external-url is unknown here; a test names its own.
+        const std::string& external_url = ctx.test_external_url;
         if (!identity.empty()) {
           for (Sample& smp : r.vector) {
             smp.labels = identity.Identity(smp.labels, smp.value,

@@ -69,6 +69,13 @@ struct LiveContext {
   std::shared_ptr<std::map<std::string, std::optional<absl::Duration>>>
       server_retention = std::make_shared<
           std::map<std::string, std::optional<absl::Duration>>>();
+  // `aurora-gate test`: the external labels and URL alert templates see (a
+  // test's external_labels / external_url) instead of the server's, and the
+  // earliest evaluation time (a test's time 0, where promtool starts: no
+  // replay steps before it).
+  std::optional<std::map<std::string, std::string>> test_external_labels;
+  std::string test_external_url;
+  absl::Time earliest_evaluation = absl::InfinitePast();
 };
 
 struct LiveRule {

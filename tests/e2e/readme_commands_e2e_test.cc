@@ -288,6 +288,11 @@ std::map<std::string, Expectation> Expectations() {
       0,
       {},
       {"golive.html", "golive.md"}};
+  // Issue 17: the runbook's rule unit tests (a throw-away Prometheus of its own).
+  e["aurora-gate test gates/runbook/tests/runbook-alerts.test.yml "
+    "gates/runbook/tests/stop-conditions.test.yml --junit rule-tests.xml"] = {
+      {}, 0, {"Unit Testing:  gates/runbook/tests/runbook-alerts.test.yml", "SUCCESS"},
+      {"rule-tests.xml"}};
   // Issue 11.14: a shipped gate plus an actions file (nothing fails, so the
   // hook is not called).
   e["aurora-gate check gates/runbook/stop-conditions.yaml --actions examples/rollback.yaml"] = {
