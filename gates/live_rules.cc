@@ -13,12 +13,12 @@
 #include "evaluator/alert_labels.h"
 #include "evaluator/alert_state.h"
 #include "evaluator/judge.h"
+#include "evaluator/live_judging.h"
 #include "gates/source_auth.h"
 #include "rules/duration.h"
 #include "rules/promql_at_modifier.h"
 
 namespace aurora {
-namespace {
 
 // The endpoint of a source, with secrets read from their files. Errors name
 // the file, never its content.
@@ -43,6 +43,8 @@ HttpClientOptions ClientOptionsFor(const SourceSpec& s, const LiveContext& ctx) 
   o.max_response_bytes = ctx.max_response_bytes;
   return o;
 }
+
+namespace {
 
 using ClientKey = std::tuple<std::string, std::string, std::string, bool>;
 
@@ -323,6 +325,9 @@ AlertTracker ServerTracker(const Rule& rule, const ServerAlertRule& server) {
   return tracker;
 }
 
+
+}  // namespace
+
 // Prometheus answers at most 11,000 points per series in one range query.
 constexpr int64_t kMaxPointsPerRead = 11000;
 
@@ -362,8 +367,6 @@ PromResult JoinReads(std::vector<PromResult>& parts) {
   }
   return out;
 }
-
-}  // namespace
 
 void EvaluateLiveRules(const std::vector<LiveRule>& rules,
                        const LiveContext& ctx, absl::Time eval_time) {
@@ -513,11 +516,7 @@ void EvaluateLiveRules(const std::vector<LiveRule>& rules,
               "the query returned a string, expected a number or a vector";
           return;
         }
-        const bool presence =
-            rule.kind == Rule::Kind::kAlert && !rule.condition;
-        auto holds = [&rule, presence](double v) {
-          return presence || ConditionHolds(rule, v);
-        };
+        const std::function<bool(double)> holds = LiveCondition(rule);
         PromQuery q = batch[k].query;
         if (q.range) {
           // This round read [q.start, q.end]; earlier rounds the rest.
@@ -580,33 +579,14 @@ void EvaluateLiveRules(const std::vector<LiveRule>& rules,
           tracker = ReplayRange(matrix, q.start, eval_time, q.step,
                                 rule.for_duration, rule.keep_firing_for, holds);
         } else {
-          std::map<Labels, double> holding;
-          for (const auto& o : current) {
-            if (holds(o.value)) holding[o.labels] = o.value;
-          }
-          tracker.Step(eval_time, holding);
+          StepLiveAlerts(rule, current, eval_time, &tracker);
         }
         if (lr.state != nullptr && !lr.state->has_value()) *lr.state = tracker;
-        if (lr.group_limit > 0 && rule.kind == Rule::Kind::kAlert) {
-          int active = 0;
-          for (const auto& [labels, a] : tracker.alerts()) {
-            active += a.state != AlertState::kInactive ? 1 : 0;
-          }
-          if (active > lr.group_limit) {
-            // Prometheus drops the rule's alerts and reports the error.
-            out->outcome = Outcome::kError;
-            out->reason = absl::StrCat("exceeded limit of ", lr.group_limit,
-                                       " with ", active,
-                                       " alerts (the group's limit)");
-            if (lr.state != nullptr) lr.state->reset();
-            return;
-          }
+        if (!JudgeLiveAlerts(rule, current, tracker, batch[k].start, eval_time,
+                             lr.group_limit, config.external_labels, out)) {
+          if (lr.state != nullptr) lr.state->reset();
+          return;
         }
-        Judgement j =
-            JudgeLiveRule(rule, current, tracker, batch[k].start, eval_time);
-        out->outcome = j.outcome;
-        out->reason = j.reason;
-        out->series = std::move(j.series);
         if (server_rule != nullptr) {
           absl::StrAppend(
               &out->reason, " (state from the server's own evaluation of this "
@@ -618,19 +598,6 @@ void EvaluateLiveRules(const std::vector<LiveRule>& rules,
         if (q.range && out->outcome == Outcome::kPending) {
           out->reason += HistoryTooShort(rule, tracker, matrix, q.start, q,
                                          options, ctx);
-        }
-        if (rule.kind == Rule::Kind::kAlert && !rule.annotations.empty()) {
-          // Rendered per pending or firing alert, as Prometheus does; the
-          // rule shows its first such alert's.
-          bool first = true;
-          for (SeriesResult& sr : out->series) {
-            if (sr.outcome == Outcome::kPass) continue;
-            sr.annotations = RenderAnnotations(rule, sr.labels, sr.value,
-                                               config.external_labels,
-                                               external_url);
-            if (first) out->annotations = sr.annotations;
-            first = false;
-          }
         }
         if (q.range && ctx.chart_window > absl::ZeroDuration()) {
           KeepHistory(std::move(matrix),
