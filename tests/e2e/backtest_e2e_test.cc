@@ -185,7 +185,7 @@ TEST(BacktestE2ETest, ForIsSettledFromHistoryBeforeTheSpanAndLongSpansAreChunked
   EXPECT_STREQ(rule["intervals"][1]["outcome"].GetString(), "fail");
   // The webhook is listed as what would have fired; nothing was sent.
   EXPECT_STREQ(d["incidents"][0]["would_fire"][0]["on"].GetString(), "fail");
-  EXPECT_THAT(r.out, HasSubstr("would have fired: webhook"));
+  EXPECT_THAT(r.out, HasSubstr("would have fired: spike action 1 (webhook on fail)"));
   std::filesystem::remove_all(dir);
 }
 
@@ -205,7 +205,7 @@ TEST(BacktestE2ETest, DeploysTableSaysWhichDeployWouldHaveTripped) {
   EXPECT_THAT(r.out, HasSubstr(absl::StrCat(
                          Rfc3339(spike.start + absl::Minutes(58)),
                          " v1.4.2 bad +30m: would have tripped at ",
-                         Rfc3339(spike.start + absl::Minutes(65)), " (TestErrors)")));
+                         Rfc3339(spike.start + absl::Minutes(65)), " (live/TestErrors)")));
   EXPECT_THAT(r.out, HasSubstr(absl::StrCat(Rfc3339(spike.start + absl::Minutes(100)),
                                             " v1.4.3 +30m: clean")));
   EXPECT_THAT(testing::ReadWholeFile(dir + "/d.md"), HasSubstr("v1.4.3 | clean |"));
