@@ -28,6 +28,7 @@
 #include "gates/app/watch_command.h"
 #include "gates/app/serve/serve_command.h"
 #include "gates/app/rule_test_command.h"
+#include "gates/app/backtest_command.h"
 #include "rules/duration.h"
 #include "gates/app/version.h"
 
@@ -57,6 +58,9 @@ Commands:
                     provider, Flagger webhooks, REST, Alertmanager intake)
   test TESTS.yaml...  rule unit tests in promtool's format, run on a real
                     Prometheus; exit 0 all pass / 1 a test failed / 2 bad file
+  backtest GATE...  what the stop conditions would have done over a past
+                    span (--from/--to) or after past deploys (--deploys);
+                    exit 1 when an incident would have opened; fires nothing
 
 Options:
   -h [ --help ]     this help; `aurora-gate COMMAND --help` for a command
@@ -637,6 +641,112 @@ int WatchMain(const std::vector<std::string>& args) {
                   signals);
 }
 
+constexpr char kBacktestHelp[] =
+    R"(Usage: aurora-gate backtest GATE... --from T1 --to T2 [--step 15s] [OPTIONS]
+       aurora-gate backtest GATE... --deploys FILE [--window 30m] [OPTIONS]
+
+What the gates' stop conditions would have done over a past span: every rule
+evaluated at every step exactly as `watch --keep-running` would have (same
+alert state machine, for, keep_firing_for, failure_limit and consecutive
+limits, one incident per trip, resolved), from one range query per rule
+(chunked under Prometheus' 11,000 points, read from before T1 so `for` is
+settled at T1). Artifact rules have no history: evaluated once, said so.
+Answers the incidents (tripped at, rules, values, resolved at), the actions
+that would have fired (nothing is fired), the first trip and the fraction of
+time failing. --deploys FILE (one RFC 3339 time a line, then an optional
+label) backtests the --window after each deploy: would it have tripped?
+
+Exit codes: 0 no incident would have opened, 1 at least one would have,
+2 usage or gate-file error, 3 a rule's history could not be read.
+
+Examples:
+  $ aurora-gate backtest gates/runbook/stop-conditions.yaml --from 2026-11-24T14:00:00Z --to 2026-11-24T15:00:00Z
+  $ aurora-gate backtest gates/runbook/stop-conditions.yaml --deploys deploys.txt --window 30m --markdown backtest.md
+)";
+
+int BacktestMain(const std::vector<std::string>& args) {
+  po::options_description d = CommonOptions();
+  d.add_options()
+      ("from", po::value<std::string>(), "TIME: start of the span (RFC 3339 "
+       "or unix seconds)")
+      ("to", po::value<std::string>(), "TIME: end of the span")
+      ("step", po::value<std::string>()->default_value("15s"),
+       "DURATION: time between evaluations (the watch's --interval)")
+      ("deploys", po::value<std::string>(), "FILE: deploy times, one RFC 3339 "
+       "time a line with an optional label; one window per deploy")
+      ("window", po::value<std::string>()->default_value("30m"),
+       "DURATION: with --deploys, how long after each deploy")
+      ("json", po::value<std::string>(), "FILE: JSON report (incidents in "
+       "RFC 3339)")
+      ("markdown", po::value<std::string>(), "FILE: Markdown summary")
+      ("html", po::value<std::string>(), "FILE: HTML report with a timeline "
+       "band per gate (incidents as red spans)")
+      ("prometheus", po::value<std::string>(), "URL: Prometheus-compatible "
+       "server (also ${PROMETHEUS_URL} in gate files); default: --set "
+       "PROMETHEUS_URL, else $PROMETHEUS_URL")
+      ("max-concurrency", po::value<int>()->default_value(8),
+       "N: range queries in flight at once")
+      ("max-response-size", po::value<std::string>()->default_value("256MiB"),
+       "SIZE: largest response body read from Prometheus")
+      ("actions", po::value<std::string>(), "FILE: actions added to every "
+       "gate file (listed as would-fire, never fired)");
+  po::variables_map vm = ParseCommandLine(args, d);
+  if (vm.count("help")) {
+    PrintHelp(kBacktestHelp, d);
+    return kExitPass;
+  }
+  BacktestOptions o;
+  if (vm.count("gate")) o.gate_files = vm["gate"].as<std::vector<std::string>>();
+  if ((vm.count("set") &&
+       !ParseSettings(vm["set"].as<std::vector<std::string>>(), &o.settings)) ||
+      !ParseSecrets(vm, &o.settings, &o.secret_names)) {
+    return kExitUsage;
+  }
+  for (const char* key : {"from", "to"}) {
+    if (!vm.count(key)) continue;
+    std::optional<absl::Time> t = ParseEvalTime(vm[key].as<std::string>());
+    if (!t.has_value()) {
+      std::cerr << "aurora-gate backtest: --" << key << ": expected an RFC 3339 "
+                   "time (2026-11-24T14:00:00Z) or unix seconds, got \""
+                << vm[key].as<std::string>() << "\"\n";
+      return kExitUsage;
+    }
+    (std::string(key) == "from" ? o.from : o.to) = t;
+  }
+  for (const char* key : {"step", "window"}) {
+    absl::StatusOr<absl::Duration> dur = ParsePromDuration(vm[key].as<std::string>());
+    if (!dur.ok() || *dur <= absl::ZeroDuration()) {
+      std::cerr << "aurora-gate backtest: --" << key << ": "
+                << (dur.ok() ? "expected a positive duration"
+                             : std::string(dur.status().message()))
+                << "\n";
+      return kExitUsage;
+    }
+    (std::string(key) == "step" ? o.step : o.window) = *dur;
+  }
+  if (vm.count("deploys")) o.deploys_file = vm["deploys"].as<std::string>();
+  if (vm.count("json")) o.json_path = vm["json"].as<std::string>();
+  if (vm.count("markdown")) o.markdown_path = vm["markdown"].as<std::string>();
+  if (vm.count("html")) o.html_path = vm["html"].as<std::string>();
+  if (vm.count("actions")) o.actions_file = vm["actions"].as<std::string>();
+  if (!ResolvePrometheusUrl(vm, o.settings, &o.prometheus_url)) return kExitUsage;
+  o.max_concurrency = vm["max-concurrency"].as<int>();
+  if (o.max_concurrency < 1 || o.max_concurrency > 1024) {
+    std::cerr << "aurora-gate: --max-concurrency expects 1..1024\n";
+    return kExitUsage;
+  }
+  std::optional<int64_t> limit = ParseByteSize(vm["max-response-size"].as<std::string>());
+  if (!limit) {
+    std::cerr << "aurora-gate: --max-response-size expects a size such as 256MiB\n";
+    return kExitUsage;
+  }
+  o.max_response_bytes = *limit;
+  RealFileReader files;
+  RealClock clock;
+  return RunBacktest(o, CommandEnv{&files, &clock, &std::cout, &std::cerr,
+                                   NewCurlHttpClient});
+}
+
 int LintMain(const std::vector<std::string>& args) {
   po::options_description d = CommonOptions();
   d.add_options()
@@ -785,6 +895,7 @@ int Main(int argc, char** argv) {
     if (cmd == "baseline") return BaselineMain(rest);
     if (cmd == "serve") return ServeMain(rest);
     if (cmd == "test") return RuleTestMain(rest);
+    if (cmd == "backtest") return BacktestMain(rest);
   } catch (const po::error& e) {
     std::cerr << "aurora-gate " << cmd << ": " << e.what()
               << " (see aurora-gate " << cmd << " --help)\n";

@@ -25,6 +25,9 @@
 #include "gates/core/run_gate.h"
 #include "gates/app/self_metrics.h"
 #include "gates/app/version.h"
+#include "evaluator/incident_policy.h"
+#include "evaluator/stop_conditions.h"
+#include "evaluator/tick_schedule.h"
 #include "reports/action_payload.h"
 #include "reports/run_summary.h"
 #include "reports/terminal_report.h"
@@ -139,19 +142,19 @@ class Logger {
   bool json_;
 };
 
-// Per-rule counts over the watch (Argo Rollouts analysis vocabulary).
-struct RuleCounts {
-  Outcome last = Outcome::kPass;
-  bool seen = false;
-  int failures = 0;
-  int consecutive_failures = 0;
-  int consecutive_errors = 0;
+// The watch's stop condition: it trips once per watch, by the first rule
+// past one of its count limits.
+struct Tripped {
+  Trip trip = Trip::kNone;
+  std::string why;
+  std::string gate_file, rule;  // the rule that tripped it
 };
 
-struct Tripped {
-  bool fail = false;
-  bool error = false;
-  std::string why;
+// Per gate: the last transition fired, and the incident it belongs to.
+struct GateTrack {
+  GateTransition fired = GateTransition::kNone;
+  absl::Time incident_start;
+  std::vector<std::string> incident_rules;
 };
 
 const Rule* FindRule(const std::vector<GateFile>& gates, const GateResult& g,
@@ -251,6 +254,94 @@ void SleepUntilOrSignal(Clock& clock, absl::Time deadline,
   }
 }
 
+
+// Counts this cycle's outcome of every rule (logging each rule's
+// transitions) and, when the watch has not tripped yet, trips it by the
+// first rule past one of its limits. Returns true when this cycle tripped it.
+bool CountCycle(const std::vector<GateFile>& gates, const RunResult& run,
+                std::map<std::string, RuleCounts>* counts, Tripped* tripped,
+                Logger& log) {
+  const bool tripped_before = tripped->trip != Trip::kNone;
+  for (const GateResult& g : run.gates) {
+    for (const RuleResult& r : g.rules) {
+      const GateFile* gate = nullptr;
+      const Rule* rule = FindRule(gates, g, r, &gate);
+      if (rule == nullptr) continue;
+      RuleCounts& c = (*counts)[RuleKey(*gate, *rule)];
+      if (!c.seen || c.last != r.outcome) {
+        log.Log(r.outcome == Outcome::kFail || r.outcome == Outcome::kError
+                    ? "warn"
+                    : "info",
+                "rule transition",
+                {{"gate", g.name},
+                 {"rule", absl::StrCat(r.group, "/", r.name)},
+                 {"from", c.seen ? std::string(OutcomeName(c.last)) : "none"},
+                 {"to", std::string(OutcomeName(r.outcome))},
+                 {"value", FirstValue(r)},
+                 {"reason", r.reason}});
+      }
+      CountOutcome(r.outcome, &c);
+      if (r.dry_run || tripped->trip != Trip::kNone) continue;
+      TripCheck check = CheckStopLimits(
+          StopLimitsOf(*rule), c, absl::StrCat(g.name, "/", r.group, "/", r.name),
+          r.reason);
+      if (check.trip == Trip::kNone) continue;
+      tripped->trip = check.trip;
+      tripped->why = std::move(check.why);
+      tripped->gate_file = g.file;
+      tripped->rule = r.name;
+    }
+  }
+  return !tripped_before && tripped->trip != Trip::kNone;
+}
+
+// SIGHUP: loads the gate files again. On success they replace `gates` (the
+// state of rules whose identity survived is kept, the others start over);
+// broken files are logged and the previous rules keep running.
+void ReloadGates(const WatchOptions& options, const VarLookup& vars,
+                 const CommandEnv& env, Logger& log, SelfMetrics* metrics,
+                 std::vector<GateFile>* gates) {
+  std::vector<GateFile> reloaded;
+  std::ostringstream errors;
+  CommandEnv quiet = env;
+  quiet.err = &errors;
+  if (LoadAll(options.gate_files, vars, quiet, &reloaded, options.actions_file)) {
+    *gates = std::move(reloaded);
+    log.Log("info", "gate files reloaded");
+    if (metrics) {
+      metrics->RecordReload(
+          true, absl::ToDoubleSeconds(env.clock->Now() - absl::UnixEpoch()));
+    }
+    return;
+  }
+  std::string text = errors.str();
+  for (const auto& line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
+    log.Log("error", "reload rejected; the previous rules keep running",
+            {{"error", std::string(line)}});
+  }
+  if (metrics) metrics->RecordReload(false, 0);
+}
+
+// One evaluation of every gate now, live rules stepping their carried state.
+RunResult EvaluateCycle(const std::vector<GateFile>& gates,
+                        const WatchOptions& options, const CommandEnv& env,
+                        const LiveContext& live, LiveStates* states) {
+  const absl::Time cycle_start = env.clock->Now();
+  RunResult run;
+  run.started = cycle_start;
+  run.eval_time = cycle_start;
+  run.tool_version = kVersion;
+  run.tool_commit = kGitCommit;
+  run.hostname = HostName();
+  run.settings = VisibleSettings(options.settings, options.secret_names);
+  run.command = "watch";
+  // Artifacts are re-read and http sources fetched again every cycle.
+  SourceCache cache(*env.files, &live);
+  run.gates = RunGates(gates, cache, &live, cycle_start, states);
+  run.verdict = RunVerdict(run.gates);
+  run.duration_seconds = absl::ToDoubleSeconds(env.clock->Now() - cycle_start);
+  return run;
+}
 }  // namespace
 
 namespace {
@@ -517,9 +608,7 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
     }
   }
   // Per gate: the last verdict transition fired, and when its incident began.
-  std::map<std::string, std::string> fired_on;
-  std::map<std::string, absl::Time> incident_start;
-  std::map<std::string, std::vector<std::string>> incident_rules;
+  std::map<std::string, GateTrack> tracks;
   // Incidents an earlier (killed or stopped) run opened: the same transition
   // continues them with the same start and rules, so their actions carry the
   // same idempotency key; a healthy gate resolves them.
@@ -539,7 +628,7 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
   }
 
   LiveStates states;
-  std::map<std::string, RuleCounts> counts;
+  std::map<std::string, RuleCounts> counts;  // by RuleKey
   const absl::Time started = env.clock->Now();
   const absl::Time deadline = started + options.duration;
   absl::Time next_tick = started;
@@ -548,213 +637,91 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
   bool interrupted = false;
   int cycles = 0;
 
-  while (true) {
-    if (signals.reload.exchange(false)) {
-      std::vector<GateFile> reloaded;
-      std::ostringstream errors;
-      CommandEnv quiet = env;
-      quiet.err = &errors;
-      if (LoadAll(options.gate_files, vars, quiet, &reloaded,
-                  options.actions_file)) {
-        gates = std::move(reloaded);
-        // State of rules whose identity (file, group, name, expr) survived
-        // is kept; the others start over.
-        log.Log("info", "gate files reloaded");
-        if (metrics) {
-          metrics->RecordReload(true, absl::ToDoubleSeconds(
-                                          env.clock->Now() - absl::UnixEpoch()));
-        }
-      } else {
-        std::string text = errors.str();
-        for (const auto& line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
-          log.Log("error", "reload rejected; the previous rules keep running",
-                  {{"error", std::string(line)}});
-        }
-        if (metrics) metrics->RecordReload(false, 0);
-      }
-    }
-    if (signals.stop.load()) {
-      interrupted = true;
-      break;
-    }
-    const absl::Time cycle_start = env.clock->Now();
-    // The previous cycle's result is not needed while this one is built
-    // (only the last one is reported): dropping it first halves the peak.
-    last = RunResult();
-    RunResult run;
-    run.started = cycle_start;
-    run.eval_time = cycle_start;
-    run.tool_version = kVersion;
-    run.tool_commit = kGitCommit;
-    run.hostname = HostName();
-    run.settings = VisibleSettings(options.settings, options.secret_names);
-    run.command = "watch";
-    // Artifacts are re-read and http sources fetched again every cycle.
-    SourceCache cache(*env.files, &live);
-    run.gates = RunGates(gates, cache, &live, cycle_start, &states);
-    run.verdict = RunVerdict(run.gates);
-    const absl::Time cycle_end = env.clock->Now();
-    run.duration_seconds = absl::ToDoubleSeconds(cycle_end - cycle_start);
-    ++cycles;
-    if (metrics) {
-      metrics->RecordHeartbeat();
-      metrics->RecordCycle(run, run.duration_seconds);
-    }
-
-    // Transitions and count limits. A stop condition trips once per watch
-    // (the first rule past its limit); `newly_tripped` marks that cycle.
-    const bool tripped_before = tripped.fail || tripped.error;
-    std::string tripped_gate_file, tripped_rule;
-    for (const GateResult& g : run.gates) {
-      for (const RuleResult& r : g.rules) {
-        const GateFile* gate = nullptr;
-        const Rule* rule = FindRule(gates, g, r, &gate);
-        if (rule == nullptr) continue;
-        RuleCounts& c = counts[RuleKey(*gate, *rule)];
-        if (!c.seen || c.last != r.outcome) {
-          log.Log(r.outcome == Outcome::kFail || r.outcome == Outcome::kError
-                      ? "warn"
-                      : "info",
-                  "rule transition",
-                  {{"gate", g.name},
-                   {"rule", absl::StrCat(r.group, "/", r.name)},
-                   {"from", c.seen ? std::string(OutcomeName(c.last)) : "none"},
-                   {"to", std::string(OutcomeName(r.outcome))},
-                   {"value", FirstValue(r)},
-                   {"reason", r.reason}});
-        }
-        c.seen = true;
-        c.last = r.outcome;
-        if (r.outcome == Outcome::kFail) {
-          ++c.failures;
-          ++c.consecutive_failures;
-        } else {
-          c.consecutive_failures = 0;
-        }
-        c.consecutive_errors = r.outcome == Outcome::kError ? c.consecutive_errors + 1 : 0;
-        if (r.dry_run || tripped.fail || tripped.error) continue;
-        const int failure_limit =
-            rule->failure_limit >= 0
-                ? rule->failure_limit
-                : (rule->consecutive_failure_limit >= 0 ? -1 : 0);
-        const int error_limit = rule->consecutive_error_limit >= 0
-                                    ? rule->consecutive_error_limit
-                                    : kDefaultConsecutiveErrorLimit;
-        std::string name = absl::StrCat(g.name, "/", r.group, "/", r.name);
-        if (failure_limit >= 0 && c.failures > failure_limit) {
-          tripped.fail = true;
-          tripped.why = absl::StrCat(name, " failed ", c.failures,
-                                     c.failures == 1 ? " time" : " times",
-                                     " (failure_limit ", failure_limit, "): ",
-                                     r.reason);
-        } else if (rule->consecutive_failure_limit >= 0 &&
-                   c.consecutive_failures > rule->consecutive_failure_limit) {
-          tripped.fail = true;
-          tripped.why = absl::StrCat(name, " failed ", c.consecutive_failures,
-                                     " times in a row (consecutive_failure_limit ",
-                                     rule->consecutive_failure_limit, "): ", r.reason);
-        } else if (c.consecutive_errors > error_limit) {
-          tripped.error = true;
-          tripped.why = absl::StrCat(name, " could not be evaluated ",
-                                     c.consecutive_errors,
-                                     " times in a row (consecutive_error_limit ",
-                                     error_limit, "): ", r.reason);
-        }
-        if (tripped.fail || tripped.error) {  // this rule tripped
-          tripped_gate_file = g.file;
-          tripped_rule = r.name;
-        }
-      }
-    }
-    const bool newly_tripped = !tripped_before && (tripped.fail || tripped.error);
+  // The gates' transitions of one cycle: fires their actions and opens or
+  // closes their incidents (`newly_tripped`: the stop condition tripped in
+  // this cycle; its incident says why).
+  auto FireTransitions = [&](const RunResult& run, bool newly_tripped) {
     bool trip_told = false;  // the trip has its incident (and log line)
-    // Gate-level transitions fire actions: fail and error when a stop
-    // condition trips (count limits apply), warn when the verdict becomes
-    // warn, resolved + pass when a tripped gate is healthy again.
+    // Gate-level transitions fire actions (evaluator/incident_policy.h):
+    // fail and error when a stop condition trips, warn when the verdict
+    // becomes warn, resolved + pass when a tripped gate is healthy again.
     for (size_t i = 0; i < run.gates.size() && i < gates.size(); ++i) {
       const GateResult& g = run.gates[i];
-      std::string& prev = fired_on[g.file];
+      GateTrack& track = tracks[g.file];
       auto carry = carried.find(g.file);
-      if (carry != carried.end() && prev.empty() && g.verdict == Outcome::kPass) {
+      if (carry != carried.end() && track.fired == GateTransition::kNone &&
+          g.verdict == Outcome::kPass) {
         // Healthy at restart: resolve the incident the earlier run opened.
-        prev = carry->second.on;
-        incident_start[g.file] = carry->second.start;
-        incident_rules[g.file] = carry->second.rules;
+        track.fired = ParseTransition(carry->second.on).value_or(GateTransition::kWarn);
+        track.incident_start = carry->second.start;
+        track.incident_rules = carry->second.rules;
         carried.erase(carry);
         carry = carried.end();
       }
-      std::string on;
+      const TransitionDecision next = Next(track.fired, g.verdict, tripped.trip);
+      if (next.fire == GateTransition::kNone) continue;
+      const std::string on(TransitionName(next.fire));
+      const std::string prev(TransitionName(track.fired));
       std::optional<size_t> closing;  // the incident a resolved closes
-      if (tripped.fail && prev != "fail" && g.verdict == Outcome::kFail) {
-        on = "fail";
-      } else if (tripped.error && prev != "error" &&
-                 (g.verdict == Outcome::kError || g.verdict == Outcome::kInconclusive)) {
-        on = "error";
-      } else if (g.verdict == Outcome::kWarn && prev != "warn" && prev != "fail" &&
-                 prev != "error") {
-        on = "warn";
-      } else if (g.verdict == Outcome::kPass && !prev.empty() && prev != "pass") {
-        if (prev == "fail" || prev == "error") {
-          auto open = open_incident.find(g.file);
-          if (open == open_incident.end()) {
-            // An incident an earlier run opened, resolved by this one.
-            WatchIncident inc;
-            inc.gate = g.name;
-            inc.gate_file = g.file;
-            inc.on = prev;
-            inc.tripped_at = incident_start[g.file];
-            inc.continued = true;
-            for (const std::string& name : incident_rules[g.file]) {
-              IncidentRule ir;
-              ir.name = name;
-              inc.rules.push_back(std::move(ir));
-            }
-            inc.incident_key = IdempotencyKey(MakeActionEvent(
-                prev, g, inc.tripped_at, inc.tripped_at, incident_rules[g.file]));
-            incidents.push_back(std::move(inc));
-            incident_action_ids.emplace_back();
-            open = open_incident.emplace(g.file, incidents.size() - 1).first;
+      if (next.resolves) {
+        auto open = open_incident.find(g.file);
+        if (open == open_incident.end()) {
+          // An incident an earlier run opened, resolved by this one.
+          WatchIncident inc;
+          inc.gate = g.name;
+          inc.gate_file = g.file;
+          inc.on = prev;
+          inc.tripped_at = track.incident_start;
+          inc.continued = true;
+          for (const std::string& name : track.incident_rules) {
+            IncidentRule ir;
+            ir.name = name;
+            inc.rules.push_back(std::move(ir));
           }
-          closing = open->second;
-          open_incident.erase(open);
-          WatchIncident& inc = incidents[*closing];
-          inc.resolved_at = run.eval_time;
-          log.Log("info", "stop condition resolved",
-                  {{"gate", g.name},
-                   {"rules", RuleNames(inc.rules)},
-                   {"tripped_at", ShownTimeUtc(inc.tripped_at)},
-                   {"lasted", absl::FormatDuration(inc.resolved_at - inc.tripped_at)},
-                   {"incident_key", inc.incident_key}});
-          fire(gates[i], "resolved", g, run, incident_start[g.file],
-               incident_rules[g.file], prev, closing);
+          inc.incident_key = IdempotencyKey(MakeActionEvent(
+              prev, g, inc.tripped_at, inc.tripped_at, track.incident_rules));
+          incidents.push_back(std::move(inc));
+          incident_action_ids.emplace_back();
+          open = open_incident.emplace(g.file, incidents.size() - 1).first;
         }
-        on = "pass";
+        closing = open->second;
+        open_incident.erase(open);
+        WatchIncident& inc = incidents[*closing];
+        inc.resolved_at = run.eval_time;
+        log.Log("info", "stop condition resolved",
+                {{"gate", g.name},
+                 {"rules", RuleNames(inc.rules)},
+                 {"tripped_at", ShownTimeUtc(inc.tripped_at)},
+                 {"lasted", absl::FormatDuration(inc.resolved_at - inc.tripped_at)},
+                 {"incident_key", inc.incident_key}});
+        fire(gates[i], "resolved", g, run, track.incident_start,
+             track.incident_rules, prev, closing);
       }
-      if (on.empty()) continue;
       std::vector<std::string> rules;
       std::optional<size_t> opening;  // the incident a fail or error opens
-      if (on == "fail" || on == "error" || on == "warn") {
+      if (next.fire != GateTransition::kPass) {
         const bool continued = carry != carried.end() && carry->second.on == on;
         if (continued) {
-          incident_start[g.file] = carry->second.start;
-          incident_rules[g.file] = carry->second.rules;
+          track.incident_start = carry->second.start;
+          track.incident_rules = carry->second.rules;
         } else {
-          incident_start[g.file] = run.eval_time;
-          incident_rules[g.file] = MakeActionEvent(on, g, run.eval_time, run.eval_time).rules;
+          track.incident_start = run.eval_time;
+          track.incident_rules =
+              MakeActionEvent(on, g, run.eval_time, run.eval_time).rules;
         }
         if (carry != carried.end()) carried.erase(carry);
-        rules = incident_rules[g.file];
-        if (on != "warn") {
+        rules = track.incident_rules;
+        if (OpensIncident(next.fire)) {
           WatchIncident inc;
           inc.gate = g.name;
           inc.gate_file = g.file;
           inc.on = on;
-          inc.tripped_at = incident_start[g.file];
+          inc.tripped_at = track.incident_start;
           inc.continued = continued;
           inc.rules = IncidentRules(g, rules);
           inc.incident_key = IdempotencyKey(MakeActionEvent(
-              on, g, incident_start[g.file], run.eval_time, rules));
-          if (newly_tripped && !trip_told && g.file == tripped_gate_file) {
+              on, g, track.incident_start, run.eval_time, rules));
+          if (newly_tripped && !trip_told && g.file == tripped.gate_file) {
             inc.why = tripped.why;
             trip_told = true;
           }
@@ -775,34 +742,31 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
         // Recorded before its actions are spooled: a run killed in between
         // continues this incident rather than opening another.
         if (absl::Status st = actions.SaveIncident(
-                gates[i], OpenIncident{on, incident_start[g.file], rules});
+                gates[i], OpenIncident{on, track.incident_start, rules});
             !st.ok()) {
           log.Log("error", "cannot record the incident in the spool",
                   {{"gate", g.name}, {"error", std::string(st.message())}});
         }
-      } else if (on == "pass") {
-        if (absl::Status st = actions.CloseIncident(gates[i]); !st.ok()) {
-          log.Log("error", "cannot close the incident in the spool",
-                  {{"gate", g.name}, {"error", std::string(st.message())}});
-        }
+      } else if (absl::Status st = actions.CloseIncident(gates[i]); !st.ok()) {
+        log.Log("error", "cannot close the incident in the spool",
+                {{"gate", g.name}, {"error", std::string(st.message())}});
       }
-      fire(gates[i], on, g, run, incident_start.count(g.file) ? incident_start[g.file]
-                                                              : run.eval_time,
-           rules, "", opening.has_value() ? opening : closing);
-      prev = on;
+      fire(gates[i], on, g, run, track.incident_start, rules, "",
+           opening.has_value() ? opening : closing);
+      track.fired = next.fire;
     }
     if (newly_tripped && !trip_told) {
       // The rule that tripped opened no gate transition (its gate's verdict
       // is not a fail): the trip is still told, once.
       WatchIncident inc;
-      inc.on = tripped.fail ? "fail" : "error";
+      inc.on = tripped.trip == Trip::kFail ? "fail" : "error";
       inc.tripped_at = run.eval_time;
       inc.why = tripped.why;
       for (const GateResult& g : run.gates) {
-        if (g.file != tripped_gate_file) continue;
+        if (g.file != tripped.gate_file) continue;
         inc.gate = g.name;
         inc.gate_file = g.file;
-        inc.rules = IncidentRules(g, {tripped_rule});
+        inc.rules = IncidentRules(g, {tripped.rule});
       }
       log.Log("error", "stop condition tripped",
               {{"verdict", inc.on},
@@ -813,21 +777,44 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
       incidents.push_back(std::move(inc));
       incident_action_ids.emplace_back();
     }
+  };
+
+  while (true) {
+    if (signals.reload.exchange(false)) {
+      ReloadGates(options, vars, env, log, metrics.get(), &gates);
+    }
+    if (signals.stop.load()) {
+      interrupted = true;
+      break;
+    }
+    // The previous cycle's result is not needed while this one is built
+    // (only the last one is reported): dropping it first halves the peak.
+    last = RunResult();
+    RunResult run = EvaluateCycle(gates, options, env, live, &states);
+    ++cycles;
+    if (metrics) {
+      metrics->RecordHeartbeat();
+      metrics->RecordCycle(run, run.duration_seconds);
+    }
+
+    // Count limits. A stop condition trips once per watch (the first rule
+    // past its limit); `newly_tripped` marks that cycle.
+    const bool newly_tripped = CountCycle(gates, run, &counts, &tripped, log);
+    FireTransitions(run, newly_tripped);
     last = std::move(run);
     // What the cycle freed goes back to the OS, so RSS follows what is kept
     // (rule state, the last result), not the largest cycle so far.
     ReleaseFreeHeapMemory();
-    if ((tripped.fail || tripped.error) && !options.keep_running) break;
+    if (tripped.trip != Trip::kNone && !options.keep_running) break;
     // Next slot on the interval grid; slots a slow cycle overran are missed.
-    next_tick += options.interval;
-    absl::Time now = env.clock->Now();
-    if (now > next_tick) {
-      int missed = static_cast<int>((now - next_tick) / options.interval) + 1;
-      next_tick += missed * options.interval;
+    const ScheduledTick tick =
+        NextTick(next_tick, env.clock->Now(), options.interval);
+    next_tick = tick.at;
+    if (tick.missed > 0) {
       log.Log("warn", "evaluation cycle overran the interval",
-              {{"missed_cycles", std::to_string(missed)},
+              {{"missed_cycles", std::to_string(tick.missed)},
                {"cycle_seconds", FormatNumberShort(last.duration_seconds)}});
-      if (metrics) metrics->RecordMissedCycles(missed);
+      if (metrics) metrics->RecordMissedCycles(tick.missed);
     }
     if (next_tick >= deadline) {
       SleepUntilOrSignal(*env.clock, deadline, signals);
@@ -876,15 +863,15 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
 
   // The verdict of the watch: a tripped stop condition decides; otherwise
   // a completed duration passes, an interruption is undecided.
-  if (tripped.fail) {
+  if (tripped.trip == Trip::kFail) {
     last.verdict = Outcome::kFail;
-  } else if (tripped.error) {
+  } else if (tripped.trip == Trip::kError) {
     last.verdict = Worst(last.verdict, Outcome::kError);
   }
   int code;
-  if (tripped.fail) {
+  if (tripped.trip == Trip::kFail) {
     code = kExitFail;
-  } else if (tripped.error) {
+  } else if (tripped.trip == Trip::kError) {
     code = kExitUndecided;
   } else if (interrupted) {
     code = kExitUndecided;

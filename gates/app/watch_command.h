@@ -59,9 +59,6 @@ struct WatchSignals {
   std::atomic<bool> reload{false};  // SIGHUP: reload the gate files
 };
 
-// Argo Rollouts' default for consecutiveErrorLimit.
-inline constexpr int kDefaultConsecutiveErrorLimit = 4;
-
 int RunWatch(const WatchOptions& options, const CommandEnv& env,
              WatchSignals& signals);
 

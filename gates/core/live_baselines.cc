@@ -65,12 +65,12 @@ std::vector<LiveBaseline> FetchLiveBaselines(const std::vector<LiveRule>& rules,
           Rfc3339(eval_time)));
       continue;
     }
-    absl::StatusOr<PromEndpoint> endpoint = LiveEndpoint(source, ctx);
+    absl::StatusOr<PromEndpoint> endpoint = EndpointFor(source, ctx);
     if (!endpoint.ok()) {
       b.status = endpoint.status();
       continue;
     }
-    HttpClientOptions o = LiveClientOptions(source, ctx);
+    HttpClientOptions o = ClientOptionsFor(source, ctx);
     Batch& batch = batches[ClientKey{o.ca_file, o.client_cert_file,
                                      o.client_key_file, o.insecure_skip_verify}];
     batch.options = o;

@@ -15,11 +15,11 @@
 #include "evaluator/judge.h"
 #include "queries/source_auth.h"
 #include "gates/core/live_baselines.h"
+#include "evaluator/live_judging.h"
 #include "rules/duration.h"
 #include "rules/promql_at_modifier.h"
 
 namespace aurora {
-namespace {
 
 // The endpoint of a source, with secrets read from their files. Errors name
 // the file, never its content.
@@ -44,6 +44,8 @@ HttpClientOptions ClientOptionsFor(const SourceSpec& s, const LiveContext& ctx) 
   o.max_response_bytes = ctx.max_response_bytes;
   return o;
 }
+
+namespace {
 
 using ClientKey = std::tuple<std::string, std::string, std::string, bool>;
 
@@ -140,16 +142,6 @@ std::optional<int> ReadSmallNumber(std::string_view s, size_t* j) {
 }
 
 }  // namespace
-
-absl::StatusOr<PromEndpoint> LiveEndpoint(const SourceSpec& source,
-                                          const LiveContext& context) {
-  return EndpointFor(source, context);
-}
-
-HttpClientOptions LiveClientOptions(const SourceSpec& source,
-                                    const LiveContext& context) {
-  return ClientOptionsFor(source, context);
-}
 
 bool IsChartWindowWarning(std::string_view warning) {
   return absl::StartsWith(Sv(warning), Sv(kChartWindowWarning));
@@ -377,6 +369,8 @@ void JudgeFromServer(const Rule& rule, const ServerAlertRule& server,
   }
 }
 
+}  // namespace
+
 // Prometheus answers at most 11,000 points per series in one range query.
 constexpr int64_t kMaxPointsPerRead = 11000;
 
@@ -416,8 +410,6 @@ PromResult JoinReads(std::vector<PromResult>& parts) {
   }
   return out;
 }
-
-}  // namespace
 
 void EvaluateLiveRules(const std::vector<LiveRule>& rules,
                        const LiveContext& ctx, absl::Time eval_time) {
@@ -581,11 +573,7 @@ void EvaluateLiveRules(const std::vector<LiveRule>& rules,
               "the query returned a string, expected a number or a vector";
           return;
         }
-        const bool presence =
-            rule.kind == Rule::Kind::kAlert && !rule.condition;
-        auto holds = [&rule, presence](double v) {
-          return presence || ConditionHolds(rule, v);
-        };
+        const std::function<bool(double)> holds = LiveCondition(rule);
         PromQuery q = batch[k].query;
         if (q.range) {
           // This round read [q.start, q.end]; earlier rounds the rest.
@@ -651,51 +639,18 @@ void EvaluateLiveRules(const std::vector<LiveRule>& rules,
           tracker = ReplayRange(matrix, q.start, eval_time, q.step,
                                 rule.for_duration, rule.keep_firing_for, holds);
         } else {
-          std::map<Labels, double> holding;
-          for (const auto& o : current) {
-            if (presence || ConditionHolds(rule, o.value, o.baseline)) {
-              holding[o.labels] = o.value;
-            }
-          }
-          tracker.Step(eval_time, holding);
+          StepLiveAlerts(rule, current, eval_time, &tracker);
         }
         if (lr.state != nullptr && !lr.state->has_value()) *lr.state = tracker;
-        if (lr.group_limit > 0 && rule.kind == Rule::Kind::kAlert) {
-          int active = 0;
-          for (const auto& [labels, a] : tracker.alerts()) {
-            active += a.state != AlertState::kInactive ? 1 : 0;
-          }
-          if (active > lr.group_limit) {
-            // Prometheus drops the rule's alerts and reports the error.
-            out->outcome = Outcome::kError;
-            out->reason = absl::StrCat("exceeded limit of ", lr.group_limit,
-                                       " with ", active,
-                                       " alerts (the group's limit)");
-            if (lr.state != nullptr) lr.state->reset();
-            return;
-          }
+        if (!JudgeLiveAlerts(rule, current, tracker, batch[k].start, eval_time,
+                             lr.group_limit, config.external_labels,
+                             external_url, out)) {
+          if (lr.state != nullptr) lr.state->reset();
+          return;
         }
-        Judgement j =
-            JudgeLiveRule(rule, current, tracker, batch[k].start, eval_time);
-        out->outcome = j.outcome;
-        out->reason = j.reason;
-        out->series = std::move(j.series);
         if (q.range && out->outcome == Outcome::kPending) {
           out->reason += HistoryTooShort(rule, tracker, matrix, q.start, q,
                                          options, ctx);
-        }
-        if (rule.kind == Rule::Kind::kAlert && !rule.annotations.empty()) {
-          // Rendered per pending or firing alert, as Prometheus does; the
-          // rule shows its first such alert's.
-          bool first = true;
-          for (SeriesResult& sr : out->series) {
-            if (sr.outcome == Outcome::kPass) continue;
-            sr.annotations = RenderAnnotations(rule, sr.labels, sr.value,
-                                               config.external_labels,
-                                               external_url);
-            if (first) out->annotations = sr.annotations;
-            first = false;
-          }
         }
         if (q.range && ctx.chart_window > absl::ZeroDuration()) {
           KeepHistory(std::move(matrix),

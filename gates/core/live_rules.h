@@ -108,12 +108,21 @@ FilePos ServerErrorPosition(const Rule& rule, std::string_view message);
 // series at the rule's step).
 bool IsChartWindowWarning(std::string_view warning);
 
-// The server a prometheus source queries (its url, else --prometheus), with
-// its headers and secrets read from their files; and its client settings.
-absl::StatusOr<PromEndpoint> LiveEndpoint(const SourceSpec& source,
-                                          const LiveContext& context);
-HttpClientOptions LiveClientOptions(const SourceSpec& source,
-                                    const LiveContext& context);
+// The endpoint of a prometheus source (the context's default URL when it
+// has none), with secrets read from their files; errors name the file,
+// never its content.
+absl::StatusOr<PromEndpoint> EndpointFor(const SourceSpec& source,
+                                         const LiveContext& context);
+// The HTTP client settings of a source (TLS, concurrency, response limit).
+HttpClientOptions ClientOptionsFor(const SourceSpec& source,
+                                   const LiveContext& context);
+
+// The range reads covering [whole.start, whole.end] at whole.step, each
+// under Prometheus' 11,000 points per series.
+std::vector<PromQuery> ChunkedReads(const PromQuery& whole);
+// Joins the answers of consecutive range reads (in time order) into one
+// matrix; series are matched by their full label set.
+PromResult JoinReads(std::vector<PromResult>& parts);
 
 // Evaluates `rules` at `eval_time`; never fails as a whole: a rule whose
 // query cannot be answered is `error` with the reason.

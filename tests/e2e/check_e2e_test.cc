@@ -479,7 +479,7 @@ TEST_F(CheckE2ETest, HelpAndVersion) {
 // man pages are generated from this text.
 TEST_F(CheckE2ETest, EveryCommandsHelpShowsExamplesAndOnlyUserOptions) {
   for (const std::string command :
-       {"", "check", "report", "watch", "lint", "spool", "baseline update", "test"}) {
+       {"", "check", "report", "watch", "lint", "spool", "baseline update", "test", "backtest"}) {
     SCOPED_TRACE(command);
     std::vector<std::string> argv = {kBin};
     for (size_t at = 0; at < command.size();) {  // "baseline update": two words

@@ -136,6 +136,10 @@ std::vector<testing::OmSample> PastIncident() {
   };
   add("http_requests_total{job=\"aurora-api\",instance=\"a\",status=\"200\"}", "0+570x70");
   add("http_requests_total{job=\"aurora-api\",instance=\"a\",status=\"500\"}", "0+30x70");
+  // README's backtest example: the recorded incident of 2026-11-24.
+  std::vector<testing::OmSample> recorded = testing::ParseOpenMetrics(
+      testing::ReadWholeFile("examples/incidents/error-spike-2026-11-24.om"));
+  h.insert(h.end(), recorded.begin(), recorded.end());
   return h;
 }
 
@@ -336,6 +340,23 @@ std::map<std::string, Expectation> Expectations() {
   // /healthz, and exits 0 on SIGTERM.
   e["aurora-gate serve --gates gates/runbook --listen 127.0.0.1:9464 --prometheus "
     "http://prometheus:9090"] = {{}, 0, {"serving"}, {}, true};
+  // Issue 17: the recorded incident, backfilled as the README says, then
+  // backtested (the test's Prometheus holds the same history).
+  e["promtool tsdb create-blocks-from openmetrics examples/incidents/error-spike-2026-11-24.om "
+    "incident-data"] = {{}, 0, {"BLOCK ULID"}};
+  e["aurora-gate backtest gates/runbook/stop-conditions.yaml --prometheus http://prometheus:9090 "
+    "--from 2026-11-24T14:10:00Z --to 2026-11-24T14:40:00Z --step 30s --html backtest.html "
+    "--json backtest.json"] = {
+      {},
+      1,
+      {"incident (fail) tripped at 2026-11-24T14:2", "performance/error-rate-over-5pct"},
+      {"backtest.html", "backtest.json"}};
+  e["aurora-gate backtest gates/runbook/stop-conditions.yaml --prometheus http://prometheus:9090 "
+    "--deploys examples/incidents/deploys.txt --window 9m"] = {
+      {},
+      1,
+      {"v1.4.2 (the bad one) +9m: would have tripped at 2026-11-24T14:2",
+       "v1.4.1 (the rollback) +9m: clean"}};
   return e;
 }
 

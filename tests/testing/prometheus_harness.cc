@@ -286,6 +286,42 @@ bool IsStaleMarker(double v) {
   return bits == kStaleNaNBits;
 }
 
+std::vector<OmSample> ParseOpenMetrics(const std::string& text) {
+  std::vector<OmSample> out;
+  size_t at = 0;
+  int line_no = 0;
+  while (at < text.size()) {
+    size_t end = text.find('\n', at);
+    if (end == std::string::npos) end = text.size();
+    const std::string line = text.substr(at, end - at);
+    at = end + 1;
+    ++line_no;
+    if (line.empty() || line[0] == '#') continue;
+    // The series may hold spaces inside quoted label values: split at the
+    // last two spaces.
+    const size_t ts_space = line.rfind(' ');
+    const size_t value_space =
+        ts_space == std::string::npos || ts_space == 0 ? std::string::npos
+                                                       : line.rfind(' ', ts_space - 1);
+    if (value_space == std::string::npos) {
+      ADD_FAILURE() << "OpenMetrics line " << line_no << ": expected "
+                    << "\"series value unix_seconds\", got: " << line;
+      return {};
+    }
+    OmSample s;
+    s.series = line.substr(0, value_space);
+    try {
+      s.value = std::stod(line.substr(value_space + 1, ts_space - value_space - 1));
+      s.unix_seconds = std::stoll(line.substr(ts_space + 1));
+    } catch (const std::exception&) {
+      ADD_FAILURE() << "OpenMetrics line " << line_no << ": bad value or time: " << line;
+      return {};
+    }
+    out.push_back(std::move(s));
+  }
+  return out;
+}
+
 std::string ToOpenMetrics(const std::vector<OmSample>& samples) {
   std::vector<Row> rows;
   std::string error;

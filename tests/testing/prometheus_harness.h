@@ -43,6 +43,11 @@ bool IsStaleMarker(double v);
 // the test and yields "".
 std::string ToOpenMetrics(const std::vector<OmSample>& samples);
 
+// The samples of an OpenMetrics file as promtool backfills it (the recorded
+// incidents under examples/incidents): "#" lines skipped, every other line
+// "series value unix_seconds". A bad line fails the test and yields {}.
+std::vector<OmSample> ParseOpenMetrics(const std::string& text);
+
 // promtool input_series notation: space-separated items, each one of
 //   N            one value (decimal, NaN, Inf, +Inf, -Inf)
 //   NxK          K+1 copies of N

@@ -1,0 +1,183 @@
+// The backtest replay (evaluator/backtest_replay.h): the watch's policies
+// over per-step outcomes. Cases are named after the outcomes they feed, one
+// per step, as vmalert's rule tests are.
+#include "evaluator/backtest_replay.h"
+
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace aurora {
+namespace {
+
+using ::testing::HasSubstr;
+
+const absl::Time kT0 = absl::FromUnixSeconds(1'800'000'000);
+constexpr Outcome P = Outcome::kPass, W = Outcome::kWarn, F = Outcome::kFail,
+                  E = Outcome::kError, D = Outcome::kPending;
+
+BacktestSpan SpanOf(size_t steps) {
+  BacktestSpan s;
+  s.from = kT0;
+  s.step = absl::Seconds(15);
+  s.steps = steps;
+  return s;
+}
+
+RuleTrack Track(const std::string& name, const std::vector<Outcome>& outcomes,
+                StopLimits limits = {}) {
+  RuleTrack t;
+  t.group = "live";
+  t.name = name;
+  t.limits = limits;
+  t.outcomes = outcomes;
+  for (size_t i = 0; i < outcomes.size(); ++i) {
+    t.values.push_back(outcomes[i] == F ? 0.07 : 0.01);
+    t.reasons.push_back(outcomes[i] == P ? "" : "0.07 > 0.05");
+    t.labels.emplace_back();
+  }
+  return t;
+}
+
+GateTrack Gate(std::vector<RuleTrack> rules) {
+  GateTrack g;
+  g.name = "stop";
+  g.file = "stop.yaml";
+  g.rules = std::move(rules);
+  g.actions = {{"rollback", "fail"}, {"all-clear", "resolved"}, {"note", "warn"}};
+  return g;
+}
+
+// "tripped@i..resolved@j" per incident, "-" for none.
+std::string Incidents(const BacktestResult& r) {
+  std::vector<std::string> out;
+  for (const BacktestIncident& i : r.incidents) {
+    const int from = static_cast<int>((i.tripped_at - kT0) / absl::Seconds(15));
+    std::string s = absl::StrCat(i.on, "@", from);
+    if (i.resolved_at != absl::InfiniteFuture()) {
+      absl::StrAppend(&s, "..resolved@", (i.resolved_at - kT0) / absl::Seconds(15));
+    }
+    out.push_back(s);
+  }
+  return out.empty() ? "-" : absl::StrJoin(out, ",");
+}
+
+TEST(BacktestReplayTest, Table) {
+  struct Case {
+    const char* name;
+    std::vector<Outcome> outcomes;
+    StopLimits limits;
+    std::string incidents;
+  };
+  const std::vector<Case> cases = {
+      {"pass=>pass=>pass", {P, P, P}, {}, "-"},
+      {"pass=>fail=>pass: tripped and resolved", {P, F, P}, {}, "fail@1..resolved@2"},
+      {"pass=>fail=>fail=>fail: one incident, still open", {P, F, F, F}, {},
+       "fail@1"},
+      {"fail=>pass=>fail=>pass: a second incident (keep running)", {F, P, F, P}, {},
+       "fail@0..resolved@1,fail@2..resolved@3"},
+      {"pending=>pending=>fail: for elapsed", {D, D, F, P}, {}, "fail@2..resolved@3"},
+      {"failure_limit 2: fail=>pass=>fail=>pass=>fail trips at the third",
+       {F, P, F, P, F, F, P}, {2, -1, 4}, "fail@4..resolved@6"},
+      {"consecutive_failure_limit 1: fail=>pass=>fail=>fail", {F, P, F, F, P},
+       {-1, 1, 4}, "fail@3..resolved@4"},
+      {"error x5=>pass: the default consecutive_error_limit", {E, E, E, E, E, P}, {},
+       "error@4..resolved@5"},
+      {"warn=>warn: no incident", {W, W}, {}, "-"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    BacktestResult r =
+        ReplayGates(SpanOf(c.outcomes.size()), {Gate({Track("error-rate", c.outcomes, c.limits)})});
+    EXPECT_EQ(Incidents(r), c.incidents);
+  }
+}
+
+TEST(BacktestReplayTest, IncidentTellsRulesValuesWhyAndTheActionsThatWouldHaveFired) {
+  BacktestResult r = ReplayGates(SpanOf(4), {Gate({Track("error-rate", {P, F, F, P}),
+                                                   Track("latency", {P, P, P, P})})});
+  ASSERT_EQ(r.incidents.size(), 1u);
+  const BacktestIncident& i = r.incidents[0];
+  EXPECT_EQ(i.gate, "stop");
+  EXPECT_EQ(i.tripped_at, kT0 + absl::Seconds(15));
+  EXPECT_EQ(i.resolved_at, kT0 + absl::Seconds(45));
+  ASSERT_EQ(i.rules.size(), 1u);
+  EXPECT_EQ(i.rules[0].name, "error-rate");
+  EXPECT_EQ(i.rules[0].value, 0.07);
+  EXPECT_EQ(i.why, "stop/live/error-rate failed 1 time (failure_limit 0): 0.07 > 0.05");
+  ASSERT_EQ(i.actions.size(), 2u);
+  EXPECT_EQ(i.actions[0].action, "rollback");
+  EXPECT_EQ(i.actions[0].at, kT0 + absl::Seconds(15));
+  EXPECT_EQ(i.actions[1].action, "all-clear");
+  EXPECT_EQ(i.actions[1].at, kT0 + absl::Seconds(45));
+  ASSERT_EQ(r.gates.size(), 1u);
+  EXPECT_EQ(r.gates[0].first_trip, kT0 + absl::Seconds(15));
+  EXPECT_DOUBLE_EQ(r.gates[0].fraction_failing, 0.5);
+  ASSERT_EQ(r.gates[0].verdicts.size(), 3u);  // pass, fail, pass
+  EXPECT_EQ(r.gates[0].verdicts[1].outcome, F);
+  EXPECT_EQ(r.gates[0].verdicts[1].from, kT0 + absl::Seconds(15));
+  EXPECT_EQ(r.gates[0].verdicts[1].to, kT0 + absl::Seconds(45));
+}
+
+TEST(BacktestReplayTest, DryRunRulesNeitherDecideNorTrip) {
+  RuleTrack dry = Track("canary", {F, F});
+  dry.dry_run = true;
+  BacktestResult r = ReplayGates(SpanOf(2), {Gate({dry})});
+  EXPECT_EQ(Incidents(r), "-");
+  EXPECT_DOUBLE_EQ(r.gates[0].fraction_failing, 0);
+  EXPECT_DOUBLE_EQ(r.gates[0].rules[0].fraction_failing, 1);
+}
+
+TEST(BacktestReplayTest, ArtifactRulesAreSaidToBeEvaluatedOnce) {
+  RuleTrack coverage = Track("coverage", {P, P});
+  coverage.artifact = true;
+  BacktestResult r = ReplayGates(SpanOf(2), {Gate({coverage})});
+  ASSERT_EQ(r.notes.size(), 1u);
+  EXPECT_THAT(r.notes[0], HasSubstr("stop/live/coverage: an artifact rule has no "
+                                    "history; evaluated once"));
+  EXPECT_TRUE(r.gates[0].rules[0].artifact);
+}
+
+TEST(BacktestReplayTest, JudgeOverSpanSettlesForFromTheHistoryBeforeTheSpan) {
+  // for: 1m at 15 s steps; the condition holds from 2 minutes before the
+  // span: the alert is already firing at its first step.
+  Rule rule;
+  rule.kind = Rule::Kind::kAlert;
+  rule.name = "HighErrorRate";
+  ParsedExpr::Comparison c;
+  c.op = CompareOp::kGt;
+  c.threshold = 0.05;
+  rule.condition = c;
+  rule.for_duration = absl::Minutes(1);
+  RuleResult skeleton;
+  skeleton.group = "live";
+  skeleton.name = "HighErrorRate";
+  skeleton.severity = "critical";
+  const absl::Time history = kT0 - absl::Minutes(2);
+  Series s;
+  for (absl::Time t = history; t <= kT0 + absl::Seconds(45); t += absl::Seconds(15)) {
+    s.points.push_back({t, t < kT0 + absl::Seconds(30) ? 0.07 : 0.01});
+  }
+  RuleTrack settled = JudgeOverSpan(rule, skeleton, {s}, history, SpanOf(4), 0);
+  EXPECT_EQ(settled.outcomes, (std::vector<Outcome>{F, F, P, P}));
+  EXPECT_EQ(settled.values[0], 0.07);
+  // Read from the span's start only, the same data is pending first.
+  RuleTrack unsettled = JudgeOverSpan(rule, skeleton, {s}, kT0, SpanOf(4), 0);
+  EXPECT_EQ(unsettled.outcomes, (std::vector<Outcome>{D, D, P, P}));
+}
+
+TEST(BacktestReplayTest, OutcomeIntervalsMergeRuns) {
+  std::vector<OutcomeInterval> iv = OutcomeIntervals(SpanOf(5), {P, P, F, F, P});
+  ASSERT_EQ(iv.size(), 3u);
+  EXPECT_EQ(iv[0].to, kT0 + absl::Seconds(30));
+  EXPECT_EQ(iv[1].outcome, F);
+  EXPECT_EQ(iv[2].to, kT0 + absl::Seconds(75));
+}
+
+}  // namespace
+}  // namespace aurora

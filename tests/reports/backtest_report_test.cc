@@ -1,0 +1,109 @@
+// The backtest reports (reports/backtest_report.h): pure functions of a
+// BacktestRun. JSON parses and lists `incidents` in RFC 3339; Markdown and
+// text tell incidents and deploys; the HTML page has a timeline band per
+// gate with incidents as red spans.
+#include "reports/backtest_report.h"
+
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "rapidjson/document.h"
+
+namespace aurora {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+const absl::Time kT0 = absl::FromUnixSeconds(1'795'939'200);  // 2026-11-29T08:00:00Z
+
+BacktestResult OneIncident() {
+  RuleTrack t;
+  t.group = "live";
+  t.name = "error-rate";
+  t.outcomes = {Outcome::kPass, Outcome::kFail, Outcome::kFail, Outcome::kPass};
+  t.values = {0.01, 0.07, 0.08, 0.01};
+  t.reasons = {"", "0.07 > 0.05", "0.08 > 0.05", ""};
+  t.labels.resize(4);
+  GateTrack g;
+  g.name = "stop-conditions";
+  g.file = "stop-conditions.yaml";
+  g.rules = {t};
+  g.actions = {{"rollback-webhook", "fail"}};
+  BacktestSpan span;
+  span.from = kT0;
+  span.step = absl::Seconds(15);
+  span.steps = 4;
+  return ReplayGates(span, {g});
+}
+
+BacktestRun RunWithIncidentAndDeploys() {
+  BacktestRun run;
+  run.span = OneIncident();
+  run.exit_code = 1;
+  DeployWindow bad{{kT0, "v1.4.2"}, absl::Minutes(1), OneIncident()};
+  DeployWindow good{{kT0 + absl::Hours(1), "v1.4.3"}, absl::Minutes(1), BacktestResult()};
+  good.result.span = bad.result.span;
+  run.deploys = {bad, good};
+  return run;
+}
+
+TEST(BacktestReportTest, JsonListsIncidentsInRfc3339) {
+  const std::string json = RenderBacktestJson(RunWithIncidentAndDeploys());
+  rapidjson::Document d;
+  ASSERT_FALSE(d.Parse(json.c_str()).HasParseError()) << json;
+  EXPECT_STREQ(d["schema"].GetString(), "aurora-gate/backtest/v1");
+  EXPECT_EQ(d["exit_code"].GetInt(), 1);
+  ASSERT_TRUE(d["incidents"].IsArray());
+  ASSERT_EQ(d["incidents"].Size(), 2u);  // the span's and the bad deploy's
+  const auto& i = d["incidents"][0];
+  EXPECT_STREQ(i["tripped_at"].GetString(), "2026-11-29T08:00:15Z");
+  EXPECT_STREQ(i["resolved_at"].GetString(), "2026-11-29T08:00:45Z");
+  EXPECT_STREQ(i["rules"][0]["name"].GetString(), "error-rate");
+  EXPECT_DOUBLE_EQ(i["rules"][0]["value"].GetDouble(), 0.07);
+  EXPECT_STREQ(i["would_fire"][0]["action"].GetString(), "rollback-webhook");
+  EXPECT_STREQ(d["span"]["gates"][0]["first_trip"].GetString(), "2026-11-29T08:00:15Z");
+  EXPECT_DOUBLE_EQ(d["span"]["gates"][0]["fraction_failing"].GetDouble(), 0.5);
+  EXPECT_TRUE(d["deploys"][0]["would_have_tripped"].GetBool());
+  EXPECT_FALSE(d["deploys"][1]["would_have_tripped"].GetBool());
+}
+
+TEST(BacktestReportTest, TextAndMarkdownTellIncidentsAndDeploys) {
+  const BacktestRun run = RunWithIncidentAndDeploys();
+  const std::string text = RenderBacktestText(run);
+  EXPECT_THAT(text, HasSubstr("incident (fail) tripped at 2026-11-29T08:00:15Z by "
+                              "live/error-rate = 0.07; resolved at 2026-11-29T08:00:45Z"));
+  EXPECT_THAT(text, HasSubstr("would have fired: rollback-webhook (on fail)"));
+  EXPECT_THAT(text, HasSubstr("2026-11-29T08:00:00Z v1.4.2 +1m: would have tripped at "
+                              "2026-11-29T08:00:15Z (live/error-rate)"));
+  EXPECT_THAT(text, HasSubstr("2026-11-29T09:00:00Z v1.4.3 +1m: clean"));
+  const std::string md = RenderBacktestMarkdown(run);
+  EXPECT_THAT(md, HasSubstr("| stop-conditions | 2026-11-29T08:00:15Z | live/error-rate | "
+                            "0.07 | 2026-11-29T08:00:45Z | rollback-webhook (on fail) |"));
+  EXPECT_THAT(md, HasSubstr("| 2026-11-29T09:00:00Z v1.4.3 | clean |  |"));
+  EXPECT_THAT(md, HasSubstr("Nothing was fired"));
+}
+
+TEST(BacktestReportTest, TimelineBandDrawsIncidentsAsRedSpans) {
+  const BacktestResult r = OneIncident();
+  const std::string svg = RenderTimelineBand(r, 0, 400, 20);
+  // 4 steps of 15 s over 400 px: the incident is [15 s, 45 s) = [100, 300).
+  EXPECT_THAT(svg, HasSubstr("<rect class=\"incident\" x=\"100\" y=\"10\" width=\"200\""));
+  EXPECT_THAT(svg, HasSubstr("fill=\"#c62828\""));
+  EXPECT_THAT(svg, HasSubstr("<rect class=\"verdict fail\" x=\"100\""));
+  RunResult page;
+  page.command = "backtest";
+  BacktestRun run;
+  run.span = r;
+  run.exit_code = 1;
+  const std::string html = RenderBacktestHtml(run, page);
+  EXPECT_THAT(html, HasSubstr("<section id=\"backtest\">"));
+  EXPECT_THAT(html, HasSubstr("<svg class=\"timeline\" data-gate=\"stop-conditions\""));
+  EXPECT_THAT(html, HasSubstr("<tr class=\"incident\" data-resolved=\"true\">"));
+  EXPECT_LT(html.find("<section id=\"backtest\">"), html.find("<section id=\"checklist\">"));
+  EXPECT_THAT(html, Not(HasSubstr("delivered")));
+}
+
+}  // namespace
+}  // namespace aurora
