@@ -21,11 +21,11 @@ namespace aurora {
 struct Observed {
   Labels labels;
   double value = 0;
-  std::optional<double> baseline;
+  std::optional<double> baseline = {};
   // Why there is no baseline value, when known (an empty history, no
   // series at the live baseline's moment): the reason of an inconclusive
   // relative criterion.
-  std::string no_baseline;
+  std::string no_baseline = {};
 };
 
 struct Judgement {
