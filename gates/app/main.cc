@@ -1,5 +1,8 @@
 // aurora-gate: command-line entry point. Parses options (Boost.Program_options)
-// and hands over to the commands; every exception stops here.
+// and hands over to the commands; every exception stops here. Over ~700
+// lines on purpose: the option descriptions and help texts of every command
+// are kept side by side so that shared options read the same everywhere
+// (serve's are in gates/app/serve/serve_main.cc).
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <unistd.h>

@@ -1,3 +1,9 @@
+// File: gates/app/rule_test_command.cc
+// Over ~700 lines on purpose: `aurora-gate test` end to end in the order
+// promtool runs it (read the test files, load their rule and gate files,
+// feed the engine, step each group's evaluations, compare, print promtool's
+// diff, write JUnit); the file reader, series notation and engine are apart
+// (rules/rule_test_file, rules/series_notation, gates/app/rule_test_engine).
 #include "gates/app/rule_test_command.h"
 
 #include <glob.h>

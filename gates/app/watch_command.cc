@@ -1,3 +1,10 @@
+// File: gates/app/watch_command.cc
+// Over ~700 lines on purpose: RunWatch's set-up (spool, self-metrics,
+// signals), its loop of named steps (ReloadGates, EvaluateCycle, CountCycle,
+// FireTransitions, NextTick) and the end-of-watch report share the watch's
+// state; the policies they apply are pure units in evaluator/
+// (stop_conditions, incident_policy, tick_schedule) and the log is
+// gates/app/log.h.
 #include "gates/app/watch_command.h"
 
 #include <algorithm>
@@ -23,6 +30,7 @@
 #include "gates/notifier/action_runner.h"
 #include "gates/app/command_support.h"
 #include "gates/core/run_gate.h"
+#include "gates/app/log.h"
 #include "gates/app/self_metrics.h"
 #include "gates/app/version.h"
 #include "evaluator/incident_policy.h"
@@ -36,111 +44,6 @@ namespace aurora {
 namespace {
 
 absl::Time started_at(const CommandEnv& env) { return env.clock->Now(); }
-
-// One log line: human-readable ("2026-11-27T08:00:00Z INFO msg k=v ...") or
-// a JSON object per line. Values never hold secrets: callers pass rule
-// names, outcomes, values and redacted URLs only.
-class Logger {
- public:
-  Logger(std::ostream& out, Clock& clock, bool json)
-      : out_(out), clock_(clock), json_(json) {}
-
-  void Log(std::string_view level, std::string_view msg,
-           const std::vector<std::pair<std::string, std::string>>& fields = {}) {
-    // Delivery threads log too: one line at a time.
-    std::lock_guard<std::mutex> lock(mu_);
-    std::string ts = absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", clock_.Now(),
-                                      absl::UTCTimeZone());
-    if (json_) {
-      std::string line = absl::StrCat("{\"ts\":\"", ts, "\",\"level\":\"",
-                                      Sv(level), "\",\"msg\":", Quote(msg));
-      for (const auto& [k, v] : fields) {
-        absl::StrAppend(&line, ",", Quote(k), ":", JsonValue(k, v));
-      }
-      out_ << line << "}\n";
-    } else {
-      std::string line = absl::StrCat(ts, " ", Upper(level), " ", Sv(msg));
-      for (const auto& [k, v] : fields) {
-        bool plain = v.find_first_of(" \"=") == std::string::npos && !v.empty();
-        absl::StrAppend(&line, " ", k, "=", plain ? v : Quote(v));
-      }
-      out_ << line << "\n";
-    }
-    out_.flush();
-  }
-
- private:
-  // In the JSON log, counts, codes, seconds and values are JSON numbers and
-  // flags are booleans (issue 11.11): a field whose key says it is one and
-  // whose text is one. A value that JSON cannot hold stays a string ("NaN",
-  // "+Inf", "-Inf"); a missing value is null. Everything else is a string.
-  static std::string JsonValue(std::string_view key, const std::string& v) {
-    static const std::set<std::string_view> kNumbers = {
-        "value",  "cycles",          "exit_code", "attempt",
-        "attempts", "cycle_seconds", "failed_actions", "gates",
-        "missed_cycles", "pending",  "rules"};
-    if (key == "interrupted" && (v == "true" || v == "false")) return v;
-    if (kNumbers.count(key) > 0) {
-      if (v.empty()) return "null";
-      if (IsJsonNumber(v)) return v;
-    }
-    return Quote(v);
-  }
-  // RFC 8259's number grammar: -?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?
-  static bool IsJsonNumber(std::string_view s) {
-    size_t i = 0;
-    auto digits = [&] {
-      size_t from = i;
-      while (i < s.size() && s[i] >= '0' && s[i] <= '9') ++i;
-      return i > from;
-    };
-    if (i < s.size() && s[i] == '-') ++i;
-    if (i < s.size() && s[i] == '0') {
-      ++i;
-    } else if (!digits()) {
-      return false;
-    }
-    if (i < s.size() && s[i] == '.') {
-      ++i;
-      if (!digits()) return false;
-    }
-    if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
-      ++i;
-      if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
-      if (!digits()) return false;
-    }
-    return i == s.size();
-  }
-  static std::string Upper(std::string_view s) {
-    std::string out(s);
-    for (char& c : out) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return out;
-  }
-  static std::string Quote(std::string_view s) {
-    std::string out = "\"";
-    for (char c : s) {
-      switch (c) {
-        case '"': out += "\\\""; break;
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\t': out += "\\t"; break;
-        default:
-          if (static_cast<unsigned char>(c) < 0x20) {
-            char buf[8];
-            std::snprintf(buf, sizeof buf, "\\u%04x", c);
-            out += buf;
-          } else {
-            out += c;
-          }
-      }
-    }
-    return out + "\"";
-  }
-  std::mutex mu_;
-  std::ostream& out_;
-  Clock& clock_;
-  bool json_;
-};
 
 // The watch's stop condition: it trips once per watch, by the first rule
 // past one of its count limits.
