@@ -619,7 +619,9 @@ TEST(WatchLogTest, JsonLogNumbersAreJsonNumbers) {
       EXPECT_EQ(d["cycles"].GetInt(), 2) << line;
       ASSERT_TRUE(d["exit_code"].IsInt()) << line;
       EXPECT_EQ(d["exit_code"].GetInt(), 1) << line;
-      if (d.HasMember("interrupted")) EXPECT_TRUE(d["interrupted"].IsBool()) << line;
+      if (d.HasMember("interrupted")) {
+        EXPECT_TRUE(d["interrupted"].IsBool()) << line;
+      }
     }
   }
   EXPECT_EQ(transitions, 2) << f.err.str();
