@@ -228,7 +228,7 @@ TEST(BacktestE2ETest, BadInputIsAUsageErrorAndAnUnreadableServerIsUndecided) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr(dir + "/deploys.txt:1: expected a deploy time"));
   r = Backtest({dir + "/spike.yaml", "--prometheus",
-                absl::StrCat("http://127.0.0.1:", testing::UnusedPort()), "--from",
+                absl::StrCat("http://127.0.0.1:", testing::FreeLoopbackPort()), "--from",
                 "2026-11-24T14:00:00Z", "--to", "2026-11-24T14:05:00Z"});
   EXPECT_EQ(r.exit_code, 3) << r.out << r.err;
   EXPECT_THAT(r.out, HasSubstr("error: history not read: spike/live/TestErrors"));
