@@ -527,9 +527,8 @@ namespace {
 TEST_F(ActionSenderTest, AnActionThatCannotBeSpooledIsAttemptedAnyway) {
   auto server = Receiver(0, {});
   SpoolRecord r = Build(Webhook(server->url("/hook")));
-  // The record's temp file cannot be created: a directory is in its place.
-  ASSERT_TRUE(std::filesystem::create_directory(
-      absl::StrCat(spool_->PathOf(r.id), ".", ::getpid(), ".tmp")));
+  // The record cannot be written: a directory is in its place.
+  ASSERT_TRUE(std::filesystem::create_directory(spool_->PathOf(r.id)));
   ActionSender sender(*spool_, *http_, clock_, {}, nullptr, [] { return 0.0; });
   absl::Status st = sender.Fire({r});
   EXPECT_EQ(st.code(), absl::StatusCode::kDataLoss) << st;
