@@ -340,7 +340,7 @@ TEST_P(LiveGateTest, BadQueryIsAnErrorWithTheServersMessage) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, LiveGateTest,
                          ::testing::Values("prometheus", "victoriametrics"),
-                         [](const auto& info) { return info.param; });
+                         [](const auto& param_info) { return param_info.param; });
 
 // Prometheus-only behaviour: VictoriaMetrics 1.79 drops NaN samples at
 // import and derives its lookback from the sample interval.
@@ -366,7 +366,7 @@ TEST_P(PrometheusOnlyTest, StoppedSeriesIsNoDataAfterTheLookback) {
 
 INSTANTIATE_TEST_SUITE_P(Backends, PrometheusOnlyTest,
                          ::testing::Values("prometheus"),
-                         [](const auto& info) { return info.param; });
+                         [](const auto& param_info) { return param_info.param; });
 
 // The binary on the shipped runbook alert file: exit codes as a CI step sees
 // them, with `--at` and `--prometheus`.

@@ -255,10 +255,10 @@ testing::PrometheusServer* ReadmeCommandsTest::prometheus_ = nullptr;
 
 // What a README command needs (the reader's environment) and does.
 struct Expectation {
-  std::map<std::string, std::string> env;  // addresses substituted
+  std::map<std::string, std::string> env = {};  // addresses substituted
   int exit_code = 0;
-  std::vector<std::string> output_has;     // stdout + stderr
-  std::vector<std::string> files;          // written into the working dir
+  std::vector<std::string> output_has = {};  // stdout + stderr
+  std::vector<std::string> files = {};  // written into the working dir
   bool runs_until_stopped = false;         // watch: SIGTERM once healthy
 };
 
