@@ -527,8 +527,10 @@ namespace {
 TEST_F(ActionSenderTest, AnActionThatCannotBeSpooledIsAttemptedAnyway) {
   auto server = Receiver(0, {});
   SpoolRecord r = Build(Webhook(server->url("/hook")));
-  // The record cannot be written: a directory is in its place.
-  ASSERT_TRUE(std::filesystem::create_directory(spool_->PathOf(r.id)));
+  // The spool is unusable: its directory was replaced by a file (ENOTDIR
+  // for every record path).
+  std::filesystem::remove_all(root_ + "/spool");
+  std::ofstream(root_ + "/spool") << "not a directory";
   ActionSender sender(*spool_, *http_, clock_, {}, nullptr, [] { return 0.0; });
   absl::Status st = sender.Fire({r});
   EXPECT_EQ(st.code(), absl::StatusCode::kDataLoss) << st;
