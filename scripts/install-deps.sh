@@ -14,6 +14,7 @@ BUILD_PKGS=(
 # Real components and checkers used by the test suite.
 TEST_PKGS=(
   libxml2-utils python3 python3-jsonschema curl jq chromium
+  openssl   # test CAs and certificates (serve TLS, HTTPS sources)
   prometheus prometheus-alertmanager prometheus-pushgateway victoria-metrics
   man-db systemd   # the package test: man -l, systemd-analyze verify
 )
