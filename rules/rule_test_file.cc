@@ -320,7 +320,7 @@ class Reader {
           TestArtifact a;
           a.source = it->first.Scalar();
           a.pos = Pos(it->first);
-          const YAML::Node& v = it->second;
+          const YAML::Node v = it->second;  // a copy: it-> is a temporary
           if (v.IsScalar()) {
             a.file = v.Scalar();
           } else if (v.IsMap() && CheckKeys(v, "an input artifact", {"file", "content"})) {
@@ -367,7 +367,7 @@ class Reader {
           ExpOutcome e;
           e.rule = it->first.Scalar();
           e.pos = Pos(it->first);
-          const YAML::Node& v = it->second;
+          const YAML::Node v = it->second;  // a copy: it-> is a temporary
           // reset(), not operator=: yaml-cpp's assignment writes into the node.
           YAML::Node outcome;
           outcome.reset(v);
