@@ -114,7 +114,11 @@ int BeginRequest(mg_connection* conn) {
                           absl::StrCat("request body larger than ",
                                        impl->options.max_body_bytes, " bytes")});
   } else {
-    answer = impl->handler(ex);
+    // The handler parses gate files (recursive descent): it runs on a thread
+    // with the platform's default stack, not on civetweb's small worker
+    // stack (ASan found it overflowing there).
+    std::thread worker([&] { answer = impl->handler(ex); });
+    worker.join();
   }
   WriteAnswer(conn, answer, ex.method == "HEAD");
   if (impl->on_answered) {
