@@ -4,7 +4,7 @@
 # included, beside `promtool test rules` on the same file. Goal: < 2 s.
 # Usage: bench/rule_test.sh [BINARY] [RUNS]   (from the repository root)
 set -eu
-bin=${1:-build/dev/aurora-gate}
+bin=${1:-build/dev/gates/aurora-gate}
 runs=${2:-5}
 file=gates/runbook/tests/runbook-alerts.test.yml
 ms() { date +%s%3N; }
