@@ -140,7 +140,6 @@ int AnswerHealthz(mg_connection* conn) {
 }  // namespace
 
 struct SelfMetrics::Impl {
-  std::unique_ptr<prometheus::Exposer> exposer;
   std::shared_ptr<prometheus::Registry> registry =
       std::make_shared<prometheus::Registry>();
   std::shared_ptr<RuleMetrics> rules = std::make_shared<RuleMetrics>();
@@ -157,6 +156,9 @@ struct SelfMetrics::Impl {
   prometheus::Gauge* up = nullptr;
   prometheus::Gauge* spool_durable = nullptr;
   prometheus::Gauge* failed_actions = nullptr;
+  // Declared last, so destroyed first: its server threads are joined before
+  // the registry they read goes away.
+  std::unique_ptr<prometheus::Exposer> exposer;
 };
 
 SelfMetrics::SelfMetrics(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
