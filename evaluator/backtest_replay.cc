@@ -83,8 +83,6 @@ RuleTrack JudgeOverSpan(const Rule& rule, const RuleResult& skeleton,
   track.limits = StopLimitsOf(rule);
   track.outcomes.reserve(span.steps);
   track.values.reserve(span.steps);
-  track.reasons.reserve(span.steps);
-  track.labels.reserve(span.steps);
   AlertTracker tracker(rule.for_duration, rule.keep_firing_for);
   // Per series: its first point not before the step being evaluated.
   std::vector<size_t> cursor(matrix.size(), 0);

@@ -18,6 +18,7 @@
 #include "evaluator/result.h"
 #include "evaluator/sample.h"
 #include "rules/gate.h"
+#include "evaluator/step_runs.h"
 #include "evaluator/stop_conditions.h"
 
 namespace aurora {
@@ -31,7 +32,10 @@ struct BacktestSpan {
   absl::Time End() const { return At(steps); }  // one step past the last
 };
 
-// One rule's outcome at each step, after its policies (severity).
+// One rule's outcome at each step, after its policies (severity). Reasons
+// and labels are kept per run of equal steps (evaluator/step_runs.h): a
+// track costs ~12 bytes per step plus its changes, not a string and a label
+// set per step.
 struct RuleTrack {
   std::string group, name;
   bool dry_run = false;   // evaluated and reported, never decides
@@ -39,8 +43,8 @@ struct RuleTrack {
   StopLimits limits;
   std::vector<Outcome> outcomes;     // one per step
   std::vector<double> values;        // the first series' value; NaN: none
-  std::vector<std::string> reasons;  // one per step ("" for pass)
-  std::vector<Labels> labels;        // the first series' labels
+  StepRuns<std::string> reasons;     // one per step ("" for pass)
+  StepRuns<Labels> labels;           // the first series' labels
 };
 
 // An action of the gate: its display name and the transition it fires on.
