@@ -42,11 +42,13 @@ std::vector<IncidentRule> RulesOf(const GateTrack& g, size_t i, Outcome wanted) 
   return out;
 }
 
-std::vector<WouldFire> ActionsOn(const GateTrack& g, std::string_view on,
+std::vector<WouldFire> ActionsOn(const GateTrack& g, ActionTrigger on,
                                  absl::Time at) {
   std::vector<WouldFire> out;
   for (const GateActionRef& a : g.actions) {
-    if (a.on == on) out.push_back({a.name, a.on, at});
+    if (a.on == on) {
+      out.push_back({a.name, std::string(ActionTriggerName(a.on)), at});
+    }
   }
   return out;
 }
@@ -156,7 +158,7 @@ BacktestResult ReplayGates(const BacktestSpan& span,
     gr.name = g.name;
     gr.title = g.title;
     gr.file = g.file;
-    gr.would_fire = ActionsOn(g, "start", span.from);  // as the watch starts
+    gr.would_fire = ActionsOn(g, ActionTrigger::kStart, span.from);  // as the watch starts
   }
   Tripped tripped;
   for (size_t i = 0; i < span.steps; ++i) {
@@ -199,12 +201,12 @@ BacktestResult ReplayGates(const BacktestSpan& span,
         open[gi].reset();
         BacktestIncident& inc = result.incidents[*closing];
         inc.resolved_at = t;
-        for (WouldFire& a : ActionsOn(g, "resolved", t)) {
+        for (WouldFire& a : ActionsOn(g, ActionTrigger::kResolved, t)) {
           inc.actions.push_back(a);
           gr.would_fire.push_back(std::move(a));
         }
       }
-      std::vector<WouldFire> actions = ActionsOn(g, on, t);
+      std::vector<WouldFire> actions = ActionsOn(g, TriggerOf(next.fire), t);
       if (OpensIncident(next.fire)) {
         BacktestIncident inc;
         inc.gate = g.name;

@@ -50,7 +50,7 @@ struct RuleTrack {
 // An action of the gate: its display name and the transition it fires on.
 struct GateActionRef {
   std::string name;
-  std::string on;  // fail | error | warn | pass | resolved | start
+  ActionTrigger on = ActionTrigger::kFail;
 };
 
 struct GateTrack {

@@ -21,6 +21,17 @@ std::optional<GateTransition> ParseTransition(std::string_view name) {
   return std::nullopt;
 }
 
+ActionTrigger TriggerOf(GateTransition t) {
+  switch (t) {
+    case GateTransition::kFail: return ActionTrigger::kFail;
+    case GateTransition::kError: return ActionTrigger::kError;
+    case GateTransition::kWarn: return ActionTrigger::kWarn;
+    case GateTransition::kNone:
+    case GateTransition::kPass: break;
+  }
+  return ActionTrigger::kPass;
+}
+
 bool OpensIncident(GateTransition t) {
   return t == GateTransition::kFail || t == GateTransition::kError;
 }

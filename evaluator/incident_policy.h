@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "evaluator/stop_conditions.h"
+#include "rules/action_trigger.h"
 #include "rules/outcome.h"
 
 namespace aurora {
@@ -24,6 +25,10 @@ enum class GateTransition { kNone, kPass, kWarn, kFail, kError };
 std::string_view TransitionName(GateTransition t);
 // The inverse, for incidents read back from the spool; nullopt when unknown.
 std::optional<GateTransition> ParseTransition(std::string_view name);
+
+// The action trigger a fired transition is (kNone, which fires nothing:
+// kPass).
+ActionTrigger TriggerOf(GateTransition t);
 
 // Whether the transition opens an incident (fail, error).
 bool OpensIncident(GateTransition t);

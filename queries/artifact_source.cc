@@ -14,31 +14,37 @@
 
 namespace aurora {
 
-absl::StatusOr<ArtifactData> ParseArtifact(const std::string& type,
+absl::StatusOr<ArtifactData> ParseArtifact(SourceType type,
                                            std::string_view content,
                                            std::string_view name) {
-  if (type == "coverage") return ParseCoverage(content, name);
-  if (type == "pytest-benchmark") return ParsePytestBenchmark(content, name);
-  if (type == "junit") return ParseJunit(content, name);
-  if (type == "mutation") return ParseMutation(content, name);
-  if (type == "security") return ParseSecurity(content, name);
-  return absl::InvalidArgumentError(
-      absl::StrCat("unsupported artifact type \"", type, "\""));
+  switch (type) {
+    case SourceType::kCoverage: return ParseCoverage(content, name);
+    case SourceType::kPytestBenchmark: return ParsePytestBenchmark(content, name);
+    case SourceType::kJunit: return ParseJunit(content, name);
+    case SourceType::kMutation: return ParseMutation(content, name);
+    case SourceType::kSecurity: return ParseSecurity(content, name);
+    case SourceType::kJson:
+    case SourceType::kHttp:
+    case SourceType::kPrometheus:
+    case SourceType::kEnv:
+    case SourceType::kCommand: break;
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "unsupported artifact type \"", Sv(SourceTypeName(type)), "\""));
 }
 
-absl::StatusOr<ArtifactData> ReadArtifact(const std::string& type,
+absl::StatusOr<ArtifactData> ReadArtifact(SourceType type,
                                           const std::string& path,
                                           FileReader& reader) {
-  if ((type == "junit" || type == "mutation" || type == "security") &&
-      HasGlobChars(path)) {
+  if (AcceptsPathGlob(type) && HasGlobChars(path)) {
     ASSIGN_OR_RETURN(std::vector<std::string> paths, reader.Glob(path));
     std::vector<std::pair<std::string, std::string>> files;
     for (const auto& p : paths) {
       ASSIGN_OR_RETURN(std::string content, reader.ReadFile(p));
       files.emplace_back(p, std::move(content));
     }
-    if (type == "mutation") return ParseMutationFiles(files);
-    if (type == "security") return ParseSecurityFiles(files);
+    if (type == SourceType::kMutation) return ParseMutationFiles(files);
+    if (type == SourceType::kSecurity) return ParseSecurityFiles(files);
     return ParseJunitFiles(files);
   }
   ASSIGN_OR_RETURN(std::string content, reader.ReadFile(path));
@@ -70,14 +76,15 @@ absl::StatusOr<ArtifactData> ReadSourceArtifact(const SourceSpec& source,
                                                 const std::string& path,
                                                 FileReader& reader,
                                                 absl::Time now) {
-  if (source.type != "mutation" && source.type != "security") {
+  if (source.type != SourceType::kMutation &&
+      source.type != SourceType::kSecurity) {
     return ReadArtifact(source.type, path, reader);
   }
   const bool listed = path == source.path && !source.paths.empty();
   ASSIGN_OR_RETURN(auto files,
                    ReadAll(listed ? source.paths : std::vector<std::string>{path},
                            reader));
-  if (source.type == "security") {
+  if (source.type == SourceType::kSecurity) {
     SecurityOptions options;
     options.ignore = source.ignore;
     options.today = absl::ToCivilDay(now, absl::UTCTimeZone());

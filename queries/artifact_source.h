@@ -15,11 +15,11 @@
 
 namespace aurora {
 
-// Reads the artifact(s) at `path` as `type` ("coverage", "junit",
-// "pytest-benchmark"). Returns NotFound when the file (or every glob match)
+// Reads the artifact(s) at `path` as `type` (coverage, junit,
+// pytest-benchmark, mutation, security). Returns NotFound when the file (or every glob match)
 // is missing, InvalidArgument when a file is not of that type or is broken;
 // messages name the file.
-absl::StatusOr<ArtifactData> ReadArtifact(const std::string& type,
+absl::StatusOr<ArtifactData> ReadArtifact(SourceType type,
                                           const std::string& path,
                                           FileReader& reader);
 
@@ -34,7 +34,7 @@ absl::StatusOr<ArtifactData> ReadSourceArtifact(const SourceSpec& source,
                                                 absl::Time now);
 
 // Parses already-read bytes as `type` (one file).
-absl::StatusOr<ArtifactData> ParseArtifact(const std::string& type,
+absl::StatusOr<ArtifactData> ParseArtifact(SourceType type,
                                            std::string_view content,
                                            std::string_view name);
 

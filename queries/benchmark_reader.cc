@@ -24,15 +24,6 @@ using rapidjson::Value;
 constexpr const char* kSecondsStats[] = {
     "min", "max", "mean", "median", "stddev", "iqr", "q1", "q3", "total"};
 
-const char* TypeName(const Value& v) {
-  if (v.IsNull()) return "null";
-  if (v.IsBool()) return "a boolean";
-  if (v.IsString()) return "a string";
-  if (v.IsArray()) return "an array";
-  if (v.IsObject()) return "an object";
-  return "a number";
-}
-
 const Value* Member(const Value& object, const char* key) {
   auto it = object.FindMember(key);
   return it == object.MemberEnd() ? nullptr : &it->value;
@@ -58,7 +49,7 @@ class BenchmarkReader {
     std::optional<double> d = JsonNumber(*v);
     if (!d) {
       return Error(
-          absl::StrCat("stats.", key, " is ", TypeName(*v), ", not a number"));
+          absl::StrCat("stats.", key, " is ", JsonTypeName(*v), ", not a number"));
     }
     return d;
   }
@@ -97,7 +88,7 @@ absl::Status CheckSignature(const Value& root, std::string_view file) {
   if (!root.IsObject()) {
     return NotPytestBenchmark(
         file,
-        absl::StrCat("the top level is ", TypeName(root), ", not an object"));
+        absl::StrCat("the top level is ", JsonTypeName(root), ", not an object"));
   }
   const Value* benchmarks = Member(root, "benchmarks");
   if (benchmarks == nullptr || !benchmarks->IsArray()) {
@@ -125,7 +116,7 @@ absl::StatusOr<std::string> RequiredString(const Value& bench, const char* key,
   if (v == nullptr || !v->IsString()) {
     return absl::InvalidArgumentError(absl::StrCat(
         Sv(file), ": ", what, ": \"", key, "\" is ",
-        v == nullptr ? "missing" : TypeName(*v), ", expected a string"));
+        v == nullptr ? "missing" : JsonTypeName(*v), ", expected a string"));
   }
   return std::string(v->GetString(), v->GetStringLength());
 }
@@ -137,7 +128,7 @@ absl::Status ReadBenchmark(const Value& bench, size_t index,
   std::string what = absl::StrCat("benchmarks[", index, "]");
   if (!bench.IsObject()) {
     return absl::InvalidArgumentError(absl::StrCat(
-        Sv(file), ": ", what, " is ", TypeName(bench), ", not an object"));
+        Sv(file), ": ", what, " is ", JsonTypeName(bench), ", not an object"));
   }
   ASSIGN_OR_RETURN(std::string bench_name,
                    RequiredString(bench, "name", what, file));
@@ -153,7 +144,7 @@ absl::Status ReadBenchmark(const Value& bench, size_t index,
   if (const Value* group = Member(bench, "group");
       group != nullptr && !group->IsNull()) {
     if (!group->IsString()) {
-      return reader.Error(absl::StrCat("\"group\" is ", TypeName(*group),
+      return reader.Error(absl::StrCat("\"group\" is ", JsonTypeName(*group),
                                        ", expected a string or null"));
     }
     labels.Set("group",
@@ -166,7 +157,7 @@ absl::Status ReadBenchmark(const Value& bench, size_t index,
   const Value* stats = Member(bench, "stats");
   if (stats == nullptr || !stats->IsObject()) {
     return reader.Error(absl::StrCat(
-        "\"stats\" is ", stats == nullptr ? "missing" : TypeName(*stats),
+        "\"stats\" is ", stats == nullptr ? "missing" : JsonTypeName(*stats),
         ", expected an object"));
   }
   auto add = [&out, &labels](std::string_view metric, double value) {

@@ -75,4 +75,13 @@ std::optional<double> JsonNumber(const rapidjson::Value& v) {
   return v.GetDouble();
 }
 
+const char* JsonTypeName(const rapidjson::Value& v) {
+  if (v.IsObject()) return "an object";
+  if (v.IsArray()) return "an array";
+  if (v.IsString()) return "a string";
+  if (v.IsBool()) return "a boolean";
+  if (v.IsNull()) return "null";
+  return "a number";
+}
+
 }  // namespace aurora

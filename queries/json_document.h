@@ -23,6 +23,10 @@ inline constexpr int kMaxJsonDepth = 256;
 absl::StatusOr<std::unique_ptr<rapidjson::Document>> ParseJson(
     std::string_view content, std::string_view name);
 
+// What a value is, for messages: "an object", "an array", "a string",
+// "a boolean", "null", "a number".
+const char* JsonTypeName(const rapidjson::Value& v);
+
 // Number of a JSON value (int, float); nullopt for anything else.
 std::optional<double> JsonNumber(const rapidjson::Value& v);
 

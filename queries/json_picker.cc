@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "base/strings.h"
+#include "queries/json_document.h"
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
 #include "re2/re2.h"
@@ -65,15 +66,6 @@ void Walk(const rapidjson::Value& v, const JsonPointer& pointer, size_t depth,
       }
     }
   }
-}
-
-const char* TypeName(const rapidjson::Value& v) {
-  if (v.IsObject()) return "an object";
-  if (v.IsArray()) return "an array";
-  if (v.IsString()) return "a string";
-  if (v.IsBool()) return "a boolean";
-  if (v.IsNull()) return "null";
-  return "a number";
 }
 
 std::string JsonText(const rapidjson::Value& v) {
@@ -162,7 +154,7 @@ absl::StatusOr<std::optional<double>> PickAndReduce(
         if (shown.size() > 60) shown = shown.substr(0, 57) + "...";
         return absl::InvalidArgumentError(absl::StrCat(
             name, " of \"", spec.pointer.text, "\": ", Where(doc, p.path),
-            " is ", TypeName(v), " (", shown,
+            " is ", JsonTypeName(v), " (", shown,
             "), not a number; ", name,
             " takes numbers, numeric strings and booleans (count and "
             "count_distinct take any value)"));

@@ -39,15 +39,6 @@ absl::Status Invalid(std::string_view file, std::string_view problem) {
       absl::StrCat(Sv(file), ": ", Sv(problem)));
 }
 
-const char* TypeName(const Value& v) {
-  if (v.IsNull()) return "null";
-  if (v.IsBool()) return "a boolean";
-  if (v.IsString()) return "a string";
-  if (v.IsArray()) return "an array";
-  if (v.IsObject()) return "an object";
-  return "a number";
-}
-
 std::string_view Str(const Value& v) {
   return std::string_view(v.GetString(), v.GetStringLength());
 }
@@ -91,7 +82,7 @@ absl::StatusOr<ReadReport> ReadStryker(const JsonPieces& report,
   } else if (version.IsNumber()) {
     version_text = absl::StrCat(version.GetDouble());
   } else {
-    return Invalid(name, absl::StrCat("\"schemaVersion\" is ", TypeName(version),
+    return Invalid(name, absl::StrCat("\"schemaVersion\" is ", JsonTypeName(version),
                                       ", expected a string such as \"2\""));
   }
   if (version_text.empty() || (version_text[0] != '1' && version_text[0] != '2')) {
@@ -101,7 +92,7 @@ absl::StatusOr<ReadReport> ReadStryker(const JsonPieces& report,
   }
   const Value& files = root["files"];
   if (!files.IsObject()) {
-    return Invalid(name, absl::StrCat("\"files\" is ", TypeName(files),
+    return Invalid(name, absl::StrCat("\"files\" is ", JsonTypeName(files),
                                       ", expected an object of files"));
   }
   std::set<std::string> unknown;
@@ -197,7 +188,7 @@ absl::Status ReadMutmutMap(const Value& map, std::string_view name,
                            const std::string& where, const std::string& file,
                            MutationCounts& counts) {
   if (!map.IsObject()) {
-    return Invalid(name, absl::StrCat(where, " is ", TypeName(map),
+    return Invalid(name, absl::StrCat(where, " is ", JsonTypeName(map),
                                       ", expected an object of mutant names "
                                       "to exit codes"));
   }
@@ -205,7 +196,7 @@ absl::Status ReadMutmutMap(const Value& map, std::string_view name,
   for (auto m = map.MemberBegin(); m != map.MemberEnd(); ++m) {
     if (!m->value.IsNull() && !m->value.IsInt()) {
       return Invalid(name, absl::StrCat(where, ": mutant \"", Sv(Str(m->name)),
-                                        "\" has ", TypeName(m->value),
+                                        "\" has ", JsonTypeName(m->value),
                                         ", expected an exit code or null"));
     }
     auto [status, cls] = MutmutStatus(m->value);
@@ -325,7 +316,7 @@ absl::StatusOr<ReadReport> ReadOne(std::string_view content,
   const Value& root = doc.skeleton();
   if (!root.IsObject()) {
     return Invalid(name, absl::StrCat("not a mutation report: the top level is ",
-                                      TypeName(root), "; ", Sv(kExpected)));
+                                      JsonTypeName(root), "; ", Sv(kExpected)));
   }
   if (root.HasMember("schemaVersion") && root.HasMember("files")) {
     return ReadStryker(doc, name, counts, warnings);

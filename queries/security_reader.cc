@@ -37,15 +37,6 @@ absl::Status Invalid(std::string_view file, std::string_view problem) {
   return absl::InvalidArgumentError(absl::StrCat(Sv(file), ": ", Sv(problem)));
 }
 
-const char* TypeName(const Value& v) {
-  if (v.IsNull()) return "null";
-  if (v.IsBool()) return "a boolean";
-  if (v.IsString()) return "a string";
-  if (v.IsArray()) return "an array";
-  if (v.IsObject()) return "an object";
-  return "a number";
-}
-
 const Value* Member(const Value& v, const char* key) {
   if (!v.IsObject()) return nullptr;
   auto it = v.FindMember(key);
@@ -72,7 +63,7 @@ absl::StatusOr<const Value*> Array(const Value& v, const char* key,
   if (m == nullptr || m->IsNull()) return nullptr;
   if (!m->IsArray()) {
     return Invalid(file, absl::StrCat(Sv(where), "\"", key, "\" is ",
-                                      TypeName(*m), ", expected an array"));
+                                      JsonTypeName(*m), ", expected an array"));
   }
   return m;
 }
@@ -203,7 +194,7 @@ absl::Status ReadSarif(const JsonPieces& log, std::string_view file,
     const Value& r = (*runs)[ri];
     const std::string where = absl::StrCat("runs[", ri, "]: ");
     if (!r.IsObject()) {
-      return Invalid(file, absl::StrCat(where, "is ", TypeName(r),
+      return Invalid(file, absl::StrCat(where, "is ", JsonTypeName(r),
                                         ", expected an object"));
     }
     const std::string tool = SarifTool(r);
@@ -282,7 +273,7 @@ absl::Status ReadSarif(const JsonPieces& log, std::string_view file,
       const Value& res = log.Piece(results_at, i, scratch);
       if (!res.IsObject()) {
         return Invalid(file, absl::StrCat(where, "results[", i, "] is ",
-                                          TypeName(res), ", expected an object"));
+                                          JsonTypeName(res), ", expected an object"));
       }
       const std::string kind = String(res, "kind");
       if (!kind.empty() && kind != "fail") continue;
@@ -373,7 +364,7 @@ absl::Status ReadTrivyResults(const Value& results, std::string_view file,
     const Value& r = results[i];
     const std::string where = absl::StrCat("Results[", i, "]: ");
     if (!r.IsObject()) {
-      return Invalid(file, absl::StrCat(where, "is ", TypeName(r),
+      return Invalid(file, absl::StrCat(where, "is ", JsonTypeName(r),
                                         ", expected an object"));
     }
     const std::string target = String(r, "Target");
@@ -621,7 +612,7 @@ absl::Status ReadPipAudit(const Value& deps, std::string_view file,
     const Value& d = deps[i];
     if (!d.IsObject()) {
       return Invalid(file, absl::StrCat("dependencies[", i, "] is ",
-                                        TypeName(d), ", expected an object"));
+                                        JsonTypeName(d), ", expected an object"));
     }
     ASSIGN_OR_RETURN(const Value* vulns,
                      Array(d, "vulns", file, absl::StrCat("dependencies[", i, "]: ")));
@@ -680,7 +671,7 @@ absl::StatusOr<SecurityFindings> ReadSecurityFindings(
   }
   if (!root.IsObject()) {
     return Invalid(name, absl::StrCat("not a security report: the top level "
-                                      "is ", TypeName(root), "; ", Sv(kExpected)));
+                                      "is ", JsonTypeName(root), "; ", Sv(kExpected)));
   }
   if (Member(root, "runs") != nullptr ||
       absl::StrContains(String(root, "$schema"), "sarif") ||

@@ -14,6 +14,7 @@
 #include "rapidjson/stringbuffer.h"
 #include "rapidjson/writer.h"
 #include "reports/json_report.h"
+#include "reports/json_writing.h"
 #include "reports/report_text.h"
 #include "reports/run_summary.h"
 
@@ -27,22 +28,11 @@ constexpr size_t kMaxRuleBlocks = 20;
 constexpr size_t kMaxSectionChars = 2900;
 constexpr size_t kMaxSeriesPerRule = 5;
 
-void Key(Writer& w, std::string_view key) {
-  w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
-}
-
-void String(Writer& w, std::string_view s) {
-  const std::string valid = ToValidUtf8(s);
-  w.String(valid.data(), static_cast<rapidjson::SizeType>(valid.size()));
-}
+void Key(Writer& w, std::string_view key) { JsonKey(w, key); }
+void String(Writer& w, std::string_view s) { JsonString(w, s); }
 
 void StringMap(Writer& w, const std::map<std::string, std::string>& m) {
-  w.StartObject();
-  for (const auto& [k, v] : m) {
-    Key(w, ToValidUtf8(k));
-    String(w, v);
-  }
-  w.EndObject();
+  JsonStringMap(w, m);
 }
 
 const RuleResult* FindRule(const GateResult& gate, std::string_view name) {
@@ -52,12 +42,16 @@ const RuleResult* FindRule(const GateResult& gate, std::string_view name) {
   return nullptr;
 }
 
-std::string_view Emoji(std::string_view on) {
-  if (on == "fail") return "\xF0\x9F\x9A\xA8";          // 🚨
-  if (on == "error") return "\xE2\x9D\x97";             // ❗
-  if (on == "warn") return "\xE2\x9A\xA0\xEF\xB8\x8F";  // ⚠️
-  if (on == "start") return "\xF0\x9F\x9A\x80";         // 🚀
-  return "\xE2\x9C\x85";                                // ✅ pass, resolved
+std::string_view Emoji(ActionTrigger on) {
+  switch (on) {
+    case ActionTrigger::kFail: return "\xF0\x9F\x9A\xA8";          // 🚨
+    case ActionTrigger::kError: return "\xE2\x9D\x97";             // ❗
+    case ActionTrigger::kWarn: return "\xE2\x9A\xA0\xEF\xB8\x8F";  // ⚠️
+    case ActionTrigger::kStart: return "\xF0\x9F\x9A\x80";         // 🚀
+    case ActionTrigger::kPass:
+    case ActionTrigger::kResolved: break;
+  }
+  return "\xE2\x9C\x85";  // ✅ pass, resolved
 }
 
 // Slack mrkdwn treats &, < and > specially.
@@ -156,29 +150,31 @@ std::map<std::string, std::string> Common(
 // anything is evaluated, has no verdict: "aurora-gate <gate>: watch started".
 std::string TransitionSummary(const ActionEvent& event,
                               const GateResult& gate) {
-  if (event.on == "start") {
+  if (event.on == ActionTrigger::kStart) {
     return absl::StrCat("aurora-gate ", event.gate, ": watch started");
   }
-  return absl::StrCat("aurora-gate ", event.gate, ": ", event.on,
+  return absl::StrCat("aurora-gate ", event.gate, ": ",
+                      Sv(ActionTriggerName(event.on)),
                       " (verdict ", Sv(OutcomeName(gate.verdict)), ")");
 }
 
 }  // namespace
 
-ActionEvent MakeActionEvent(std::string_view on, const GateResult& gate,
+ActionEvent MakeActionEvent(ActionTrigger on, const GateResult& gate,
                             absl::Time incident_start, absl::Time now,
                             std::vector<std::string> rules) {
   ActionEvent e;
-  e.on = std::string(on);
+  e.on = on;
   e.gate = gate.name;
   e.incident_start = incident_start;
   e.now = now;
-  if (on == "resolved" || !rules.empty()) {
+  if (on == ActionTrigger::kResolved || !rules.empty()) {
     e.rules = std::move(rules);
-  } else if (on == "fail" || on == "error" || on == "warn") {
-    const Outcome wanted = on == "fail"    ? Outcome::kFail
-                           : on == "error" ? Outcome::kError
-                                           : Outcome::kWarn;
+  } else if (on == ActionTrigger::kFail || on == ActionTrigger::kError ||
+             on == ActionTrigger::kWarn) {
+    const Outcome wanted = on == ActionTrigger::kFail    ? Outcome::kFail
+                           : on == ActionTrigger::kError ? Outcome::kError
+                                                         : Outcome::kWarn;
     for (const RuleResult& r : gate.rules) {
       if (!r.dry_run && r.outcome == wanted) e.rules.push_back(r.name);
     }
@@ -188,23 +184,33 @@ ActionEvent MakeActionEvent(std::string_view on, const GateResult& gate,
   return e;
 }
 
-std::string IdempotencyKey(const ActionEvent& event) {
+namespace {
+
+// IdempotencyKey of `event` as if its transition were `on`.
+std::string KeyAs(const ActionEvent& event, std::string_view on) {
   return Sha256Hex(absl::StrCat("aurora-gate/idempotency/v1\n", event.gate,
-                                "\n", event.on, "\n",
+                                "\n", Sv(on), "\n",
                                 absl::StrJoin(event.rules, ","), "\n",
                                 absl::ToUnixNanos(event.incident_start)));
 }
 
-std::string IncidentKey(const ActionEvent& event) {
-  if (event.on != "resolved" || event.incident_on.empty()) return "";
-  ActionEvent opening = event;
-  opening.on = event.incident_on;
-  opening.incident_on.clear();
-  return IdempotencyKey(opening);
+}  // namespace
+
+std::string IdempotencyKey(const ActionEvent& event) {
+  return KeyAs(event, ActionTriggerName(event.on));
 }
 
-std::string_view AlertStatus(std::string_view on) {
-  return on == "pass" || on == "resolved" ? "resolved" : "firing";
+std::string IncidentKey(const ActionEvent& event) {
+  if (event.on != ActionTrigger::kResolved || event.incident_on.empty()) {
+    return "";
+  }
+  return KeyAs(event, event.incident_on);
+}
+
+std::string_view AlertStatus(ActionTrigger on) {
+  return on == ActionTrigger::kPass || on == ActionTrigger::kResolved
+             ? "resolved"
+             : "firing";
 }
 
 std::string LabelsFingerprint(
@@ -400,7 +406,7 @@ std::string StartPayload(const ActionEvent& event, const RunResult& run,
   key("idempotency_key");
   str(idempotency_key);
   key("transition");
-  str(event.on);
+  str(ActionTriggerName(event.on));
   key("gate");
   str(event.gate);
   key("started");
@@ -442,7 +448,9 @@ std::string StartPayload(const ActionEvent& event, const RunResult& run,
 
 std::string JsonVerdictPayload(const ActionEvent& event, const RunResult& run,
                                std::string_view idempotency_key) {
-  if (event.on == "start") return StartPayload(event, run, idempotency_key);
+  if (event.on == ActionTrigger::kStart) {
+    return StartPayload(event, run, idempotency_key);
+  }
   const std::string doc = RenderJson(run);
   auto quoted = [](std::string_view s) {
     rapidjson::StringBuffer buffer;
@@ -455,7 +463,7 @@ std::string JsonVerdictPayload(const ActionEvent& event, const RunResult& run,
   // its layout.
   return absl::StrCat(
       doc.substr(0, 2), "  \"idempotency_key\": ", quoted(idempotency_key),
-      ",\n  \"transition\": ", quoted(event.on), ",\n",
+      ",\n  \"transition\": ", quoted(ActionTriggerName(event.on)), ",\n",
       incident_key.empty()
           ? ""
           : absl::StrCat("  \"incident_key\": ", quoted(incident_key), ",\n"),

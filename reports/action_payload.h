@@ -12,12 +12,13 @@
 
 #include "absl/time/time.h"
 #include "evaluator/result.h"
+#include "rules/action_trigger.h"
 
 namespace aurora {
 
 // A verdict transition of one gate: what an action fires on.
 struct ActionEvent {
-  std::string on;    // fail | error | warn | pass | resolved | start
+  ActionTrigger on = ActionTrigger::kFail;
   std::string gate;  // GateResult::name
   // The rules the transition is about, sorted: for fail/error/warn those
   // whose outcome is that one (dry-run rules excluded); for resolved the
@@ -36,7 +37,7 @@ struct ActionEvent {
 // The event for transition `on` of `gate` (rules picked as described above;
 // for `resolved`, and for an incident an earlier run opened, pass the
 // incident's rules in `rules`: given rules are used as they are).
-ActionEvent MakeActionEvent(std::string_view on, const GateResult& gate,
+ActionEvent MakeActionEvent(ActionTrigger on, const GateResult& gate,
                             absl::Time incident_start, absl::Time now,
                             std::vector<std::string> rules = {});
 
@@ -54,7 +55,7 @@ std::string IdempotencyKey(const ActionEvent& event);
 std::string IncidentKey(const ActionEvent& event);
 
 // "firing" for fail, error, warn and start; "resolved" for pass and resolved.
-std::string_view AlertStatus(std::string_view on);
+std::string_view AlertStatus(ActionTrigger on);
 
 // The Prometheus fingerprint of a label set (FNV-1a 64 over the sorted
 // names and values, each followed by 0xff) as 16 lower-case hex digits, as

@@ -25,6 +25,7 @@
 #include "reports/run_summary.h"
 #include "reports/watch_report.h"
 #include "rules/duration.h"
+#include "rules/source_type.h"
 
 namespace aurora {
 namespace {
@@ -472,7 +473,7 @@ void AppendLive(const RunResult& run, const HtmlOptions& options,
     const GateResult& gate = run.gates[g];
     for (size_t r = 0; r < gate.rules.size(); ++r) {
       const RuleResult& rule = gate.rules[r];
-      if (rule.source_type != "prometheus") continue;
+      if (rule.source_type != SourceTypeName(SourceType::kPrometheus)) continue;
       const std::string id = absl::StrCat("live-", g, "-", r);
       absl::StrAppend(&body, "<section class=\"live-rule\" id=\"", id,
                       "\" data-outcome=\"", Sv(OutcomeName(rule.outcome)),
@@ -523,7 +524,8 @@ std::string DeltaText(double value, double baseline, std::string_view unit) {
 // A 0..100 bar for percentages (coverage, mutation score): the number is
 // always printed beside it.
 bool IsPercent(const RuleResult& rule, double v) {
-  return (rule.source_type == "coverage" || rule.source_type == "mutation" ||
+  return (rule.source_type == SourceTypeName(SourceType::kCoverage) ||
+          rule.source_type == SourceTypeName(SourceType::kMutation) ||
           rule.unit == "percent") &&
          v >= 0 && v <= 100;
 }
@@ -534,7 +536,7 @@ void AppendArtifacts(const RunResult& run, std::string* out) {
     const GateResult& gate = run.gates[g];
     for (size_t r = 0; r < gate.rules.size(); ++r) {
       const RuleResult& rule = gate.rules[r];
-      if (rule.source_type == "prometheus") continue;
+      if (rule.source_type == SourceTypeName(SourceType::kPrometheus)) continue;
       absl::StrAppend(&body, "<section class=\"artifact-rule\" data-outcome=\"",
                       Sv(OutcomeName(rule.outcome)), "\"><h3>",
                       OutcomeBadge(rule.outcome), " ", H(gate.name), " / ",

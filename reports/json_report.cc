@@ -9,6 +9,7 @@
 #include "base/units.h"
 #include "rapidjson/prettywriter.h"
 #include "rapidjson/stringbuffer.h"
+#include "reports/json_writing.h"
 #include "reports/report_text.h"
 #include "reports/run_summary.h"
 
@@ -17,14 +18,8 @@ namespace {
 
 using Writer = rapidjson::PrettyWriter<rapidjson::StringBuffer>;
 
-void Key(Writer& w, std::string_view key) {
-  w.Key(key.data(), static_cast<rapidjson::SizeType>(key.size()));
-}
-
-void String(Writer& w, std::string_view s) {
-  const std::string valid = ToValidUtf8(s);
-  w.String(valid.data(), static_cast<rapidjson::SizeType>(valid.size()));
-}
+void Key(Writer& w, std::string_view key) { JsonKey(w, key); }
+void String(Writer& w, std::string_view s) { JsonString(w, s); }
 
 // Finite → JSON number in FormatNumber's shortest form; otherwise the
 // strings "NaN", "+Inf", "-Inf" (which FormatNumber also produces).
@@ -53,12 +48,7 @@ void StringArray(Writer& w, const std::vector<std::string>& items) {
 }
 
 void StringMap(Writer& w, const std::map<std::string, std::string>& m) {
-  w.StartObject();
-  for (const auto& [k, v] : m) {
-    Key(w, ToValidUtf8(k));
-    String(w, v);
-  }
-  w.EndObject();
+  JsonStringMap(w, m);
 }
 
 void LabelsObject(Writer& w, const Labels& labels) {

@@ -164,7 +164,8 @@ absl::Time ChartStart(const RunResult& run, const RuleResult& rule) {
 }
 
 bool HasChart(const RuleResult& rule) {
-  return rule.source_type == "prometheus" && !rule.history.empty();
+  return rule.source_type == SourceTypeName(SourceType::kPrometheus) &&
+         !rule.history.empty();
 }
 
 std::string RenderRuleChart(const RunResult& run, const RuleResult& rule,

@@ -15,9 +15,11 @@
 #include "absl/time/time.h"
 #include "rules/criterion.h"
 #include "base/units.h"
+#include "rules/action_trigger.h"
 #include "rules/expr.h"
 #include "rules/json_value_spec.h"
 #include "rules/outcome.h"
+#include "rules/source_type.h"
 
 namespace aurora {
 
@@ -78,9 +80,7 @@ std::string_view CompareName(BaselineHistory::Compare c);
 
 struct SourceSpec {
   std::string name;
-  std::string type;      // coverage | pytest-benchmark | junit | json |
-                         // http | prometheus | mutation | security | env |
-                         // command
+  SourceType type = SourceType::kPrometheus;
   std::string path;      // artifact path (junit: a glob is allowed)
   std::string baseline;  // artifact baseline path, empty when none
   // artifact: a history of baselines instead of one file (then `baseline`
@@ -137,8 +137,14 @@ struct SourceSpec {
 
   // Evaluated here from samples read once per run (artifact files, json
   // files, http endpoints), as opposed to queries a Prometheus server runs.
-  bool is_artifact() const { return type != "prometheus"; }
-  bool is_http() const { return type == "http"; }
+  bool is_artifact() const { return type != SourceType::kPrometheus; }
+  bool is_http() const { return type == SourceType::kHttp; }
+  // Read from artifact file(s) at `path`: not prometheus, http, env or
+  // command.
+  bool reads_file() const {
+    return is_artifact() && !is_http() && type != SourceType::kEnv &&
+           type != SourceType::kCommand;
+  }
 };
 
 struct Rule {
@@ -200,7 +206,7 @@ struct RuleGroup {
 };
 
 struct ActionSpec {
-  std::string on;    // fail | error | warn | pass | resolved | start
+  ActionTrigger on = ActionTrigger::kFail;
   std::string kind;  // webhook | alertmanager | exec
   std::map<std::string, std::string> settings;  // flattened options
   // The settings written with ${VAR} (url, headers.*), as written: the

@@ -258,7 +258,7 @@ void Loader::LoadPublish(const YAML::Node& n) {
       if (std::find(known.begin(), known.end(), m) != known.end()) continue;
       AddError(PosIn(body["expr"], offset),
                absl::StrCat("publish: ", metric, ": unknown metric ", Quoted(m),
-                            " for ", src->second.type, " source ", Quoted(*source)));
+                            " for ", Sv(SourceTypeName(src->second.type)), " source ", Quoted(*source)));
       ok = false;
     }
     if (!ok) continue;

@@ -202,12 +202,12 @@ void Loader::LoadActions(const YAML::Node& n) {
       AddError(a.pos, "missing key \"on\" (expected one of: " +
                           absl::StrJoin(kActionOn, ", ") + ")");
     } else if (auto s = Str(an["on"], "on")) {
-      a.on = *s;
-      if (std::find(kActionOn.begin(), kActionOn.end(), a.on) ==
-          kActionOn.end()) {
+      if (std::optional<ActionTrigger> on = ParseActionTrigger(*s)) {
+        a.on = *on;
+      } else {
         AddError(Pos(an["on"]), absl::StrCat("on: expected one of ",
                                              absl::StrJoin(kActionOn, ", "),
-                                             ", got ", Quoted(a.on)));
+                                             ", got ", Quoted(*s)));
       }
     }
     int kinds = 0;

@@ -94,6 +94,9 @@ class Loader {
 
   // A string scalar with ${VAR} expanded; nullopt (and an error) otherwise.
   std::optional<std::string> Str(const YAML::Node& n, std::string_view what);
+  // Str of `map[key]` into `out` when the key is there (an error, and `out`
+  // unchanged, when it is not a string).
+  void StrKey(const YAML::Node& map, const char* key, std::string& out);
 
   // Str for a PromQL expression: a variable's value is data, escaped inside
   // a quoted string and validated elsewhere (see ExpandVarsInPromql).

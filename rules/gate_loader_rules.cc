@@ -234,7 +234,7 @@ std::optional<Rule> Loader::LoadRule(const YAML::Node& rn, const std::string& gr
                           Quoted(source->name),
                           source->is_http()
                               ? " is an http source, read once per evaluation"
-                              : absl::StrCat(" is a ", source->type,
+                              : absl::StrCat(" is a ", Sv(SourceTypeName(source->type)),
                                              " artifact")));
     ok = false;
   }
@@ -289,7 +289,7 @@ std::optional<Rule> Loader::LoadRule(const YAML::Node& rn, const std::string& gr
       AddError(KeyPos(rn, "baseline"),
                absl::StrCat("a rule's \"baseline\" ({ offset: 1h }) is for "
                             "rules of prometheus sources; source ",
-                            Quoted(source->name), " is a ", source->type,
+                            Quoted(source->name), " is a ", Sv(SourceTypeName(source->type)),
                             " artifact: give the source a baseline file or "
                             "history"));
       ok = false;
@@ -456,10 +456,10 @@ bool Loader::LoadExpr(const YAML::Node& node, const SourceSpec& source, Rule* ru
     std::string hint = DidYouMean(metric, known);
     AddError(PosIn(node, offset),
              absl::StrCat("expr: unknown metric ", Quoted(metric), " for ",
-                          source.is_http() ? "an " : "a ", source.type,
+                          source.is_http() ? "an " : "a ", Sv(SourceTypeName(source.type)),
                           " source",
                           hint.empty() ? "" : ", did you mean " + Quoted(hint) + "?",
-                          " (", source.type, " yields: ",
+                          " (", Sv(SourceTypeName(source.type)), " yields: ",
                           absl::StrJoin(known, ", "), ")"));
     ok = false;
   }
@@ -493,7 +493,7 @@ const SourceSpec* Loader::ResolveSource(const std::string& wanted, FilePos pos) 
     // PROMETHEUS_URL at run time.
     SourceSpec prom;
     prom.name = "prometheus";
-    prom.type = "prometheus";
+    prom.type = SourceType::kPrometheus;
     sources[prom.name] = prom;
     return &sources[prom.name];
   }

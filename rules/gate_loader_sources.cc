@@ -44,7 +44,7 @@ void Loader::LoadSources(const YAML::Node& n) {
 }
 
 void Loader::LoadCounters(const YAML::Node& s, SourceSpec& spec) {
-  if (spec.type != "junit") {
+  if (spec.type != SourceType::kJunit) {
     AddError(KeyPos(s, "counters"),
              "\"counters\" is for junit sources (how a suite's own "
              "tests/failures counters are used)");
@@ -79,27 +79,27 @@ void Loader::LoadSource(const std::string& name, const YAML::Node& s, FilePos po
   }
   std::optional<std::string> type = Str(s["type"], "type");
   if (!type) return;
-  spec.type = *type;
-  const auto& supported = SupportedSourceTypes();
-  if (std::find(supported.begin(), supported.end(), spec.type) ==
-      supported.end()) {
-    if (IsPlannedSourceType(spec.type)) {
+  std::optional<SourceType> parsed = ParseSourceType(*type);
+  if (!parsed) {
+    const auto& supported = SupportedSourceTypes();
+    if (IsPlannedSourceType(*type)) {
       AddError(Pos(s["type"]),
-               absl::StrCat("source type ", Quoted(spec.type),
+               absl::StrCat("source type ", Quoted(*type),
                             " is not supported by this version yet "
                             "(supported: ",
                             absl::StrJoin(supported, ", "), ")"));
     } else {
-      std::string hint = DidYouMean(spec.type, supported);
+      std::string hint = DidYouMean(*type, supported);
       AddError(Pos(s["type"]),
-               absl::StrCat("unknown source type ", Quoted(spec.type),
+               absl::StrCat("unknown source type ", Quoted(*type),
                             hint.empty() ? "" : ", did you mean " + Quoted(hint) + "?",
                             " (expected one of: ",
                             absl::StrJoin(supported, ", "), ")"));
     }
     return;
   }
-  if (spec.type == "env" || spec.type == "command") {
+  spec.type = *parsed;
+  if (spec.type == SourceType::kEnv || spec.type == SourceType::kCommand) {
     LoadDeployCheckSource(s, pos, spec);
   } else if (spec.is_http()) {
     LoadHttpSource(s, pos, spec);
@@ -108,23 +108,23 @@ void Loader::LoadSource(const std::string& name, const YAML::Node& s, FilePos po
                           "basic_auth", "timeout", "tls", "method", "body"}) {
       if (!s[k]) continue;
       AddError(KeyPos(s, k), absl::StrCat("\"", k, "\" is for prometheus "
-                                          "and http sources; a ", spec.type,
+                                          "and http sources; a ", Sv(SourceTypeName(spec.type)),
                                           " source reads \"path\""));
     }
-    if (spec.type != "json" && s["values"]) {
+    if (spec.type != SourceType::kJson && s["values"]) {
       AddError(KeyPos(s, "values"),
                absl::StrCat("\"values\" is for json and http sources; a ",
-                            spec.type, " source yields: ",
+                            Sv(SourceTypeName(spec.type)), " source yields: ",
                             absl::StrJoin(ArtifactMetrics(spec.type), ", ")));
     }
     if (!s["path"]) {
-      AddError(pos, absl::StrCat("missing key \"path\": a ", spec.type,
+      AddError(pos, absl::StrCat("missing key \"path\": a ", Sv(SourceTypeName(spec.type)),
                                  " source reads an artifact file"));
       return;
     }
     LoadFindingsKeys(s, spec);
     if (s["path"].IsSequence() &&
-        (spec.type == "mutation" || spec.type == "security")) {
+        (spec.type == SourceType::kMutation || spec.type == SourceType::kSecurity)) {
       LoadPathList(s["path"], spec);
     } else if (auto p = Str(s["path"], "path")) {
       spec.path = *p;
@@ -134,7 +134,7 @@ void Loader::LoadSource(const std::string& name, const YAML::Node& s, FilePos po
     }
     if (s["baseline"]) LoadArtifactBaseline(s["baseline"], spec);
     if (s["counters"]) LoadCounters(s, spec);
-    if (spec.type == "json") {
+    if (spec.type == SourceType::kJson) {
       if (!s["values"]) {
         AddError(pos, "missing key \"values\": a json source yields the "
                       "metrics it names there, e.g. values: { events: "
@@ -176,7 +176,7 @@ void Loader::LoadSource(const std::string& name, const YAML::Node& s, FilePos po
 
 void Loader::LoadDeployCheckSource(const YAML::Node& s, FilePos pos,
                            SourceSpec& spec) {
-  const bool env = spec.type == "env";
+  const bool env = spec.type == SourceType::kEnv;
   const auto& allowed = env ? kEnvSourceKeys : kCommandSourceKeys;
   for (auto it = s.begin(); it != s.end(); ++it) {
     if (!it->first.IsScalar()) continue;
@@ -258,9 +258,7 @@ void Loader::LoadDeployCheckSource(const YAML::Node& s, FilePos pos,
     }
   }
   if (s["env"]) spec.env = StringMap(s["env"], "env");
-  if (s["dir"]) {
-    if (auto d = Str(s["dir"], "dir")) spec.dir = *d;
-  }
+  StrKey(s, "dir", spec.dir);
   if (s["max_output"]) {
     if (auto n = Count(s["max_output"], "max_output")) {
       spec.max_output = static_cast<size_t>(*n);
@@ -288,7 +286,7 @@ void Loader::LoadPathList(const YAML::Node& n, SourceSpec& spec) {
 
 void Loader::LoadFindingsKeys(const YAML::Node& s, SourceSpec& spec) {
   if (s["module_depth"]) {
-    if (spec.type != "mutation") {
+    if (spec.type != SourceType::kMutation) {
       AddError(KeyPos(s, "module_depth"),
                "\"module_depth\" is for mutation sources");
     } else if (auto d = Count(s["module_depth"], "module_depth")) {
@@ -296,7 +294,7 @@ void Loader::LoadFindingsKeys(const YAML::Node& s, SourceSpec& spec) {
     }
   }
   if (!s["ignore"]) return;
-  if (spec.type != "security") {
+  if (spec.type != SourceType::kSecurity) {
     AddError(KeyPos(s, "ignore"), "\"ignore\" is for security sources");
     return;
   }
@@ -334,9 +332,7 @@ void Loader::LoadFindingsKeys(const YAML::Node& s, SourceSpec& spec) {
         AddError(Pos(e["reason"]), "ignore: \"reason\" must not be empty");
       }
     }
-    if (e["path"]) {
-      if (auto p = Str(e["path"], "path")) ig.path = *p;
-    }
+    StrKey(e, "path", ig.path);
     if (e["expires"]) {
       if (auto x = Str(e["expires"], "expires")) {
         absl::CivilDay day;
@@ -369,11 +365,7 @@ void Loader::LoadConnection(const YAML::Node& s, SourceSpec& spec) {
       }
     }
   }
-  if (s["bearer_token_file"]) {
-    if (auto f = Str(s["bearer_token_file"], "bearer_token_file")) {
-      spec.bearer_token_file = *f;
-    }
-  }
+  StrKey(s, "bearer_token_file", spec.bearer_token_file);
   if (s["basic_auth"]) {
     const YAML::Node& b = s["basic_auth"];
     if (!b.IsMap()) {
@@ -381,14 +373,8 @@ void Loader::LoadConnection(const YAML::Node& s, SourceSpec& spec) {
                        "password_file: ... }");
     } else {
       CheckKeys(b, "basic_auth", kBasicAuthKeys);
-      if (b["username"]) {
-        if (auto u = Str(b["username"], "username")) spec.basic_auth_username = *u;
-      }
-      if (b["password_file"]) {
-        if (auto f = Str(b["password_file"], "password_file")) {
-          spec.basic_auth_password_file = *f;
-        }
-      }
+      StrKey(b, "username", spec.basic_auth_username);
+      StrKey(b, "password_file", spec.basic_auth_password_file);
       if (spec.basic_auth_username.empty() ||
           spec.basic_auth_password_file.empty()) {
         AddError(Pos(b), "basic_auth: needs both username and "
@@ -413,15 +399,9 @@ void Loader::LoadConnection(const YAML::Node& s, SourceSpec& spec) {
                        "insecure_skip_verify }");
     } else {
       CheckKeys(t, "tls", kTlsKeys);
-      if (t["ca_file"]) {
-        if (auto f = Str(t["ca_file"], "ca_file")) spec.ca_file = *f;
-      }
-      if (t["cert_file"]) {
-        if (auto f = Str(t["cert_file"], "cert_file")) spec.cert_file = *f;
-      }
-      if (t["key_file"]) {
-        if (auto f = Str(t["key_file"], "key_file")) spec.key_file = *f;
-      }
+      StrKey(t, "ca_file", spec.ca_file);
+      StrKey(t, "cert_file", spec.cert_file);
+      StrKey(t, "key_file", spec.key_file);
       if (t["insecure_skip_verify"]) {
         if (auto b = Bool(t["insecure_skip_verify"], "insecure_skip_verify")) {
           spec.insecure_skip_verify = *b;
@@ -547,7 +527,7 @@ void Loader::LoadHttpSource(const YAML::Node& s, FilePos pos, SourceSpec& spec) 
     }
   }
   if (s["body"]) {
-    if (auto b = Str(s["body"], "body")) spec.body = *b;
+    StrKey(s, "body", spec.body);
     if (spec.method != "POST") {
       AddError(KeyPos(s, "body"), "body: only a POST request has a body "
                                   "(add method: POST)");

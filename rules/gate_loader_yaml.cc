@@ -85,8 +85,13 @@ const std::vector<std::string> kAlertmanagerKeys = {
 const std::vector<std::string> kExecKeys = {"command", "timeout",
                                             "max_attempts", "max_duration",
                                             "name"};
-const std::vector<std::string> kActionOn = {"fail", "error",    "warn",
-                                            "pass", "resolved", "start"};
+const std::vector<std::string> kActionOn = [] {
+  std::vector<std::string> names;
+  for (ActionTrigger t : kActionTriggers) {
+    names.emplace_back(ActionTriggerName(t));
+  }
+  return names;
+}();
 
 // Levenshtein distance, for "did you mean" hints on unknown keys.
 size_t EditDistance(std::string_view a, std::string_view b) {
@@ -268,6 +273,11 @@ void Loader::CheckKeys(const YAML::Node& n, std::string_view what,
                           " (expected one of: ", absl::StrJoin(allowed, ", "),
                           ")"));
   }
+}
+
+void Loader::StrKey(const YAML::Node& map, const char* key, std::string& out) {
+  if (!map[key]) return;
+  if (std::optional<std::string> v = Str(map[key], key)) out = *std::move(v);
 }
 
 std::optional<std::string> Loader::Str(const YAML::Node& n, std::string_view what) {

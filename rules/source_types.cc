@@ -5,9 +5,11 @@
 namespace aurora {
 
 const std::vector<std::string>& SupportedSourceTypes() {
-  static const auto* kTypes = new std::vector<std::string>{
-      "coverage", "pytest-benchmark", "junit", "mutation", "security",
-      "json",     "http",             "prometheus", "env", "command"};
+  static const auto* kTypes = [] {
+    auto* names = new std::vector<std::string>;
+    for (SourceType t : kSourceTypes) names->emplace_back(SourceTypeName(t));
+    return names;
+  }();
   return *kTypes;
 }
 
@@ -32,7 +34,7 @@ std::vector<std::string> CoverageMetrics() {
 }
 }  // namespace
 
-const std::vector<std::string>& ArtifactMetrics(std::string_view type) {
+const std::vector<std::string>& ArtifactMetrics(SourceType type) {
   static const auto* kCoverage = new std::vector<std::string>(CoverageMetrics());
   static const auto* kBenchmark = new std::vector<std::string>{
       "benchmark_min_seconds",    "benchmark_max_seconds",
@@ -54,13 +56,18 @@ const std::vector<std::string>& ArtifactMetrics(std::string_view type) {
   static const auto* kCommand = new std::vector<std::string>{
       "command_exit_code", "command_duration_seconds"};
   static const auto* kNone = new std::vector<std::string>{};
-  if (type == "coverage") return *kCoverage;
-  if (type == "pytest-benchmark") return *kBenchmark;
-  if (type == "junit") return *kJunit;
-  if (type == "mutation") return *kMutation;
-  if (type == "security") return *kSecurity;
-  if (type == "env") return *kEnv;
-  if (type == "command") return *kCommand;
+  switch (type) {
+    case SourceType::kCoverage: return *kCoverage;
+    case SourceType::kPytestBenchmark: return *kBenchmark;
+    case SourceType::kJunit: return *kJunit;
+    case SourceType::kMutation: return *kMutation;
+    case SourceType::kSecurity: return *kSecurity;
+    case SourceType::kEnv: return *kEnv;
+    case SourceType::kCommand: return *kCommand;
+    case SourceType::kJson:
+    case SourceType::kHttp:
+    case SourceType::kPrometheus: return *kNone;
+  }
   return *kNone;
 }
 

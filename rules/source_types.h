@@ -13,12 +13,13 @@
 
 namespace aurora {
 
-// Types this version evaluates.
+// Names of the types this version evaluates (SourceTypeName of each, in
+// enum order), for error messages and did-you-mean hints.
 const std::vector<std::string>& SupportedSourceTypes();
 // Types in the product design that this version does not implement yet.
 bool IsPlannedSourceType(std::string_view type);
 // Metric names an artifact type yields; empty for prometheus, json, http.
-const std::vector<std::string>& ArtifactMetrics(std::string_view type);
+const std::vector<std::string>& ArtifactMetrics(SourceType type);
 
 // What every http source yields besides its `values:`.
 inline constexpr char kHttpStatusMetric[] = "http_status_code";

@@ -90,7 +90,7 @@ SpanRun RunSpan(const std::vector<GateFile>& gates, const BacktestSpan& span,
         const RuleResult& skeleton = run.skeletons[gi].rules[ri];
         const SourceSpec& source = gate.sources.at(rule.source);
         if (source.is_artifact() || source.is_http() ||
-            skeleton.source_type != "prometheus") {
+            skeleton.source_type != SourceTypeName(SourceType::kPrometheus)) {
           track.rules.push_back(ConstantTrack(rule, skeleton, span));
           track.rules.back().artifact = true;
         } else {
@@ -340,13 +340,9 @@ int RunBacktest(const BacktestOptions& options, const CommandEnv& env) {
     *env.err << "aurora-gate: gate file errors; nothing was evaluated\n";
     return kExitUsage;
   }
-  LiveContext live;
-  live.make_client = env.make_http_client;
-  live.clock = env.clock;
-  live.files = env.files;
-  live.max_concurrency = options.max_concurrency;
-  live.max_response_bytes = options.max_response_bytes;
-  live.default_url = options.prometheus_url;
+  LiveContext live =
+      CommandLiveContext(env, options.max_concurrency,
+                         options.max_response_bytes, options.prometheus_url);
 
   auto span_of = [&](absl::Time from, absl::Time to) {
     BacktestSpan span;

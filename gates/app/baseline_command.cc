@@ -107,11 +107,8 @@ std::vector<GateFile> FileArtifactsOnly(const std::vector<GateFile>& gates) {
   std::vector<GateFile> out;
   for (const GateFile& gate : gates) {
     GateFile g = gate;
-    auto is_file = [](const SourceSpec& s) {
-      return s.is_artifact() && !s.is_http() && s.type != "env" && s.type != "command";
-    };
     for (auto it = g.sources.begin(); it != g.sources.end();) {
-      it = is_file(it->second) ? std::next(it) : g.sources.erase(it);
+      it = it->second.reads_file() ? std::next(it) : g.sources.erase(it);
     }
     for (RuleGroup& group : g.groups) {
       std::vector<Rule> kept;

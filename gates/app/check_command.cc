@@ -95,9 +95,9 @@ ActionsOutcome FireActions(const std::vector<GateFile>& gates,
   };
   report(actions.Start(gates));
   for (size_t i = 0; i < gates.size(); ++i) {
-    std::string on = TransitionFor(run.gates[i].verdict);
-    if (on.empty()) continue;
-    report(actions.Fire(gates[i], on, run.gates[i], run, run.eval_time,
+    std::optional<ActionTrigger> on = TransitionFor(run.gates[i].verdict);
+    if (!on) continue;
+    report(actions.Fire(gates[i], *on, run.gates[i], run, run.eval_time,
                         run.eval_time));
   }
   if (!actions.durable() && out.durable) {
@@ -152,13 +152,9 @@ int RunCheck(const CheckOptions& options, const CommandEnv& env) {
   run.settings = VisibleSettings(options.settings, options.secret_names);
   run.window = options.window;
   run.command = options.command;  // check | report: the verdict's words
-  LiveContext live;
-  live.make_client = env.make_http_client;
-  live.clock = env.clock;
-  live.files = env.files;
-  live.max_concurrency = options.max_concurrency;
-  live.max_response_bytes = options.max_response_bytes;
-  live.default_url = options.prometheus_url;
+  LiveContext live =
+      CommandLiveContext(env, options.max_concurrency,
+                         options.max_response_bytes, options.prometheus_url);
   live.baseline_at = options.baseline_at;
   live.chart_window = options.window;
   live.server_state = !options.replay;

@@ -13,6 +13,19 @@
 
 namespace aurora {
 
+LiveContext CommandLiveContext(const CommandEnv& env, int max_concurrency,
+                               int64_t max_response_bytes,
+                               const std::string& prometheus_url) {
+  LiveContext live;
+  live.make_client = env.make_http_client;
+  live.clock = env.clock;
+  live.files = env.files;
+  live.max_concurrency = max_concurrency;
+  live.max_response_bytes = max_response_bytes;
+  live.default_url = prometheus_url;
+  return live;
+}
+
 VarLookup SettingsThenEnvironment(
     const std::map<std::string, std::string>& settings) {
   VarLookup env = EnvironmentLookup();

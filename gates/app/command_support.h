@@ -35,6 +35,14 @@ bool LoadAll(const std::vector<std::string>& paths, const VarLookup& vars,
              const CommandEnv& env, std::vector<GateFile>* out,
              const std::string& actions_file = "");
 
+// The live-rule context of a command's run: the command's HTTP client
+// factory, clock and files, at most `max_concurrency` queries in flight,
+// responses up to `max_response_bytes`, `prometheus_url` for sources
+// without a url (--prometheus / PROMETHEUS_URL).
+LiveContext CommandLiveContext(const CommandEnv& env, int max_concurrency,
+                               int64_t max_response_bytes,
+                               const std::string& prometheus_url);
+
 struct ReportPaths {
   std::string junit, json, markdown;
   std::string github_step_summary;  // appended to, when set

@@ -7,32 +7,11 @@
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "base/run_exec.h"
+#include "rules/series_notation.h"
 
 namespace aurora {
 namespace {
-
-// A YAML double-quoted scalar holding `s` exactly.
-std::string YamlQuoted(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          out += absl::StrFormat("\\x%02x", c);
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-  return out + "\"";
-}
 
 // Removes the temporary file when it goes out of scope.
 struct TempFile {
@@ -59,12 +38,13 @@ absl::StatusOr<std::vector<std::string>> CheckPromqlWithPromtool(
   TempFile file{tmpl};
   {
     // One alerting rule per expression, named after its index: promtool
-    // reports "rule N" (1-based) for each one it rejects.
+    // reports "rule N" (1-based) for each one it rejects. Go's quoting is
+    // also a YAML double-quoted scalar that reads back to the same text.
     std::ofstream f(file.path, std::ios::trunc);
     f << "groups:\n  - name: aurora-gate-lint\n    rules:\n";
     for (size_t i = 0; i < expressions.size(); ++i) {
       f << "      - alert: E" << i << "\n        expr: "
-        << YamlQuoted(expressions[i]) << "\n";
+        << GoQuote(expressions[i]) << "\n";
     }
     if (!f.flush()) {
       return absl::InternalError("cannot write a temporary rule file for promtool");

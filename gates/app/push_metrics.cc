@@ -112,7 +112,7 @@ std::string PushExposition(const std::vector<GateFile>& gates,
         labels["source"] = source.name;
         gauges.Set("aurora_gate_" + metric,
                    absl::StrCat("aurora-gate artifact sample ",
-                                Sv(s.labels.MetricName()), " (", source.type, ")"),
+                                Sv(s.labels.MetricName()), " (", Sv(SourceTypeName(source.type)), ")"),
                    std::move(labels), value);
       }
     }

@@ -273,14 +273,13 @@ LoadedTests LoadTests(const std::string& path, const CommandEnv& env,
       for (const GateFile& g : out.gates) {
         auto it = g.sources.find(a.source);
         if (it == g.sources.end()) continue;
-        if (it->second.is_artifact() && !it->second.is_http() &&
-            it->second.type != "env" && it->second.type != "command") {
+        if (it->second.reads_file()) {
           found = true;
         } else {
           errors->push_back(GateError{
               path, a.pos,
               absl::StrCat(where, "input_artifacts: source \"", a.source, "\" of ",
-                           g.path, " is a ", it->second.type,
+                           g.path, " is a ", Sv(SourceTypeName(it->second.type)),
                            " source; only artifact files can be given")});
           found = true;
         }
@@ -397,7 +396,7 @@ std::vector<GateFile> GatesForTest(const LoadedTests& t, const RuleTestGroup& g,
     gate.evaluation_interval_set = true;
     for (RuleGroup& group : gate.groups) group.interval = absl::ZeroDuration();
     for (auto& [name, source] : gate.sources) {
-      if (source.type == "prometheus") {
+      if (source.type == SourceType::kPrometheus) {
         SourceSpec s;
         s.name = source.name;
         s.type = source.type;

@@ -11,7 +11,6 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <charconv>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -24,6 +23,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "base/curl_http_client.h"
+#include "base/number_format.h"
+#include "base/prometheus_text.h"
 #include "base/run_exec.h"
 #include "rules/duration.h"
 
@@ -45,30 +46,6 @@ std::string InPath(const std::string& name) {
     if (IsExecutable(candidate)) return candidate;
   }
   return "";
-}
-
-std::string EscapeLabelValue(const std::string& v) {
-  std::string out;
-  for (char c : v) {
-    if (c == '\\') {
-      out += "\\\\";
-    } else if (c == '"') {
-      out += "\\\"";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
-std::string FormatValue(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-  char buf[64];
-  auto r = std::to_chars(buf, buf + sizeof(buf), v);
-  return std::string(buf, r.ptr);
 }
 
 std::string ReadFile(const std::string& path) {
@@ -190,7 +167,7 @@ std::string RenderOpenMetrics(std::vector<EngineSample> samples) {
     }
     char frac[8];
     std::snprintf(frac, sizeof frac, ".%03d", static_cast<int>(ms));
-    absl::StrAppend(&out, " ", FormatValue(s.value), " ", ts, frac, "\n");
+    absl::StrAppend(&out, " ", FormatNumber(s.value), " ", ts, frac, "\n");
   }
   out += "# EOF\n";
   return out;

@@ -377,13 +377,9 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
            {"duration", absl::FormatDuration(options.duration)},
            {"version", kVersion}});
 
-  LiveContext live;
-  live.make_client = env.make_http_client;
-  live.clock = env.clock;
-  live.files = env.files;
-  live.max_concurrency = options.max_concurrency;
-  live.max_response_bytes = options.max_response_bytes;
-  live.default_url = options.prometheus_url;
+  LiveContext live =
+      CommandLiveContext(env, options.max_concurrency,
+                         options.max_response_bytes, options.prometheus_url);
   if (metrics) {
     live.on_query_answered = [m = metrics.get()](absl::Duration d) {
       m->RecordQueryLatency(absl::ToDoubleSeconds(d));
@@ -437,7 +433,7 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
   // actions; they join the timeline of incident `incident` (an index into
   // `incidents`) when given. `incident_on`: for resolved, the transition
   // that opened the incident.
-  auto fire = [&](const GateFile& gate, const std::string& on,
+  auto fire = [&](const GateFile& gate, ActionTrigger on,
                   const GateResult& result, const RunResult& run,
                   absl::Time incident_start, std::vector<std::string> rules,
                   std::string incident_on = "",
@@ -460,7 +456,7 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
       for (const FiredAction& a : fired) names.push_back(a.action);
       log.Log("info", options.dry_run ? "actions fired (dry run)" : "actions fired",
               {{"gate", result.name},
-               {"on", on},
+               {"on", std::string(ActionTriggerName(on))},
                {"actions", absl::StrJoin(names, ",")},
                {"idempotency_key", fired.front().idempotency_key}});
     }
@@ -477,8 +473,8 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
     }
     if (!st.ok() && st.code() != absl::StatusCode::kDataLoss && fired.empty()) {
       WatchActionResult r;
-      r.action = absl::StrCat("actions on ", on);
-      r.on = on;
+      r.action = absl::StrCat("actions on ", Sv(ActionTriggerName(on)));
+      r.on = ActionTriggerName(on);
       r.outcome = "not sent";
       r.detail = std::string(st.message());
       r.fired_at = now;
@@ -507,7 +503,8 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
       start_run.gates.push_back(gr);
     }
     for (size_t i = 0; i < gates.size(); ++i) {
-      fire(gates[i], "start", start_run.gates[i], start_run, start_run.started, {});
+      fire(gates[i], ActionTrigger::kStart, start_run.gates[i], start_run,
+           start_run.started, {});
     }
   }
   // Per gate: the last verdict transition fired, and when its incident began.
@@ -563,6 +560,7 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
       }
       const TransitionDecision next = Next(track.fired, g.verdict, tripped.trip);
       if (next.fire == GateTransition::kNone) continue;
+      const ActionTrigger trigger = TriggerOf(next.fire);
       const std::string on(TransitionName(next.fire));
       const std::string prev(TransitionName(track.fired));
       std::optional<size_t> closing;  // the incident a resolved closes
@@ -581,8 +579,9 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
             ir.name = name;
             inc.rules.push_back(std::move(ir));
           }
-          inc.incident_key = IdempotencyKey(MakeActionEvent(
-              prev, g, inc.tripped_at, inc.tripped_at, track.incident_rules));
+          inc.incident_key = IdempotencyKey(
+              MakeActionEvent(TriggerOf(track.fired), g, inc.tripped_at,
+                              inc.tripped_at, track.incident_rules));
           incidents.push_back(std::move(inc));
           incident_action_ids.emplace_back();
           open = open_incident.emplace(g.file, incidents.size() - 1).first;
@@ -597,7 +596,7 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
                  {"tripped_at", ShownTimeUtc(inc.tripped_at)},
                  {"lasted", absl::FormatDuration(inc.resolved_at - inc.tripped_at)},
                  {"incident_key", inc.incident_key}});
-        fire(gates[i], "resolved", g, run, track.incident_start,
+        fire(gates[i], ActionTrigger::kResolved, g, run, track.incident_start,
              track.incident_rules, prev, closing);
       }
       std::vector<std::string> rules;
@@ -610,7 +609,7 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
         } else {
           track.incident_start = run.eval_time;
           track.incident_rules =
-              MakeActionEvent(on, g, run.eval_time, run.eval_time).rules;
+              MakeActionEvent(trigger, g, run.eval_time, run.eval_time).rules;
         }
         if (carry != carried.end()) carried.erase(carry);
         rules = track.incident_rules;
@@ -623,7 +622,7 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
           inc.continued = continued;
           inc.rules = IncidentRules(g, rules);
           inc.incident_key = IdempotencyKey(MakeActionEvent(
-              on, g, track.incident_start, run.eval_time, rules));
+              trigger, g, track.incident_start, run.eval_time, rules));
           if (newly_tripped && !trip_told && g.file == tripped.gate_file) {
             inc.why = tripped.why;
             trip_told = true;
@@ -654,7 +653,7 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
         log.Log("error", "cannot close the incident in the spool",
                 {{"gate", g.name}, {"error", std::string(st.message())}});
       }
-      fire(gates[i], on, g, run, track.incident_start, rules, "",
+      fire(gates[i], trigger, g, run, track.incident_start, rules, "",
            opening.has_value() ? opening : closing);
       track.fired = next.fire;
     }

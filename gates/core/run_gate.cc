@@ -33,7 +33,7 @@ RuleResult Skeleton(const Rule& rule, const SourceSpec& source) {
   r.group = rule.group;
   r.kind = KindName(rule.kind);
   r.source = source.name;
-  r.source_type = source.type;
+  r.source_type = SourceTypeName(source.type);
   r.source_detail = source.is_http()       ? RedactUrl(source.url)
                     : source.is_artifact() ? source.path
                                            : RedactUrl(source.url_display);
@@ -172,7 +172,8 @@ std::vector<SourceBreakdown> GateBreakdowns(const GateFile& gate,
     for (const Rule& rule : group.rules) {
       if (rule.kind == Rule::Kind::kRecord) continue;
       const SourceSpec& source = gate.sources.at(rule.source);
-      if (source.type == "mutation" || source.type == "security") {
+      if (source.type == SourceType::kMutation ||
+          source.type == SourceType::kSecurity) {
         names.insert(source.name);
       }
     }
@@ -184,9 +185,9 @@ std::vector<SourceBreakdown> GateBreakdowns(const GateFile& gate,
     if (!data.ok()) continue;
     SourceBreakdown b;
     b.name = name;
-    b.type = source.type;
+    b.type = SourceTypeName(source.type);
     b.detail = absl::StrCat(source.path, " (", data->format, ")");
-    if (source.type == "mutation") {
+    if (source.type == SourceType::kMutation) {
       b.mutation = MutationBreakdownOf(data->samples);
     } else {
       b.security = SecurityBreakdownOf(*data);
@@ -264,7 +265,9 @@ std::vector<GateResult> RunGates(const std::vector<GateFile>& gates,
     size_t k = 0;
     for (GateResult& g : results) {
       for (RuleResult& r : g.rules) {
-        if (r.source_type == "prometheus") live_rules[k++].out = &r;
+        if (r.source_type == SourceTypeName(SourceType::kPrometheus)) {
+          live_rules[k++].out = &r;
+        }
       }
     }
     if (live == nullptr) {

@@ -22,7 +22,7 @@ namespace {
 
 // What makes two sources read the same data.
 std::string KeyOf(const SourceSpec& s, const std::string& path) {
-  std::string key = absl::StrCat(s.type, "\x1f", path);
+  std::string key = absl::StrCat(Sv(SourceTypeName(s.type)), "\x1f", path);
   if (s.is_http()) {
     absl::StrAppend(&key, "\x1f", s.method, "\x1f", s.url, "\x1f", s.body,
                     "\x1f", s.bearer_token_file, "\x1f",
@@ -32,7 +32,7 @@ std::string KeyOf(const SourceSpec& s, const std::string& path) {
                     s.insecure_skip_verify ? "k" : "-");
     for (const auto& [k, v] : s.headers) absl::StrAppend(&key, "\x1f", k, "=", v);
   }
-  if (s.type == "mutation" || s.type == "security") {
+  if (s.type == SourceType::kMutation || s.type == SourceType::kSecurity) {
     absl::StrAppend(&key, "\x1f", s.module_depth);
     for (const auto& i : s.ignore) {
       absl::StrAppend(&key, "\x1e", i.id, "\x1f", i.path, "\x1f",
@@ -90,11 +90,11 @@ const absl::StatusOr<ArtifactData>& SourceCache::Read(const SourceSpec& source,
     return cache_.at(key);
   }
   absl::StatusOr<ArtifactData> data;
-  if (source.type == "env") {
+  if (source.type == SourceType::kEnv) {
     data = ReadEnvSource(source, ProcessEnvironment());
-  } else if (source.type == "command") {
+  } else if (source.type == SourceType::kCommand) {
     data = RunCommandSource(source);
-  } else if (source.type == "json") {
+  } else if (source.type == SourceType::kJson) {
     absl::StatusOr<std::string> content = reader_.ReadFile(path);
     data = content.ok() ? ParseJsonValues(*content, path, source.values)
                         : absl::StatusOr<ArtifactData>(content.status());

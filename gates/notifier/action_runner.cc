@@ -9,16 +9,16 @@
 
 namespace aurora {
 
-std::string TransitionFor(Outcome verdict) {
+std::optional<ActionTrigger> TransitionFor(Outcome verdict) {
   switch (verdict) {
-    case Outcome::kFail: return "fail";
+    case Outcome::kFail: return ActionTrigger::kFail;
     case Outcome::kError:
-    case Outcome::kInconclusive: return "error";
-    case Outcome::kWarn: return "warn";
-    case Outcome::kPass: return "pass";
-    case Outcome::kPending: return "";
+    case Outcome::kInconclusive: return ActionTrigger::kError;
+    case Outcome::kWarn: return ActionTrigger::kWarn;
+    case Outcome::kPass: return ActionTrigger::kPass;
+    case Outcome::kPending: return std::nullopt;
   }
-  return "";
+  return std::nullopt;
 }
 
 std::string DescribeFailedAction(const SpoolRecord& r) {
@@ -147,7 +147,7 @@ absl::Status ActionRunner::Deliver(std::vector<SpoolRecord> records, bool spool)
   return spooled;
 }
 
-absl::Status ActionRunner::Fire(const GateFile& gate, const std::string& on,
+absl::Status ActionRunner::Fire(const GateFile& gate, ActionTrigger on,
                                 const GateResult& result, const RunResult& run,
                                 absl::Time incident_start, absl::Time now,
                                 std::vector<std::string> rules,
@@ -170,14 +170,15 @@ absl::Status ActionRunner::Fire(const GateFile& gate, const std::string& on,
   // Every record was built: each is now described, or spooled and sent.
   if (fired != nullptr) {
     for (const SpoolRecord& r : records) {
-      fired->push_back({r.id, r.action, on, r.idempotency_key});
+      fired->push_back({r.id, r.action, std::string(ActionTriggerName(on)),
+                        r.idempotency_key});
     }
   }
   if (records.empty()) return absl::OkStatus();
   if (dry_run_) {
     for (const auto& r : records) {
       *env_.err << "aurora-gate: dry run: would fire " << r.action << " on "
-                << on << ":\n" << DescribeDryRun(r) << "\n";
+                << ActionTriggerName(on) << ":\n" << DescribeDryRun(r) << "\n";
     }
     return absl::OkStatus();
   }

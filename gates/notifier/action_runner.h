@@ -87,7 +87,7 @@ class ActionRunner {
   // `incident_on`: for resolved, the transition that opened the incident
   // (its key is the payloads' incident_key). `fired`, when given, receives
   // the records built, in the order of the gate's actions.
-  absl::Status Fire(const GateFile& gate, const std::string& on,
+  absl::Status Fire(const GateFile& gate, ActionTrigger on,
                     const GateResult& result, const RunResult& run,
                     absl::Time incident_start, absl::Time now,
                     std::vector<std::string> rules = {},
@@ -140,9 +140,9 @@ class ActionRunner {
   std::vector<std::thread> workers_;
 };
 
-// The transition a verdict is: "fail", "error" (error and inconclusive),
-// "warn", "pass"; "" for pending (nothing to fire yet).
-std::string TransitionFor(Outcome verdict);
+// The transition a verdict is: fail, error (error and inconclusive), warn,
+// pass; nullopt for pending (nothing to fire yet).
+std::optional<ActionTrigger> TransitionFor(Outcome verdict);
 
 // One line per failed action for stderr and logs: id, action, when it was
 // spooled, attempts, last error, and how to retry or drop it. No secret.

@@ -39,9 +39,9 @@ std::string ActionDisplayName(const ActionSpec& spec, int index,
   std::string name = SettingOr(spec, "name");
   std::string out = name.empty()
                         ? absl::StrCat(Sv(gate), " action ", index + 1, " (",
-                                       spec.kind, " on ", spec.on, ")")
+                                       spec.kind, " on ", Sv(ActionTriggerName(spec.on)), ")")
                         : absl::StrCat(Sv(gate), " action \"", name, "\" (",
-                                       spec.kind, " on ", spec.on, ")");
+                                       spec.kind, " on ", Sv(ActionTriggerName(spec.on)), ")");
   if (spec.kind == "exec") {
     if (!spec.argv.empty()) absl::StrAppend(&out, " exec ", spec.argv[0]);
   } else {
@@ -70,7 +70,7 @@ absl::StatusOr<SpoolRecord> BuildActionRecord(
   SpoolRecord r;
   r.action = display;
   r.gate = gate.name;
-  r.on = event.on;
+  r.on = ActionTriggerName(event.on);
   r.idempotency_key = IdempotencyKey(event);
   r.id = ActionRecordId(r.idempotency_key, gate.name, index, spec.kind);
   r.created = now;
@@ -114,12 +114,12 @@ absl::StatusOr<SpoolRecord> BuildActionRecord(
       }
     }
     r.env = {{"AURORA_GATE", event.gate},
-             {"AURORA_TRANSITION", event.on},
+             {"AURORA_TRANSITION", std::string(ActionTriggerName(event.on))},
              {"AURORA_RULES", absl::StrJoin(event.rules, ",")},
              {"AURORA_IDEMPOTENCY_KEY", r.idempotency_key},
              {"AURORA_INCIDENT_START", Rfc3339Utc(event.incident_start)}};
     // start comes before anything is evaluated: it has no verdict.
-    if (event.on != "start") {
+    if (event.on != ActionTrigger::kStart) {
       r.env["AURORA_VERDICT"] = std::string(OutcomeName(gate.verdict));
     }
     if (std::string key = IncidentKey(event); !key.empty()) {

@@ -21,6 +21,7 @@
 #include "base/digest.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/gate_dir_test.h"
 #include "tests/testing/http_test_server.h"
 #include "tests/testing/subprocess.h"
 
@@ -39,15 +40,8 @@ struct Received {
   std::set<std::string> delivered_keys;  // keys of requests answered 2xx
 };
 
-class ActionsE2ETest : public ::testing::Test {
+class ActionsE2ETest : public testing::GateDirTest {
  protected:
-  void SetUp() override {
-    dir_ = testing::MakeTempDir();
-    gate_ = dir_ + "/gate.yaml";
-  }
-  void TearDown() override {
-    testing::RemoveDir(dir_);
-  }
   void WriteGate(const std::string& url, const std::string& on) {
     std::FILE* f = std::fopen(gate_.c_str(), "w");
     ASSERT_NE(f, nullptr);
@@ -74,7 +68,6 @@ class ActionsE2ETest : public ::testing::Test {
             {"AURORA_TEST_SIGNING_KEY", "k3y"},
             {"GITHUB_STEP_SUMMARY", "\x01unset"}};
   }
-  std::string dir_, gate_;
 };
 
 std::unique_ptr<testing::HttpTestServer> Receiver(

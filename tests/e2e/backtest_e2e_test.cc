@@ -27,6 +27,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rapidjson/document.h"
+#include "tests/testing/background_process.h"
 #include "tests/testing/http_test_server.h"
 #include "tests/testing/prometheus_harness.h"
 #include "tests/testing/subprocess.h"
@@ -235,57 +236,6 @@ TEST(BacktestE2ETest, BadInputIsAUsageErrorAndAnUnreadableServerIsUndecided) {
   std::filesystem::remove_all(dir);
 }
 
-// A child process (the watch), stopped by the test.
-class Background {
- public:
-  Background(const std::vector<std::string>& argv, const std::string& log) : log_(log) {
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, (log + ".out").c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&fa, 2, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    std::vector<std::string> copy = argv;
-    std::vector<char*> args;
-    for (auto& a : copy) args.push_back(a.data());
-    args.push_back(nullptr);
-    if (posix_spawn(&pid_, args[0], &fa, nullptr, args.data(), environ) != 0) pid_ = 0;
-    posix_spawn_file_actions_destroy(&fa);
-  }
-  ~Background() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-  }
-  // Waits for the exit (at most `limit`); -2 when it did not exit.
-  int Wait(std::chrono::seconds limit) {
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    int status = 0;
-    while (pid_ > 0 && std::chrono::steady_clock::now() < deadline) {
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = 0;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return -2;
-  }
-  std::string Log() const { return testing::ReadWholeFile(log_); }
-  bool WaitForLog(const std::string& text, std::chrono::seconds limit) const {
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (Log().find(text) != std::string::npos) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return false;
-  }
-
- private:
-  pid_t pid_ = 0;
-  std::string log_;
-};
-
 TEST(BacktestE2ETest, AgreesWithAWatchOverTheSameSpan) {
   std::atomic<int> value{0};
   auto exporter = testing::HttpTestServer::Start([&value](const testing::TestHttpRequest&) {
@@ -321,7 +271,7 @@ TEST(BacktestE2ETest, AgreesWithAWatchOverTheSameSpan) {
     if (!seen_zero) std::this_thread::sleep_for(std::chrono::milliseconds(100));
   }
   ASSERT_TRUE(seen_zero);
-  Background watch({AURORA_GATE_BIN, "watch", dir + "/stop.yaml", "--prometheus",
+  testing::BackgroundProcess watch({AURORA_GATE_BIN, "watch", dir + "/stop.yaml", "--prometheus",
                     prom->url(), "--interval", "1s", "--duration", "30s", "--keep-running",
                     "--spool-dir", dir + "/spool", "--json", dir + "/watch.json"},
                    dir + "/watch.log");

@@ -155,7 +155,8 @@ TEST(ExpandSeriesTest, BadNotationFailsTheTestAndNamesTheItem) {
   EXPECT_NONFATAL_FAILURE(expand_result = ExpandSeries("g", "1x", 0, 60),
                           "item \"1x\": expected a count after 'x'");
   EXPECT_NONFATAL_FAILURE(expand_result = ExpandSeries("g{a=1}", "1", 0, 60),
-                          "bad series \"g{a=1}\" at offset 4: expected '\"'");
+                          "bad series \"g{a=1}\": column 5: expected a quoted "
+                          "label value");
 }
 
 TEST(ToOpenMetricsTest, TypesFamiliesSortsSamplesAndEndsWithEof) {

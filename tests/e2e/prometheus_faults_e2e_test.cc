@@ -8,6 +8,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/gate_dir_test.h"
 #include "tests/testing/http_test_server.h"
 #include "tests/testing/subprocess.h"
 
@@ -23,15 +24,8 @@ using testing::TestHttpResponse;
 constexpr char kOkBody[] =
     R"({"status":"success","data":{"resultType":"vector","result":[{"metric":{},"value":[1764230400,"0.001"]}]}})";
 
-class PrometheusFaultsTest : public ::testing::Test {
+class PrometheusFaultsTest : public testing::GateDirTest {
  protected:
-  void SetUp() override {
-    dir_ = testing::MakeTempDir();
-    gate_ = dir_ + "/gate.yaml";
-  }
-  void TearDown() override {
-    testing::RemoveDir(dir_);
-  }
   void WriteGate(const std::string& url, const std::string& timeout) {
     std::FILE* f = std::fopen(gate_.c_str(), "w");
     ASSERT_NE(f, nullptr);
@@ -47,7 +41,6 @@ class PrometheusFaultsTest : public ::testing::Test {
         {AURORA_GATE_BIN, "check", gate_, "--at", "1764230400", "--color", "never"},
         {{"GITHUB_STEP_SUMMARY", "\x01unset"}});
   }
-  std::string dir_, gate_;
 };
 
 std::unique_ptr<HttpTestServer> Serve(testing::TestHttpHandler h) {

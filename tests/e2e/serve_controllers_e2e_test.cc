@@ -30,9 +30,7 @@ namespace aurora {
 namespace {
 
 using ::testing::HasSubstr;
-using testing::ExpandSeries;
 using testing::Http;
-using testing::OmSample;
 using testing::RawExchange;
 using testing::Reply;
 using testing::ReplayRequest;
@@ -90,13 +88,11 @@ bool FlaggerPasses(const Reply& r) { return r.status != 0 && r.status <= 202; }
 class ServeControllersTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    std::vector<OmSample> h;
-    for (const auto& [series, values] : std::vector<std::pair<std::string, std::string>>{
-             {"ratio{job=\"podinfo\"}", "0.001x60"}, {"ratio{job=\"broken\"}", "0.07x60"}}) {
-      std::vector<OmSample> s = ExpandSeries(series, values, kStart, 60);
-      h.insert(h.end(), s.begin(), s.end());
-    }
-    prometheus_ = testing::PrometheusServer::Start(h).release();
+    prometheus_ = testing::PrometheusServer::Start(
+                      testing::ExpandAllSeries({{"ratio{job=\"podinfo\"}", "0.001x60"},
+                                                {"ratio{job=\"broken\"}", "0.07x60"}},
+                                               kStart, 60))
+                      .release();
   }
   static void TearDownTestSuite() {
     delete prometheus_;

@@ -24,9 +24,7 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
-using testing::ExpandSeries;
 using testing::Http;
-using testing::OmSample;
 using testing::Reply;
 using testing::ServeProcess;
 using testing::WriteFile;
@@ -68,14 +66,11 @@ std::string Verdict(const Reply& r) {
 class ServeE2eTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    std::vector<OmSample> h;
-    for (const auto& [series, values] :
-         std::vector<std::pair<std::string, std::string>>{
-             {"ratio{case=\"pass\"}", "0.001x60"}, {"ratio{case=\"fail\"}", "0.07x60"}}) {
-      std::vector<OmSample> s = ExpandSeries(series, values, kStart, 60);
-      h.insert(h.end(), s.begin(), s.end());
-    }
-    prometheus_ = testing::PrometheusServer::Start(h).release();
+    prometheus_ = testing::PrometheusServer::Start(
+                      testing::ExpandAllSeries({{"ratio{case=\"pass\"}", "0.001x60"},
+                                                {"ratio{case=\"fail\"}", "0.07x60"}},
+                                               kStart, 60))
+                      .release();
   }
   static void TearDownTestSuite() {
     delete prometheus_;

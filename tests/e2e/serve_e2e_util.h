@@ -54,15 +54,7 @@ class ServeProcess {
       argv.push_back("--listen");
       argv.push_back("127.0.0.1:0");
     }
-    std::map<std::string, std::string> merged;
-    for (char** e = environ; *e != nullptr; ++e) {
-      std::string kv = *e;
-      size_t eq = kv.find('=');
-      if (eq != std::string::npos) merged[kv.substr(0, eq)] = kv.substr(eq + 1);
-    }
-    for (const auto& [k, v] : env) merged[k] = v;
-    std::vector<std::string> env_strings;
-    for (const auto& [k, v] : merged) env_strings.push_back(k + "=" + v);
+    std::vector<std::string> env_strings = testing::MergedEnvironment(env);
     std::vector<char*> envp, cargs;
     for (auto& s : env_strings) envp.push_back(s.data());
     envp.push_back(nullptr);

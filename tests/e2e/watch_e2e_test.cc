@@ -26,6 +26,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "tests/testing/background_process.h"
 #include "tests/testing/chromium.h"
 #include "tests/testing/http_test_server.h"
 #include "tests/testing/prometheus_harness.h"
@@ -37,68 +38,6 @@ namespace aurora {
 namespace {
 
 using ::testing::HasSubstr;
-
-// A child process whose stderr goes to a file; stopped with a signal.
-class Background {
- public:
-  Background(const std::vector<std::string>& argv, const std::string& log) : log_(log) {
-    posix_spawn_file_actions_t fa;
-    posix_spawn_file_actions_init(&fa);
-    posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-    posix_spawn_file_actions_addopen(&fa, 1, (log + ".out").c_str(),
-                                     O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    posix_spawn_file_actions_addopen(&fa, 2, log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-    std::vector<std::string> copy = argv;
-    std::vector<char*> args;
-    for (auto& a : copy) args.push_back(a.data());
-    args.push_back(nullptr);
-    if (posix_spawn(&pid_, args[0], &fa, nullptr, args.data(), environ) != 0) pid_ = 0;
-    posix_spawn_file_actions_destroy(&fa);
-  }
-  ~Background() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-  }
-  // SIGTERM, then the exit code (waits at most `limit`).
-  int Stop(std::chrono::seconds limit) {
-    if (pid_ <= 0) return -1;
-    ::kill(pid_, SIGTERM);
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    int status = 0;
-    while (std::chrono::steady_clock::now() < deadline) {
-      pid_t r = ::waitpid(pid_, &status, WNOHANG);
-      if (r == pid_) {
-        pid_ = 0;
-        return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-    return -2;
-  }
-  // kill -9, then reaped.
-  void Kill() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGKILL);
-    ::waitpid(pid_, nullptr, 0);
-    pid_ = 0;
-  }
-  std::string Log() const { return testing::ReadWholeFile(log_); }
-  // Waits until the log contains `text` (or the deadline passes).
-  bool WaitForLog(const std::string& text, std::chrono::seconds limit) const {
-    auto deadline = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < deadline) {
-      if (Log().find(text) != std::string::npos) return true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return false;
-  }
-
- private:
-  pid_t pid_ = 0;
-  std::string log_;
-};
 
 TEST(WatchE2ETest, RuleMovesThroughPendingFiringResolvedInRealTime) {
   std::atomic<int> value{0};
@@ -132,7 +71,7 @@ TEST(WatchE2ETest, RuleMovesThroughPendingFiringResolvedInRealTime) {
                  "        labels: { severity: critical }\n");
     std::fclose(f);
   }
-  Background watch({AURORA_GATE_BIN, "watch", gate, "--prometheus", prom->url(),
+  testing::BackgroundProcess watch({AURORA_GATE_BIN, "watch", gate, "--prometheus", prom->url(),
                     "--interval", "1s", "--duration", "2m", "--keep-running",
                     "--listen", absl::StrCat("127.0.0.1:", watcher_port), "--json",
                     dir + "/report.json", "--html", dir + "/golive.html"},
@@ -275,7 +214,7 @@ TEST(WatchE2ETest, KilledWhileDeliveringTheRollbackIsDeliveredOnceAfterRestart) 
   std::vector<std::string> first_argv = argv;
   first_argv.push_back("--listen");
   first_argv.push_back(absl::StrCat("127.0.0.1:", watcher_port));
-  Background first(first_argv, dir + "/first.log");
+  testing::BackgroundProcess first(first_argv, dir + "/first.log");
   // The rollback is spooled (write, fsync, rename) before its first
   // attempt; the receiver holds that attempt.
   ASSERT_TRUE(WaitFor([&] { return !FilesEndingIn(spool, ".action").empty(); },
@@ -366,7 +305,7 @@ TEST(WatchE2ETest, ASecondWatcherOnTheSameSpoolRefuses) {
   std::string gate = WriteArtifactGate(dir, (*receiver)->url(""));
   const std::string spool = dir + "/spool";
   ::setenv("ARTIFACTS", "examples/artifacts/pass", 1);
-  Background first({AURORA_GATE_BIN, "watch", gate, "--interval", "1s", "--duration", "2m",
+  testing::BackgroundProcess first({AURORA_GATE_BIN, "watch", gate, "--interval", "1s", "--duration", "2m",
                     "--spool-dir", spool},
                    dir + "/first.log");
   ASSERT_TRUE(first.WaitForLog("watch started", std::chrono::seconds(30))) << first.Log();
@@ -407,7 +346,7 @@ TEST(WatchE2ETest, ARestartedWatcherKeepsEvaluatingWhileARedeliveryHangs) {
   // spool, and the undelivered rollback makes it exit 3, not 1.
   ::setenv("ARTIFACTS", "examples/artifacts/fail", 1);
   {
-    Background first({AURORA_GATE_BIN, "watch", gate, "--interval", "1s",
+    testing::BackgroundProcess first({AURORA_GATE_BIN, "watch", gate, "--interval", "1s",
                       "--duration", "1m", "--spool-dir", spool},
                      dir + "/first.log");
     ASSERT_TRUE(WaitFor([&] { return posts.load() >= 1; }, std::chrono::seconds(20)))
@@ -420,7 +359,7 @@ TEST(WatchE2ETest, ARestartedWatcherKeepsEvaluatingWhileARedeliveryHangs) {
   ::setenv("ARTIFACTS", "examples/artifacts/pass", 1);
   const int port = testing::FreeLoopbackPort();
   const auto started = std::chrono::steady_clock::now();
-  Background second({AURORA_GATE_BIN, "watch", gate, "--interval", "1s", "--duration", "5s",
+  testing::BackgroundProcess second({AURORA_GATE_BIN, "watch", gate, "--interval", "1s", "--duration", "5s",
                      "--spool-dir", spool, "--listen", absl::StrCat("127.0.0.1:", port)},
                     dir + "/second.log");
   ASSERT_TRUE(WaitFor([&] { return posts.load() >= 2; }, std::chrono::seconds(20)))
@@ -500,7 +439,7 @@ TEST(WatchE2ETest, EndOfWatchReportsTellTheIncidentAfterATripAndRecovery) {
                f);
     std::fclose(f);
   }
-  Background watch({AURORA_GATE_BIN, "watch", gate, "--prometheus", prom->url(),
+  testing::BackgroundProcess watch({AURORA_GATE_BIN, "watch", gate, "--prometheus", prom->url(),
                     "--interval", "1s", "--duration", "5m", "--keep-running",
                     "--spool-dir", dir + "/spool", "--json", dir + "/watch.json",
                     "--junit", dir + "/watch.xml", "--markdown", dir + "/watch.md",

@@ -49,7 +49,9 @@ GateTrack Gate(std::vector<RuleTrack> rules) {
   g.name = "stop";
   g.file = "stop.yaml";
   g.rules = std::move(rules);
-  g.actions = {{"rollback", "fail"}, {"all-clear", "resolved"}, {"note", "warn"}};
+  g.actions = {{"rollback", ActionTrigger::kFail},
+               {"all-clear", ActionTrigger::kResolved},
+               {"note", ActionTrigger::kWarn}};
   return g;
 }
 

@@ -83,7 +83,7 @@ void CheckTruncations(const std::string& type, std::string_view content,
     if (k == 0 || k >= content.size()) continue;
     std::string_view prefix = content.substr(0, k);
     absl::StatusOr<aurora::ArtifactData> cut =
-        aurora::ParseArtifact(type, prefix, kFileName);
+        aurora::ParseArtifact(*aurora::ParseSourceType(type), prefix, kFileName);
     if (!cut.ok()) continue;
     if (SamplesText(*cut) == expected) continue;
     if (lcov && LcovBetweenRecords(prefix)) continue;
@@ -102,7 +102,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                                             : kTypes[data[0] % 3];
   std::string_view content(reinterpret_cast<const char*>(data) + 1, size - 1);
   absl::StatusOr<aurora::ArtifactData> parsed =
-      aurora::ParseArtifact(type, content, kFileName);
+      aurora::ParseArtifact(*aurora::ParseSourceType(type), content, kFileName);
   if (!parsed.ok()) {
     const std::string message(parsed.status().message());
     const std::string detail = type + ": " + message;

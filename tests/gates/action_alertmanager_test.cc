@@ -103,13 +103,13 @@ TEST_F(RealAlertmanagerTest, AcceptsFiringThenResolvedAndRoutesThem) {
   ASSERT_OK_AND_ASSIGN(Spool spool, Spool::Open(root_ + "/spool"));
   ActionSender sender(spool, *http_, clock);
   ActionSpec spec;
-  spec.on = "fail";
+  spec.on = ActionTrigger::kFail;
   spec.kind = "alertmanager";
   spec.settings = {{"url", am_->url()},
                    {"generator_url", "http://grafana.testnet.aurora.internal"}};
   const absl::Time start =
       absl::FromUnixSeconds(absl::ToUnixSeconds(clock.Now()));
-  const ActionEvent firing = MakeActionEvent("fail", gate, start, start);
+  const ActionEvent firing = MakeActionEvent(ActionTrigger::kFail, gate, start, start);
   ASSERT_OK_AND_ASSIGN(SpoolRecord r, BuildActionRecord(spec, 0, firing, run,
                                                         gate, start, {}, {}));
   ASSERT_OK(sender.Fire({r}));
@@ -143,8 +143,8 @@ TEST_F(RealAlertmanagerTest, AcceptsFiringThenResolvedAndRoutesThem) {
                "http://grafana.testnet.aurora.internal");
 
   const ActionEvent resolved = MakeActionEvent(
-      "resolved", gate, start, start + absl::Seconds(1), {"HighErrorRate"});
-  spec.on = "resolved";
+      ActionTrigger::kResolved, gate, start, start + absl::Seconds(1), {"HighErrorRate"});
+  spec.on = ActionTrigger::kResolved;
   ASSERT_OK_AND_ASSIGN(
       SpoolRecord rr,
       BuildActionRecord(spec, 1, resolved, run, gate, clock.Now(), {}, {}));

@@ -61,7 +61,7 @@ RunResult VerdictRun() {
 ActionSpec Webhook(std::string url,
                    std::map<std::string, std::string> more = {}) {
   ActionSpec s;
-  s.on = "fail";
+  s.on = ActionTrigger::kFail;
   s.kind = "webhook";
   s.settings = std::move(more);
   s.settings["url"] = std::move(url);
@@ -86,7 +86,7 @@ class ActionSenderTest : public ::testing::Test {
                     SecretSource secrets = {}) {
     const GateResult gate = Gate();
     const ActionEvent e = MakeActionEvent(
-        "fail", gate, absl::FromUnixSeconds(1764230000), clock_.Now());
+        ActionTrigger::kFail, gate, absl::FromUnixSeconds(1764230000), clock_.Now());
     absl::StatusOr<SpoolRecord> r = BuildActionRecord(
         spec, 0, e, VerdictRun(), gate, clock_.Now(), policy, secrets);
     EXPECT_TRUE(r.ok()) << r.status();
@@ -303,9 +303,9 @@ TEST_F(ActionSenderTest, ALaterRunDeliversWhatACrashLeftExactlyOnce) {
 TEST_F(ActionSenderTest, SameIncidentInALaterCycleKeepsItsKeyAndRecord) {
   const GateResult gate = Gate();
   const absl::Time start = absl::FromUnixSeconds(1764230000);
-  ActionEvent first = MakeActionEvent("fail", gate, start, start);
+  ActionEvent first = MakeActionEvent(ActionTrigger::kFail, gate, start, start);
   ActionEvent later =
-      MakeActionEvent("fail", gate, start, start + absl::Minutes(3));
+      MakeActionEvent(ActionTrigger::kFail, gate, start, start + absl::Minutes(3));
   auto a = BuildActionRecord(Webhook("http://h/x"), 0, first, VerdictRun(),
                              gate, first.now, {}, {});
   auto b = BuildActionRecord(Webhook("http://h/x"), 0, later, VerdictRun(),
@@ -364,7 +364,7 @@ TEST_F(ActionSenderTest, SigningKeyFromFileAndErrorsNeverShowTheKey) {
 
   const GateResult gate = Gate();
   const ActionEvent e =
-      MakeActionEvent("fail", gate, absl::Time(), absl::Time());
+      MakeActionEvent(ActionTrigger::kFail, gate, absl::Time(), absl::Time());
   SecretSource none;
   none.env = [](const std::string&) { return std::nullopt; };
   EXPECT_THAT(
@@ -379,7 +379,7 @@ TEST_F(ActionSenderTest, SigningKeyFromFileAndErrorsNeverShowTheKey) {
 
 TEST_F(ActionSenderTest, AlertmanagerKindPostsAlertsToTheApi) {
   ActionSpec s;
-  s.on = "fail";
+  s.on = ActionTrigger::kFail;
   s.kind = "alertmanager";
   s.settings = {{"url", "http://am:9093/"}};
   SpoolRecord r = Build(s);
@@ -420,7 +420,7 @@ TEST_F(ActionSenderTest, DryRunShowsTheRequestWithSecretsMasked) {
 TEST(ActionDisplayNameTest, ShowsTheUrlWithoutItsToken) {
   ActionSpec spec;
   spec.kind = "webhook";
-  spec.on = "fail";
+  spec.on = ActionTrigger::kFail;
   spec.settings["url"] = "https://u:pw@hooks.slack.com/services/T0/B0/XsecretX?t=1#f";
   std::string name = ActionDisplayName(spec, 0, "deploy");
   EXPECT_EQ(name,
@@ -464,13 +464,13 @@ TEST(ActionSenderExecTest, ExecActionGetsTheVerdictAndRetriesNonZeroExit) {
       },
       [] { return 0.0; });
   ActionSpec s;
-  s.on = "fail";
+  s.on = ActionTrigger::kFail;
   s.kind = "exec";
   s.argv = {"aws", "ecs", "update-service", "--task-definition",
             "aurora-testnet-previous"};
   const GateResult gate = Gate();
   const ActionEvent e = MakeActionEvent(
-      "fail", gate, absl::FromUnixSeconds(1764230000), clock.Now());
+      ActionTrigger::kFail, gate, absl::FromUnixSeconds(1764230000), clock.Now());
   ASSERT_OK_AND_ASSIGN(
       SpoolRecord r,
       BuildActionRecord(s, 0, e, VerdictRun(), gate, clock.Now(), {}, {}));
@@ -497,11 +497,11 @@ TEST(ActionSenderExecTest, CommandThatCannotStartIsFinal) {
   FakeClock clock;
   ActionSender sender(*spool, http, clock, {}, nullptr, [] { return 0.0; });
   ActionSpec s;
-  s.on = "fail";
+  s.on = ActionTrigger::kFail;
   s.kind = "exec";
   s.argv = {"/nonexistent/aurora-rollback", "--token=s3cr3t"};
   const GateResult gate = Gate();
-  const ActionEvent e = MakeActionEvent("fail", gate, clock.Now(), clock.Now());
+  const ActionEvent e = MakeActionEvent(ActionTrigger::kFail, gate, clock.Now(), clock.Now());
   ASSERT_OK_AND_ASSIGN(
       SpoolRecord r,
       BuildActionRecord(s, 0, e, VerdictRun(), gate, clock.Now(), {}, {}));

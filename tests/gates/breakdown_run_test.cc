@@ -8,29 +8,17 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rules/gate_loader.h"
+#include "tests/gates/gate_run_fixtures.h"
 #include "tests/testing/fake_file_reader.h"
 
 namespace aurora {
 namespace {
 
+using testing::LoadGate;
+using testing::FindRule;
 using ::testing::ElementsAre;
 using ::testing::Field;
 using ::testing::IsEmpty;
-
-GateFile Load(const std::string& text) {
-  LoadedGate g = ParseGate("g.yaml", text, EnvironmentLookup());
-  EXPECT_TRUE(g.ok()) << (g.errors.empty() ? "" : g.errors[0].ToString());
-  return g.gate;
-}
-
-const RuleResult& Find(const GateResult& g, const std::string& name) {
-  for (const auto& r : g.rules) {
-    if (r.name == name) return r;
-  }
-  ADD_FAILURE() << "no rule " << name;
-  static RuleResult none;
-  return none;
-}
 
 // One Stryker file entry: `killed` Killed, `survived` Survived, `nocov`
 // NoCoverage mutants.
@@ -56,7 +44,7 @@ TEST(BreakdownRunTest, MutationSourceHasAPerModuleTable) {
     "files": {)" + StrykerFile("aurora/risk/limits.py", 9, 1, 0) + "," +
                           StrykerFile("aurora/execution/router.py", 5, 3, 2) + "," +
                           StrykerFile("setup.py", 1, 0, 0) + "}}");
-  GateFile gate = Load(R"(sources:
+  GateFile gate = LoadGate(R"(sources:
   m: { type: mutation, path: m.json }
 groups:
   - name: g
@@ -66,7 +54,7 @@ groups:
 )");
   SourceCache cache(files);
   GateResult r = RunGate(gate, cache, nullptr, absl::UnixEpoch());
-  EXPECT_EQ(Find(r, "critical").unit, "percent");
+  EXPECT_EQ(FindRule(r, "critical").unit, "percent");
   ASSERT_EQ(r.breakdowns.size(), 1u);
   const SourceBreakdown& b = r.breakdowns[0];
   EXPECT_EQ(b.name, "m");
@@ -107,7 +95,7 @@ TEST(BreakdownRunTest, FailingSecurityRuleNamesTheFindingsItsSelectorMatches) {
   testing::FakeFileReader files;
   files.Add("bandit.json", kBandit);
   files.Add("trivy.json", kTrivy);
-  GateFile gate = Load(R"(sources:
+  GateFile gate = LoadGate(R"(sources:
   s: { type: security, path: [bandit.json, trivy.json] }
 groups:
   - name: g
@@ -118,7 +106,7 @@ groups:
 )");
   SourceCache cache(files);
   GateResult r = RunGate(gate, cache, nullptr, absl::UnixEpoch());
-  const RuleResult& severe = Find(r, "severe");
+  const RuleResult& severe = FindRule(r, "severe");
   EXPECT_EQ(severe.outcome, Outcome::kFail);
   EXPECT_EQ(severe.findings_total, 2u);
   ASSERT_EQ(severe.findings.size(), 2u);
@@ -129,8 +117,8 @@ groups:
   EXPECT_EQ(severe.findings[1].file, "tools/deploy.py");
   EXPECT_EQ(severe.findings[1].line, 9);
   // A passing rule names none.
-  EXPECT_EQ(Find(r, "bandit-medium").outcome, Outcome::kPass);
-  EXPECT_THAT(Find(r, "bandit-medium").findings, IsEmpty());
+  EXPECT_EQ(FindRule(r, "bandit-medium").outcome, Outcome::kPass);
+  EXPECT_THAT(FindRule(r, "bandit-medium").findings, IsEmpty());
 
   ASSERT_EQ(r.breakdowns.size(), 1u);
   ASSERT_TRUE(r.breakdowns[0].security.has_value());
@@ -153,7 +141,7 @@ groups:
 
 TEST(BreakdownRunTest, UnreadableSourceHasNoBreakdownItsRulesSayWhy) {
   testing::FakeFileReader files;
-  GateFile gate = Load(R"(sources:
+  GateFile gate = LoadGate(R"(sources:
   s: { type: security, path: missing.json }
 groups:
   - name: g
@@ -163,14 +151,14 @@ groups:
 )");
   SourceCache cache(files);
   GateResult r = RunGate(gate, cache, nullptr, absl::UnixEpoch());
-  EXPECT_EQ(Find(r, "severe").outcome, Outcome::kError);
+  EXPECT_EQ(FindRule(r, "severe").outcome, Outcome::kError);
   EXPECT_THAT(r.breakdowns, IsEmpty());
 }
 
 TEST(BreakdownRunTest, RuleResultsCarryTheirUnit) {
   testing::FakeFileReader files;
   files.Add("b.json", R"({"benchmarks": []})");
-  GateFile gate = Load(R"(sources:
+  GateFile gate = LoadGate(R"(sources:
   b: { type: pytest-benchmark, path: b.json }
   p: { type: prometheus, url: "http://localhost:1" }
 groups:
@@ -183,10 +171,10 @@ groups:
 )");
   SourceCache cache(files);
   GateResult r = RunGate(gate, cache, nullptr, absl::UnixEpoch());
-  EXPECT_EQ(Find(r, "lat").unit, "seconds");
-  EXPECT_EQ(Find(r, "rounds").unit, "");
-  EXPECT_EQ(Find(r, "mem").unit, "bytes");
-  EXPECT_EQ(Find(r, "errors").unit, "ratio");
+  EXPECT_EQ(FindRule(r, "lat").unit, "seconds");
+  EXPECT_EQ(FindRule(r, "rounds").unit, "");
+  EXPECT_EQ(FindRule(r, "mem").unit, "bytes");
+  EXPECT_EQ(FindRule(r, "errors").unit, "ratio");
 }
 
 }  // namespace

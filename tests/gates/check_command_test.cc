@@ -56,21 +56,7 @@ struct CheckFixture {
     o.gate_files = {"g.yaml"};
     o.fire_actions = false;
     o.at = absl::FromUnixSeconds(1764230400);
-    auto http_ptr = http;
-    CommandEnv env{&files, &clock, &out, &err,
-                   [http_ptr](const HttpClientOptions&)
-                       -> absl::StatusOr<std::unique_ptr<HttpClient>> {
-                     struct Forward : HttpClient {
-                       std::shared_ptr<testing::FakeHttpClient> to;
-                       std::vector<absl::StatusOr<HttpResponse>> SendAll(
-                           const std::vector<HttpRequest>& r) override {
-                         return to->SendAll(r);
-                       }
-                     };
-                     auto f = std::make_unique<Forward>();
-                     f->to = http_ptr;
-                     return std::unique_ptr<HttpClient>(std::move(f));
-                   }};
+    CommandEnv env{&files, &clock, &out, &err, testing::ForwardingTo(http)};
     return RunCheck(o, env);
   }
 };

@@ -6,28 +6,16 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rules/gate_loader.h"
+#include "tests/gates/gate_run_fixtures.h"
 #include "tests/testing/fake_file_reader.h"
 
 namespace aurora {
 namespace {
 
+using testing::LoadGate;
+using testing::FindRule;
 using ::testing::Contains;
 using ::testing::HasSubstr;
-
-GateFile Load(const std::string& text) {
-  LoadedGate g = ParseGate("g.yaml", text, EnvironmentLookup());
-  EXPECT_TRUE(g.ok()) << (g.errors.empty() ? "" : g.errors[0].ToString());
-  return g.gate;
-}
-
-const RuleResult& Find(const GateResult& g, const std::string& name) {
-  for (const auto& r : g.rules) {
-    if (r.name == name) return r;
-  }
-  ADD_FAILURE() << "no rule " << name;
-  static RuleResult none;
-  return none;
-}
 
 // A Stryker report with `killed` Killed and `survived` Survived mutants in
 // aurora/risk/limits.py.
@@ -62,29 +50,29 @@ TEST(FindingsSourcesTest, MutationScoreDropAgainstBaseline) {
   files.Add("m.json", Stryker(17, 3));    // 85 %
   files.Add("base.json", Stryker(18, 2));  // 90 %: -5.6 %, within 10 %
   SourceCache cache(files);
-  GateResult r = RunGate(Load(kMutationGate), cache, nullptr, absl::UnixEpoch());
-  EXPECT_EQ(Find(r, "drop").outcome, Outcome::kPass);
-  EXPECT_EQ(Find(r, "drop").series[0].baseline, 90);
-  EXPECT_EQ(Find(r, "risk").outcome, Outcome::kPass);
+  GateResult r = RunGate(LoadGate(kMutationGate), cache, nullptr, absl::UnixEpoch());
+  EXPECT_EQ(FindRule(r, "drop").outcome, Outcome::kPass);
+  EXPECT_EQ(FindRule(r, "drop").series[0].baseline, 90);
+  EXPECT_EQ(FindRule(r, "risk").outcome, Outcome::kPass);
 
   testing::FakeFileReader worse;
   worse.Add("m.json", Stryker(15, 5));     // 75 %: -16.7 %
   worse.Add("base.json", Stryker(18, 2));
   SourceCache cache2(worse);
-  r = RunGate(Load(kMutationGate), cache2, nullptr, absl::UnixEpoch());
-  EXPECT_EQ(Find(r, "drop").outcome, Outcome::kFail);
-  EXPECT_THAT(Find(r, "drop").reason, HasSubstr(">= 81 % from baseline 90 %"));
-  EXPECT_EQ(Find(r, "risk").outcome, Outcome::kFail);
+  r = RunGate(LoadGate(kMutationGate), cache2, nullptr, absl::UnixEpoch());
+  EXPECT_EQ(FindRule(r, "drop").outcome, Outcome::kFail);
+  EXPECT_THAT(FindRule(r, "drop").reason, HasSubstr(">= 81 % from baseline 90 %"));
+  EXPECT_EQ(FindRule(r, "risk").outcome, Outcome::kFail);
 }
 
 TEST(FindingsSourcesTest, MissingMutationBaselineIsReportedNeverPassed) {
   testing::FakeFileReader files;
   files.Add("m.json", Stryker(17, 3));
   SourceCache cache(files);
-  GateResult r = RunGate(Load(kMutationGate), cache, nullptr, absl::UnixEpoch());
-  EXPECT_EQ(Find(r, "drop").outcome, Outcome::kInconclusive);
-  EXPECT_TRUE(Find(r, "drop").baseline_missing);
-  EXPECT_THAT(Find(r, "drop").warnings,
+  GateResult r = RunGate(LoadGate(kMutationGate), cache, nullptr, absl::UnixEpoch());
+  EXPECT_EQ(FindRule(r, "drop").outcome, Outcome::kInconclusive);
+  EXPECT_TRUE(FindRule(r, "drop").baseline_missing);
+  EXPECT_THAT(FindRule(r, "drop").warnings,
               Contains(HasSubstr("baseline missing: base.json")));
 }
 
@@ -102,7 +90,7 @@ TEST(FindingsSourcesTest, SecurityGlobSumsFilesAndBaselineComparesCounts) {
   files.Add("scan/bandit.json", kBandit);
   files.Add("scan/trivy.json", kTrivy);
   files.Add("base/bandit.json", kBandit);
-  GateFile gate = Load(R"(sources:
+  GateFile gate = LoadGate(R"(sources:
   s: { type: security, path: "scan/*.json", baseline: "base/*.json" }
 groups:
   - name: g
@@ -114,19 +102,19 @@ groups:
 )");
   SourceCache cache(files);
   GateResult r = RunGate(gate, cache, nullptr, absl::UnixEpoch());
-  EXPECT_EQ(Find(r, "none").outcome, Outcome::kFail);
-  EXPECT_EQ(Find(r, "none").series[0].value, 2);
-  EXPECT_EQ(Find(r, "no-new").outcome, Outcome::kFail);  // 2 vs baseline 1
-  EXPECT_EQ(Find(r, "no-new").series[0].baseline, 1);
+  EXPECT_EQ(FindRule(r, "none").outcome, Outcome::kFail);
+  EXPECT_EQ(FindRule(r, "none").series[0].value, 2);
+  EXPECT_EQ(FindRule(r, "no-new").outcome, Outcome::kFail);  // 2 vs baseline 1
+  EXPECT_EQ(FindRule(r, "no-new").series[0].baseline, 1);
   // A clean severity is 0, not "no data".
-  EXPECT_EQ(Find(r, "medium").outcome, Outcome::kPass);
+  EXPECT_EQ(FindRule(r, "medium").outcome, Outcome::kPass);
 }
 
 TEST(FindingsSourcesTest, IgnoreEntriesFromTheGateFileApplyUntilTheyExpire) {
   testing::FakeFileReader files;
   files.Add("bandit.json", kBandit);
   files.Add("trivy.json", kTrivy);
-  GateFile gate = Load(R"(sources:
+  GateFile gate = LoadGate(R"(sources:
   s:
     type: security
     path: [bandit.json, trivy.json]
@@ -142,20 +130,20 @@ groups:
 )");
   SourceCache cache(files);
   GateResult r = RunGate(gate, cache, nullptr, absl::UnixEpoch());
-  EXPECT_EQ(Find(r, "none").outcome, Outcome::kFail);
-  EXPECT_EQ(Find(r, "none").series[0].value, 1);  // B602 counts again
-  EXPECT_EQ(Find(r, "ignored").outcome, Outcome::kPass);
-  EXPECT_THAT(Find(r, "none").warnings,
+  EXPECT_EQ(FindRule(r, "none").outcome, Outcome::kFail);
+  EXPECT_EQ(FindRule(r, "none").series[0].value, 1);  // B602 counts again
+  EXPECT_EQ(FindRule(r, "ignored").outcome, Outcome::kPass);
+  EXPECT_THAT(FindRule(r, "none").warnings,
               Contains("ignore entry B602 in tools/* expired on 2001-01-01 "
                        "(reason was: old waiver): its 1 finding(s) count again"));
-  EXPECT_THAT(Find(r, "none").warnings,
+  EXPECT_THAT(FindRule(r, "none").warnings,
               Contains("ignored 1 finding(s) of CVE-2023-1: zlib not linked"));
 }
 
 TEST(FindingsSourcesTest, FailedScanIsAnErrorNotAPass) {
   testing::FakeFileReader files;
   files.Add("t.json", R"({"SchemaVersion": 2, "ArtifactName": "app"})");
-  GateFile gate = Load(R"(sources:
+  GateFile gate = LoadGate(R"(sources:
   s: { type: security, path: t.json }
 groups:
   - name: g
@@ -164,8 +152,8 @@ groups:
 )");
   SourceCache cache(files);
   GateResult r = RunGate(gate, cache, nullptr, absl::UnixEpoch());
-  EXPECT_EQ(Find(r, "none").outcome, Outcome::kError);
-  EXPECT_THAT(Find(r, "none").reason,
+  EXPECT_EQ(FindRule(r, "none").outcome, Outcome::kError);
+  EXPECT_THAT(FindRule(r, "none").reason,
               HasSubstr("t.json: Trivy report has no \"Results\""));
   EXPECT_EQ(r.verdict, Outcome::kError);
 }

@@ -6,26 +6,14 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rules/gate_loader.h"
+#include "tests/gates/gate_run_fixtures.h"
 #include "tests/testing/fake_file_reader.h"
 
 namespace aurora {
 namespace {
 
-GateFile Load(const std::string& text) {
-  LoadedGate g = ParseGate("g.yaml", text, EnvironmentLookup());
-  EXPECT_TRUE(g.ok()) << (g.errors.empty() ? "" : g.errors[0].ToString());
-  return g.gate;
-}
-
-const RuleResult& Find(const GateResult& g, const std::string& name) {
-  for (const auto& r : g.rules) {
-    if (r.name == name) return r;
-  }
-  ADD_FAILURE() << "no rule " << name;
-  static RuleResult none;
-  return none;
-}
-
+using testing::LoadGate;
+using testing::FindRule;
 constexpr char kGate[] = R"(sources:
   s:
     type: json
@@ -50,12 +38,12 @@ TEST(JsonSourceRulesTest, NothingPickedGoesToTheNoDataPolicy) {
   files.Add("s.json", R"({"events": [], "label": 1})");
   files.Add("base.json", R"({"events": [{"ms": 5}], "label": 1})");
   SourceCache cache(files);
-  GateResult r = RunGate(Load(kGate), cache, nullptr, absl::UnixEpoch());
+  GateResult r = RunGate(LoadGate(kGate), cache, nullptr, absl::UnixEpoch());
   EXPECT_EQ(files.reads("s.json"), 1);
-  EXPECT_EQ(Find(r, "count").outcome, Outcome::kFail);  // 0 events
-  EXPECT_EQ(Find(r, "worst").outcome, Outcome::kInconclusive);
-  EXPECT_EQ(Find(r, "worst-strict").outcome, Outcome::kFail);
-  EXPECT_EQ(Find(r, "label").outcome, Outcome::kPass);
+  EXPECT_EQ(FindRule(r, "count").outcome, Outcome::kFail);  // 0 events
+  EXPECT_EQ(FindRule(r, "worst").outcome, Outcome::kInconclusive);
+  EXPECT_EQ(FindRule(r, "worst-strict").outcome, Outcome::kFail);
+  EXPECT_EQ(FindRule(r, "label").outcome, Outcome::kPass);
 }
 
 TEST(JsonSourceRulesTest, AFailedPickErrsOnlyTheRulesUsingIt) {
@@ -63,23 +51,23 @@ TEST(JsonSourceRulesTest, AFailedPickErrsOnlyTheRulesUsingIt) {
   files.Add("s.json", R"({"events": [{"ms": 50}], "label": "n/a"})");
   files.Add("base.json", R"({"events": [{"ms": 40}], "label": 1})");
   SourceCache cache(files);
-  GateResult r = RunGate(Load(kGate), cache, nullptr, absl::UnixEpoch());
-  EXPECT_EQ(Find(r, "worst").outcome, Outcome::kPass);
-  EXPECT_EQ(Find(r, "label").outcome, Outcome::kError);
-  EXPECT_EQ(Find(r, "label").reason,
+  GateResult r = RunGate(LoadGate(kGate), cache, nullptr, absl::UnixEpoch());
+  EXPECT_EQ(FindRule(r, "worst").outcome, Outcome::kPass);
+  EXPECT_EQ(FindRule(r, "label").outcome, Outcome::kError);
+  EXPECT_EQ(FindRule(r, "label").reason,
             "s.json: sum of \"/label\": /label is a string (\"n/a\"), not a "
             "number; sum takes numbers, numeric strings and booleans (count "
             "and count_distinct take any value)");
-  EXPECT_EQ(Find(r, "worst").source_detail, "s.json (JSON)");
+  EXPECT_EQ(FindRule(r, "worst").source_detail, "s.json (JSON)");
   // 50 vs a baseline of 40: +25 %.
-  EXPECT_EQ(Find(r, "regression").outcome, Outcome::kFail);
-  ASSERT_EQ(Find(r, "regression").series.size(), 1u);
-  EXPECT_EQ(Find(r, "regression").series[0].baseline, 40);
+  EXPECT_EQ(FindRule(r, "regression").outcome, Outcome::kFail);
+  ASSERT_EQ(FindRule(r, "regression").series.size(), 1u);
+  EXPECT_EQ(FindRule(r, "regression").series[0].baseline, 40);
 }
 
 TEST(JsonSourceRulesTest, HttpSourceWithoutAClientIsAnError) {
   testing::FakeFileReader files;
-  GateFile gate = Load(R"(sources:
+  GateFile gate = LoadGate(R"(sources:
   h: { type: http, url: "http://127.0.0.1:1/health" }
 groups:
   - name: g
@@ -88,8 +76,8 @@ groups:
 )");
   SourceCache cache(files);
   GateResult r = RunGate(gate, cache, nullptr, absl::UnixEpoch());
-  EXPECT_EQ(Find(r, "up").outcome, Outcome::kError);
-  EXPECT_EQ(Find(r, "up").reason, "no HTTP client in this run");
+  EXPECT_EQ(FindRule(r, "up").outcome, Outcome::kError);
+  EXPECT_EQ(FindRule(r, "up").reason, "no HTTP client in this run");
   EXPECT_EQ(r.verdict, Outcome::kError);
 }
 

@@ -11,6 +11,7 @@
 #include "gates/core/run_gate.h"
 #include "queries/prometheus_status.h"
 #include "rules/gate_loader.h"
+#include "tests/gates/gate_run_fixtures.h"
 #include "tests/testing/fake_clock.h"
 #include "tests/testing/fake_file_reader.h"
 #include "tests/testing/fake_http_client.h"
@@ -33,28 +34,14 @@ struct Fixture {
   std::shared_ptr<testing::FakeHttpClient> http =
       std::make_shared<testing::FakeHttpClient>();
   GateResult Run(const std::string& text) {
-    LoadedGate g = ParseGate("g.yaml", text, EnvironmentLookup());
-    EXPECT_TRUE(g.ok()) << (g.errors.empty() ? "" : g.errors[0].ToString());
+    GateFile gate = testing::LoadGate(text);
     SourceCache cache(files);
     LiveContext c;
-    auto to = http;
-    c.make_client = [to](const HttpClientOptions&)
-        -> absl::StatusOr<std::unique_ptr<HttpClient>> {
-      struct Forward : HttpClient {
-        std::shared_ptr<testing::FakeHttpClient> to;
-        std::vector<absl::StatusOr<HttpResponse>> SendAll(
-            const std::vector<HttpRequest>& r) override {
-          return to->SendAll(r);
-        }
-      };
-      auto f = std::make_unique<Forward>();
-      f->to = to;
-      return std::unique_ptr<HttpClient>(std::move(f));
-    };
+    c.make_client = testing::ForwardingTo(http);
     c.clock = &clock;
     c.files = &files;
     c.default_url = "http://prom.test:9090";
-    return RunGate(g.gate, cache, &c, kAt);
+    return RunGate(gate, cache, &c, kAt);
   }
 };
 

@@ -8,6 +8,7 @@
 #include "base/status_macros.h"
 #include "gates/core/run_gate.h"
 #include "rules/gate_loader.h"
+#include "tests/gates/gate_run_fixtures.h"
 #include "tests/testing/fake_clock.h"
 #include "tests/testing/fake_file_reader.h"
 #include "tests/testing/fake_http_client.h"
@@ -15,6 +16,7 @@
 namespace aurora {
 namespace {
 
+using testing::LoadGate;
 using ::testing::HasSubstr;
 using testing::MakeHttpResponse;
 
@@ -32,12 +34,6 @@ groups:
 
 const absl::Time kAt = absl::FromUnixSeconds(1764230400);
 
-GateFile Load(const std::string& text) {
-  LoadedGate g = ParseGate("g.yaml", text, EnvironmentLookup());
-  EXPECT_TRUE(g.ok()) << (g.errors.empty() ? "" : g.errors[0].ToString());
-  return g.gate;
-}
-
 struct Fixture {
   testing::FakeFileReader files;
   testing::FakeClock clock;
@@ -45,27 +41,13 @@ struct Fixture {
       std::make_shared<testing::FakeHttpClient>();
   LiveContext Context() {
     LiveContext c;
-    auto http_ptr = http;
-    c.make_client = [http_ptr](const HttpClientOptions&)
-        -> absl::StatusOr<std::unique_ptr<HttpClient>> {
-      // A thin forwarding client so the fixture keeps the fake.
-      struct Forward : HttpClient {
-        std::shared_ptr<testing::FakeHttpClient> to;
-        std::vector<absl::StatusOr<HttpResponse>> SendAll(
-            const std::vector<HttpRequest>& r) override {
-          return to->SendAll(r);
-        }
-      };
-      auto f = std::make_unique<Forward>();
-      f->to = http_ptr;
-      return std::unique_ptr<HttpClient>(std::move(f));
-    };
+    c.make_client = testing::ForwardingTo(http);
     c.clock = &clock;
     c.files = &files;
     return c;
   }
   GateResult Run(const std::string& gate_text) {
-    GateFile gate = Load(gate_text);
+    GateFile gate = LoadGate(gate_text);
     SourceCache cache(files);
     LiveContext ctx = Context();
     return RunGate(gate, cache, &ctx, kAt);
@@ -93,7 +75,7 @@ TEST(LiveRulesTest, EachQuerysLatencyIsObservedOncePerQuery) {
   Fixture f;
   f.http->On(kQueryUrl, MakeHttpResponse(200, R"({"status":"success","data":{
     "resultType":"vector","result":[{"metric":{},"value":[1764230400,"0.03"]}]}})"));
-  GateFile gate = Load(kGate);
+  GateFile gate = LoadGate(kGate);
   SourceCache cache(f.files);
   LiveContext ctx = f.Context();
   auto inner = ctx.make_client;
@@ -277,7 +259,7 @@ TEST(LiveRulesTest, AlertTheServerEvaluatesNeedsOnlyItsRulesAnswer) {
                 {"labels":{"alertname":"HighLatency","instance":"b","severity":"critical"},
                  "annotations":{"summary":"slow b"},"state":"pending",
                  "activeAt":"2025-11-27T07:59:00Z","value":"1.5e+00"}]}]}]}})json"));
-  GateFile gate = Load(R"(groups:
+  GateFile gate = LoadGate(R"(groups:
   - name: g
     rules:
       - alert: HighLatency
@@ -316,7 +298,7 @@ TEST(LiveRulesTest, AlertTheServerHoldsInactivePassesAndSaysWhy) {
      "rules":[{"state":"inactive","name":"Down","query":"up == 0","duration":300,
       "keepFiringFor":0,"labels":{},"annotations":{},"health":"ok",
       "lastEvaluation":"2025-11-27T07:59:55Z","type":"alerting","alerts":[]}]}]}})json"));
-  GateFile gate = Load("groups:\n  - name: g\n    rules:\n"
+  GateFile gate = LoadGate("groups:\n  - name: g\n    rules:\n"
                        "      - { alert: Down, expr: up == 0, for: 5m }\n");
   SourceCache cache(f.files);
   LiveContext ctx = f.Context();

@@ -3,36 +3,24 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rules/gate_loader.h"
+#include "tests/gates/gate_run_fixtures.h"
 #include "tests/testing/fake_file_reader.h"
 
 namespace aurora {
 namespace {
 
+using testing::LoadGate;
+using testing::FindRule;
 using ::testing::HasSubstr;
 
 constexpr char kJunit[] =
     R"(<testsuites><testsuite name="s"><testcase name="a"/>)"
     R"(<testcase name="b"><failure message="x"/></testcase></testsuite></testsuites>)";
 
-GateFile Load(const std::string& text) {
-  LoadedGate g = ParseGate("g.yaml", text, EnvironmentLookup());
-  EXPECT_TRUE(g.ok()) << (g.errors.empty() ? "" : g.errors[0].ToString());
-  return g.gate;
-}
-
-const RuleResult& Find(const GateResult& g, const std::string& name) {
-  for (const auto& r : g.rules) {
-    if (r.name == name) return r;
-  }
-  ADD_FAILURE() << "no rule " << name;
-  static RuleResult none;
-  return none;
-}
-
 TEST(RunGateTest, ReadsEachArtifactOnceForAllItsRules) {
   testing::FakeFileReader files;
   files.Add("t.xml", kJunit);
-  GateFile gate = Load(R"(sources:
+  GateFile gate = LoadGate(R"(sources:
   t: { type: junit, path: t.xml }
 groups:
   - name: g
@@ -43,16 +31,16 @@ groups:
   SourceCache cache(files);
   GateResult r = RunGate(gate, cache, nullptr, absl::UnixEpoch());
   EXPECT_EQ(files.reads("t.xml"), 1);
-  EXPECT_EQ(Find(r, "failed").outcome, Outcome::kFail);
-  EXPECT_EQ(Find(r, "failed").series[0].value, 1);
-  EXPECT_EQ(Find(r, "passed").outcome, Outcome::kPass);
+  EXPECT_EQ(FindRule(r, "failed").outcome, Outcome::kFail);
+  EXPECT_EQ(FindRule(r, "failed").series[0].value, 1);
+  EXPECT_EQ(FindRule(r, "passed").outcome, Outcome::kPass);
   EXPECT_EQ(r.verdict, Outcome::kFail);
 }
 
 TEST(RunGateTest, DryRunRulesAreReportedButNeverDecide) {
   testing::FakeFileReader files;
   files.Add("t.xml", kJunit);
-  GateFile gate = Load(R"(sources:
+  GateFile gate = LoadGate(R"(sources:
   t: { type: junit, path: t.xml }
 groups:
   - name: g
@@ -62,15 +50,15 @@ groups:
 )");
   SourceCache cache(files);
   GateResult r = RunGate(gate, cache, nullptr, absl::UnixEpoch());
-  EXPECT_TRUE(Find(r, "failed").dry_run);
-  EXPECT_EQ(Find(r, "failed").outcome, Outcome::kFail);
+  EXPECT_TRUE(FindRule(r, "failed").dry_run);
+  EXPECT_EQ(FindRule(r, "failed").outcome, Outcome::kFail);
   EXPECT_EQ(r.verdict, Outcome::kPass);
 }
 
 TEST(RunGateTest, UnreadableArtifactIsAnErrorWithTheReason) {
   testing::FakeFileReader files;
   files.Fail("t.xml", absl::UnavailableError("t.xml: read failed: EIO"));
-  GateFile gate = Load(R"(sources:
+  GateFile gate = LoadGate(R"(sources:
   t: { type: junit, path: t.xml }
 groups:
   - name: g
@@ -80,7 +68,7 @@ groups:
   SourceCache cache(files);
   GateResult r = RunGate(gate, cache, nullptr, absl::UnixEpoch());
   EXPECT_EQ(r.verdict, Outcome::kError);
-  EXPECT_EQ(Find(r, "failed").reason, "t.xml: read failed: EIO");
+  EXPECT_EQ(FindRule(r, "failed").reason, "t.xml: read failed: EIO");
 }
 
 TEST(RunGateTest, MissingBaselineIsReportedNotPassed) {
@@ -89,7 +77,7 @@ TEST(RunGateTest, MissingBaselineIsReportedNotPassed) {
     "version": "4.0.0", "benchmarks": [{"group": null, "name": "t", "fullname": "f::t",
     "params": null, "stats": {"min": 0.1, "max": 0.1, "mean": 0.1, "stddev": 0,
     "rounds": 1, "median": 0.1, "iterations": 1, "ops": 10, "total": 0.1}}]})");
-  GateFile gate = Load(R"(sources:
+  GateFile gate = LoadGate(R"(sources:
   b: { type: pytest-benchmark, path: b.json, baseline: base.json }
 groups:
   - name: g
@@ -98,7 +86,7 @@ groups:
 )");
   SourceCache cache(files);
   GateResult r = RunGate(gate, cache, nullptr, absl::UnixEpoch());
-  const RuleResult& rule = Find(r, "regress");
+  const RuleResult& rule = FindRule(r, "regress");
   EXPECT_EQ(rule.outcome, Outcome::kInconclusive);
   EXPECT_TRUE(rule.baseline_missing);
   EXPECT_THAT(rule.warnings, ::testing::Contains(HasSubstr("baseline missing: base.json")));
@@ -111,7 +99,7 @@ groups:
 TEST(RunGateTest, JunitCountersThatClaimMoreThanTheTestcasesAreInconclusive) {
   testing::FakeFileReader files;
   files.Add("t.xml", R"(<testsuite name="s" tests="5" failures="3"/>)");
-  GateFile gate = Load(R"(sources:
+  GateFile gate = LoadGate(R"(sources:
   t: { type: junit, path: t.xml }
   trusted: { type: junit, path: t.xml, counters: trust-testcases }
 groups:
@@ -123,14 +111,14 @@ groups:
 )");
   SourceCache cache(files);
   GateResult r = RunGate(gate, cache, nullptr, absl::UnixEpoch());
-  const RuleResult& failed = Find(r, "failed");
+  const RuleResult& failed = FindRule(r, "failed");
   EXPECT_EQ(failed.outcome, Outcome::kInconclusive);
   EXPECT_THAT(failed.reason,
               HasSubstr("t.xml: suite \"s\" says tests=\"5\" but holds 0 "
                         "testcases; suite \"s\" says failures=\"3\" but "
                         "holds 0 failed or erroring testcases"));
-  EXPECT_EQ(Find(r, "duration").outcome, Outcome::kPass);
-  const RuleResult& trusted = Find(r, "trusted-failed");
+  EXPECT_EQ(FindRule(r, "duration").outcome, Outcome::kPass);
+  const RuleResult& trusted = FindRule(r, "trusted-failed");
   EXPECT_EQ(trusted.outcome, Outcome::kPass);
   EXPECT_THAT(trusted.warnings,
               ::testing::Contains(HasSubstr("says failures=\"3\"")));
@@ -139,7 +127,7 @@ groups:
 
 TEST(RunGateTest, PrometheusRulesAreErrorsUntilAClientExists) {
   testing::FakeFileReader files;
-  GateFile gate = Load(R"(groups:
+  GateFile gate = LoadGate(R"(groups:
   - name: g
     rules:
       - { alert: Down, expr: up == 0 }
@@ -153,7 +141,7 @@ TEST(RunGateTest, PrometheusRulesAreErrorsUntilAClientExists) {
 // token file) still names its source, with the credentials masked.
 TEST(RunGateTest, UnsentPrometheusRuleShowsItsUrlRedacted) {
   testing::FakeFileReader files;
-  GateFile gate = Load(R"(sources:
+  GateFile gate = LoadGate(R"(sources:
   prom:
     type: prometheus
     url: "http://admin:hunter2@prom.example:9090/?token=s3cret"
@@ -168,12 +156,12 @@ groups:
 )");
   SourceCache cache(files);
   GateResult r = RunGate(gate, cache, nullptr, absl::UnixEpoch());
-  const RuleResult& down = Find(r, "Down");
+  const RuleResult& down = FindRule(r, "Down");
   EXPECT_EQ(down.outcome, Outcome::kError);
   EXPECT_THAT(down.source_detail, HasSubstr("prom.example:9090"));
   EXPECT_THAT(down.source_detail, ::testing::Not(HasSubstr("hunter2")));
   EXPECT_THAT(down.source_detail, ::testing::Not(HasSubstr("s3cret")));
-  EXPECT_EQ(Find(r, "Down2").source_detail,
+  EXPECT_EQ(FindRule(r, "Down2").source_detail,
             "${NO_SUCH_PROMETHEUS_URL_VAR:-http://localhost:9090}");
 }
 

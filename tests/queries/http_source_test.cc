@@ -13,7 +13,7 @@ using ::testing::HasSubstr;
 SourceSpec Events() {
   SourceSpec s;
   s.name = "events";
-  s.type = "http";
+  s.type = SourceType::kHttp;
   s.url = "https://user:pw@api.example:8443/events/recent?token=abc";
   JsonValueSpec v;
   v.metric = "trace_ids";

@@ -53,7 +53,7 @@ GateResult StopConditions() {
 }
 
 ActionEvent FailEvent() {
-  return MakeActionEvent("fail", StopConditions(), At("2026-11-27T08:00:00Z"),
+  return MakeActionEvent(ActionTrigger::kFail, StopConditions(), At("2026-11-27T08:00:00Z"),
                          At("2026-11-27T08:05:15Z"));
 }
 
@@ -67,10 +67,10 @@ rapidjson::Document Parse(const std::string& json) {
 TEST(ActionEventTest, FailPicksFailingDecidingRulesOnly) {
   EXPECT_THAT(FailEvent().rules, ElementsAre("HighErrorRate"));
   ActionEvent pass =
-      MakeActionEvent("pass", StopConditions(), absl::Time(), absl::Time());
+      MakeActionEvent(ActionTrigger::kPass, StopConditions(), absl::Time(), absl::Time());
   EXPECT_TRUE(pass.rules.empty());
   ActionEvent resolved =
-      MakeActionEvent("resolved", StopConditions(), absl::Time(), absl::Time(),
+      MakeActionEvent(ActionTrigger::kResolved, StopConditions(), absl::Time(), absl::Time(),
                       {"XAIMissing", "HighErrorRate", "XAIMissing"});
   EXPECT_THAT(resolved.rules, ElementsAre("HighErrorRate", "XAIMissing"));
 }
@@ -94,7 +94,7 @@ TEST(IdempotencyKeyTest, StableWithinAnIncidentDistinctAcrossIncidents) {
   more_rules.rules.push_back("XAIMissing");
   EXPECT_NE(IdempotencyKey(a), IdempotencyKey(more_rules));
   ActionEvent resolved = a;
-  resolved.on = "resolved";
+  resolved.on = ActionTrigger::kResolved;
   EXPECT_NE(IdempotencyKey(a), IdempotencyKey(resolved));
 }
 
@@ -174,7 +174,7 @@ TEST(AlertmanagerWebhookPayloadTest, GoldenFiring) {
 
 TEST(AlertmanagerWebhookPayloadTest, GoldenResolved) {
   const ActionEvent e =
-      MakeActionEvent("resolved", StopConditions(), At("2026-11-27T08:00:00Z"),
+      MakeActionEvent(ActionTrigger::kResolved, StopConditions(), At("2026-11-27T08:00:00Z"),
                       At("2026-11-27T08:20:00.5Z"), {"HighErrorRate"});
   EXPECT_EQ(
       AlertmanagerWebhookPayload(e, StopConditions(), {}, "KEY"),
@@ -212,7 +212,7 @@ TEST(AlertmanagerApiPayloadTest, GoldenFiringHasNoEndsAt) {
 
 TEST(AlertmanagerApiPayloadTest, GoldenResolvedCarriesEndsAt) {
   const ActionEvent e =
-      MakeActionEvent("resolved", StopConditions(), At("2026-11-27T08:00:00Z"),
+      MakeActionEvent(ActionTrigger::kResolved, StopConditions(), At("2026-11-27T08:00:00Z"),
                       At("2026-11-27T08:20:00Z"), {"HighErrorRate"});
   EXPECT_EQ(AlertmanagerApiPayload(e, StopConditions(), {}, "KEY"),
             R"j([{"labels":{"alertname":"HighErrorRate",)j"
@@ -228,7 +228,7 @@ TEST(AlertmanagerApiPayloadTest, StartIsOneGateLevelAlert) {
   GateResult gate = StopConditions();
   gate.verdict = Outcome::kPass;
   const ActionEvent e = MakeActionEvent(
-      "start", gate, At("2026-11-27T08:00:00Z"), At("2026-11-27T08:00:00Z"));
+      ActionTrigger::kStart, gate, At("2026-11-27T08:00:00Z"), At("2026-11-27T08:00:00Z"));
   EXPECT_EQ(
       AlertmanagerApiPayload(e, gate, {}, "KEY"),
       R"j([{"labels":{"alertname":"stop-conditions",)j"
@@ -254,9 +254,9 @@ TEST(JsonVerdictPayloadTest, IsTheReportWithKeyAndTransitionFirst) {
 TEST(IncidentKeyTest, ResolvedPayloadsCarryTheKeyOfTheIncidentTheyClose) {
   const GateResult gate = StopConditions();
   const ActionEvent opened = MakeActionEvent(
-      "fail", gate, At("2026-11-27T08:00:00Z"), At("2026-11-27T08:00:00Z"));
+      ActionTrigger::kFail, gate, At("2026-11-27T08:00:00Z"), At("2026-11-27T08:00:00Z"));
   ActionEvent resolved =
-      MakeActionEvent("resolved", gate, At("2026-11-27T08:00:00Z"),
+      MakeActionEvent(ActionTrigger::kResolved, gate, At("2026-11-27T08:00:00Z"),
                       At("2026-11-27T08:20:00Z"), {"HighErrorRate"});
   resolved.incident_on = "fail";
   const std::string incident = IdempotencyKey(opened);
@@ -296,7 +296,7 @@ TEST(StartPayloadTest, StartIsNotAVerdict) {
   gate.title = "Stop conditions";
   gate.file = "gates/runbook/stop-conditions.yaml";
   start.gates.push_back(gate);
-  const ActionEvent e = MakeActionEvent("start", gate, start.started, start.started);
+  const ActionEvent e = MakeActionEvent(ActionTrigger::kStart, gate, start.started, start.started);
   rapidjson::Document doc = Parse(JsonVerdictPayload(e, start, "KEY"));
   EXPECT_STREQ(doc["transition"].GetString(), "start");
   EXPECT_STREQ(doc["idempotency_key"].GetString(), "KEY");

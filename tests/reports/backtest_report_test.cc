@@ -30,7 +30,7 @@ BacktestResult OneIncident() {
   g.name = "stop-conditions";
   g.file = "stop-conditions.yaml";
   g.rules = {t};
-  g.actions = {{"rollback-webhook", "fail"}};
+  g.actions = {{"rollback-webhook", ActionTrigger::kFail}};
   BacktestSpan span;
   span.from = kT0;
   span.step = absl::Seconds(15);

@@ -78,7 +78,7 @@ TEST(ActionLoaderTest, LoadsTheRunbookActions) {
   ASSERT_TRUE(g.ok()) << g.errors.front().ToString();
   const auto& a = g.gate.actions;
   ASSERT_EQ(a.size(), 4u);
-  EXPECT_EQ(a[0].on, "start");
+  EXPECT_EQ(a[0].on, ActionTrigger::kStart);
   EXPECT_EQ(a[0].kind, "webhook");
   EXPECT_EQ(a[1].settings.at("text"),
             "🚨 Aurora testnet rollback initiated - Check logs");

@@ -54,7 +54,7 @@ groups:
                            Vars({{"API", "http://api:8080"}, {"KEY", "s3cret"}}));
   ASSERT_TRUE(g.ok()) << g.errors.front().ToString();
   const SourceSpec& health = g.gate.sources.at("health");
-  EXPECT_EQ(health.type, "http");
+  EXPECT_EQ(health.type, SourceType::kHttp);
   EXPECT_EQ(health.url, "http://api:8080/health");
   EXPECT_EQ(health.url_display, "${API}/health");
   EXPECT_EQ(health.method, "GET");

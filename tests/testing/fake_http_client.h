@@ -6,6 +6,7 @@
 #define AURORA_TESTS_TESTING_FAKE_HTTP_CLIENT_H_
 
 #include <deque>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <utility>
@@ -142,6 +143,24 @@ class FlakyHttpClient : public HttpClient {
   std::deque<absl::StatusOr<HttpResponse>> script_;
   int intercepted_ = 0, forwarded_ = 0;
 };
+
+// A factory whose every client forwards to `to`, so a fixture keeps the
+// fake (its canned answers and recorded requests) whatever the settings.
+inline HttpClientFactory ForwardingTo(std::shared_ptr<FakeHttpClient> to) {
+  return [to](const HttpClientOptions&)
+             -> absl::StatusOr<std::unique_ptr<HttpClient>> {
+    struct Forward : HttpClient {
+      std::shared_ptr<FakeHttpClient> to;
+      std::vector<absl::StatusOr<HttpResponse>> SendAll(
+          const std::vector<HttpRequest>& r) override {
+        return to->SendAll(r);
+      }
+    };
+    auto f = std::make_unique<Forward>();
+    f->to = to;
+    return std::unique_ptr<HttpClient>(std::move(f));
+  };
+}
 
 }  // namespace aurora::testing
 

@@ -28,7 +28,10 @@
 #include <thread>
 
 #include "gtest/gtest.h"
+#include "base/number_format.h"
+#include "base/prometheus_text.h"
 #include "rapidjson/document.h"
+#include "rules/series_notation.h"
 #include "tests/testing/subprocess.h"
 
 namespace aurora::testing {
@@ -46,110 +49,21 @@ struct ParsedSeries {
   std::vector<std::pair<std::string, std::string>> labels;  // sorted by name
 };
 
-bool IsNameStart(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' ||
-         c == ':';
-}
-bool IsNameChar(char c) { return IsNameStart(c) || (c >= '0' && c <= '9'); }
-
-// Parses name{label="value",...}; `error` says what is wrong where.
+// Parses name{label="value",...} with the library's parser (promtool's
+// series notation); `error` says what is wrong where.
 bool ParseSeries(const std::string& s, ParsedSeries* out, std::string* error) {
-  size_t i = 0;
-  auto skip_space = [&] {
-    while (i < s.size() && (s[i] == ' ' || s[i] == '\t')) ++i;
-  };
-  auto fail = [&](const std::string& what) {
-    *error =
-        "bad series \"" + s + "\" at offset " + std::to_string(i) + ": " + what;
+  absl::StatusOr<SeriesLabels> parsed = ParseSeriesLabels(s);
+  if (!parsed.ok()) {
+    *error = "bad series \"" + s + "\": " + std::string(parsed.status().message());
     return false;
-  };
-  skip_space();
-  size_t name_start = i;
-  if (i < s.size() && IsNameStart(s[i])) {
-    while (i < s.size() && IsNameChar(s[i])) ++i;
   }
-  out->name = s.substr(name_start, i - name_start);
-  skip_space();
-  if (i < s.size() && s[i] == '{') {
-    ++i;
-    while (true) {
-      skip_space();
-      if (i < s.size() && s[i] == '}') {
-        ++i;
-        break;
-      }
-      size_t ln_start = i;
-      if (i >= s.size() || !IsNameStart(s[i]) || s[i] == ':') {
-        return fail("expected a label name");
-      }
-      while (i < s.size() && IsNameChar(s[i]) && s[i] != ':') ++i;
-      std::string label = s.substr(ln_start, i - ln_start);
-      skip_space();
-      if (i >= s.size() || s[i] != '=') return fail("expected '='");
-      ++i;
-      skip_space();
-      if (i >= s.size() || s[i] != '"') return fail("expected '\"'");
-      ++i;
-      std::string value;
-      while (true) {
-        if (i >= s.size()) return fail("unterminated label value");
-        char c = s[i++];
-        if (c == '"') break;
-        if (c == '\\') {
-          if (i >= s.size()) return fail("unterminated escape");
-          char e = s[i++];
-          if (e == 'n') {
-            value += '\n';
-          } else if (e == '\\' || e == '"') {
-            value += e;
-          } else {
-            return fail(std::string("unsupported escape \\") + e);
-          }
-        } else {
-          value += c;
-        }
-      }
-      if (label == "__name__") {
-        if (!out->name.empty()) return fail("name given twice");
-        out->name = value;
-      } else {
-        for (const auto& [k, v] : out->labels) {
-          if (k == label) return fail("label " + label + " given twice");
-        }
-        out->labels.emplace_back(label, value);
-      }
-      skip_space();
-      if (i < s.size() && s[i] == ',') {
-        ++i;
-      } else if (i < s.size() && s[i] == '}') {
-        ++i;
-        break;
-      } else {
-        return fail("expected ',' or '}'");
-      }
-    }
+  if (parsed->name.empty()) {
+    *error = "bad series \"" + s + "\": no metric name";
+    return false;
   }
-  skip_space();
-  if (i != s.size()) return fail("unexpected text after the series");
-  if (out->name.empty()) return fail("no metric name");
-  std::sort(out->labels.begin(), out->labels.end());
+  out->name = parsed->name;
+  out->labels.assign(parsed->labels.begin(), parsed->labels.end());
   return true;
-}
-
-std::string EscapeLabelValue(const std::string& v) {
-  std::string out;
-  for (char c : v) {
-    if (c == '\\') {
-      out += "\\\\";
-    } else if (c == '"') {
-      out += "\\\"";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out += c;
-    }
-  }
-  return out;
 }
 
 // name{a="x",b="y"} with labels sorted: one spelling per series.
@@ -163,14 +77,6 @@ std::string RenderSeries(const ParsedSeries& p) {
         p.labels[i].first + "=\"" + EscapeLabelValue(p.labels[i].second) + "\"";
   }
   return out + '}';
-}
-
-std::string FormatValue(double v) {
-  if (std::isnan(v)) return "NaN";
-  if (std::isinf(v)) return v > 0 ? "+Inf" : "-Inf";
-  char buf[64];
-  auto r = std::to_chars(buf, buf + sizeof(buf), v);
-  return std::string(buf, r.ptr);
 }
 
 bool EndsWith(const std::string& s, const std::string& suffix) {
@@ -336,7 +242,7 @@ std::string ToOpenMetrics(const std::vector<OmSample>& samples) {
       out += "# TYPE " + r.family + (r.counter ? " counter\n" : " gauge\n");
       family = &r.family;
     }
-    out += r.series + " " + FormatValue(r.value) + " " + std::to_string(r.ts) +
+    out += r.series + " " + FormatNumber(r.value) + " " + std::to_string(r.ts) +
            "\n";
   }
   return out + "# EOF\n";
@@ -451,6 +357,18 @@ std::vector<OmSample> ExpandSeries(const std::string& series,
       add(first);
       first += delta;
     }
+  }
+  return out;
+}
+
+std::vector<OmSample> ExpandAllSeries(
+    const std::vector<std::pair<std::string, std::string>>& series_values,
+    int64_t start_unix, int64_t interval_seconds) {
+  std::vector<OmSample> out;
+  for (const auto& [series, values] : series_values) {
+    std::vector<OmSample> s =
+        ExpandSeries(series, values, start_unix, interval_seconds);
+    out.insert(out.end(), s.begin(), s.end());
   }
   return out;
 }
@@ -635,7 +553,7 @@ std::unique_ptr<VictoriaMetricsServer> VictoriaMetricsServer::Start(
   std::string text;
   int64_t expected = 0;
   for (const Row& r : rows) {
-    text += r.series + " " + FormatValue(r.value) + " " +
+    text += r.series + " " + FormatNumber(r.value) + " " +
             std::to_string(r.ts * 1000) + "\n";
     if (!std::isnan(r.value)) ++expected;  // VictoriaMetrics drops NaN
   }

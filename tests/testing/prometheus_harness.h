@@ -61,6 +61,11 @@ std::vector<OmSample> ExpandSeries(const std::string& series,
                                    int64_t start_unix,
                                    int64_t interval_seconds);
 
+// ExpandSeries of each (series, values), one after another.
+std::vector<OmSample> ExpandAllSeries(
+    const std::vector<std::pair<std::string, std::string>>& series_values,
+    int64_t start_unix, int64_t interval_seconds);
+
 // Prometheus 2.x from /usr/bin/prometheus with backfilled history.
 class PrometheusServer {
  public:

@@ -72,19 +72,10 @@ inline int FreeLoopbackPort() {
   return port;
 }
 
-// Runs argv[0] with `env` added to (and overriding) the environment;
-// variables mapped to "\x01unset" are removed.
-inline ProcessResult RunProcess(const std::vector<std::string>& argv,
-                         const std::map<std::string, std::string>& env = {}) {
-  std::string dir = MakeTempDir();
-  std::string out_path = dir + "/out", err_path = dir + "/err";
-  posix_spawn_file_actions_t fa;
-  posix_spawn_file_actions_init(&fa);
-  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&fa, 1, out_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&fa, 2, err_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
+// This process's environment with `env` added (and overriding), as
+// "NAME=value" strings; variables mapped to "\x01unset" are removed.
+inline std::vector<std::string> MergedEnvironment(
+    const std::map<std::string, std::string>& env) {
   std::map<std::string, std::string> merged;
   for (char** e = environ; *e != nullptr; ++e) {
     std::string kv = *e;
@@ -100,6 +91,23 @@ inline ProcessResult RunProcess(const std::vector<std::string>& argv,
   }
   std::vector<std::string> env_strings;
   for (const auto& [k, v] : merged) env_strings.push_back(k + "=" + v);
+  return env_strings;
+}
+
+// Runs argv[0] with `env` added to (and overriding) the environment;
+// variables mapped to "\x01unset" are removed.
+inline ProcessResult RunProcess(const std::vector<std::string>& argv,
+                         const std::map<std::string, std::string>& env = {}) {
+  std::string dir = MakeTempDir();
+  std::string out_path = dir + "/out", err_path = dir + "/err";
+  posix_spawn_file_actions_t fa;
+  posix_spawn_file_actions_init(&fa);
+  posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&fa, 1, out_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  posix_spawn_file_actions_addopen(&fa, 2, err_path.c_str(),
+                                   O_WRONLY | O_CREAT | O_TRUNC, 0600);
+  std::vector<std::string> env_strings = MergedEnvironment(env);
   std::vector<char*> envp, args;
   for (auto& s : env_strings) envp.push_back(s.data());
   envp.push_back(nullptr);

@@ -27,7 +27,7 @@ bool IsDirectory(const std::string& path) {
 std::string OperatorFingerprint(const GateFile& gate) {
   std::string out;
   for (const auto& [name, s] : gate.sources) {
-    absl::StrAppend(&out, name, "\x1f", s.type, "\x1f", s.path, "\x1f", s.baseline,
+    absl::StrAppend(&out, name, "\x1f", Sv(SourceTypeName(s.type)), "\x1f", s.path, "\x1f", s.baseline,
                     "\x1f", absl::StrJoin(s.paths, "\x1f"), "\x1f", s.url, "\x1f",
                     s.method, "\x1f", s.body, "\x1f", s.bearer_token_file, "\x1f",
                     s.basic_auth_username, "\x1f", s.basic_auth_password_file,
@@ -40,7 +40,7 @@ std::string OperatorFingerprint(const GateFile& gate) {
     for (const auto& v : s.values) absl::StrAppend(&out, v.metric, "=", v.match, "\x1f");
   }
   for (const ActionSpec& a : gate.actions) {
-    absl::StrAppend(&out, a.on, "\x1f", a.kind, "\x1f", absl::StrJoin(a.argv, "\x1f"),
+    absl::StrAppend(&out, Sv(ActionTriggerName(a.on)), "\x1f", a.kind, "\x1f", absl::StrJoin(a.argv, "\x1f"),
                     "\x1e");
     for (const auto& [k, v] : a.settings) absl::StrAppend(&out, k, "=", v, "\x1f");
   }

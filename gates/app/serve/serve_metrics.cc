@@ -2,25 +2,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "base/number_format.h"
+#include "base/prometheus_text.h"
 
 namespace aurora {
 namespace {
-
-std::string Escape(const std::string& v) {
-  std::string out;
-  for (char c : v) {
-    if (c == '\\') {
-      out += "\\\\";
-    } else if (c == '"') {
-      out += "\\\"";
-    } else if (c == '\n') {
-      out += "\\n";
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
 
 void Head(std::string* out, const char* name, const char* type, const char* help) {
   absl::StrAppend(out, "# HELP ", name, " ", help, "\n# TYPE ", name, " ", type, "\n");
@@ -87,35 +72,35 @@ std::string ServeMetrics::Render() const {
        "Verdict of the gate's last evaluation: 0 pass, 1 warn, 2 pending, 3 "
        "inconclusive, 4 error, 5 fail");
   for (const auto& [gate, v] : gate_verdicts_) {
-    absl::StrAppend(&out, "aurora_gate_verdict{gate=\"", Escape(gate), "\"} ",
+    absl::StrAppend(&out, "aurora_gate_verdict{gate=\"", EscapeLabelValue(gate), "\"} ",
                     FormatNumber(v), "\n");
   }
   Head(&out, "aurora_gate_rule_outcome", "gauge",
        "Outcome of the rule's last evaluation: 0 pass, 1 warn, 2 pending, 3 "
        "inconclusive, 4 error, 5 fail");
   for (const auto& [key, row] : rules_) {
-    absl::StrAppend(&out, "aurora_gate_rule_outcome{gate=\"", Escape(std::get<0>(key)),
-                    "\",group=\"", Escape(std::get<1>(key)), "\",rule=\"",
-                    Escape(std::get<2>(key)), "\"} ", FormatNumber(row.outcome), "\n");
+    absl::StrAppend(&out, "aurora_gate_rule_outcome{gate=\"", EscapeLabelValue(std::get<0>(key)),
+                    "\",group=\"", EscapeLabelValue(std::get<1>(key)), "\",rule=\"",
+                    EscapeLabelValue(std::get<2>(key)), "\"} ", FormatNumber(row.outcome), "\n");
   }
   Head(&out, "aurora_gate_rule_value", "gauge",
        "Observed value of the rule's first series at its last evaluation");
   for (const auto& [key, row] : rules_) {
     if (!row.has_value) continue;
-    absl::StrAppend(&out, "aurora_gate_rule_value{gate=\"", Escape(std::get<0>(key)),
-                    "\",group=\"", Escape(std::get<1>(key)), "\",rule=\"",
-                    Escape(std::get<2>(key)), "\"} ", FormatNumber(row.value), "\n");
+    absl::StrAppend(&out, "aurora_gate_rule_value{gate=\"", EscapeLabelValue(std::get<0>(key)),
+                    "\",group=\"", EscapeLabelValue(std::get<1>(key)), "\",rule=\"",
+                    EscapeLabelValue(std::get<2>(key)), "\"} ", FormatNumber(row.value), "\n");
   }
   Head(&out, "aurora_gate_serve_requests_total", "counter",
        "Requests answered, by endpoint and HTTP status");
   for (const auto& [key, n] : requests_) {
     absl::StrAppend(&out, "aurora_gate_serve_requests_total{endpoint=\"",
-                    Escape(key.first), "\",code=\"", key.second, "\"} ", n, "\n");
+                    EscapeLabelValue(key.first), "\",code=\"", key.second, "\"} ", n, "\n");
   }
   Head(&out, "aurora_gate_serve_request_duration_seconds", "histogram",
        "Time from a request's headers to its answer, by endpoint");
   for (const auto& [endpoint, l] : latency_) {
-    const std::string e = Escape(endpoint);
+    const std::string e = EscapeLabelValue(endpoint);
     for (size_t i = 0; i < kBuckets.size(); ++i) {
       absl::StrAppend(&out, "aurora_gate_serve_request_duration_seconds_bucket{endpoint=\"",
                       e, "\",le=\"", FormatNumber(kBuckets[i]), "\"} ", l.buckets[i], "\n");

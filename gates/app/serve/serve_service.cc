@@ -240,7 +240,7 @@ ServeAnswer ServeService::GatesList() {
       w.Key("name");
       Str(w, sname);
       w.Key("type");
-      Str(w, s.type);
+      Str(w, SourceTypeName(s.type));
       // As written (${VAR} unexpanded) and redacted: never a secret.
       w.Key("location");
       Str(w, s.is_artifact() && !s.is_http() ? s.path : RedactUrl(s.url_display));
@@ -365,7 +365,7 @@ ServeAnswer ServeService::Intake(const std::string& gate, const std::string& bod
       absl::Time started = now;
       if (std::optional<absl::Time> t = ParseEvalTime(alert.starts_at)) started = *t;
       absl::Status st = actions_->Fire(
-          file, "fail", g, run, started, now,
+          file, ActionTrigger::kFail, g, run, started, now,
           {absl::StrCat("alertmanager/", alertname, "/", alert.fingerprint)});
       if (!st.ok()) problems.push_back(std::string(st.message()));
       ++fired;
