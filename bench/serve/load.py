@@ -22,6 +22,7 @@ import re
 import resource
 import statistics
 import subprocess
+import sys
 import threading
 import time
 
@@ -91,13 +92,47 @@ def run_wrk(url, conc, seconds, shared):
     }
 
 
+def serve_counters(url):
+    """serve's own counts (/metrics): evaluations run and shared, refused (queue full), answered
+    undecided at the --request-timeout deadline."""
+    import urllib.request
+    text = urllib.request.urlopen(url.rstrip("/") + "/metrics", timeout=10).read().decode()
+    names = {'aurora_gate_serve_evaluations_total{shared="false"}': "evaluations",
+             'aurora_gate_serve_evaluations_total{shared="true"}': "shared",
+             "aurora_gate_serve_rejected_total": "refused",
+             "aurora_gate_serve_timeouts_total": "timeouts"}
+    out = {}
+    for line in text.splitlines():
+        k, _, v = line.rpartition(" ")
+        if k in names:
+            out[names[k]] = float(v)
+    return out
+
+
+def drain(url, quiet=2.0, limit=300):
+    """Waits until serve has finished what an earlier load point left (evaluations whose client
+    is gone still run): its evaluation counts unchanged for `quiet` seconds."""
+    last, since, end = None, time.monotonic(), time.monotonic() + limit
+    while time.monotonic() < end:
+        n = serve_counters(url)
+        if n != last:
+            last, since = n, time.monotonic()
+        elif time.monotonic() - since >= quiet:
+            return
+        time.sleep(0.5)
+
+
 def serve(a):
     pids = parse_pids(a.pids)
+    drain(a.url)
+    n0 = serve_counters(a.url)
     c0 = {k: cpu_seconds(v) for k, v in pids.items()}
     t0 = time.monotonic()
     out = run_wrk(a.url, a.conc, a.seconds, a.shared)
     wall = time.monotonic() - t0
     c1 = {k: cpu_seconds(v) for k, v in pids.items()}
+    n1 = serve_counters(a.url)
+    out["serve_counts"] = {k: int(n1[k] - n0.get(k, 0)) for k in n1}
     out.update(tool="serve", conc=a.conc, seconds=a.seconds, wall_s=round(wall, 2), shared=a.shared,
                cpu_cores={k: round((c1[k] - c0[k]) / wall, 3) for k in pids if c0[k] is not None and c1[k] is not None},
                loadavg=open("/proc/loadavg").read().split()[:3])
@@ -205,8 +240,10 @@ def main():
     ap.add_argument("--pids", default="")
     ap.add_argument("--pid", type=int)
     ap.add_argument("--every", type=float, default=10)
-    ap.add_argument("args", nargs="*")
-    a = ap.parse_args()
+    argv = sys.argv[1:]
+    rest = argv[argv.index("--") + 1:] if "--" in argv else []
+    a = ap.parse_args(argv[:argv.index("--")] if "--" in argv else argv)
+    a.args = rest  # what follows "--": the check's own arguments
     print(json.dumps(globals()[a.mode](a), indent=1))
 
 

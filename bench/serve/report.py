@@ -48,8 +48,13 @@ for c in (1, 8, 64):
         cores = d["cpu_cores"]
         ours = cores.get("serve", cores.get("check processes"))
         client = cores.get("wrk", "-")
-        errs = (f"non-2xx {d['non_2xx']}" + (f", {d['socket_errors']}" if d.get("socket_errors") else "")
-                if d["tool"] == "serve" else f"exits {d['exit_codes']}")
+        if d["tool"] == "serve":
+            n = d.get("serve_counts", {})
+            errs = (f"non-2xx {d['non_2xx']}" + (f", {d['socket_errors']}" if d.get("socket_errors") else "")
+                    + f"; evaluations {n.get('evaluations', '?')}, shared {n.get('shared', '?')}, "
+                    f"deadline (undecided) {n.get('timeouts', '?')}, refused {n.get('refused', '?')}")
+        else:
+            errs = f"exit codes {d['exit_codes']}"
         ratio = round(lat(d, 50) / trace["query_ms"]["p50"], 2) if trace else "-"
         out.append(f"| {c} | {label} | {d['rps']} | {lat(d, 50)} | {lat(d, 99)} | {ratio} | {errs} | "
                    f"{ours} / {cores.get('prometheus', '-')} / {client} | {d['loadavg'][0]} |")

@@ -98,7 +98,8 @@ else:
     l = d["latency_ms"]
     print(f"  {d['tool']}{' shared' if d.get('shared') else ''} c={d['conc']}: {d['rps']} req/s, "
           f"p50 {l.get('50', l.get(50))} ms, p99 {l.get('99', l.get(99))} ms, "
-          f"non-2xx {d.get('non_2xx', '-')}, exits {d.get('exit_codes', '-')}, CPU cores {d['cpu_cores']}, "
+          f"non-2xx {d.get('non_2xx', '-')}, exits {d.get('exit_codes', '-')}, serve {d.get('serve_counts', '-')}, "
+          f"CPU cores {d['cpu_cores']}, "
           f"load {' '.join(d['loadavg'])}")
 PY
 }
@@ -109,7 +110,9 @@ measure() {
   local c prom
   build; versions
   prom=$(pid_of prometheus)
-  serve_up --max-concurrency 8 --max-queue 256
+  # --request-timeout 120s: the latency of the evaluations themselves (at c=64 they wait longer
+  # than the default 8 s deadline, after which serve answers undecided)
+  serve_up --max-concurrency 8 --max-queue 256 --request-timeout 120s
   log "warm-up"; "$PY" "$ME/load.py" serve --url "$SERVE_URL" --conc 8 --seconds 5 >/dev/null
   log "one check's query time (AURORA_GATE_TRACE, 30 sequential runs)"
   "$PY" "$ME/load.py" trace --gate "$GATE" --file "$GATE_FILE" --runs 30 -- \
