@@ -67,11 +67,16 @@ if s:
                f"start {r['start']} KiB, end {r['end']} KiB, max {r['max']} KiB, growth {r['growth']} KiB "
                f"(second half {r['growth_second_half']} KiB).")
     out.append("")
-for mode in ("idle", "slowloris"):
+for mode in ("idle", "slowloris", "none"):
     d = load(f"conns-{mode}.json")
     if not d:
         continue
     h = d["healthz_ms"]
+    if mode == "none":
+        out.append(f"The same /healthz probes with no connection held: {d['healthz_probes']} probes, "
+                   f"p50 {h['p50']} ms, p99 {h['p99']} ms, max {h['max']} ms, over 100 ms {d['over_100ms']}.")
+        out.append("")
+        continue
     out.append(f"{d['conns']} {mode} connections for {d['seconds']} s: held min {d['held_min']} "
                f"(reopened {d['reopened']}, connect failures {d['connect_failures']}); /healthz "
                f"{d['healthz_probes']} probes: p50 {h['p50']} ms, p99 {h['p99']} ms, max {h['max']} ms, "

@@ -148,14 +148,17 @@ soak() {
 # conns: 10 000 idle, then 10 000 slowloris connections held against serve; /healthz timed throughout
 conns() {
   local mode
-  for mode in idle slowloris; do
-    serve_up ${CONNS_ARGS:-}
+  serve_up ${CONNS_ARGS:-}
+  for mode in idle slowloris none; do
     log "conns: ${CONNS:-10000} $mode connections for ${CONNS_SECONDS:-30}s (serve ${CONNS_ARGS:-defaults})"
-    "$PY" "$ME/conns.py" --port "$SERVE_PORT" --pid "$(pid_of serve)" --conns "${CONNS:-10000}" --mode "$mode" \
+    # none: the same probes with no connection held (the machine's own latency tail)
+    "$PY" "$ME/conns.py" --port "$SERVE_PORT" --pid "$(pid_of serve)" \
+      --conns "$([ "$mode" = none ] && echo 0 || echo "${CONNS:-10000}")" \
+      --mode "$([ "$mode" = none ] && echo idle || echo "$mode")" \
       --seconds "${CONNS_SECONDS:-30}" >"$R/conns-$mode.json" || true
     cat "$R/conns-$mode.json" >&2
-    stop serve
   done
+  stop serve
 }
 
 report() { "$PY" "$ME/report.py" "$R" >"$R/section.md" && cat "$R/section.md"; }
