@@ -105,6 +105,10 @@ absl::StatusOr<std::vector<std::string>> ReadTokens(const std::string& path,
   return out;
 }
 
+// Files the process needs besides its connections (gate files, sources,
+// Prometheus connections, logs).
+constexpr long kSpareFiles = 256;
+
 }  // namespace
 
 int RunServe(const ServeOptions& options, const CommandEnv& env,
@@ -136,6 +140,8 @@ int RunServe(const ServeOptions& options, const CommandEnv& env,
              << "not serving\n";
     return kExitUsage;
   }
+  // Every connection is a file descriptor: as many as the system allows.
+  const long open_files = RaiseOpenFileLimit();
   ServeService service(service_options, library, env);
   service.metrics().RecordReload(true, loaded);
   absl::StatusOr<std::unique_ptr<HttpServer>> server = HttpServer::Start(
@@ -159,7 +165,15 @@ int RunServe(const ServeOptions& options, const CommandEnv& env,
   log.Log("info", "serving",
           {{"url", absl::StrCat(tls ? "https://" : "http://", host, ":", (*server)->port())},
            {"auth", service_options.tokens.empty() ? "none" : "bearer"}},
-          {{"gates", static_cast<double>(loaded)}, {"port", static_cast<double>((*server)->port())}});
+          {{"gates", static_cast<double>(loaded)}, {"port", static_cast<double>((*server)->port())},
+           {"threads", static_cast<double>(options.http.threads)},
+           {"open_files", static_cast<double>(open_files)}});
+  if (open_files >= 0 && open_files < options.http.threads + kSpareFiles) {
+    log.Log("warn", "open-file limit below --threads: connections beyond it are refused",
+            {{"hint", "raise the hard limit (ulimit -Hn, systemd LimitNOFILE=)"}},
+            {{"open_files", static_cast<double>(open_files)},
+             {"threads", static_cast<double>(options.http.threads)}});
+  }
   std::string stamp = library.Stamp();
   absl::Time next_check = absl::Now() + options.watch_interval;
   while (!signals.stop.load()) {

@@ -4,10 +4,13 @@
 #include <netinet/in.h>
 #include <openssl/ssl.h>
 #include <poll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <climits>
 #include <cstring>
 #include <mutex>
 #include <set>
@@ -28,6 +31,17 @@ std::string HttpExchange::Header(const std::string& lower_name) const {
     if (k == lower_name) return v;
   }
   return "";
+}
+
+long RaiseOpenFileLimit() {
+  rlimit r{};
+  if (::getrlimit(RLIMIT_NOFILE, &r) != 0) return -1;
+  if (r.rlim_cur < r.rlim_max) {
+    rlimit raised = r;
+    raised.rlim_cur = r.rlim_max;
+    if (::setrlimit(RLIMIT_NOFILE, &raised) == 0) r = raised;
+  }
+  return static_cast<long>(std::min<rlim_t>(r.rlim_cur, LONG_MAX));
 }
 
 class TlsFront;

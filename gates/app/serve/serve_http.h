@@ -42,6 +42,11 @@ struct HttpServerOptions {
   int client_timeout_ms = 10000;  // a request (headers and body) must arrive within this
 };
 
+// Raises this process' open-file soft limit (RLIMIT_NOFILE) to its hard
+// limit (every connection is a file descriptor); the soft limit now in
+// force (-1 when it cannot be read).
+long RaiseOpenFileLimit();
+
 class HttpServer {
  public:
   using Handler = std::function<ServeAnswer(const HttpExchange&)>;

@@ -98,7 +98,9 @@ int ServeMain(const std::vector<std::string>& args) {
        "(default: $AURORA_GATE_SPOOL_DIR, else .aurora-gate/spool)")
       ("dry-run", "Alertmanager intake describes the actions, fires none")
       ("threads", po::value<int>()->default_value(128),
-       "N: connections served at once");
+       "N: connections served at once, one thread each (about 16 KiB of memory "
+       "per thread); a client that sends nothing holds one until --client-timeout. "
+       "10240 keeps /healthz fast while 10 000 such clients are connected");
   po::positional_options_description pos;
   pos.add("gates", -1);
   po::variables_map vm;
@@ -125,9 +127,9 @@ int ServeMain(const std::vector<std::string>& args) {
   if (o.service.max_concurrency < 1 || o.service.max_concurrency > 1024 ||
       o.service.max_queue < 0 || o.service.max_queue > 100000 ||
       o.service.query_concurrency < 1 || o.service.query_concurrency > 1024 ||
-      o.http.threads < 4 || o.http.threads > 10000) {
+      o.http.threads < 4 || o.http.threads > 65536) {
     std::cerr << "aurora-gate serve: --max-concurrency and --query-concurrency "
-                 "expect 1..1024, --max-queue 0..100000, --threads 4..10000\n";
+                 "expect 1..1024, --max-queue 0..100000, --threads 4..65536\n";
     return kExitUsage;
   }
   absl::Duration client_timeout;
