@@ -256,6 +256,93 @@ void WriteResult(rapidjson::PrettyWriter<rapidjson::StringBuffer>& w,
   w.EndObject();
 }
 
+// The backtest's decision in words, from its exit code (what the text's
+// last line, the Markdown headline and the HTML banner all say).
+const char* VerdictWordOf(int exit_code) {
+  return exit_code == 0 ? "PASS" : exit_code == 1 ? "FAIL" : "UNDECIDED";
+}
+
+const char* VerdictSentence(int exit_code) {
+  return exit_code == 0   ? "No incident would have opened (nothing fired)."
+         : exit_code == 1 ? "At least one incident would have opened (nothing fired)."
+                          : "Undecided: some history could not be read.";
+}
+
+const char* VerdictClause(int exit_code) {
+  return exit_code == 0   ? "no incident would have opened"
+         : exit_code == 1 ? "at least one incident would have opened"
+                          : "some history could not be read";
+}
+
+// What the decision rests on: incidents of the span, deploys that would
+// have tripped, histories not read.
+std::string CountsOf(const BacktestRun& run) {
+  std::vector<std::string> parts;
+  if (run.span.has_value()) {
+    const size_t n = run.span->incidents.size();
+    parts.push_back(absl::StrCat(n, n == 1 ? " incident" : " incidents", " in the span"));
+  }
+  if (!run.deploys.empty()) {
+    size_t tripped = 0;
+    for (const DeployWindow& w : run.deploys) tripped += FirstIncident(w) != nullptr;
+    parts.push_back(absl::StrCat(tripped, " of ", run.deploys.size(),
+                                 run.deploys.size() == 1 ? " deploy" : " deploys",
+                                 " would have tripped"));
+  }
+  if (!run.errors.empty()) {
+    parts.push_back(absl::StrCat(run.errors.size(),
+                                 run.errors.size() == 1 ? " history" : " histories",
+                                 " not read"));
+  }
+  return absl::StrJoin(parts, " \xC2\xB7 ");
+}
+
+// #verdict for the backtest, with the hooks of report's banner
+// (reports/html_report.h): data-verdict, data-exit-code, .causes.
+std::string BacktestBanner(const BacktestRun& run) {
+  const int code = run.exit_code;
+  const char* css = code == 0 ? "go" : code == 1 ? "nogo" : "undecided";
+  const char* mark = code == 0   ? "\xE2\x9C\x93"
+                                : code == 1 ? "\xE2\x9C\x97"
+                                            : "?";
+  std::vector<std::string> causes;
+  auto incident_cause = [&](const BacktestIncident& i, const std::string& where) {
+    causes.push_back(absl::StrCat(
+        "<li data-outcome=\"", i.on == "error" ? "error" : "fail", "\">", where,
+        "incident (", H(i.on), ") tripped at ", H(Rfc3339Utc(i.tripped_at)), " by ",
+        H(RuleNames(i)), "; ",
+        Resolved(i) ? H(absl::StrCat("resolved at ", Rfc3339Utc(i.resolved_at)))
+                    : std::string("still open at the end"),
+        "</li>"));
+  };
+  if (run.span.has_value()) {
+    for (const BacktestIncident& i : run.span->incidents) incident_cause(i, std::string());
+  }
+  for (const DeployWindow& w : run.deploys) {
+    if (const BacktestIncident* first = FirstIncident(w)) {
+      incident_cause(*first, H(absl::StrCat("deploy ", DeployName(w), ": ")));
+    }
+  }
+  for (const std::string& e : run.errors) {
+    causes.push_back(absl::StrCat("<li data-outcome=\"error\">history not read: ",
+                                  H(e), "</li>"));
+  }
+  std::string out = absl::StrCat(
+      "<section id=\"verdict\" class=\"verdict ", css, "\" data-verdict=\"",
+      VerdictWordOf(code), "\" data-exit-code=\"", code,
+      "\" role=\"status\"><p class=\"verdict-word\"><span class=\"mark\" "
+      "aria-hidden=\"true\">", mark, "</span> ", VerdictWordOf(code),
+      "</p><div class=\"verdict-body\"><p class=\"verdict-reason\">",
+      H(VerdictSentence(code)), "</p>");
+  if (!causes.empty()) {
+    absl::StrAppend(&out, "<ul class=\"causes\">", absl::StrJoin(causes, ""), "</ul>");
+  }
+  absl::StrAppend(&out, "<p class=\"verdict-counts\">", CountsOf(run),
+                  " \xC2\xB7 exit ", code, " (", Sv(ExitMeaning(code)),
+                  ")</p></div></section>");
+  return out;
+}
+
 const char* OutcomeColour(Outcome o) {
   switch (o) {
     case Outcome::kPass: return "#2e7d32";
@@ -332,11 +419,7 @@ std::string RenderBacktestText(const BacktestRun& run) {
   if (run.span.has_value()) {
     for (const std::string& n : run.span->notes) absl::StrAppend(&out, "note: ", n, "\n");
   }
-  absl::StrAppend(
-      &out, run.exit_code == 0   ? "No incident would have opened (nothing fired)."
-            : run.exit_code == 1 ? "At least one incident would have opened (nothing fired)."
-                                 : "Undecided: some history could not be read.",
-      "\n");
+  absl::StrAppend(&out, VerdictSentence(run.exit_code), "\n");
   return out;
 }
 
@@ -396,7 +479,10 @@ std::string RenderBacktestJson(const BacktestRun& run) {
 }
 
 std::string RenderBacktestMarkdown(const BacktestRun& run) {
-  std::string out = "## aurora-gate backtest\n\n";
+  std::string out = absl::StrCat(
+      "## aurora-gate backtest\n\n**", VerdictWordOf(run.exit_code), "** (exit ",
+      run.exit_code, "): ", VerdictClause(run.exit_code), " (", CountsOf(run),
+      "; nothing was fired).\n\n");
   auto md = [](std::string_view s) {
     std::string o;
     for (char c : ToSingleLine(s)) {
@@ -449,6 +535,20 @@ std::string RenderBacktestHtml(const BacktestRun& run, const RunResult& page) {
   HtmlOptions options;
   options.title = "aurora-gate backtest";
   std::string html = RenderHtml(page, options);
+  // The page's banner and <title> judge its rules' worst outcome at any
+  // step; the backtest decides by its incidents (exit code): say that.
+  const size_t banner = html.find("<section id=\"verdict\"");
+  if (banner != std::string::npos) {
+    const size_t end = html.find("</section>", banner);
+    html.replace(banner, end + std::string_view("</section>").size() - banner,
+                 BacktestBanner(run));
+  }
+  const size_t title = html.find("<title>");
+  const size_t dash = html.find(" \xE2\x80\x94 ", title);
+  if (title != std::string::npos && dash != std::string::npos) {
+    const size_t word = title + std::string_view("<title>").size();
+    html.replace(word, dash - word, VerdictWordOf(run.exit_code));
+  }
   std::string section =
       "<section id=\"backtest\"><h2>Backtest: what the stop conditions would "
       "have done</h2><p class=\"note\">Nothing was fired: the actions listed "

@@ -22,13 +22,18 @@ std::string RenderBacktestText(const BacktestRun& run);
 // failing), `deploys`, `notes`, `errors`, `exit_code`.
 std::string RenderBacktestJson(const BacktestRun& run);
 
-// A Markdown summary: the incidents table and the deploy table.
+// A Markdown summary: a headline with the decision (PASS / FAIL / UNDECIDED
+// and the exit code, as the text's last line), the incidents table and the
+// deploy table.
 std::string RenderBacktestMarkdown(const BacktestRun& run);
 
 // `report`'s HTML page for `page` (the span's rules with their values
 // charted) with, above the checklist, #backtest: a timeline band per gate
 // (svg.timeline, its verdict over the span, incidents as red
-// rect.incident spans) and the incidents and deploys tables.
+// rect.incident spans) and the incidents and deploys tables. Its banner
+// (#verdict, data-verdict, data-exit-code) and <title> tell the backtest's
+// decision (run.exit_code: its incidents and unread histories), not the worst
+// outcome a rule had at some step.
 std::string RenderBacktestHtml(const BacktestRun& run, const RunResult& page);
 
 // One gate's timeline band as inline SVG: the span left to right, each

@@ -195,6 +195,7 @@ class Reader {
         f.group_eval_order.push_back(*s);
       }
     }
+    const size_t errors_before = out_.errors.size();
     if (List(root["tests"], "tests")) {
       size_t i = 0;
       for (const YAML::Node& t : root["tests"]) {
@@ -203,9 +204,41 @@ class Reader {
         context_.clear();
       }
     }
+    // Unlike promtool (SUCCESS): a file without tests is most likely cut
+    // short, and must not read as a pass.
+    if (f.tests.empty() && out_.errors.size() == errors_before) {
+      FilePos at{1, 1};  // the "tests" key when there is one
+      for (auto it = root.begin(); it != root.end(); ++it) {
+        if (it->first.IsScalar() && it->first.Scalar() == "tests") at = Pos(it->first);
+      }
+      Error(at,
+            "no tests: expected a list of tests under \"tests\" (is the file cut short?)");
+    }
+  }
+
+  // A test without alert_rule_test, promql_expr_test or outcome_test checks
+  // nothing (promtool passes it): an error, as a file cut short ends so. A
+  // test written as an explicit `{}` is left alone (promtool's files have
+  // some; nothing was cut there).
+  void RequireChecks(const YAML::Node& t, const RuleTestGroup& g, size_t errors_before) {
+    if (t.IsMap() && t.size() == 0) return;
+    if (out_.errors.size() != errors_before || !g.alert_rule_tests.empty() ||
+        !g.promql_expr_tests.empty() || !g.outcome_tests.empty()) {
+      return;
+    }
+    Error(g.pos, absl::StrCat("test", g.name.empty() ? "" : absl::StrCat(" \"", g.name, "\""),
+                              " checks nothing: expected alert_rule_test, promql_expr_test "
+                              "or outcome_test (is the file cut short?)"));
   }
 
   RuleTestGroup Group(const YAML::Node& t) {
+    const size_t errors_before = out_.errors.size();
+    RuleTestGroup g = GroupItems(t);
+    RequireChecks(t, g, errors_before);
+    return g;
+  }
+
+  RuleTestGroup GroupItems(const YAML::Node& t) {
     RuleTestGroup g;
     g.pos = Pos(t);
     if (t.IsNull()) return g;  // `- {}` / `-`: a test with nothing in it

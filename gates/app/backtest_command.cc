@@ -387,8 +387,12 @@ int RunBacktest(const BacktestOptions& options, const CommandEnv& env) {
     if (main_run.has_value()) {
       write(options.html_path, RenderBacktestHtml(result, PageOf(*main_run, options)));
     } else {
-      RunResult page;
+      RunResult page;  // --deploys only: no span to chart
       page.command = "backtest";
+      page.eval_time = deploys.back().at + options.window;
+      page.started = deploys.front().at;
+      page.tool_version = kVersion;
+      page.tool_commit = kGitCommit;
       write(options.html_path, RenderBacktestHtml(result, page));
     }
   }

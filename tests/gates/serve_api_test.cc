@@ -342,5 +342,37 @@ TEST(EvaluationPoolTest, FullQueueIsBusyAndDeadlineTimesOut) {
   release = true;
 }
 
+// A body cut short or missing what the controller always sends is a 400
+// naming the field, never an evaluation or a fired rollback: Flagger always
+// sends the canary's name and namespace; an Alertmanager alert without
+// labels or fingerprint identifies nothing (its dedup key would be "").
+TEST(ServeApiTest, PayloadsMissingWhatTheControllerSendsAreRefused) {
+  ApiError error;
+  EXPECT_FALSE(ParseFlaggerRequest("stop", R"({"phase": "Progressing"})", {}, &error));
+  EXPECT_EQ(error.status, 400);
+  EXPECT_EQ(error.field, "name");
+  EXPECT_THAT(error.message, HasSubstr("missing"));
+  EXPECT_FALSE(ParseFlaggerRequest("stop", R"({"name": "podinfo", "phase": "Progressing"})",
+                                   {}, &error));
+  EXPECT_EQ(error.field, "namespace");
+
+  EXPECT_FALSE(ParseAlertmanagerRequest(
+      R"({"version": "4", "status": "firing", "alerts": [{"status": "firing"}]})", &error));
+  EXPECT_EQ(error.status, 400);
+  EXPECT_EQ(error.field, "alerts[0].labels");
+  EXPECT_FALSE(ParseAlertmanagerRequest(
+      R"({"version": "4", "status": "firing", "alerts": [{"status": "firing", "labels": {}}]})",
+      &error));
+  EXPECT_EQ(error.field, "alerts[0].labels");
+  // Alertmanager's own body (labels and fingerprint) is fine, and labels
+  // alone still identify the alert.
+  std::optional<IntakeNotification> ok = ParseAlertmanagerRequest(
+      R"({"version": "4", "status": "firing", "alerts": [{"status": "firing",
+          "labels": {"alertname": "HighErrorRate"}}]})",
+      &error);
+  ASSERT_TRUE(ok.has_value()) << error.message;
+  EXPECT_FALSE(ok->alerts[0].fingerprint.empty());
+}
+
 }  // namespace
 }  // namespace aurora

@@ -52,7 +52,8 @@ set -e
 
 # Man pages: one per command, generated from --help, with its examples.
 for page in aurora-gate aurora-gate-check aurora-gate-report aurora-gate-watch \
-            aurora-gate-lint aurora-gate-spool aurora-gate-baseline; do
+            aurora-gate-lint aurora-gate-spool aurora-gate-baseline \
+            aurora-gate-serve aurora-gate-backtest aurora-gate-test; do
   f="$root/usr/share/man/man1/$page.1"
   [[ -f "$f" ]] || fail "no man page $page(1)"
   MANWIDTH=100 man -l "$f" >"$work/$page.txt" 2>/dev/null || fail "man -l $page.1"

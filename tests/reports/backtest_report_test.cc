@@ -105,5 +105,65 @@ TEST(BacktestReportTest, TimelineBandDrawsIncidentsAsRedSpans) {
   EXPECT_THAT(html, Not(HasSubstr("delivered")));
 }
 
+// The banner, the page's <title> and the Markdown headline tell the
+// backtest's decision (its exit code), not the worst outcome of a rule at
+// some step: a --deploys run has no span page at all, and a rule that
+// errored at a few steps without reaching its limit opened no incident.
+std::string Banner(const std::string& html) {
+  const size_t at = html.find("<section id=\"verdict\"");
+  if (at == std::string::npos) return "";
+  return html.substr(at, html.find("</section>", at) - at);
+}
+
+TEST(BacktestReportTest, BannerAndHeadlineTellTheBacktestsExitCode) {
+  // --deploys only: the bad deploy would have tripped; exit 1.
+  BacktestRun deploys = RunWithIncidentAndDeploys();
+  deploys.span.reset();
+  RunResult empty_page;
+  empty_page.command = "backtest";
+  std::string html = RenderBacktestHtml(deploys, empty_page);
+  EXPECT_THAT(Banner(html), HasSubstr("data-verdict=\"FAIL\" data-exit-code=\"1\""));
+  EXPECT_THAT(Banner(html), HasSubstr("1 of 2 deploys would have tripped"));
+  EXPECT_THAT(Banner(html), Not(HasSubstr("PASS")));
+  EXPECT_THAT(html, HasSubstr("<title>FAIL \xE2\x80\x94 "));
+  EXPECT_THAT(RenderBacktestMarkdown(deploys),
+              HasSubstr("**FAIL** (exit 1): at least one incident would have opened"));
+
+  // No incident (exit 0), although a rule could not be evaluated at a step
+  // (its error limit not reached): the page's rules say error, the banner
+  // says what the backtest decided.
+  BacktestRun clean;
+  clean.exit_code = 0;
+  clean.span = OneIncident();
+  clean.span->incidents.clear();
+  RunResult page;
+  page.command = "backtest";
+  GateResult gate;
+  gate.name = "stop-conditions";
+  RuleResult rule;
+  rule.name = "error-rate";
+  rule.outcome = Outcome::kError;
+  gate.rules = {rule};
+  gate.verdict = Outcome::kError;
+  page.gates = {gate};
+  page.verdict = Outcome::kError;
+  html = RenderBacktestHtml(clean, page);
+  EXPECT_THAT(Banner(html), HasSubstr("data-verdict=\"PASS\" data-exit-code=\"0\""));
+  EXPECT_THAT(Banner(html), HasSubstr("No incident would have opened"));
+  EXPECT_THAT(html, HasSubstr("<title>PASS \xE2\x80\x94 "));
+  EXPECT_THAT(RenderBacktestMarkdown(clean),
+              HasSubstr("**PASS** (exit 0): no incident would have opened"));
+
+  // History not read: undecided, whatever the incidents say.
+  BacktestRun undecided = RunWithIncidentAndDeploys();
+  undecided.errors = {"stop-conditions/live/error-rate: connection refused"};
+  undecided.exit_code = 3;
+  html = RenderBacktestHtml(undecided, empty_page);
+  EXPECT_THAT(Banner(html), HasSubstr("data-verdict=\"UNDECIDED\" data-exit-code=\"3\""));
+  EXPECT_THAT(Banner(html), HasSubstr("stop-conditions/live/error-rate: connection refused"));
+  EXPECT_THAT(RenderBacktestMarkdown(undecided),
+              HasSubstr("**UNDECIDED** (exit 3): some history could not be read"));
+}
+
 }  // namespace
 }  // namespace aurora

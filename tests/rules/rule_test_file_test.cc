@@ -132,5 +132,38 @@ TEST(RuleTestFileTest, GarbageNeverCrashes) {
   }
 }
 
+// A file cut short (a CI artifact truncated, an editor crash) must not pass
+// as a file whose tests all succeeded: a file without tests, or a test that
+// checks nothing, is a located error (exit 2), where promtool says SUCCESS.
+TEST(RuleTestFileTest, AFileCutShortIsAnErrorNotASuccess) {
+  EXPECT_THAT(Errors(ParseRuleTestFile("t.yml", "rule_files: [a.yml]\n")),
+              ElementsAre("t.yml:1:1: no tests: expected a list of tests under "
+                          "\"tests\" (is the file cut short?)"));
+  EXPECT_THAT(Errors(ParseRuleTestFile("t.yml", "rule_files: [a.yml]\ntests:\n")),
+              ElementsAre("t.yml:2:1: no tests: expected a list of tests under "
+                          "\"tests\" (is the file cut short?)"));
+  LoadedRuleTestFile cut = ParseRuleTestFile("t.yml", R"(rule_files: [a.yml]
+tests:
+  - name: checks something
+    interval: 1m
+    input_series:
+      - series: up
+        values: "1x5"
+    promql_expr_test:
+      - expr: up
+        eval_time: 1m
+        exp_samples: [{labels: up, value: 1}]
+  - name: cut here
+    interval: 1m
+    input_series:
+      - series: up
+        values: "1x5"
+)");
+  EXPECT_THAT(Errors(cut),
+              ElementsAre("t.yml:12:5: tests[1]: test \"cut here\" checks nothing: "
+                          "expected alert_rule_test, promql_expr_test or outcome_test "
+                          "(is the file cut short?)"));
+}
+
 }  // namespace
 }  // namespace aurora

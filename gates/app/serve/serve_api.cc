@@ -430,6 +430,16 @@ std::optional<FlaggerRequest> ParseFlaggerRequest(const std::string& gate,
     // Other members (later Flagger versions may add some) are ignored:
     // Flagger's payload is not ours to version.
   }
+  // Flagger always sends the canary's name and namespace: a body without
+  // them is not Flagger's (or was cut short).
+  for (const auto& [key, name] : {std::pair<const char*, const char*>{"name", "FLAGGER_NAME"},
+                                   {"namespace", "FLAGGER_NAMESPACE"}}) {
+    if (!identity.count(name)) {
+      Fail(error, 400, key,
+           "missing: Flagger's webhook payload has the canary's name and namespace");
+      return std::nullopt;
+    }
+  }
   for (const auto& [k, v] : identity) {
     if (out.eval.set.count(k)) continue;
     if (!AddSetting(k, v, k == "FLAGGER_NAME" ? "name" : "namespace", &out.eval,
@@ -492,6 +502,13 @@ std::optional<IntakeNotification> ParseAlertmanagerRequest(std::string_view body
         target[std::string(m->name.GetString(), m->name.GetStringLength())] =
             std::string(m->value.GetString(), m->value.GetStringLength());
       }
+    }
+    if (alert.fingerprint.empty() && alert.labels.empty()) {
+      // Nothing identifies the alert (its dedup key would be empty): not
+      // Alertmanager's body, or cut short. Never fire on it.
+      Fail(error, 400, field + ".labels",
+           "missing: an alert needs its labels (Alertmanager sends them and a fingerprint)");
+      return std::nullopt;
     }
     if (alert.fingerprint.empty()) {
       // Alertmanager always sends one; without it the labels identify the
