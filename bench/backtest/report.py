@@ -87,13 +87,13 @@ runs.sort(key=lambda r: r["mtime"])
 
 
 def med(tool, rset, span, key):
-    xs = [r[key] for r in runs if (r["tool"], r["set"], r["span"]) == (tool, rset, span) and r["tag"] not in ("w", "trace")]
+    xs = [r[key] for r in runs if (r["tool"], r["set"], r["span"]) == (tool, rset, span) and re.fullmatch(r"r\d+", r["tag"])]
     return statistics.median(xs) if xs else float("nan")
 
 
 def medprom(tool, rset, span, key):
     xs = [r["prom"].get(key) for r in runs
-          if (r["tool"], r["set"], r["span"]) == (tool, rset, span) and r["tag"] not in ("w", "trace") and r["prom"]]
+          if (r["tool"], r["set"], r["span"]) == (tool, rset, span) and re.fullmatch(r"r\d+", r["tag"]) and r["prom"]]
     return statistics.median(xs) if xs else float("nan")
 
 
@@ -143,14 +143,14 @@ for r in runs:
     p = r["prom"]
     w("| %s | %s | %s | 15 s | %s | %.2f | %.2f | %.1f | %s | %s | %s | %s | %s | %s |" % (
         "aurora-gate backtest" if r["tool"] == "aurora" else "vmalert -replay", r["set"][1:], r["span"],
-        r["tag"] + {"w": " (warm-up)", "trace": " (traced)"}.get(r["tag"], ""), r["wall"], r["cpu"], r["rss"],
+        r["tag"] + {"w": " (warm-up)", "trace": " (traced)"}.get(r["tag"], "" if re.fullmatch(r"r\d+", r["tag"]) else " (before)"), r["wall"], r["cpu"], r["rss"],
         p.get("range_queries", "?"), "%.2f" % p["engine_eval_s"] if "engine_eval_s" in p else "?",
         "%.2f" % p["cpu_s"] if "cpu_s" in p else "?", r["load"], r["result"], r["exit"]))
 w()
 
 aw, vw = med("aurora", "n1000", "1h", "wall"), med("vmalert", "n1000", "1h", "wall")
 ac, vc = med("aurora", "n1000", "1h", "cpu"), med("vmalert", "n1000", "1h", "cpu")
-n = len([r for r in runs if r["set"] == "n1000" and r["span"] == "1h" and r["tag"] not in ("w", "trace") and r["tool"] == "aurora"])
+n = len([r for r in runs if r["set"] == "n1000" and r["span"] == "1h" and re.fullmatch(r"r\d+", r["tag"]) and r["tool"] == "aurora"])
 met_w, met_c = aw <= GOAL * vw, ac <= GOAL * vc
 w("**Target** (1000 rules, 1 h at 15 s, median of %d interleaved pairs, warm-up excluded): wall %.2f s vs "
   "%.2f s = **%.2f×** (goal ≤ %.2f×: **%s**); user+sys CPU %.2f s vs %.2f s = **%.2f×** (goal ≤ %.2f×: "
