@@ -263,10 +263,11 @@ absl::StatusOr<std::unique_ptr<Transfer>> CurlHttpClient::Start(
     set(CURLOPT_SSL_VERIFYHOST, 0L);
   }
 
-  bool has_expect = false;
+  bool has_expect = false, has_accept_encoding = false;
   curl_slist* list = nullptr;
   for (const HttpHeader& h : r.headers) {
     has_expect |= absl::EqualsIgnoreCase(h.name, "expect");
+    has_accept_encoding |= absl::EqualsIgnoreCase(h.name, "accept-encoding");
     // "Name;" is curl's way to send a header with an empty value.
     std::string line = h.value.empty() ? absl::StrCat(h.name, ";")
                                        : absl::StrCat(h.name, ": ", h.value);
@@ -281,6 +282,13 @@ absl::StatusOr<std::unique_ptr<Transfer>> CurlHttpClient::Start(
   // No "Expect: 100-continue" round trip before a POST body.
   if (r.method != "GET" && !has_expect) {
     curl_slist* next = curl_slist_append(list, "Expect:");
+    if (next != nullptr) list = next;
+  }
+  // On loopback, compression costs the server (Prometheus: ~40 % of its CPU
+  // on a large range read) and us CPU and saves no time: ask for none. A
+  // compressed answer is still decoded (CURLOPT_ACCEPT_ENCODING above).
+  if (!has_accept_encoding && IsLoopbackUrl(r.url)) {
+    curl_slist* next = curl_slist_append(list, "Accept-Encoding: identity");
     if (next != nullptr) list = next;
   }
   t->headers.reset(list);

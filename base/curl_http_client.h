@@ -12,7 +12,8 @@
 
 namespace aurora {
 
-// Returns a libcurl client (Accept-Encoding: gzip, deflate; HTTP and HTTPS
+// Returns a libcurl client (Accept-Encoding: gzip, deflate, but identity to a
+// loopback host unless the request sets it; gzip answers decoded; HTTP and HTTPS
 // only; redirects not followed). kInvalidArgument when max_concurrency < 1,
 // a client key is given without a certificate (or the reverse), or a named
 // ca/cert/key file cannot be read (the message names the file). The client

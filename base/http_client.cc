@@ -179,6 +179,32 @@ std::string RedactUrl(std::string_view url) {
   return out;
 }
 
+bool IsLoopbackUrl(std::string_view url) {
+  UrlParts p = Split(url);
+  std::string_view host = url.substr(p.host, p.path - p.host);
+  if (!host.empty() && host[0] == '[') {
+    return host.substr(0, host.find(']') + 1) == "[::1]";
+  }
+  host = host.substr(0, host.find(':'));
+  if (EqualsIgnoreCase(host, "localhost")) return true;
+  // 127.a.b.c, each a decimal byte
+  if (host.substr(0, 4) != "127.") return false;
+  int dots = 0, digits = 0, value = 0;
+  for (char c : host.substr(4)) {
+    if (c == '.') {
+      if (digits == 0) return false;
+      ++dots;
+      digits = value = 0;
+    } else if (c >= '0' && c <= '9' && digits < 3) {
+      value = value * 10 + (c - '0');
+      if (++digits > 3 || value > 255) return false;
+    } else {
+      return false;
+    }
+  }
+  return dots == 2 && digits > 0;
+}
+
 std::vector<std::string> UrlSecrets(std::string_view url) {
   UrlParts p = Split(url);
   std::vector<std::string> secrets;

@@ -115,6 +115,10 @@ std::vector<std::string> UrlSecrets(std::string_view url);
 // UrlSecrets(url) piece by "***".
 std::string RedactUrlIn(std::string_view text, std::string_view url);
 
+// Whether `url`'s host is the loopback interface: localhost, 127.0.0.0/8 or
+// [::1] (userinfo and port ignored; case-insensitive).
+bool IsLoopbackUrl(std::string_view url);
+
 // application/x-www-form-urlencoded encoding of key/value pairs in the given
 // order: "k=v&k2=v2". Bytes other than A-Z a-z 0-9 - . _ ~ become %XX
 // (upper-case hex) and a space '+', as Go's url.QueryEscape (Prometheus).

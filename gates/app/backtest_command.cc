@@ -11,6 +11,7 @@
 #include "base/number_format.h"
 #include "base/output_file.h"
 #include "base/strings.h"
+#include "base/trace.h"
 #include "evaluator/alert_labels.h"
 #include "evaluator/alert_state.h"
 #include "gates/notifier/action_sender.h"
@@ -137,6 +138,7 @@ SpanRun RunSpan(const std::vector<GateFile>& gates, const BacktestSpan& span,
     slot.first = o;
     slot.second.push_back(k);
   }
+  size_t sent = 0, series_read = 0, points_read = 0;
   for (auto& [key, client_reads] : by_client) {
     const std::vector<size_t>& mine = client_reads.second;
     std::vector<PromQuery> queries;
@@ -193,12 +195,22 @@ SpanRun RunSpan(const std::vector<GateFile>& gates, const BacktestSpan& span,
                                  "the range query did not return a matrix");
                            }
                          } else {
+                           series_read += result->matrix.size();
+                           for (const Series& s : result->matrix) {
+                             points_read += s.points.size();
+                           }
                            parts[m][i - first_of[m]] = *std::move(result);
                          }
                          if (--missing[m] == 0) done(m);
                        });
+    sent += queries.size();
+  }
+  if (TraceEnabled()) {
+    TraceEvent(absl::StrCat("backtest-read queries=", sent, " series=", series_read,
+                            " points=", points_read));
   }
   run.result = ReplayGates(span, run.tracks);
+  TraceEvent("backtest-replayed");
   return run;
 }
 
@@ -340,6 +352,7 @@ int RunBacktest(const BacktestOptions& options, const CommandEnv& env) {
     *env.err << "aurora-gate: gate file errors; nothing was evaluated\n";
     return kExitUsage;
   }
+  TraceEvent("gate-files-loaded");
   LiveContext live =
       CommandLiveContext(env, options.max_concurrency,
                          options.max_response_bytes, options.prometheus_url);
@@ -396,6 +409,7 @@ int RunBacktest(const BacktestOptions& options, const CommandEnv& env) {
       write(options.html_path, RenderBacktestHtml(result, page));
     }
   }
+  TraceEvent("reports-written");
   if (!io_ok && result.exit_code == kExitPass) return kExitUndecided;
   return result.exit_code;
 }

@@ -191,8 +191,40 @@ TEST_F(CurlHttpClientTest, GetSendsHeadersAndReturnsStatusHeadersAndBody) {
   EXPECT_EQ(seen[0].Header("authorization"), "Bearer t0k");
   EXPECT_EQ(seen[0].Header("x-scope-orgid"), "team-a");
   EXPECT_EQ(seen[0].Header("user-agent"), "aurora-gate");
-  EXPECT_EQ(seen[0].Header("accept-encoding"), "gzip, deflate");
+  // Loopback: no compression asked for (it costs both ends CPU, saves no time).
+  EXPECT_EQ(seen[0].Header("accept-encoding"), "identity");
   EXPECT_EQ(seen[0].body, "");
+}
+
+TEST_F(CurlHttpClientTest, CallersAcceptEncodingHeaderIsKeptOnLoopback) {
+  auto server = StartServer(EchoTarget);
+  ASSERT_NE(server, nullptr);
+  auto client = NewClient();
+  ASSERT_NE(client, nullptr);
+  HttpRequest req = Get(server->url("/x"));
+  req.headers = {{"Accept-Encoding", "gzip"}};
+
+  ASSERT_OK(client->Send(req));
+
+  std::vector<TestHttpRequest> seen = server->requests();
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0].Header("accept-encoding"), "gzip");
+}
+
+TEST(IsLoopbackUrlTest, LoopbackHostsOnly) {
+  EXPECT_TRUE(IsLoopbackUrl("http://127.0.0.1:9090/api/v1/query"));
+  EXPECT_TRUE(IsLoopbackUrl("http://127.1.2.3"));
+  EXPECT_TRUE(IsLoopbackUrl("http://localhost:9090"));
+  EXPECT_TRUE(IsLoopbackUrl("https://LocalHost/"));
+  EXPECT_TRUE(IsLoopbackUrl("http://[::1]:9090/x?y=1"));
+  EXPECT_TRUE(IsLoopbackUrl("http://user:pw@127.0.0.1:9090/"));
+  EXPECT_FALSE(IsLoopbackUrl("http://prometheus:9090/"));
+  EXPECT_FALSE(IsLoopbackUrl("http://10.0.0.1:9090/"));
+  EXPECT_FALSE(IsLoopbackUrl("http://localhost.example.com/"));
+  EXPECT_FALSE(IsLoopbackUrl("http://127.0.0.1.example.com/"));
+  EXPECT_FALSE(IsLoopbackUrl("http://127.0.0.1@example.com/"));
+  EXPECT_FALSE(IsLoopbackUrl("http://[::2]:9090/"));
+  EXPECT_FALSE(IsLoopbackUrl(""));
 }
 
 TEST_F(CurlHttpClientTest, PostSendsTheBodyAsIsWithoutExpectContinue) {
