@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "absl/strings/str_cat.h"
+#include "base/command_env.h"
 #include "evaluator/incident_policy.h"
 #include "evaluator/judge.h"
 #include "evaluator/live_judging.h"
@@ -121,6 +122,18 @@ RuleTrack JudgeOverSpan(const Rule& rule, const RuleResult& skeleton,
                                                         : std::move(r.reason));
   }
   return track;
+}
+
+int BacktestExitCode(const BacktestRun& run) {
+  bool failed = false, undecided = !run.errors.empty();
+  auto count = [&](const BacktestResult& r) {
+    for (const BacktestIncident& i : r.incidents) {
+      (i.on == "fail" ? failed : undecided) = true;
+    }
+  };
+  if (run.span.has_value()) count(*run.span);
+  for (const DeployWindow& w : run.deploys) count(w.result);
+  return failed ? kExitFail : undecided ? kExitUndecided : kExitPass;
 }
 
 RuleTrack ConstantTrack(const Rule& rule, const RuleResult& result,

@@ -133,6 +133,13 @@ struct BacktestRun {
   int exit_code = 0;
 };
 
+// The backtest's exit code, the watch's over the span and each deploy
+// window: 1 when an incident would have opened on a failure (a failure
+// outranks what could not be decided, as in check); otherwise 3 when a
+// rule's history could not be read or an incident would have opened on an
+// error (the watch exits 3 when an error trips it); otherwise 0.
+int BacktestExitCode(const BacktestRun& run);
+
 // Judges a live rule at every step of `span` as the watch would have, from
 // `matrix` (a range read of its query at span.step from `history_start`, a
 // whole number of steps before span.from, to the last step; labels without

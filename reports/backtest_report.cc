@@ -262,16 +262,28 @@ const char* VerdictWordOf(int exit_code) {
   return exit_code == 0 ? "PASS" : exit_code == 1 ? "FAIL" : "UNDECIDED";
 }
 
-const char* VerdictSentence(int exit_code) {
+// Why a backtest is undecided (exit 3): unread history, or an incident that
+// would have opened on an error (the watch's consecutive_error_limit).
+bool HistoryNotRead(const BacktestRun& run) { return !run.errors.empty(); }
+
+std::string VerdictSentence(const BacktestRun& run) {
+  const int exit_code = run.exit_code;
   return exit_code == 0   ? "No incident would have opened (nothing fired)."
          : exit_code == 1 ? "At least one incident would have opened (nothing fired)."
-                          : "Undecided: some history could not be read.";
+         : HistoryNotRead(run)
+             ? "Undecided: some history could not be read."
+             : "Undecided: an incident would have opened on an error (a stop condition "
+               "could not be evaluated; nothing fired).";
 }
 
-const char* VerdictClause(int exit_code) {
+std::string VerdictClause(const BacktestRun& run) {
+  const int exit_code = run.exit_code;
   return exit_code == 0   ? "no incident would have opened"
          : exit_code == 1 ? "at least one incident would have opened"
-                          : "some history could not be read";
+         : HistoryNotRead(run)
+             ? "some history could not be read"
+             : "an incident would have opened on an error (a stop condition could not "
+               "be evaluated)";
 }
 
 // What the decision rests on: incidents of the span, deploys that would
@@ -333,7 +345,7 @@ std::string BacktestBanner(const BacktestRun& run) {
       "\" role=\"status\"><p class=\"verdict-word\"><span class=\"mark\" "
       "aria-hidden=\"true\">", mark, "</span> ", VerdictWordOf(code),
       "</p><div class=\"verdict-body\"><p class=\"verdict-reason\">",
-      H(VerdictSentence(code)), "</p>");
+      H(VerdictSentence(run)), "</p>");
   if (!causes.empty()) {
     absl::StrAppend(&out, "<ul class=\"causes\">", absl::StrJoin(causes, ""), "</ul>");
   }
@@ -419,7 +431,7 @@ std::string RenderBacktestText(const BacktestRun& run) {
   if (run.span.has_value()) {
     for (const std::string& n : run.span->notes) absl::StrAppend(&out, "note: ", n, "\n");
   }
-  absl::StrAppend(&out, VerdictSentence(run.exit_code), "\n");
+  absl::StrAppend(&out, VerdictSentence(run), "\n");
   return out;
 }
 
@@ -481,7 +493,7 @@ std::string RenderBacktestJson(const BacktestRun& run) {
 std::string RenderBacktestMarkdown(const BacktestRun& run) {
   std::string out = absl::StrCat(
       "## aurora-gate backtest\n\n**", VerdictWordOf(run.exit_code), "** (exit ",
-      run.exit_code, "): ", VerdictClause(run.exit_code), " (", CountsOf(run),
+      run.exit_code, "): ", VerdictClause(run), " (", CountsOf(run),
       "; nothing was fired).\n\n");
   auto md = [](std::string_view s) {
     std::string o;

@@ -376,13 +376,7 @@ int RunBacktest(const BacktestOptions& options, const CommandEnv& env) {
                         &result.errors);
     result.deploys.push_back({d, options.window, std::move(r.result)});
   }
-  bool any_incident = result.span.has_value() && !result.span->incidents.empty();
-  for (const DeployWindow& w : result.deploys) {
-    any_incident |= !w.result.incidents.empty();
-  }
-  result.exit_code = !result.errors.empty() ? kExitUndecided
-                     : any_incident         ? kExitFail
-                                            : kExitPass;
+  result.exit_code = BacktestExitCode(result);
   *env.out << RenderBacktestText(result);
   bool io_ok = true;
   auto write = [&](const std::string& path, const std::string& contents) {

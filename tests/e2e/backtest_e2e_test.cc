@@ -236,6 +236,36 @@ TEST(BacktestE2ETest, BadInputIsAUsageErrorAndAnUnreadableServerIsUndecided) {
   std::filesystem::remove_all(dir);
 }
 
+// As for check, a failure outranks what could not be decided: an incident
+// that would have opened is exit 1 even when another gate's history could
+// not be read, and that history is still named.
+TEST(BacktestE2ETest, AnIncidentOutranksHistoryNotRead) {
+  Spike spike = StartSpike();
+  ASSERT_NE(spike.prom, nullptr);
+  const std::string dir = testing::MakeTempDir();
+  WriteText(dir + "/spike.yaml", kForGate);
+  WriteText(dir + "/far.yaml",
+            absl::StrCat("gate: far\n"
+                         "sources:\n  far: { type: prometheus, url: \"http://127.0.0.1:",
+                         testing::FreeLoopbackPort(), "\" }\n",
+                         "groups:\n  - name: live\n    rules:\n"
+                         "      - name: far-errors\n"
+                         "        expr: test_errors\n"
+                         "        fail: \"> 5\"\n"));
+  const absl::Time from = spike.start + absl::Minutes(50);
+  testing::ProcessResult r = Backtest(
+      {dir + "/spike.yaml", dir + "/far.yaml", "--prometheus", spike.prom->url(),
+       "--from", Rfc3339(from), "--to", Rfc3339(from + absl::Minutes(40)),
+       "--markdown", dir + "/b.md"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("error: history not read: far/live/far-errors"));
+  EXPECT_THAT(r.out, HasSubstr("At least one incident would have opened"));
+  const std::string md = testing::ReadWholeFile(dir + "/b.md");
+  EXPECT_THAT(md, HasSubstr("**FAIL** (exit 1)"));
+  EXPECT_THAT(md, HasSubstr("1 history not read"));
+  std::filesystem::remove_all(dir);
+}
+
 TEST(BacktestE2ETest, AgreesWithAWatchOverTheSameSpan) {
   std::atomic<int> value{0};
   auto exporter = testing::HttpTestServer::Start([&value](const testing::TestHttpRequest&) {

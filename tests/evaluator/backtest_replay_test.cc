@@ -100,6 +100,46 @@ TEST(BacktestReplayTest, Table) {
   }
 }
 
+// The exit code, as the watch's: a fail incident is 1 (a failure outranks
+// what could not be decided, as in check), an error incident or a history
+// not read is 3, nothing is 0 — over the span and every deploy window.
+TEST(BacktestReplayTest, ExitCodeTable) {
+  struct Case {
+    const char* name;
+    std::vector<Outcome> span;         // empty: no span (--deploys only)
+    std::vector<Outcome> deploy;       // empty: no deploy window
+    bool history_not_read;
+    int exit_code;
+  };
+  const std::vector<Case> cases = {
+      {"pass=>pass", {P, P}, {}, false, 0},
+      {"pass=>fail", {P, F}, {}, false, 1},
+      {"error x5: an error incident is undecided", {E, E, E, E, E}, {}, false, 3},
+      {"error x3: below the error limit, no incident", {E, E, E, P}, {}, false, 0},
+      {"pass=>pass, a history not read", {P, P}, {}, true, 3},
+      {"pass=>fail, a history not read: fail outranks", {P, F}, {}, true, 1},
+      {"span clean, deploy window pass=>fail", {P, P}, {P, F}, false, 1},
+      {"deploys only, error x5", {}, {E, E, E, E, E}, false, 3},
+      {"error incident in the span, fail in a deploy window", {E, E, E, E, E}, {F}, false,
+       1},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    BacktestRun run;
+    if (!c.span.empty()) {
+      run.span = ReplayGates(SpanOf(c.span.size()), {Gate({Track("error-rate", c.span)})});
+    }
+    if (!c.deploy.empty()) {
+      DeployWindow w;
+      w.result =
+          ReplayGates(SpanOf(c.deploy.size()), {Gate({Track("error-rate", c.deploy)})});
+      run.deploys.push_back(std::move(w));
+    }
+    if (c.history_not_read) run.errors = {"stop/live/latency: connection refused"};
+    EXPECT_EQ(BacktestExitCode(run), c.exit_code);
+  }
+}
+
 TEST(BacktestReplayTest, IncidentTellsRulesValuesWhyAndTheActionsThatWouldHaveFired) {
   BacktestResult r = ReplayGates(SpanOf(4), {Gate({Track("error-rate", {P, F, F, P}),
                                                    Track("latency", {P, P, P, P})})});

@@ -154,8 +154,10 @@ TEST(BacktestReportTest, BannerAndHeadlineTellTheBacktestsExitCode) {
   EXPECT_THAT(RenderBacktestMarkdown(clean),
               HasSubstr("**PASS** (exit 0): no incident would have opened"));
 
-  // History not read: undecided, whatever the incidents say.
-  BacktestRun undecided = RunWithIncidentAndDeploys();
+  // History not read and no incident: undecided.
+  BacktestRun undecided;
+  undecided.span = OneIncident();
+  undecided.span->incidents.clear();
   undecided.errors = {"stop-conditions/live/error-rate: connection refused"};
   undecided.exit_code = 3;
   html = RenderBacktestHtml(undecided, empty_page);
@@ -163,6 +165,34 @@ TEST(BacktestReportTest, BannerAndHeadlineTellTheBacktestsExitCode) {
   EXPECT_THAT(Banner(html), HasSubstr("stop-conditions/live/error-rate: connection refused"));
   EXPECT_THAT(RenderBacktestMarkdown(undecided),
               HasSubstr("**UNDECIDED** (exit 3): some history could not be read"));
+
+  // An incident would have opened and another history was not read: a
+  // failure outranks what could not be decided (exit 1, as check), and the
+  // unread history is still named.
+  BacktestRun both = RunWithIncidentAndDeploys();
+  both.errors = {"stop-conditions/live/error-rate: connection refused"};
+  both.exit_code = 1;
+  html = RenderBacktestHtml(both, empty_page);
+  EXPECT_THAT(Banner(html), HasSubstr("data-verdict=\"FAIL\" data-exit-code=\"1\""));
+  EXPECT_THAT(Banner(html), HasSubstr("history not read: stop-conditions/live/error-rate"));
+  EXPECT_THAT(RenderBacktestMarkdown(both),
+              HasSubstr("**FAIL** (exit 1): at least one incident would have opened"));
+  EXPECT_THAT(RenderBacktestMarkdown(both), HasSubstr("1 history not read"));
+
+  // Every history read, but a stop condition could not be evaluated for
+  // long enough to trip (an error incident): undecided, and said so.
+  BacktestRun on_error;
+  on_error.span = OneIncident();
+  on_error.span->incidents[0].on = "error";
+  on_error.exit_code = BacktestExitCode(on_error);
+  ASSERT_EQ(on_error.exit_code, 3);
+  html = RenderBacktestHtml(on_error, empty_page);
+  EXPECT_THAT(Banner(html), HasSubstr("data-verdict=\"UNDECIDED\" data-exit-code=\"3\""));
+  EXPECT_THAT(Banner(html), HasSubstr("incident (error) tripped at"));
+  EXPECT_THAT(RenderBacktestMarkdown(on_error),
+              HasSubstr("**UNDECIDED** (exit 3): an incident would have opened on an error"));
+  EXPECT_THAT(RenderBacktestText(on_error),
+              Not(HasSubstr("history could not be read")));
 }
 
 }  // namespace
