@@ -19,6 +19,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using ::testing::Pair;
 
 std::string Testdata(const std::string& rel) {
@@ -200,7 +201,11 @@ TEST(ServeApiTest, EvaluateAnswerRendersEachFormat) {
   EXPECT_THAT(json.body, HasSubstr("aurora-gate/report/v1"));
   EXPECT_THAT(EvaluateAnswer(run, "junit").body, HasSubstr("<testsuites"));
   EXPECT_THAT(EvaluateAnswer(run, "markdown").content_type, HasSubstr("markdown"));
-  EXPECT_THAT(EvaluateAnswer(run, "html").body, HasSubstr("<html"));
+  const std::string html = EvaluateAnswer(run, "html").body;
+  EXPECT_THAT(html, HasSubstr("<html"));
+  // The page answers a request for the gates; it is not a go-live report.
+  EXPECT_THAT(html, HasSubstr("<h1>aurora-gate serve: " + run.gates[0].name + "</h1>"));
+  EXPECT_THAT(html, Not(HasSubstr("go-live")));
 }
 
 constexpr char kLiveGate[] = R"(gate: stop

@@ -530,7 +530,12 @@ ServeAnswer EvaluateAnswer(const RunResult& run, const std::string& format) {
     a.body = RenderMarkdown(run, MarkdownOptions{});
   } else if (format == "html") {
     a.content_type = "text/html; charset=utf-8";
-    a.body = RenderHtml(run, HtmlOptions{});
+    // Not a go-live report: the answer to one request for these gates.
+    HtmlOptions options;
+    std::vector<std::string> names;
+    for (const GateResult& g : run.gates) names.push_back(g.name);
+    options.title = absl::StrCat("aurora-gate serve: ", absl::StrJoin(names, ", "));
+    a.body = RenderHtml(run, options);
   } else {
     a.body = RenderJson(run);
   }
