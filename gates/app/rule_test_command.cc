@@ -23,11 +23,13 @@
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "base/clock.h"
 #include "base/curl_http_client.h"
 #include "base/file_reader.h"
+#include "base/output_file.h"
 #include "base/strings.h"
 #include "gates/app/rule_test_engine.h"
 #include "gates/core/run_gate.h"
@@ -713,7 +715,12 @@ std::string JunitXml(const std::vector<FileRun>& files, absl::Time now) {
       }
       out += ">\n";
       for (const std::string& e : g.errors) {
-        absl::StrAppend(&out, "      <failure>", ToHtmlText(e), "</failure>\n");
+        // The body is promtool's failure text; `message` (its first line) is
+        // what CI test tabs show as the failure's summary.
+        const std::string_view first_line =
+            absl::StripAsciiWhitespace(std::string_view(e).substr(0, e.find('\n')));
+        absl::StrAppend(&out, "      <failure message=\"", ToHtmlText(first_line), "\">",
+                        ToHtmlText(e), "</failure>\n");
       }
       out += "    </testcase>\n";
     }
@@ -802,16 +809,18 @@ int RunRuleTests(const RuleTestOptions& options, const CommandEnv& env) {
     }
     *env.out << "\n";
   }
+  const int code = failed ? kExitFail : kExitPass;
   if (!options.junit_path.empty()) {
-    std::ofstream f(options.junit_path, std::ios::binary | std::ios::trunc);
-    f << JunitXml(runs, env.clock->Now());
-    f.close();
-    if (!f) {
-      *env.err << "aurora-gate test: cannot write " << options.junit_path << "\n";
-      return kExitUndecided;
+    // Written as every report is (base/output_file.h): a regular file
+    // atomically, a device or FIFO in place.
+    if (absl::Status st = WriteOutputFile(options.junit_path, JunitXml(runs, env.clock->Now()));
+        !st.ok()) {
+      *env.err << "aurora-gate test: cannot write " << options.junit_path << ": "
+               << st.message() << "\n";
+      if (code == kExitPass) return kExitUndecided;
     }
   }
-  return failed ? kExitFail : kExitPass;
+  return code;
 }
 
 int RuleTestMain(const std::vector<std::string>& args) {

@@ -92,7 +92,14 @@ TEST(RuleTestE2ETest, AWrongOutcomeFailsWithExpectedAndGot) {
   const std::string junit = testing::ReadWholeFile(dir + "/junit.xml");
   EXPECT_THAT(junit, HasSubstr("tests=\"1\" failures=\"1\""));
   EXPECT_THAT(junit, HasSubstr("<testcase name=\"unnamed#0\">"));
-  EXPECT_THAT(junit, HasSubstr("<failure>    rule: line-coverage"));
+  // The summary CI test tabs show (`message`), and promtool's text as the body.
+  EXPECT_THAT(junit, HasSubstr("<failure message=\"rule: line-coverage, time: 0s,\">"
+                               "    rule: line-coverage"));
+  // Written as every report is: a path may be a device such as /dev/stdout.
+  r = AuroraTest({dir + "/t.yml", "--junit", "/dev/stdout"});
+  EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("<testsuites>"));
+  EXPECT_THAT(r.out, HasSubstr("<failure message=\"rule: line-coverage, time: 0s,\">"));
   std::filesystem::remove_all(dir);
 }
 
