@@ -717,9 +717,11 @@ std::string JunitXml(const std::vector<FileRun>& files, absl::Time now) {
       for (const std::string& e : g.errors) {
         // The body is promtool's failure text; `message` (its first line) is
         // what CI test tabs show as the failure's summary.
-        const std::string_view first_line =
-            absl::StripAsciiWhitespace(std::string_view(e).substr(0, e.find('\n')));
-        absl::StrAppend(&out, "      <failure message=\"", ToHtmlText(first_line), "\">",
+        const absl::string_view first_line =
+            absl::StripAsciiWhitespace(absl::string_view(e).substr(0, e.find('\n')));
+        absl::StrAppend(&out, "      <failure message=\"",
+                        ToHtmlText(std::string_view(first_line.data(), first_line.size())),
+                        "\">",
                         ToHtmlText(e), "</failure>\n");
       }
       out += "    </testcase>\n";
