@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs every Debian 12 package aurora-gate needs to build, test and benchmark.
+# Installs every Debian 12 package aurora-gate needs to build (no argument), test
+# (--test) and benchmark (--bench).
 # The one list of dependencies: README's quick-start commands and .ci/run both call this.
 # Installs only what is missing, so it is fast on a prepared machine.
 set -euo pipefail
@@ -19,8 +20,17 @@ TEST_PKGS=(
   man-db systemd   # the package test: man -l, systemd-analyze verify
 )
 
+# The benchmarks in bench/ (the anchors' harness and the peer tools beside ours).
+BENCH_PKGS=(
+  hyperfine jq curl python3-requests python3-numpy wrk
+  linux-perf valgrind   # profiles behind bench/*/NOTES.md
+)
+
 want=("${BUILD_PKGS[@]}")
-if [[ "${1:-}" == "--test" ]]; then want+=("${TEST_PKGS[@]}"); fi
+case "${1:-}" in
+  --test) want+=("${TEST_PKGS[@]}") ;;
+  --bench) want+=("${TEST_PKGS[@]}" "${BENCH_PKGS[@]}") ;;
+esac
 
 missing=()
 for p in "${want[@]}"; do
