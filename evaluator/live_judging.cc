@@ -28,7 +28,8 @@ bool JudgeLiveAlerts(const Rule& rule, const std::vector<Observed>& current,
                      const AlertTracker& tracker, absl::Time history_start,
                      absl::Time eval_time, int group_limit,
                      const std::map<std::string, std::string>& external_labels,
-                     const std::string& external_url, RuleResult* out) {
+                     const std::string& external_url, RuleResult* out,
+                     bool render_annotations) {
   if (group_limit > 0 && rule.kind == Rule::Kind::kAlert) {
     int active = 0;
     for (const auto& [labels, a] : tracker.alerts()) {
@@ -46,7 +47,8 @@ bool JudgeLiveAlerts(const Rule& rule, const std::vector<Observed>& current,
   out->outcome = j.outcome;
   out->reason = std::move(j.reason);
   out->series = std::move(j.series);
-  if (rule.kind == Rule::Kind::kAlert && !rule.annotations.empty()) {
+  if (render_annotations && rule.kind == Rule::Kind::kAlert &&
+      !rule.annotations.empty()) {
     // Rendered per pending or firing alert, as Prometheus does; the rule
     // shows its first such alert's.
     bool first = true;

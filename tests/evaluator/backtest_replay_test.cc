@@ -4,10 +4,13 @@
 #include "evaluator/backtest_replay.h"
 
 #include <cmath>
+#include <random>
 #include <string>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "evaluator/judge.h"
+#include "evaluator/live_judging.h"
 #include "absl/strings/str_join.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -211,6 +214,77 @@ TEST(BacktestReplayTest, JudgeOverSpanSettlesForFromTheHistoryBeforeTheSpan) {
   // Read from the span's start only, the same data is pending first.
   RuleTrack unsettled = JudgeOverSpan(rule, skeleton, {s}, kT0, SpanOf(4), 0);
   EXPECT_EQ(unsettled.outcomes, (std::vector<Outcome>{D, D, P, P}));
+}
+
+// JudgeOverSpan judges the steps where an alert passes without building
+// reasons; every step must still say what JudgeLiveAlerts says when it is
+// stepped the long way (outcome, the first series' value and labels, the
+// reason). Series that come and go, NaNs, equal label sets, `for` and
+// `keep_firing_for`, values crossing the threshold often; a fixed seed.
+TEST(BacktestReplayTest, JudgeOverSpanAgreesWithJudgingEveryStep) {
+  std::mt19937 random(20261204);
+  for (int round = 0; round < 40; ++round) {
+    SCOPED_TRACE(absl::StrCat("round ", round));
+    Rule rule;
+    rule.kind = Rule::Kind::kAlert;
+    rule.name = "Flappy";
+    ParsedExpr::Comparison c;
+    c.op = round % 3 == 0 ? CompareOp::kLt : CompareOp::kGt;
+    c.threshold = 5;
+    rule.condition = c;
+    rule.for_duration = absl::Seconds(15 * (round % 4));
+    if (round % 5 == 1) rule.keep_firing_for = absl::Seconds(30);
+    if (round % 2 == 0) rule.annotations = {{"summary", "{{ $value }} on {{ $labels.pod }}"}};
+    RuleResult skeleton;
+    skeleton.group = "live";
+    skeleton.name = rule.name;
+    skeleton.severity = round % 7 == 3 ? "warning" : "critical";
+    const size_t steps = 60;
+    const absl::Time history = kT0 - absl::Minutes(2);
+    std::vector<Series> matrix(4);
+    for (size_t s = 0; s < matrix.size(); ++s) {
+      // Series 3 has the label set of series 1 (the last one wins).
+      matrix[s].labels = Labels({{"__name__", "errors"}, {"pod", absl::StrCat("p", s == 3 ? 1 : s)}});
+      for (absl::Time t = history; t < kT0 + absl::Seconds(15) * steps; t += absl::Seconds(15)) {
+        const int dice = static_cast<int>(random() % 20);
+        if (dice == 0) continue;  // no point at this step
+        const double v = dice == 1 ? std::nan("") : static_cast<double>(random() % 11);
+        matrix[s].points.push_back({t, v});
+      }
+    }
+    const int limit = round % 6 == 5 ? 1 : 0;
+    RuleTrack fast = JudgeOverSpan(rule, skeleton, matrix, history, SpanOf(steps), limit);
+
+    AlertTracker tracker(rule.for_duration, rule.keep_firing_for);
+    size_t i = 0;
+    for (absl::Time t = history; i < steps; t += absl::Seconds(15)) {
+      std::vector<Observed> current;
+      for (const Series& series : matrix) {
+        for (const Point& p : series.points) {
+          if (p.timestamp == t) current.push_back({series.labels, p.value, std::nullopt});
+        }
+      }
+      StepLiveAlerts(rule, current, t, &tracker);
+      if (t < kT0) continue;
+      RuleResult r;
+      r.severity = skeleton.severity;
+      if (!JudgeLiveAlerts(rule, current, tracker, history, t, limit, {}, "", &r)) {
+        tracker = AlertTracker(rule.for_duration, rule.keep_firing_for);
+      }
+      ApplyNonBlockingSeverity(&r);
+      SCOPED_TRACE(absl::StrCat("step ", i));
+      EXPECT_EQ(fast.outcomes[i], r.outcome);
+      EXPECT_EQ(fast.reasons[i], r.outcome == Outcome::kPass ? "" : r.reason);
+      if (r.series.empty()) {
+        EXPECT_TRUE(std::isnan(fast.values[i]));
+      } else {
+        const double v = r.series.front().value;
+        EXPECT_TRUE(std::isnan(v) ? std::isnan(fast.values[i]) : fast.values[i] == v);
+        EXPECT_EQ(fast.labels[i], r.series.front().labels);
+      }
+      ++i;
+    }
+  }
 }
 
 TEST(BacktestReplayTest, OutcomeIntervalsMergeRuns) {
