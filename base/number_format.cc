@@ -23,17 +23,29 @@ std::string FormatNumber(double v) {
   return std::string(buf, res.ptr);
 }
 
+namespace {
+
+// printf's "%.<precision>g" (std::to_chars in general format is specified
+// to print what printf prints), without printf's locale and parsing costs.
+std::string_view FormatGeneral(double v, int precision, char (&buf)[64]) {
+  auto res = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::general, precision);
+  return std::string_view(buf, static_cast<size_t>(res.ptr - buf));
+}
+
+}  // namespace
+
 std::string FormatNumberShort(double v) {
   std::string full = FormatNumber(v);
   if (!std::isfinite(v) || full.size() <= 8) return full;
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%.6g", v);
-  double back = std::strtod(buf, nullptr);
-  if (back == v) return full.size() < std::strlen(buf) ? full : buf;
+  std::string_view six = FormatGeneral(v, 6, buf);
+  double back = 0;
+  std::from_chars(six.data(), six.data() + six.size(), back);
+  if (back == v) return full.size() < six.size() ? full : std::string(six);
   if (std::floor(back) == back && std::floor(v) != v) {
-    std::snprintf(buf, sizeof buf, "%.12g", v);
+    return std::string(FormatGeneral(v, 12, buf));
   }
-  return buf;
+  return std::string(six);
 }
 
 std::optional<double> ParseNumber(std::string_view text) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <set>
 
@@ -259,7 +260,18 @@ std::string Ago(absl::Duration d) {
 }
 
 std::string Since(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
+  // absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, UTC), without parsing the
+  // format at every step of a backtest; FormatTime itself out of years
+  // 0..9999 and for the infinite times.
+  const absl::CivilSecond c = absl::ToCivilSecond(t, absl::UTCTimeZone());
+  if (t == absl::InfiniteFuture() || t == absl::InfinitePast() || c.year() < 0 ||
+      c.year() > 9999) {
+    return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02dZ", static_cast<int>(c.year()),
+                c.month(), c.day(), c.hour(), c.minute(), c.second());
+  return buf;
 }
 
 }  // namespace

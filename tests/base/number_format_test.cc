@@ -33,6 +33,33 @@ TEST(NumberFormatTest, ShortFormIsForPeopleAndNeverFakesAWholeNumber) {
   EXPECT_EQ(FormatNumberShort(std::numeric_limits<double>::quiet_NaN()), "NaN");
 }
 
+// The short form prints what printf's "%.6g" / "%.12g" print (it uses
+// std::to_chars, specified to match): checked against printf itself over
+// values of every magnitude, a fixed seed.
+TEST(NumberFormatTest, ShortFormMatchesPrintfsGeneralFormat) {
+  auto reference = [](double v) {
+    std::string full = FormatNumber(v);
+    if (!std::isfinite(v) || full.size() <= 8) return full;
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.6g", v);
+    double back = std::strtod(buf, nullptr);
+    if (back == v) return full.size() < std::strlen(buf) ? full : std::string(buf);
+    if (std::floor(back) == back && std::floor(v) != v) {
+      std::snprintf(buf, sizeof buf, "%.12g", v);
+    }
+    return std::string(buf);
+  };
+  std::mt19937_64 random(20261204);
+  std::uniform_real_distribution<double> mantissa(-10, 10);
+  std::uniform_int_distribution<int> exponent(-30, 30);
+  for (int i = 0; i < 200000; ++i) {
+    double v = mantissa(random) * std::pow(10.0, exponent(random));
+    if (i % 4 == 0) v = std::round(v * 1e6) / 1e6;  // short decimals, whole numbers
+    if (i % 8 == 1) v = std::nextafter(std::round(v), 1e300);  // just above a whole number
+    ASSERT_EQ(FormatNumberShort(v), reference(v)) << v;
+  }
+}
+
 TEST(NumberFormatTest, ParseNumberAcceptsPrometheusSpellingsOnly) {
   EXPECT_EQ(ParseNumber("1e3"), 1000);
   EXPECT_EQ(ParseNumber(" -2.5 "), -2.5);
