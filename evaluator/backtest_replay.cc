@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "base/command_env.h"
@@ -60,6 +61,23 @@ double FractionOf(const std::vector<Outcome>& outcomes, Outcome o) {
          static_cast<double>(outcomes.size());
 }
 
+// Whether a step with `outcome` keeps its reason (RuleTrack::reasons): every
+// fail, error and inconclusive step (stop conditions and incidents read
+// them), and a rule's first warn and first pending step (the report's
+// "worst first at" reads the first step of a rule's worst outcome); `first`
+// records the warn and pending outcomes seen.
+bool KeepsReason(Outcome outcome, std::set<Outcome>* first) {
+  switch (outcome) {
+    case Outcome::kPass: return false;
+    case Outcome::kFail:
+    case Outcome::kError:
+    case Outcome::kInconclusive: return true;
+    case Outcome::kWarn:
+    case Outcome::kPending: return first->insert(outcome).second;
+  }
+  return true;
+}
+
 bool NoAlertActive(const AlertTracker& tracker) {
   for (const auto& [labels, alert] : tracker.alerts()) {
     if (alert.state != AlertState::kInactive) return false;
@@ -112,6 +130,7 @@ RuleTrack JudgeOverSpan(const Rule& rule, const RuleResult& skeleton,
   // sets), as JudgeLiveAlerts orders them. BacktestReplayTest checks both
   // agree step by step.
   const bool fast_pass = rule.kind == Rule::Kind::kAlert && rule.condition.has_value();
+  std::set<Outcome> reasons_kept;  // outcomes whose first step has its reason
   const absl::Time last = span.steps > 0 ? span.At(span.steps - 1) : span.from;
   for (absl::Time t = history_start; t <= last; t += span.step) {
     present.clear();
@@ -148,14 +167,25 @@ RuleTrack JudgeOverSpan(const Rule& rule, const RuleResult& skeleton,
       track.reasons.push_back(std::string());
       continue;
     }
+    // Annotations are never rendered (a backtest reports none), and reasons
+    // only at the steps that keep one (RuleTrack::reasons): the step is
+    // judged without them, and again with them at such a step. Judging does
+    // not change the tracker.
+    auto judge = [&](bool reasons, RuleResult* r) {
+      r->severity = skeleton.severity;
+      const bool kept = JudgeLiveAlerts(rule, current, tracker, history_start, t,
+                                        group_limit, {}, "", r, {false, reasons});
+      ApplyNonBlockingSeverity(r);
+      if (!reasons) r->reason.clear();  // the severity's note alone
+      return kept;
+    };
     RuleResult r;
-    r.severity = skeleton.severity;
-    // Annotations are not rendered: a backtest reports none.
-    if (!JudgeLiveAlerts(rule, current, tracker, history_start, t, group_limit,
-                         {}, "", &r, /*render_annotations=*/false)) {
-      tracker = AlertTracker(rule.for_duration, rule.keep_firing_for);
+    const bool kept = judge(false, &r);
+    if (KeepsReason(r.outcome, &reasons_kept)) {
+      r = RuleResult();
+      judge(true, &r);
     }
-    ApplyNonBlockingSeverity(&r);
+    if (!kept) tracker = AlertTracker(rule.for_duration, rule.keep_firing_for);
     track.outcomes.push_back(r.outcome);
     if (r.series.empty()) {
       track.values.push_back(std::nan(""));

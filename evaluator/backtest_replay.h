@@ -43,7 +43,11 @@ struct RuleTrack {
   StopLimits limits;
   std::vector<Outcome> outcomes;     // one per step
   std::vector<double> values;        // the first series' value; NaN: none
-  StepRuns<std::string> reasons;     // one per step ("" for pass)
+  // One per step: the reason of every fail, error and inconclusive step
+  // and of the rule's first warn and first pending step (what stop
+  // conditions, incidents and the report's "first at" read); "" at the
+  // other steps, so that a track does not grow a string per step.
+  StepRuns<std::string> reasons;
   StepRuns<Labels> labels;           // the first series' labels
 };
 

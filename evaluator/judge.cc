@@ -121,34 +121,42 @@ bool ConditionHolds(const Rule& rule, double value,
 }
 
 SeriesResult JudgeValue(const Rule& rule, const Observed& obs,
-                        bool baseline_missing) {
+                        bool baseline_missing, bool reasons) {
   SeriesResult s;
   s.labels = obs.labels;
   s.value = obs.value;
   s.baseline = obs.baseline;
-  const std::string v = FormatValue(obs.value, rule.unit);
+  const std::string v = reasons ? FormatValue(obs.value, rule.unit) : std::string();
   const bool presence = rule.kind == Rule::Kind::kAlert && !rule.condition;
   if (presence) {
     // The returned series is the alert; the state machine decides the rest.
     s.outcome = Outcome::kPass;
-    s.reason = absl::StrCat("value ", v);
+    if (reasons) s.reason = absl::StrCat("value ", v);
     return s;
   }
   if (std::isnan(obs.value) && NanIsInactive(rule)) {
     s.outcome = Outcome::kPass;
-    s.reason = "value is NaN: the comparison does not hold, so it is not "
-               "firing (inactive, as in Prometheus)";
+    if (reasons) {
+      s.reason = "value is NaN: the comparison does not hold, so it is not "
+                 "firing (inactive, as in Prometheus)";
+    }
     return s;
   }
   if (std::isnan(obs.value)) {
     s.outcome = rule.policies.nan;
-    s.reason = absl::StrCat("value is NaN (nan policy: ",
-                            Sv(OutcomeName(rule.policies.nan)), ")");
+    if (reasons) {
+      s.reason = absl::StrCat("value is NaN (nan policy: ",
+                              Sv(OutcomeName(rule.policies.nan)), ")");
+    }
     return s;
   }
   if (rule.condition.has_value()) {
     const auto& c = *rule.condition;
     bool firing = Compare(obs.value, c.op, c.threshold);
+    if (!reasons) {
+      s.outcome = firing ? ApplySeverity(rule, Outcome::kFail) : Outcome::kPass;
+      return s;
+    }
     std::string cond = absl::StrCat(Sv(CompareOpText(c.op)), " ",
                                     FormatValue(c.threshold, rule.unit));
     if (firing) {
@@ -164,6 +172,7 @@ SeriesResult JudgeValue(const Rule& rule, const Observed& obs,
   Outcome hi = CombineCriteria(rule, obs.value, obs.baseline, true);
   if (lo != hi) {
     s.outcome = Outcome::kInconclusive;
+    if (!reasons) return s;
     s.reason =
         !obs.no_baseline.empty() ? absl::StrCat(v, ": ", obs.no_baseline)
         : baseline_missing
@@ -175,6 +184,7 @@ SeriesResult JudgeValue(const Rule& rule, const Observed& obs,
     return s;
   }
   s.outcome = ApplySeverity(rule, lo);
+  if (!reasons) return s;
   switch (lo) {
     case Outcome::kPass:
       s.reason = rule.pass.empty()
@@ -223,7 +233,7 @@ SeriesResult JudgeValue(const Rule& rule, const Observed& obs,
 namespace {
 
 // Combines judged series per `series: all|any` into the rule's outcome.
-void CombineSeries(const Rule& rule, Judgement* j) {
+void CombineSeries(const Rule& rule, Judgement* j, bool reasons = true) {
   // Deterministic order: by labels.
   std::stable_sort(j->series.begin(), j->series.end(),
                    [](const SeriesResult& a, const SeriesResult& b) {
@@ -236,6 +246,7 @@ void CombineSeries(const Rule& rule, Judgement* j) {
     if (better) pick = &s;
   }
   j->outcome = pick->outcome;
+  if (!reasons) return;
   if (j->series.size() == 1) {
     j->reason = pick->reason;
     return;
@@ -305,7 +316,7 @@ Judgement JudgeRule(const Rule& rule, const std::vector<Observed>& observed,
 
 Judgement JudgeLiveRule(const Rule& rule, const std::vector<Observed>& current,
                         const AlertTracker& tracker, absl::Time history_start,
-                        absl::Time eval_time) {
+                        absl::Time eval_time, bool reasons) {
   Judgement j;
   // The series now (the last of equal label sets wins) and the tracker's
   // alerts, both in label order; the rule's series are their union, minus
@@ -322,10 +333,11 @@ Judgement JudgeLiveRule(const Rule& rule, const std::vector<Observed>& current,
   if (now.empty() && !any_alert) {
     if (NoSeriesIsInactive(rule)) {
       j.outcome = Outcome::kPass;
-      j.reason = std::string(kNoSeriesInactive);
+      if (reasons) j.reason = std::string(kNoSeriesInactive);
       return j;
     }
     j.outcome = rule.policies.no_data;
+    if (!reasons) return j;
     j.reason = absl::StrCat("no data: the query returned no series (no_data "
                             "policy: ",
                             Sv(OutcomeName(rule.policies.no_data)), ")");
@@ -356,7 +368,7 @@ Judgement JudgeLiveRule(const Rule& rule, const std::vector<Observed>& current,
     const bool has_cur = cur != now.end();
     SeriesResult s;
     if (has_cur) {
-      s = JudgeValue(rule, *cur->second, false);
+      s = JudgeValue(rule, *cur->second, false, reasons);
       // Equal labels: share the tracker's copy (a carried tracker keeps it
       // past this cycle, so the result adds no copy of its own).
       if (alert != alerts.end()) s.labels = alert->first;
@@ -372,7 +384,9 @@ Judgement JudgeLiveRule(const Rule& rule, const std::vector<Observed>& current,
       }
       const bool has_history = rule.for_duration > absl::ZeroDuration() ||
                                rule.keep_firing_for > absl::ZeroDuration();
-      if (has_cur && !has_history && rule.kind != Rule::Kind::kAlert) {
+      if (!reasons) {
+        // The outcome alone.
+      } else if (has_cur && !has_history && rule.kind != Rule::Kind::kAlert) {
         // A native rule without `for`: its value's own judgement says it.
       } else if (has_cur && (presence || ConditionHolds(rule, cur->second->value))) {
         // "firing since T (active for D, for: F), value V" ("firing, value
@@ -411,7 +425,7 @@ Judgement JudgeLiveRule(const Rule& rule, const std::vector<Observed>& current,
     } else if (alert != alerts.end() &&
                alert->second.state == AlertState::kPending) {
       s.outcome = Outcome::kPending;
-      s.reason = absl::StrCat("pending: the condition has held for ",
+      if (reasons) s.reason = absl::StrCat("pending: the condition has held for ",
                               Ago(eval_time - alert->second.active_at), " of ",
                               FormatPromDuration(rule.for_duration), ": ",
                               s.reason);
@@ -422,7 +436,7 @@ Judgement JudgeLiveRule(const Rule& rule, const std::vector<Observed>& current,
     }
     j.series.push_back(std::move(s));
   }
-  CombineSeries(rule, &j);
+  CombineSeries(rule, &j, reasons);
   return j;
 }
 

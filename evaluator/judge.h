@@ -36,9 +36,10 @@ struct Judgement {
 
 // Judges one value against the rule's criteria or condition (no `for`
 // window, no policies on the set). `baseline_missing` explains a relative
-// criterion that cannot be checked.
+// criterion that cannot be checked. `reasons` false: the outcome alone
+// (no reason text is built; backtest's steps that keep none).
 SeriesResult JudgeValue(const Rule& rule, const Observed& observed,
-                        bool baseline_missing);
+                        bool baseline_missing, bool reasons = true);
 
 // The outcome of `value` under the rule's pass/warn/fail lists alone (no
 // condition, NaN policy or severity): pass when every pass criterion holds;
@@ -72,9 +73,10 @@ Judgement JudgeRule(const Rule& rule, const std::vector<Observed>& observed,
 // with no series at all follows `no_data`.
 // `history_start` is where the replayed history began: an alert active
 // since then may have been active longer ("at least").
+// `reasons` false: outcomes, values and labels only, no reason text.
 Judgement JudgeLiveRule(const Rule& rule, const std::vector<Observed>& current,
                         const AlertTracker& tracker, absl::Time history_start,
-                        absl::Time eval_time);
+                        absl::Time eval_time, bool reasons = true);
 
 // A rule whose severity is not critical never blocks on its data: when its
 // outcome is inconclusive (no data, NaN, no baseline value) it is reported

@@ -29,7 +29,7 @@ bool JudgeLiveAlerts(const Rule& rule, const std::vector<Observed>& current,
                      absl::Time eval_time, int group_limit,
                      const std::map<std::string, std::string>& external_labels,
                      const std::string& external_url, RuleResult* out,
-                     bool render_annotations) {
+                     LiveJudgingDetail detail) {
   if (group_limit > 0 && rule.kind == Rule::Kind::kAlert) {
     int active = 0;
     for (const auto& [labels, a] : tracker.alerts()) {
@@ -43,11 +43,12 @@ bool JudgeLiveAlerts(const Rule& rule, const std::vector<Observed>& current,
       return false;
     }
   }
-  Judgement j = JudgeLiveRule(rule, current, tracker, history_start, eval_time);
+  Judgement j = JudgeLiveRule(rule, current, tracker, history_start, eval_time,
+                              detail.reasons);
   out->outcome = j.outcome;
   out->reason = std::move(j.reason);
   out->series = std::move(j.series);
-  if (render_annotations && rule.kind == Rule::Kind::kAlert &&
+  if (detail.annotations && rule.kind == Rule::Kind::kAlert &&
       !rule.annotations.empty()) {
     // Rendered per pending or firing alert, as Prometheus does; the rule
     // shows its first such alert's.

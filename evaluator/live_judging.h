@@ -39,13 +39,18 @@ void StepLiveAlerts(const Rule& rule, const std::vector<Observed>& current,
 // `group_limit` > 0: an alert rule with more pending or firing alerts is
 // `error` ("exceeded limit of N with M alerts"), as Prometheus drops them;
 // then returns false and the caller forgets the rule's state.
-// `render_annotations` false: none are rendered (backtest reports none).
+// `detail` leaves out what a caller does not read (backtest: annotations
+// always, reasons at most steps); the outcome, values and labels are the same.
+struct LiveJudgingDetail {
+  bool annotations = true;
+  bool reasons = true;
+};
 bool JudgeLiveAlerts(const Rule& rule, const std::vector<Observed>& current,
                      const AlertTracker& tracker, absl::Time history_start,
                      absl::Time eval_time, int group_limit,
                      const std::map<std::string, std::string>& external_labels,
                      const std::string& external_url, RuleResult* out,
-                     bool render_annotations = true);
+                     LiveJudgingDetail detail = {});
 
 }  // namespace aurora
 
