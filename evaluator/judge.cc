@@ -152,20 +152,13 @@ SeriesResult JudgeValue(const Rule& rule, const Observed& obs,
   }
   if (rule.condition.has_value()) {
     const auto& c = *rule.condition;
-    bool firing = Compare(obs.value, c.op, c.threshold);
-    if (!reasons) {
-      s.outcome = firing ? ApplySeverity(rule, Outcome::kFail) : Outcome::kPass;
-      return s;
-    }
-    std::string cond = absl::StrCat(Sv(CompareOpText(c.op)), " ",
-                                    FormatValue(c.threshold, rule.unit));
-    if (firing) {
-      s.outcome = ApplySeverity(rule, Outcome::kFail);
-      s.reason = absl::StrCat(v, " ", cond, ": condition holds");
-    } else {
-      s.outcome = Outcome::kPass;
-      s.reason = absl::StrCat(v, " is not ", cond);
-    }
+    const bool firing = Compare(obs.value, c.op, c.threshold);
+    s.outcome = firing ? ApplySeverity(rule, Outcome::kFail) : Outcome::kPass;
+    if (!reasons) return s;
+    const std::string cond = absl::StrCat(Sv(CompareOpText(c.op)), " ",
+                                          FormatValue(c.threshold, rule.unit));
+    s.reason = firing ? absl::StrCat(v, " ", cond, ": condition holds")
+                      : absl::StrCat(v, " is not ", cond);
     return s;
   }
   Outcome lo = CombineCriteria(rule, obs.value, obs.baseline, false);
@@ -425,10 +418,12 @@ Judgement JudgeLiveRule(const Rule& rule, const std::vector<Observed>& current,
     } else if (alert != alerts.end() &&
                alert->second.state == AlertState::kPending) {
       s.outcome = Outcome::kPending;
-      if (reasons) s.reason = absl::StrCat("pending: the condition has held for ",
-                              Ago(eval_time - alert->second.active_at), " of ",
-                              FormatPromDuration(rule.for_duration), ": ",
-                              s.reason);
+      if (reasons) {
+        s.reason = absl::StrCat("pending: the condition has held for ",
+                                Ago(eval_time - alert->second.active_at), " of ",
+                                FormatPromDuration(rule.for_duration), ": ",
+                                s.reason);
+      }
     } else if (presence && has_cur) {
       // Unreachable in practice: a returned series of a presence alert holds
       // and so is pending or firing.
