@@ -260,22 +260,23 @@ BacktestResult ReplayGates(const BacktestSpan& span,
       }
       verdicts[gi].push_back(v);
     }
-    // Count limits: the first rule past one trips the watch, once.
-    const bool tripped_before = tripped.trip != Trip::kNone;
+    // Count limits: the first rule past one trips the watch, once; an error
+    // trip escalates to fail by the first rule past a failure limit.
+    const Trip trip_before = tripped.trip;
     for (size_t gi = 0; gi < gates.size(); ++gi) {
       for (size_t ri = 0; ri < gates[gi].rules.size(); ++ri) {
         const RuleTrack& r = gates[gi].rules[ri];
         RuleCounts& c = counts[gi][ri];
         CountOutcome(r.outcomes[i], &c);
-        if (r.dry_run || tripped.trip != Trip::kNone) continue;
+        if (r.dry_run || tripped.trip == Trip::kFail) continue;
         TripCheck check = CheckStopLimits(
             r.limits, c, absl::StrCat(gates[gi].name, "/", r.group, "/", r.name),
             r.reasons[i]);
-        if (check.trip == Trip::kNone) continue;
+        if (!TripEscalates(tripped.trip, check.trip)) continue;
         tripped = {check.trip, std::move(check.why), gi, ri};
       }
     }
-    const bool newly_tripped = !tripped_before && tripped.trip != Trip::kNone;
+    const bool newly_tripped = tripped.trip != trip_before;
     bool trip_told = false;
     // The gates' transitions (incident_policy.h).
     for (size_t gi = 0; gi < gates.size(); ++gi) {
@@ -294,6 +295,13 @@ BacktestResult ReplayGates(const BacktestSpan& span,
           inc.actions.push_back(a);
           gr.would_fire.push_back(std::move(a));
         }
+      }
+      if (next.escalates && open[gi].has_value()) {
+        // The error incident ends where the fail one opens (no `resolved`).
+        BacktestIncident& inc = result.incidents[*open[gi]];
+        inc.resolved_at = t;
+        inc.escalated = true;
+        open[gi].reset();
       }
       std::vector<WouldFire> actions = ActionsOn(g, TriggerOf(next.fire), t);
       if (OpensIncident(next.fire)) {

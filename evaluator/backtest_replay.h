@@ -86,6 +86,9 @@ struct BacktestIncident {
   std::string on;  // fail | error
   absl::Time tripped_at;
   absl::Time resolved_at = absl::InfiniteFuture();  // still open at the end
+  // An error incident ended at resolved_at by the gate's fail incident (the
+  // trip escalated from error to fail): not resolved, no `resolved` fired.
+  bool escalated = false;
   std::string why;  // the limit that tripped; empty for a later incident
   std::vector<IncidentRule> rules;
   std::vector<WouldFire> actions;  // opening and closing ones, in order

@@ -41,6 +41,7 @@ TransitionDecision Next(GateTransition previous, Outcome verdict, Trip tripped) 
   if (tripped == Trip::kFail && previous != GateTransition::kFail &&
       verdict == Outcome::kFail) {
     d.fire = GateTransition::kFail;
+    d.escalates = previous == GateTransition::kError;
   } else if (tripped == Trip::kError && previous != GateTransition::kError &&
              (verdict == Outcome::kError || verdict == Outcome::kInconclusive)) {
     d.fire = GateTransition::kError;

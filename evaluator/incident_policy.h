@@ -37,6 +37,10 @@ struct TransitionDecision {
   GateTransition fire = GateTransition::kNone;  // kNone: nothing to fire
   // A pass that closes an open incident: `resolved` fires first.
   bool resolves = false;
+  // A fail that supersedes the gate's open error incident (the stop
+  // condition escalated from error to fail): that incident ends here,
+  // without `resolved` (the gate is not healthy), and the fail opens its own.
+  bool escalates = false;
 };
 
 // The transition to fire for a gate whose last fired transition is

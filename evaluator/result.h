@@ -190,6 +190,10 @@ struct WatchIncident {
   std::string incident_key;  // the idempotency key of its fail/error actions
   std::vector<WatchActionResult> actions;  // opening and closing ones, in order
   absl::Time resolved_at = absl::InfiniteFuture();  // still open at the end
+  // An error incident that ended at resolved_at because the gate's fail
+  // incident superseded it (the stop condition escalated, --keep-running):
+  // not resolved, no `resolved` fired.
+  bool escalated = false;
 };
 
 // `watch`: what the end-of-watch report is about. The gates of its

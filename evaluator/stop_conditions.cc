@@ -52,4 +52,10 @@ TripCheck CheckStopLimits(const StopLimits& limits, const RuleCounts& c,
   return t;
 }
 
+bool TripEscalates(Trip current, Trip candidate) {
+  if (candidate == Trip::kNone) return false;
+  return current == Trip::kNone ||
+         (current == Trip::kError && candidate == Trip::kFail);
+}
+
 }  // namespace aurora

@@ -55,6 +55,12 @@ struct TripCheck {
 TripCheck CheckStopLimits(const StopLimits& limits, const RuleCounts& counts,
                           std::string_view name, std::string_view reason);
 
+// Whether a rule's `candidate` trip replaces the watch's trip `current`: the
+// first trip sets it, and a fail outranks an error, so a watch tripped by
+// errors (and kept running) still trips on a real failure. A fail is never
+// replaced.
+bool TripEscalates(Trip current, Trip candidate);
+
 }  // namespace aurora
 
 #endif  // AURORA_EVALUATOR_STOP_CONDITIONS_H_

@@ -22,8 +22,25 @@ std::string Percent(double f) {
   return absl::StrCat(FormatNumberShort(std::round(f * 1000) / 10), "%");
 }
 
-bool Resolved(const BacktestIncident& i) {
+// Ended: resolved, or escalated to the gate's fail incident.
+bool Ended(const BacktestIncident& i) {
   return i.resolved_at != absl::InfiniteFuture();
+}
+
+bool Resolved(const BacktestIncident& i) { return Ended(i) && !i.escalated; }
+
+// "resolved at T", "escalated to fail at T" or `open`.
+std::string EndText(const BacktestIncident& i, std::string_view open) {
+  if (!Ended(i)) return std::string(open);
+  return absl::StrCat(i.escalated ? "escalated to fail at " : "resolved at ",
+                      Rfc3339Utc(i.resolved_at));
+}
+
+// The end column of the incident tables: T, "escalated to fail at T" or
+// "still open".
+std::string EndCell(const BacktestIncident& i) {
+  if (i.escalated) return EndText(i, "");
+  return Resolved(i) ? Rfc3339Utc(i.resolved_at) : "still open";
 }
 
 std::string RuleNames(const BacktestIncident& i) {
@@ -84,10 +101,7 @@ void AppendResultText(const BacktestResult& r, std::string* out) {
                       Rfc3339Utc(i.tripped_at), " by ", RuleNames(i));
       const std::string value = FirstValue(i);
       if (!value.empty()) absl::StrAppend(out, " = ", value);
-      absl::StrAppend(out, "; ",
-                      Resolved(i) ? absl::StrCat("resolved at ", Rfc3339Utc(i.resolved_at))
-                                  : std::string("still open at the end"),
-                      "\n");
+      absl::StrAppend(out, "; ", EndText(i, "still open at the end"), "\n");
       if (!i.why.empty()) absl::StrAppend(out, "      why: ", i.why, "\n");
       absl::StrAppend(out, "      would have fired: ", ActionNames(i.actions), "\n");
     }
@@ -155,8 +169,10 @@ void WriteIncidents(rapidjson::PrettyWriter<rapidjson::StringBuffer>& w,
     w.String(i.on);
     w.Key("tripped_at");
     WriteTime(w, i.tripped_at);
-    w.Key("resolved_at");
-    WriteTime(w, i.resolved_at);
+    w.Key("resolved_at");  // null: still open at the end, or escalated
+    WriteTime(w, i.escalated ? absl::InfiniteFuture() : i.resolved_at);
+    w.Key("escalated_at");  // superseded by the gate's fail incident; else null
+    WriteTime(w, i.escalated ? i.resolved_at : absl::InfiniteFuture());
     w.Key("why");
     w.String(i.why);
     w.Key("rules");
@@ -323,8 +339,7 @@ std::string BacktestBanner(const BacktestRun& run) {
         "<li data-outcome=\"", i.on == "error" ? "error" : "fail", "\">", where,
         "incident (", H(i.on), ") tripped at ", H(Rfc3339Utc(i.tripped_at)), " by ",
         H(RuleNames(i)), "; ",
-        Resolved(i) ? H(absl::StrCat("resolved at ", Rfc3339Utc(i.resolved_at)))
-                    : std::string("still open at the end"),
+        H(EndText(i, "still open at the end")),
         "</li>"));
   };
   if (run.span.has_value()) {
@@ -395,15 +410,14 @@ std::string RenderTimelineBand(const BacktestResult& r, size_t gate, int width,
   }
   for (const BacktestIncident& i : r.incidents) {
     if (i.gate_file != g.file) continue;
-    const absl::Time end = Resolved(i) ? i.resolved_at : r.span.End();
+    const absl::Time end = Ended(i) ? i.resolved_at : r.span.End();
     absl::StrAppend(
         &out, "<rect class=\"incident\" x=\"", FormatNumberShort(x(i.tripped_at)),
         "\" y=\"", band, "\" width=\"",
         FormatNumberShort(std::max(2.0, x(end) - x(i.tripped_at))), "\" height=\"",
         height - band, "\" fill=\"#c62828\"><title>incident (", H(i.on),
         ") ", H(Rfc3339Utc(i.tripped_at)), " .. ",
-        Resolved(i) ? H(Rfc3339Utc(i.resolved_at)) : std::string("still open"),
-        ": ", H(RuleNames(i)), "</title></rect>");
+        H(EndCell(i)), ": ", H(RuleNames(i)), "</title></rect>");
   }
   absl::StrAppend(&out, "</svg>");
   return out;
@@ -521,8 +535,7 @@ std::string RenderBacktestMarkdown(const BacktestRun& run) {
       for (const BacktestIncident& i : r.incidents) {
         absl::StrAppend(&out, "| ", md(i.gate), " | ", Rfc3339Utc(i.tripped_at), " | ",
                         md(RuleNames(i)), " | ", md(FirstValue(i)), " | ",
-                        Resolved(i) ? Rfc3339Utc(i.resolved_at) : "still open",
-                        " | ", md(ActionNames(i.actions)), " |\n");
+                        md(EndCell(i)), " | ", md(ActionNames(i.actions)), " |\n");
       }
     }
   }
@@ -589,8 +602,8 @@ std::string RenderBacktestHtml(const BacktestRun& run, const RunResult& page) {
                       H(RuleNames(i)), i.why.empty() ? "" : "<br/><small>",
                       H(i.why), i.why.empty() ? "" : "</small>", "</td><td>",
                       H(FirstValue(i)), "</td><td>",
-                      Resolved(i) ? H(Rfc3339Utc(i.resolved_at)) : "still open",
-                      "</td><td>", H(ActionNames(i.actions)), "</td></tr>");
+                      H(EndCell(i)), "</td><td>", H(ActionNames(i.actions)),
+                      "</td></tr>");
     }
     absl::StrAppend(&section, "</tbody></table>");
   }

@@ -266,7 +266,7 @@ void AppendIncidents(const RunResult& run, std::string* out) {
   for (size_t k = 0; k < w.incidents.size(); ++k) {
     const WatchIncident& i = w.incidents[k];
     const Outcome o = i.on == "error" ? Outcome::kError : Outcome::kFail;
-    const bool resolved = i.resolved_at != absl::InfiniteFuture();
+    const bool resolved = IncidentResolved(i);
     std::string rules, values;
     for (const IncidentRule& r : i.rules) {
       absl::StrAppend(&rules, "<li>", H(IncidentRuleTitle(i, r)), "</li>");
@@ -299,7 +299,8 @@ void AppendIncidents(const RunResult& run, std::string* out) {
     std::string why = i.why;
     if (why.empty() && !i.rules.empty()) why = i.rules.front().reason;
     absl::StrAppend(
-        out, "<tr class=\"incident ", resolved ? "resolved" : "open",
+        out, "<tr class=\"incident ",
+        resolved ? "resolved" : i.escalated ? "escalated" : "open",
         "\" id=\"incident-", k, "\" data-resolved=\"", resolved ? "true" : "false",
         "\"><th scope=\"row\" class=\"rule-name\">", OutcomeBadge(o),
         "<ul class=\"incident-rules\">", rules, "</ul><span class=\"rule-meta\">gate ",
@@ -318,6 +319,11 @@ void AppendIncidents(const RunResult& run, std::string* out) {
                                 "<span class=\"rule-meta\">after ",
                                 H(FormatPromDuration(absl::Trunc(i.resolved_at - i.tripped_at, absl::Seconds(1)))),
                                 "</span>")
+        : i.escalated
+            ? absl::StrCat(OutcomeBadge(Outcome::kFail), " escalated to fail at ",
+                           H(ShownTimeUtc(i.resolved_at)),
+                           "<span class=\"rule-meta\">the fail incident carries "
+                           "it on</span>")
                  : std::string("<span class=\"open\">not resolved when the "
                                "watch ended</span>"),
         "</td></tr>");

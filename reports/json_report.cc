@@ -365,8 +365,12 @@ void Watch(Writer& w, const WatchSummary& watch) {
     String(w, i.on);
     Key(w, "tripped_at");
     Time(w, i.tripped_at);
+    // null: still tripped when the watch ended, or escalated
     Key(w, "resolved_at");
-    Time(w, i.resolved_at);  // null: still tripped when the watch ended
+    Time(w, i.escalated ? absl::InfiniteFuture() : i.resolved_at);
+    // when the gate's fail incident superseded this error one; null if not
+    Key(w, "escalated_at");
+    Time(w, i.escalated ? i.resolved_at : absl::InfiniteFuture());
     Key(w, "continued");
     w.Bool(i.continued);
     Key(w, "why");

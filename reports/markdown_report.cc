@@ -234,9 +234,10 @@ void AppendWatch(const RunResult& run, std::string* out) {
       actions.push_back(EscapeUncapped(WatchActionText(a)));
     }
     const std::string resolved =
-        i.resolved_at == absl::InfiniteFuture()
-            ? std::string("❌ not resolved when the watch ended")
-            : absl::StrCat("✅ ", ShownTimeUtc(i.resolved_at));
+        IncidentResolved(i) ? absl::StrCat("✅ ", ShownTimeUtc(i.resolved_at))
+        : i.escalated
+            ? absl::StrCat("❌ escalated to fail at ", ShownTimeUtc(i.resolved_at))
+            : std::string("❌ not resolved when the watch ended");
     std::vector<IncidentRule> rules = i.rules;
     if (rules.empty()) rules.push_back(IncidentRule{});
     for (const IncidentRule& r : rules) {

@@ -19,11 +19,13 @@ std::string ShownDuration(absl::Duration d) {
   return FormatPromDuration(absl::Trunc(d, absl::Seconds(1)));
 }
 
-bool Resolved(const WatchIncident& incident) {
-  return incident.resolved_at != absl::InfiniteFuture();
-}
+bool Resolved(const WatchIncident& incident) { return IncidentResolved(incident); }
 
 }  // namespace
+
+bool IncidentResolved(const WatchIncident& incident) {
+  return !incident.escalated && incident.resolved_at != absl::InfiniteFuture();
+}
 
 std::string WatchVerdictText(const RunResult& run) {
   if (!run.watch.has_value()) return "";
@@ -41,20 +43,31 @@ std::string WatchVerdictText(const RunResult& run) {
     return absl::StrCat("No stop condition tripped in ",
                         Plural(w.cycles, "cycle", "cycles"), span, ".");
   }
-  size_t open = 0;
+  // An escalated error incident lives on in its fail incident: it is
+  // neither open nor resolved.
+  size_t open = 0, escalated = 0;
   bool error_only = true;
   for (const WatchIncident& i : w.incidents) {
-    if (!Resolved(i)) ++open;
     if (i.on != "error") error_only = false;
+    if (i.escalated) {
+      ++escalated;
+    } else if (!Resolved(i)) {
+      ++open;
+    }
   }
-  const std::string state =
-      open == 0 ? std::string(w.incidents.size() == 1
-                                  ? "resolved before the watch ended"
-                                  : "all resolved before the watch ended")
-      : open == w.incidents.size()
-          ? std::string(w.incidents.size() == 1 ? "still tripped when the watch ended"
-                                                : "all still tripped when the watch ended")
+  const size_t counted = w.incidents.size() - escalated;
+  std::string state =
+      open == 0 ? std::string(counted == 1 ? "resolved before the watch ended"
+                                           : "all resolved before the watch ended")
+      : open == counted
+          ? std::string(counted == 1 ? "still tripped when the watch ended"
+                                     : "all still tripped when the watch ended")
           : absl::StrCat(open, " still tripped when the watch ended");
+  if (escalated > 0) {
+    state = absl::StrCat(escalated == 1 ? "an error incident"
+                                        : absl::StrCat(escalated, " error incidents"),
+                         " escalated to fail; ", state);
+  }
   return absl::StrCat(
       error_only ? "A stop condition could not be evaluated and tripped"
                  : "A stop condition tripped",
@@ -88,6 +101,12 @@ std::string IncidentTrippedText(const WatchIncident& incident) {
 }
 
 std::string IncidentResolvedText(const WatchIncident& incident) {
+  if (incident.escalated) {
+    return absl::StrCat("escalated to fail at ", ShownTimeUtc(incident.resolved_at),
+                        ", after ",
+                        ShownDuration(incident.resolved_at - incident.tripped_at),
+                        " (the fail incident carries it on)");
+  }
   if (!Resolved(incident)) return "not resolved when the watch ended";
   return absl::StrCat("resolved at ", ShownTimeUtc(incident.resolved_at),
                       ", after ",
@@ -131,7 +150,12 @@ std::vector<std::string> IncidentTimeline(const WatchIncident& incident) {
     out.push_back(absl::StrCat(ShownTimeUtc(a.fired_at), " action ",
                                WatchActionText(a)));
   }
-  if (Resolved(incident)) {
+  if (incident.escalated) {
+    out.push_back(absl::StrCat(ShownTimeUtc(incident.resolved_at),
+                               " escalated to fail, after ",
+                               ShownDuration(incident.resolved_at - incident.tripped_at),
+                               " (the fail incident carries it on)"));
+  } else if (Resolved(incident)) {
     out.push_back(absl::StrCat(ShownTimeUtc(incident.resolved_at), " resolved, after ",
                                ShownDuration(incident.resolved_at - incident.tripped_at)));
   } else {

@@ -34,8 +34,12 @@ std::string IncidentValueText(const WatchIncident& incident,
 // "tripped (fail) at 2026-11-27T08:00:15Z" / "… (could not be evaluated)".
 std::string IncidentTrippedText(const WatchIncident& incident);
 
-// "resolved at 2026-11-27T08:01:00Z, after 45s" or "not resolved when the
-// watch ended".
+// Whether the incident was resolved (the gate healthy again): not when it
+// is still open, nor when it escalated to fail.
+bool IncidentResolved(const WatchIncident& incident);
+
+// "resolved at 2026-11-27T08:01:00Z, after 45s", "escalated to fail at …",
+// or "not resolved when the watch ended".
 std::string IncidentResolvedText(const WatchIncident& incident);
 
 // "watch/fail#0 on fail: delivered (1 attempt: HTTP 200), idempotency key

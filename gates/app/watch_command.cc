@@ -159,12 +159,14 @@ void SleepUntilOrSignal(Clock& clock, absl::Time deadline,
 
 
 // Counts this cycle's outcome of every rule (logging each rule's
-// transitions) and, when the watch has not tripped yet, trips it by the
-// first rule past one of its limits. Returns true when this cycle tripped it.
+// transitions) and trips the watch by the first rule past one of its limits
+// when it has not tripped yet, or escalates an error trip to fail by the
+// first rule past a failure limit (TripEscalates). Returns true when this
+// cycle tripped or escalated it.
 bool CountCycle(const std::vector<GateFile>& gates, const RunResult& run,
                 std::map<std::string, RuleCounts>* counts, Tripped* tripped,
                 Logger& log) {
-  const bool tripped_before = tripped->trip != Trip::kNone;
+  const Trip trip_before = tripped->trip;
   for (const GateResult& g : run.gates) {
     for (const RuleResult& r : g.rules) {
       const GateFile* gate = nullptr;
@@ -184,18 +186,18 @@ bool CountCycle(const std::vector<GateFile>& gates, const RunResult& run,
                  {"reason", r.reason}});
       }
       CountOutcome(r.outcome, &c);
-      if (r.dry_run || tripped->trip != Trip::kNone) continue;
+      if (r.dry_run || tripped->trip == Trip::kFail) continue;
       TripCheck check = CheckStopLimits(
           StopLimitsOf(*rule), c, absl::StrCat(g.name, "/", r.group, "/", r.name),
           r.reason);
-      if (check.trip == Trip::kNone) continue;
+      if (!TripEscalates(tripped->trip, check.trip)) continue;
       tripped->trip = check.trip;
       tripped->why = std::move(check.why);
       tripped->gate_file = g.file;
       tripped->rule = r.name;
     }
   }
-  return !tripped_before && tripped->trip != Trip::kNone;
+  return tripped->trip != trip_before;
 }
 
 // SIGHUP: loads the gate files again. On success they replace `gates` (the
@@ -599,6 +601,20 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
         fire(gates[i], ActionTrigger::kResolved, g, run, track.incident_start,
              track.incident_rules, prev, closing);
       }
+      if (next.escalates) {
+        // The error incident ends where the fail one opens (no `resolved`:
+        // the gate is not healthy); the fail's actions fire as for any trip.
+        if (auto open = open_incident.find(g.file); open != open_incident.end()) {
+          WatchIncident& inc = incidents[open->second];
+          inc.resolved_at = run.eval_time;
+          inc.escalated = true;
+          log.Log("warn", "error incident escalated to fail",
+                  {{"gate", g.name},
+                   {"tripped_at", ShownTimeUtc(inc.tripped_at)},
+                   {"incident_key", inc.incident_key}});
+          open_incident.erase(open);
+        }
+      }
       std::vector<std::string> rules;
       std::optional<size_t> opening;  // the incident a fail or error opens
       if (next.fire != GateTransition::kPass) {
@@ -700,7 +716,8 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
     }
 
     // Count limits. A stop condition trips once per watch (the first rule
-    // past its limit); `newly_tripped` marks that cycle.
+    // past its limit), or escalates once from error to fail; `newly_tripped`
+    // marks that cycle.
     const bool newly_tripped = CountCycle(gates, run, &counts, &tripped, log);
     FireTransitions(run, newly_tripped);
     last = std::move(run);

@@ -66,7 +66,8 @@ std::string Incidents(const BacktestResult& r) {
     const int from = static_cast<int>((i.tripped_at - kT0) / absl::Seconds(15));
     std::string s = absl::StrCat(i.on, "@", from);
     if (i.resolved_at != absl::InfiniteFuture()) {
-      absl::StrAppend(&s, "..resolved@", (i.resolved_at - kT0) / absl::Seconds(15));
+      absl::StrAppend(&s, i.escalated ? "..escalated@" : "..resolved@",
+                      (i.resolved_at - kT0) / absl::Seconds(15));
     }
     out.push_back(s);
   }
@@ -95,6 +96,12 @@ TEST(BacktestReplayTest, Table) {
       {"error x5=>pass: the default consecutive_error_limit", {E, E, E, E, E, P}, {},
        "error@4..resolved@5"},
       {"warn=>warn: no incident", {W, W}, {}, "-"},
+      {"error x5=>fail=>pass: the trip escalates, the fail supersedes the error",
+       {E, E, E, E, E, F, P}, {}, "error@4..escalated@5,fail@5..resolved@6"},
+      {"error x5=>pass=>fail: resolved first, then a new fail incident",
+       {E, E, E, E, E, P, F}, {}, "error@4..resolved@5,fail@6"},
+      {"fail=>error x5: a fail trip is never lowered", {F, E, E, E, E, E}, {},
+       "fail@0"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
@@ -120,6 +127,7 @@ TEST(BacktestReplayTest, ExitCodeTable) {
       {"pass=>fail", {P, F}, {}, false, 1},
       {"error x5: an error incident is undecided", {E, E, E, E, E}, {}, false, 3},
       {"error x3: below the error limit, no incident", {E, E, E, P}, {}, false, 0},
+      {"error x5=>fail: the trip escalates", {E, E, E, E, E, F}, {}, false, 1},
       {"pass=>pass, a history not read", {P, P}, {}, true, 3},
       {"pass=>fail, a history not read: fail outranks", {P, F}, {}, true, 1},
       {"span clean, deploy window pass=>fail", {P, P}, {P, F}, false, 1},

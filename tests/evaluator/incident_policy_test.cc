@@ -32,6 +32,7 @@ std::string Fired(const std::vector<Eval>& evals) {
       continue;
     }
     out.push_back(absl::StrCat(d.resolves ? "resolved+" : "",
+                               d.escalates ? "escalated+" : "",
                                Sv(TransitionName(d.fire))));
     previous = d.fire;
   }
@@ -70,6 +71,12 @@ TEST(IncidentPolicyTest, Table) {
       {"error while tripped by failures: nothing", {{E, TF}, {P, TF}}, "-=>-"},
       {"fail while tripped by errors: nothing", {{F, TE}}, "-"},
       {"error=>fail while tripped by failures", {{E, TF}, {F, TF}}, "-=>fail"},
+      {"error=>fail=>resolved: the trip escalates (--keep-running)",
+       {{E, TE}, {F, TF}, {P, TF}}, "error=>escalated+fail=>resolved+pass"},
+      {"error=>fail=>fail: one rollback for the escalated incident",
+       {{E, TE}, {F, TF}, {F, TF}}, "error=>escalated+fail=>-"},
+      {"error=>resolved=>fail: a new incident, nothing escalated",
+       {{E, TE}, {P, TE}, {F, TF}}, "error=>resolved+pass=>fail"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);

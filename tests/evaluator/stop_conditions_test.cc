@@ -90,6 +90,44 @@ TEST(StopConditionsTest, WhySaysWhichLimitAndTheReason) {
             "(consecutive_error_limit 1): 0.07 > 0.05");
 }
 
+// The watch's trip over `outcomes` of one rule as `watch --keep-running`
+// keeps it (TripEscalates), written per evaluation: "-" untripped, "error",
+// "fail".
+std::string TripsKeptRunning(Limits l, const std::vector<Outcome>& outcomes) {
+  const StopLimits limits = StopLimitsOf(RuleWith(l));
+  RuleCounts counts;
+  Trip trip = Trip::kNone;
+  std::string out;
+  for (Outcome o : outcomes) {
+    CountOutcome(o, &counts);
+    TripCheck t = CheckStopLimits(limits, counts, "g/live/r", "");
+    if (TripEscalates(trip, t.trip)) trip = t.trip;
+    if (!out.empty()) out += "=>";
+    out += trip == Trip::kNone ? "-" : trip == Trip::kFail ? "fail" : "error";
+  }
+  return out;
+}
+
+TEST(StopConditionsTest, AFailOutranksAnErrorTrip) {
+  EXPECT_TRUE(TripEscalates(Trip::kNone, Trip::kFail));
+  EXPECT_TRUE(TripEscalates(Trip::kNone, Trip::kError));
+  EXPECT_TRUE(TripEscalates(Trip::kError, Trip::kFail));
+  EXPECT_FALSE(TripEscalates(Trip::kError, Trip::kError));
+  EXPECT_FALSE(TripEscalates(Trip::kFail, Trip::kError));
+  EXPECT_FALSE(TripEscalates(Trip::kFail, Trip::kFail));
+  EXPECT_FALSE(TripEscalates(Trip::kError, Trip::kNone));
+  EXPECT_FALSE(TripEscalates(Trip::kFail, Trip::kNone));
+
+  // error x5 trips on errors; the failure after it escalates the trip.
+  EXPECT_EQ(TripsKeptRunning({}, {E, E, E, E, E, F, P}),
+            "-=>-=>-=>-=>error=>fail=>fail");
+  // A failure first: later errors never lower the trip.
+  EXPECT_EQ(TripsKeptRunning({}, {F, E, E, E, E, E}),
+            "fail=>fail=>fail=>fail=>fail=>fail");
+  // failure_limit 1 after an error trip: the second failure escalates.
+  EXPECT_EQ(TripsKeptRunning({1, -1, 0}, {E, F, P, F}), "error=>error=>error=>fail");
+}
+
 TEST(StopConditionsTest, CountsFollowTheOutcomes) {
   RuleCounts c;
   for (Outcome o : {F, F, E, F}) CountOutcome(o, &c);

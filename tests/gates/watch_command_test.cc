@@ -447,6 +447,85 @@ TEST(WatchReportsTest, EndOfWatchReportsTellTheIncident) {
   EXPECT_THAT(t.f.out.str(), HasSubstr("Verdict: FAIL — last cycle: 1 pass"));
 }
 
+// A --keep-running watch tripped by errors still rolls back on a real
+// failure: the trip escalates error=>fail, the fail incident supersedes the
+// error one (no `resolved` for it), and the watch exits 1, not 3.
+TEST(WatchActionsTest, AnErrorTripEscalatesToFailAndRollsBack) {
+  Fixture f;
+  const std::string dir =
+      ::testing::TempDir() + "/watch-escalate-" + std::to_string(::getpid());
+  std::filesystem::create_directories(dir);
+  f.files.Add("watch.yaml", absl::StrCat(
+      "sources:\n  prom: { type: prometheus, url: \"", kUrl, "\" }\n"
+      "groups:\n  - name: live\n    rules:\n", kStop,
+      "actions:\n"
+      "  - { on: error, webhook: { url: \"http://hooks.test/error\" } }\n"
+      "  - { on: fail, webhook: { url: \"http://hooks.test/rollback\" } }\n"
+      "  - { on: resolved, webhook: { url: \"http://hooks.test/resolved\" } }\n"));
+  // Queries 1-5 are refused (422: no retry), 6-7 fail (0.07), then healthy.
+  auto query = std::make_shared<int>(0);
+  f.prom->script = [query](int, const HttpRequest& r) {
+    if (r.url.find("hooks.test") != std::string::npos) return MakeHttpResponse(200, "ok");
+    if (!absl::EndsWith(r.url, "/api/v1/query")) return MakeHttpResponse(404, "not found");
+    ++*query;
+    if (*query <= 5) {
+      return MakeHttpResponse(
+          422, R"({"status":"error","errorType":"execution","error":"query timed out"})");
+    }
+    return MakeHttpResponse(200, Vector(*query <= 7 ? 0.07 : 0.01));
+  };
+  WatchOptions o = Every(15, 150);
+  o.keep_running = true;
+  o.spool_dir = dir + "/spool";
+  o.json_path = dir + "/watch.json";
+  o.markdown_path = dir + "/watch.md";
+  o.html_path = dir + "/watch.html";
+  const int code = f.Run(o);
+  EXPECT_EQ(code, 1) << f.err.str();
+  std::map<std::string, int> hooks;
+  for (const auto& r : f.prom->requests) {
+    if (r.url.find("hooks.test") != std::string::npos) ++hooks[r.url];
+  }
+  EXPECT_EQ(*query, 10);
+  EXPECT_EQ(hooks["http://hooks.test/error"], 1);
+  EXPECT_EQ(hooks["http://hooks.test/rollback"], 1);  // the failure rolls back
+  EXPECT_EQ(hooks["http://hooks.test/resolved"], 1);  // only the fail incident's
+  const std::string log = f.err.str();
+  EXPECT_THAT(log, HasSubstr("could not be evaluated 5 times in a row"));
+  EXPECT_THAT(log, HasSubstr("error incident escalated to fail gate=watch "
+                             "tripped_at=2025-11-27T08:01:00Z"));
+  EXPECT_THAT(log, HasSubstr("stop condition tripped verdict=fail gate=watch "
+                             "rules=live/error-rate value=0.07 why=\"watch/live/error-rate "
+                             "failed 1 time (failure_limit 0)"));
+  // Cycles at 0, 15, ... s: errors trip at 60 s, the failure at 75 s,
+  // healthy at 105 s.
+  rapidjson::Document doc;
+  const std::string json = ReadFile(o.json_path);
+  ASSERT_FALSE(doc.Parse(json.c_str()).HasParseError()) << json;
+  EXPECT_STREQ(doc["verdict"].GetString(), "fail");
+  const auto& incidents = doc["watch"]["incidents"];
+  ASSERT_EQ(incidents.Size(), 2u) << json;
+  EXPECT_STREQ(incidents[0]["transition"].GetString(), "error");
+  EXPECT_STREQ(incidents[0]["tripped_at"].GetString(), "2025-11-27T08:01:00Z");
+  EXPECT_TRUE(incidents[0]["resolved_at"].IsNull());
+  EXPECT_STREQ(incidents[0]["escalated_at"].GetString(), "2025-11-27T08:01:15Z");
+  EXPECT_STREQ(incidents[1]["transition"].GetString(), "fail");
+  EXPECT_STREQ(incidents[1]["tripped_at"].GetString(), "2025-11-27T08:01:15Z");
+  EXPECT_STREQ(incidents[1]["resolved_at"].GetString(), "2025-11-27T08:01:45Z");
+  EXPECT_TRUE(incidents[1]["escalated_at"].IsNull());
+  const std::string md = ReadFile(o.markdown_path);
+  EXPECT_THAT(md, HasSubstr("❌ escalated to fail at 2025-11-27T08:01:15Z"));
+  EXPECT_THAT(md, HasSubstr("✅ 2025-11-27T08:01:45Z"));
+  EXPECT_THAT(md, HasSubstr("an error incident escalated to fail; resolved before the "
+                            "watch ended"));
+  const std::string html = ReadFile(o.html_path);
+  EXPECT_THAT(html, HasSubstr("<tr class=\"incident escalated\" id=\"incident-0\""));
+  EXPECT_THAT(html, HasSubstr("<tr class=\"incident resolved\" id=\"incident-1\""));
+  EXPECT_THAT(f.out.str(), HasSubstr("escalated to fail, after 15s"));
+  EXPECT_THAT(f.out.str(), HasSubstr("Verdict: FAIL"));
+  std::filesystem::remove_all(dir);
+}
+
 TEST(WatchActionsTest, ARestartedWatcherContinuesTheOpenIncidentWithTheSameKey) {
   std::string spool = ::testing::TempDir() + "/watch-incident-" + std::to_string(::getpid());
   std::string gate = absl::StrCat(

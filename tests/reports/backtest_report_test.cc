@@ -4,6 +4,7 @@
 // gate with incidents as red spans.
 #include "reports/backtest_report.h"
 
+#include <cmath>
 #include <string>
 
 #include "gmock/gmock.h"
@@ -193,6 +194,47 @@ TEST(BacktestReportTest, BannerAndHeadlineTellTheBacktestsExitCode) {
               HasSubstr("**UNDECIDED** (exit 3): an incident would have opened on an error"));
   EXPECT_THAT(RenderBacktestText(on_error),
               Not(HasSubstr("history could not be read")));
+}
+
+// An error incident that escalated to fail (--keep-running semantics) is
+// said to have escalated, never to have resolved.
+TEST(BacktestReportTest, AnEscalatedErrorIncidentIsNotCalledResolved) {
+  RuleTrack t;
+  t.group = "live";
+  t.name = "error-rate";
+  t.outcomes = {Outcome::kError, Outcome::kError, Outcome::kError, Outcome::kError,
+                Outcome::kError, Outcome::kFail, Outcome::kPass};
+  const double none = std::nan("");  // an error step has no value
+  t.values = {none, none, none, none, none, 0.07, 0.01};
+  t.reasons = {"timeout", "timeout", "timeout", "timeout", "timeout", "0.07 > 0.05", ""};
+  t.labels.resize(7);
+  GateTrack g;
+  g.name = "stop-conditions";
+  g.file = "stop-conditions.yaml";
+  g.rules = {t};
+  g.actions = {{"rollback-webhook", ActionTrigger::kFail}};
+  BacktestSpan span;
+  span.from = kT0;
+  span.step = absl::Seconds(15);
+  span.steps = 7;
+  BacktestRun run;
+  run.span = ReplayGates(span, {g});
+  run.exit_code = BacktestExitCode(run);
+  EXPECT_EQ(run.exit_code, 1);
+  const std::string json = RenderBacktestJson(run);
+  rapidjson::Document d;
+  ASSERT_FALSE(d.Parse(json.c_str()).HasParseError()) << json;
+  ASSERT_EQ(d["incidents"].Size(), 2u) << json;
+  EXPECT_STREQ(d["incidents"][0]["on"].GetString(), "error");
+  EXPECT_TRUE(d["incidents"][0]["resolved_at"].IsNull());
+  EXPECT_STREQ(d["incidents"][0]["escalated_at"].GetString(), "2026-11-29T08:01:15Z");
+  EXPECT_STREQ(d["incidents"][1]["on"].GetString(), "fail");
+  EXPECT_STREQ(d["incidents"][1]["resolved_at"].GetString(), "2026-11-29T08:01:30Z");
+  EXPECT_TRUE(d["incidents"][1]["escalated_at"].IsNull());
+  EXPECT_THAT(RenderBacktestText(run),
+              HasSubstr("incident (error) tripped at 2026-11-29T08:01:00Z by live/error-rate; "
+                        "escalated to fail at 2026-11-29T08:01:15Z"));
+  EXPECT_THAT(RenderBacktestMarkdown(run), HasSubstr("escalated to fail at 2026-11-29T08:01:15Z"));
 }
 
 }  // namespace
