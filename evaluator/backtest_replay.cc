@@ -124,7 +124,8 @@ RuleTrack JudgeOverSpan(const Rule& rule, const RuleResult& skeleton,
   // An alert rule with a condition passes at a step where no alert is
   // pending or firing and every value is a number: no series holds the
   // condition (one that held would be pending or firing now), so each is
-  // `pass`. That step is judged here without building the reasons and
+  // `pass`; so does a step with no series, unless the rule sets a no_data
+  // policy. That step is judged here without building the reasons and
   // annotations JudgeLiveAlerts would (a pass keeps none): the same
   // outcome, and its first series in label order (the last of equal label
   // sets), as JudgeLiveAlerts orders them. BacktestReplayTest checks both
@@ -160,10 +161,19 @@ RuleTrack JudgeOverSpan(const Rule& rule, const RuleResult& skeleton,
     }
     StepLiveAlerts(rule, current, t, &tracker);
     if (t < span.from) continue;  // history: settles the state only
-    if (fast_pass && all_numbers && !current.empty() && NoAlertActive(tracker)) {
+    if (fast_pass && all_numbers && NoAlertActive(tracker) &&
+        (!current.empty() || !rule.policies.no_data_set)) {
+      // No series at all is `pass` too when the rule sets no no_data policy
+      // (inactive, as in Prometheus): the steps where an alert expression
+      // read as written returned nothing.
       track.outcomes.push_back(Outcome::kPass);
-      track.values.push_back(current[least].value);
-      track.labels.push_back(current[least].labels);
+      if (current.empty()) {
+        track.values.push_back(std::nan(""));
+        track.labels.emplace_back();
+      } else {
+        track.values.push_back(current[least].value);
+        track.labels.push_back(current[least].labels);
+      }
       track.reasons.push_back(std::string());
       continue;
     }
@@ -187,12 +197,12 @@ RuleTrack JudgeOverSpan(const Rule& rule, const RuleResult& skeleton,
     }
     if (!kept) tracker = AlertTracker(rule.for_duration, rule.keep_firing_for);
     track.outcomes.push_back(r.outcome);
-    if (r.series.empty()) {
+    if (const SeriesResult* deciding = DecidingSeries(r); deciding == nullptr) {
       track.values.push_back(std::nan(""));
       track.labels.emplace_back();
     } else {
-      track.values.push_back(r.series.front().value);
-      track.labels.push_back(r.series.front().labels);
+      track.values.push_back(deciding->value);
+      track.labels.push_back(deciding->labels);
     }
     track.reasons.push_back(r.outcome == Outcome::kPass ? std::string()
                                                         : std::move(r.reason));
@@ -220,12 +230,9 @@ RuleTrack ConstantTrack(const Rule& rule, const RuleResult& result,
   track.dry_run = result.dry_run;
   track.limits = StopLimitsOf(rule);
   track.outcomes.assign(span.steps, result.outcome);
-  track.values.assign(span.steps, result.series.empty()
-                                      ? std::nan("")
-                                      : result.series.front().value);
-  track.labels.assign(span.steps, result.series.empty()
-                                      ? Labels()
-                                      : result.series.front().labels);
+  const SeriesResult* deciding = DecidingSeries(result);
+  track.values.assign(span.steps, deciding == nullptr ? std::nan("") : deciding->value);
+  track.labels.assign(span.steps, deciding == nullptr ? Labels() : deciding->labels);
   track.reasons.assign(span.steps, result.reason);
   return track;
 }

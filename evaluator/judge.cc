@@ -443,4 +443,13 @@ void ApplyNonBlockingSeverity(RuleResult* rule) {
   rule->outcome = Outcome::kWarn;
 }
 
+const SeriesResult* DecidingSeries(const RuleResult& r) {
+  const SeriesResult* worst = nullptr;
+  for (const SeriesResult& s : r.series) {
+    if (s.outcome == r.outcome) return &s;
+    if (worst == nullptr || s.outcome > worst->outcome) worst = &s;
+  }
+  return worst;
+}
+
 }  // namespace aurora

@@ -91,6 +91,13 @@ void ApplyNonBlockingSeverity(RuleResult* rule);
 // any: `87.5` or `{file="a.py"} 45.2`.
 std::string DescribeSeries(const Labels& labels, double value);
 
+// The series that decided the rule's outcome, whose value incidents and
+// logs show: the first (in the judge's label order) with the rule's outcome,
+// else the first with the worst outcome (a non-blocking severity turns a
+// fail into warn); nullptr when there is none. Not simply the first series:
+// that may be one that passes beside the one that fails.
+const SeriesResult* DecidingSeries(const RuleResult& r);
+
 }  // namespace aurora
 
 #endif  // AURORA_EVALUATOR_JUDGE_H_

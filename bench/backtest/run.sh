@@ -18,7 +18,8 @@
 # Each run: `/usr/bin/time -v` (wall, user+sys CPU, max RSS) and Prometheus' own counters before and
 # after (range queries served, its engine's evaluation time, its CPU), so both tools' reads compare.
 # Knobs: AB [/tmp/bbench], SERIES [10000], REPS [5] (interleaved pairs at n1000 / 1 h),
-# BUILD [$REPO/build/release], SKIP_BUILD=1, CONCURRENCY [8] (aurora-gate --max-concurrency).
+# BUILD [$REPO/build/release], SKIP_BUILD=1, CONCURRENCY [8] (aurora-gate --max-concurrency), PROM_PORT
+# [19690] (19390: measure against the Prometheus `bench/watch/run.sh up` left on the same dataset).
 set -euo pipefail
 ME=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO=$(cd "$ME/../.." && pwd)
@@ -31,7 +32,7 @@ export HERE
 # shellcheck source=/dev/null
 . "$ANCHORS/stack.sh"
 # own ports (other benchmarks run at the same time on theirs); stack.sh reads these at call time
-PROM_PORT=19690 EXPORTER_PORT=19700 AM_PORT=19693 VM_PORT=19698
+PROM_PORT=${PROM_PORT:-19690} EXPORTER_PORT=19700 AM_PORT=19693 VM_PORT=19698
 PROM_URL=http://127.0.0.1:$PROM_PORT
 
 SERIES=${SERIES:-10000}

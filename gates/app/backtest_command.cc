@@ -3,6 +3,7 @@
 #include <cmath>
 #include <map>
 #include <memory>
+#include <set>
 #include <tuple>
 
 #include "absl/strings/str_cat.h"
@@ -43,6 +44,7 @@ struct SpanRun {
   BacktestResult result;
   std::vector<GateTrack> tracks;
   std::vector<GateResult> skeletons;  // artifact rules evaluated; live ones to fill
+  std::set<std::pair<size_t, size_t>> as_written;  // (gate, rule) read as written
 };
 
 // The live rule's track once its reads have answered: the matrix keyed as
@@ -65,8 +67,21 @@ RuleTrack TrackFromHistory(const HistoryRead& read, PromResult result,
                        read.group_limit);
 }
 
+// Whether the rule's history is read as written, comparison included, as
+// Prometheus and vmalert evaluate an alerting rule: only the steps where the
+// condition holds come back, a fraction of the points. That is exact for an
+// alert rule with a top-level comparison and neither a no_data nor a nan
+// policy: a series the comparison drops (NaN included) is not firing, which
+// is what reading it unfiltered judges too. `all_values` (--all-values)
+// reads the expression without its comparison, so the charts show every
+// step's value.
+bool ReadsAsWritten(const Rule& rule, bool all_values) {
+  return !all_values && rule.kind == Rule::Kind::kAlert && rule.condition.has_value() &&
+         !rule.policies.no_data_set && !rule.policies.nan_set;
+}
+
 SpanRun RunSpan(const std::vector<GateFile>& gates, const BacktestSpan& span,
-                const LiveContext& live, const CommandEnv& env,
+                const LiveContext& live, const CommandEnv& env, bool all_values,
                 std::vector<std::string>* errors) {
   SpanRun run;
   SourceCache cache(*env.files, &live);
@@ -96,7 +111,9 @@ SpanRun RunSpan(const std::vector<GateFile>& gates, const BacktestSpan& span,
           track.rules.back().artifact = true;
         } else {
           HistoryRead read{gi, ri, &rule, &skeleton, group.limit, {}};
-          read.whole.promql = WithoutRangeBoundAt(rule.query);
+          const bool as_written = ReadsAsWritten(rule, all_values);
+          if (as_written) run.as_written.insert({gi, ri});
+          read.whole.promql = WithoutRangeBoundAt(as_written ? rule.expr : rule.query);
           read.whole.range = true;
           read.whole.step = span.step;
           const absl::Duration history =
@@ -269,6 +286,12 @@ RunResult PageOf(const SpanRun& span_run, const BacktestOptions& options) {
       for (size_t i = 0; i < t.values.size(); ++i) {
         if (!std::isnan(t.values[i])) s.points.push_back({span.At(i), t.values[i]});
       }
+      if (span_run.as_written.count({gi, ri}) > 0) {
+        absl::StrAppend(&r.reason, s.points.empty() ? "; the condition never held"
+                                                    : "; charted where the condition held",
+                        " (the expression is read as written; --all-values charts "
+                        "every step's value)");
+      }
       if (!s.points.empty()) r.history.push_back(std::move(s));
       r.history_start = span.from;
       r.history_step_seconds = absl::ToDoubleSeconds(span.step);
@@ -368,12 +391,12 @@ int RunBacktest(const BacktestOptions& options, const CommandEnv& env) {
   std::optional<SpanRun> main_run;
   if (options.from.has_value() && options.to.has_value()) {
     main_run = RunSpan(gates, span_of(*options.from, *options.to), live, env,
-                       &result.errors);
+                       options.all_values, &result.errors);
     result.span = main_run->result;
   }
   for (const Deploy& d : deploys) {
     SpanRun r = RunSpan(gates, span_of(d.at, d.at + options.window), live, env,
-                        &result.errors);
+                        options.all_values, &result.errors);
     result.deploys.push_back({d, options.window, std::move(r.result)});
   }
   result.exit_code = BacktestExitCode(result);

@@ -36,6 +36,10 @@ struct BacktestOptions {
   std::string html_path, json_path, markdown_path;
   std::string prometheus_url;
   int max_concurrency = 8;
+  // --all-values: read alert expressions without their comparison, so the
+  // HTML charts show every step's value (the default reads them as written:
+  // only the steps where the condition holds, a fraction of the points).
+  bool all_values = false;
   int64_t max_response_bytes = HttpClientOptions().max_response_bytes;
 };
 

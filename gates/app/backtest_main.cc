@@ -65,6 +65,10 @@ int BacktestMain(const std::vector<std::string>& args) {
        "PROMETHEUS_URL, else $PROMETHEUS_URL")
       ("max-concurrency", po::value<int>()->default_value(8),
        "N: range queries in flight at once")
+      ("all-values", po::bool_switch(), "read alert expressions without their "
+       "comparison, so the HTML charts show the value at every step (by "
+       "default they are read as written: the values where the condition "
+       "holds; fewer points to read)")
       ("max-response-size", po::value<std::string>()->default_value("256MiB"),
        "SIZE: largest response body read from Prometheus")
       ("actions", po::value<std::string>(), "FILE: actions added to every "
@@ -94,6 +98,7 @@ int BacktestMain(const std::vector<std::string>& args) {
     return kExitUsage;
   }
   if (vm.count("deploys")) o.deploys_file = vm["deploys"].as<std::string>();
+  o.all_values = vm["all-values"].as<bool>();
   ReadReportPaths(vm, &o);
   if (vm.count("actions")) o.actions_file = vm["actions"].as<std::string>();
   if (!ResolvePrometheusUrl(vm, o.settings, &o.prometheus_url)) return kExitUsage;

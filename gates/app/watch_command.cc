@@ -34,6 +34,7 @@
 #include "gates/app/self_metrics.h"
 #include "gates/app/version.h"
 #include "evaluator/incident_policy.h"
+#include "evaluator/judge.h"
 #include "evaluator/stop_conditions.h"
 #include "evaluator/tick_schedule.h"
 #include "reports/action_payload.h"
@@ -77,8 +78,10 @@ const Rule* FindRule(const std::vector<GateFile>& gates, const GateResult& g,
   return nullptr;
 }
 
+// The value of the series that decided the rule (DecidingSeries).
 std::string FirstValue(const RuleResult& r) {
-  return r.series.empty() ? "" : FormatNumberShort(r.series.front().value);
+  const SeriesResult* deciding = DecidingSeries(r);
+  return deciding == nullptr ? "" : FormatNumberShort(deciding->value);
 }
 
 // How each delivery (by spool record id) went so far; written by delivery
@@ -109,7 +112,8 @@ class DeliveryLedger {
   std::map<std::string, Entry> by_id_;
 };
 
-// The rules of an incident as `g` shows them (value: the first series).
+// The rules of an incident as `g` shows them (value: the series that
+// decided each, DecidingSeries).
 std::vector<IncidentRule> IncidentRules(const GateResult& g,
                                         const std::vector<std::string>& names) {
   std::vector<IncidentRule> out;
@@ -121,9 +125,9 @@ std::vector<IncidentRule> IncidentRules(const GateResult& g,
       ir.group = r.group;
       ir.outcome = r.outcome;
       ir.reason = r.reason;
-      if (!r.series.empty()) {
-        ir.value = r.series.front().value;
-        ir.labels = r.series.front().labels;
+      if (const SeriesResult* deciding = DecidingSeries(r); deciding != nullptr) {
+        ir.value = deciding->value;
+        ir.labels = deciding->labels;
       }
       break;
     }

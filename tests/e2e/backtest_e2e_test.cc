@@ -270,6 +270,76 @@ TEST(BacktestE2ETest, AnIncidentOutranksHistoryNotRead) {
   std::filesystem::remove_all(dir);
 }
 
+// Alert expressions are read as written (comparison included, as vmalert
+// -replay reads them): only the steps where the condition holds come back.
+// That decides exactly as reading them without the comparison
+// (--all-values): the same incidents and outcome intervals, over the
+// runbook's alert file on the recorded incident (whose error ratio is NaN
+// before the first 5xx: a comparison drops it, an unfiltered read judges it
+// inactive), with fewer points read.
+TEST(BacktestE2ETest, AlertExpressionsReadAsWrittenDecideAsReadUnfiltered) {
+  auto prom = testing::PrometheusServer::Start(testing::ParseOpenMetrics(
+      testing::ReadWholeFile("examples/incidents/error-spike-2026-11-24.om")));
+  ASSERT_NE(prom, nullptr);
+  const std::string dir = testing::MakeTempDir();
+  // The decisions of a JSON report: incidents and every rule's intervals.
+  auto decisions = [](const rapidjson::Document& d) {
+    std::string out;
+    for (const auto& i : d["incidents"].GetArray()) {
+      absl::StrAppend(&out, i["on"].GetString(), "@", i["tripped_at"].GetString(), "..",
+                      i["resolved_at"].IsString() ? i["resolved_at"].GetString() : "open",
+                      " ", i["rules"][0]["name"].GetString(), "=",
+                      i["rules"][0]["value"].IsNumber() ? i["rules"][0]["value"].GetDouble() : -1,
+                      "\n");
+    }
+    for (const auto& g : d["span"]["gates"].GetArray()) {
+      for (const auto& r : g["rules"].GetArray()) {
+        absl::StrAppend(&out, r["name"].GetString(), ":");
+        for (const auto& iv : r["intervals"].GetArray()) {
+          absl::StrAppend(&out, " ", iv["outcome"].GetString(), "[", iv["from"].GetString(),
+                          ",", iv["to"].GetString(), "]");
+        }
+        absl::StrAppend(&out, "\n");
+      }
+    }
+    return out;
+  };
+  auto points_read = [](const std::string& err) {
+    const size_t at = err.find(" points=");
+    return at == std::string::npos ? -1L : std::atol(err.c_str() + at + 8);
+  };
+  std::vector<std::string> seen;
+  std::vector<long> points;
+  for (bool all_values : {false, true}) {
+    std::vector<std::string> args = {
+        AURORA_GATE_BIN, "backtest", "gates/runbook/runbook-alerts.yml", "--prometheus",
+        prom->url(), "--from", "2026-11-24T14:05:00Z", "--to", "2026-11-24T14:45:00Z",
+        "--step", "15s", "--json", dir + "/b.json", "--html", dir + "/b.html"};
+    if (all_values) args.push_back("--all-values");
+    testing::ProcessResult r = testing::RunProcess(
+        args, {{"PROMETHEUS_URL", "\x01unset"}, {"AURORA_GATE_TRACE", "1"}});
+    ASSERT_EQ(r.exit_code, 1) << r.out << r.err;  // HighErrorRate would have fired
+    rapidjson::Document d;
+    const std::string json = testing::ReadWholeFile(dir + "/b.json");
+    ASSERT_FALSE(d.Parse(json.c_str()).HasParseError()) << json;
+    ASSERT_GE(d["incidents"].Size(), 1u) << json;
+    seen.push_back(decisions(d));
+    points.push_back(points_read(r.err));
+    const std::string html = testing::ReadWholeFile(dir + "/b.html");
+    if (all_values) {
+      EXPECT_THAT(html, Not(HasSubstr("read as written")));
+    } else {
+      EXPECT_THAT(html, HasSubstr("charted where the condition held (the expression is "
+                                  "read as written; --all-values charts every step"));
+    }
+  }
+  EXPECT_EQ(seen[0], seen[1]);
+  EXPECT_THAT(seen[0], HasSubstr("HighErrorRate"));
+  ASSERT_GT(points[0], 0) << "no backtest-read trace line";
+  EXPECT_LT(points[0], points[1]);
+  std::filesystem::remove_all(dir);
+}
+
 TEST(BacktestE2ETest, AgreesWithAWatchOverTheSameSpan) {
   std::atomic<int> value{0};
   auto exporter = testing::HttpTestServer::Start([&value](const testing::TestHttpRequest&) {

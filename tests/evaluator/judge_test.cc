@@ -211,5 +211,29 @@ TEST(JudgeTest, ConditionHoldsIsWhatStartsAForWindow) {
   EXPECT_FALSE(ConditionHolds(stop, 1));
 }
 
+// Incidents and logs show the value of the series that decided the rule,
+// not the first one (which may pass beside the one that fails).
+TEST(DecidingSeriesTest, TheFirstSeriesWithTheRulesOutcome) {
+  RuleResult r;
+  EXPECT_EQ(DecidingSeries(r), nullptr);
+  SeriesResult p0, p1, p2;
+  p0.labels = Labels({{"pod", "p0"}});
+  p0.value = 7;
+  p0.outcome = Outcome::kPass;
+  p1.labels = Labels({{"pod", "p1"}});
+  p1.value = 4;
+  p1.outcome = Outcome::kFail;
+  p2.labels = Labels({{"pod", "p2"}});
+  p2.value = 3;
+  p2.outcome = Outcome::kFail;
+  r.series = {p0, p1, p2};
+  r.outcome = Outcome::kFail;
+  EXPECT_EQ(DecidingSeries(r)->value, 4);
+  r.outcome = Outcome::kWarn;  // a warning-severity alert: fail shown as warn
+  EXPECT_EQ(DecidingSeries(r)->value, 4);
+  r.outcome = Outcome::kPass;  // series: any
+  EXPECT_EQ(DecidingSeries(r)->value, 7);
+}
+
 }  // namespace
 }  // namespace aurora
