@@ -69,7 +69,7 @@ def vmalert_result(path):
 runs = []
 for p in glob.glob(os.path.join(R, "*.timev")):
     base = p[:-len(".timev")]
-    m = re.match(r"(aurora|vmalert)-(n\d+)-(\w+)-(\w+)$", os.path.basename(base))
+    m = re.match(r"(aurora|vmalert15|vmalert)-(n\d+)-(\w+)-(\w+)$", os.path.basename(base))
     if not m:
         continue
     tool, rset, span, tag = m.groups()
@@ -103,6 +103,8 @@ load_end = open(os.path.join(R, "loadavg_at_end")).read().strip() if os.path.exi
 secs = open(os.path.join(R, "run_seconds")).read().strip() if os.path.exists(os.path.join(R, "run_seconds")) else "?"
 
 w = print
+TOOL_NAMES = {"aurora": "aurora-gate backtest", "vmalert": "vmalert -replay",
+              "vmalert15": "vmalert -replay -datasource.queryStep=15s"}
 w("## backtest (issue 17 part 1): `bench/backtest/run.sh`")
 w()
 w("`aurora-gate backtest` beside `vmalert -replay`, same rule file (the anchors' generated `nN.yml`, "
@@ -142,7 +144,7 @@ w("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | ---
 for r in runs:
     p = r["prom"]
     w("| %s | %s | %s | 15 s | %s | %.2f | %.2f | %.1f | %s | %s | %s | %s | %s | %s |" % (
-        "aurora-gate backtest" if r["tool"] == "aurora" else "vmalert -replay", r["set"][1:], r["span"],
+        TOOL_NAMES[r["tool"]], r["set"][1:], r["span"],
         r["tag"] + {"w": " (warm-up)", "trace": " (traced)"}.get(r["tag"], "" if re.fullmatch(r"r\d+", r["tag"]) else " (before)"), r["wall"], r["cpu"], r["rss"],
         p.get("range_queries", "?"), "%.2f" % p["engine_eval_s"] if "engine_eval_s" in p else "?",
         "%.2f" % p["cpu_s"] if "cpu_s" in p else "?", r["load"], r["result"], r["exit"]))
@@ -157,6 +159,14 @@ w("**Target** (1000 rules, 1 h at 15 s, median of %d interleaved pairs, warm-up 
   "**%s**)." % (n, aw, vw, aw / vw, GOAL, "met" if met_w else "NOT met", ac, vc, ac / vc, GOAL,
                 "met" if met_c else "NOT met"))
 w()
+v15w, v15c = med("vmalert15", "n1000", "1h", "wall"), med("vmalert15", "n1000", "1h", "cpu")
+if v15w == v15w:  # vmalert15 runs present
+    w("vmalert's `-datasource.queryStep` (default 5m) is the step of its replay reads: the anchors' command "
+      "above evaluates every 5 minutes, 1/20 of the 15 s steps aurora-gate evaluates. With "
+      "`-datasource.queryStep=15s` (the same steps): wall %.2f s vs %.2f s = **%.2f×**; user+sys CPU "
+      "%.2f s vs %.2f s = **%.2f×**; Prometheus CPU answering it %.2f s." % (
+          aw, v15w, aw / v15w, ac, v15c, ac / v15c, medprom("vmalert15", "n1000", "1h", "cpu_s")))
+    w()
 pa, pv = medprom("aurora", "n1000", "1h", "cpu_s"), medprom("vmalert", "n1000", "1h", "cpu_s")
 ea, ev = medprom("aurora", "n1000", "1h", "engine_eval_s"), medprom("vmalert", "n1000", "1h", "engine_eval_s")
 w("Prometheus' side of the same runs (medians, 1000 rules / 1 h): its engine spent %.2f s evaluating "

@@ -18,7 +18,7 @@
 # Each run: `/usr/bin/time -v` (wall, user+sys CPU, max RSS) and Prometheus' own counters before and
 # after (range queries served, its engine's evaluation time, its CPU), so both tools' reads compare.
 # Knobs: AB [/tmp/bbench], SERIES [10000], REPS [5] (interleaved pairs at n1000 / 1 h),
-# BUILD [$REPO/build/release], SKIP_BUILD=1, CONCURRENCY [8] (aurora-gate --max-concurrency), PROM_PORT
+# BUILD [$REPO/build/release], SKIP_BUILD=1, CONCURRENCY [8] (aurora-gate --max-concurrency), BACKTEST_PROM_PORT
 # [19690] (19390: measure against the Prometheus `bench/watch/run.sh up` left on the same dataset).
 set -euo pipefail
 ME=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -32,7 +32,7 @@ export HERE
 # shellcheck source=/dev/null
 . "$ANCHORS/stack.sh"
 # own ports (other benchmarks run at the same time on theirs); stack.sh reads these at call time
-PROM_PORT=${PROM_PORT:-19690} EXPORTER_PORT=19700 AM_PORT=19693 VM_PORT=19698
+PROM_PORT=${BACKTEST_PROM_PORT:-19690} EXPORTER_PORT=19700 AM_PORT=19693 VM_PORT=19698
 PROM_URL=http://127.0.0.1:$PROM_PORT
 
 SERIES=${SERIES:-10000}
@@ -104,9 +104,13 @@ one() {
   prom_counters "$base.prom0"
   cut -d' ' -f1-3 /proc/loadavg >"$base.load"
   case $tool in
-    vmalert)
+    vmalert|vmalert15)
+      # vmalert15: the same with -datasource.queryStep=15s. vmalert's default queryStep (5m) is the
+      # step of its replay reads: the anchors' command replays at one evaluation per 5 minutes,
+      # 1/20 of the 15 s steps aurora-gate evaluates; vmalert15 evaluates the same steps.
+      local qs=(); [ "$tool" = vmalert15 ] && qs=(-datasource.queryStep=15s)
       /usr/bin/time -v -o "$base.timev" vmalert -rule="$RULES/$set.yml" -datasource.url="$PROM_URL" \
-        -remoteWrite.url="http://127.0.0.1:$VM_PORT" -evaluationInterval=15s \
+        "${qs[@]}" -remoteWrite.url="http://127.0.0.1:$VM_PORT" -evaluationInterval=15s \
         -replay.timeFrom="$from" -replay.timeTo="$to" -replay.rulesDelay=0 -replay.disableProgressBar \
         -loggerLevel=INFO >"$base.log" 2>&1 || log "vmalert $set $sp $tag exited $? (see $base.log)"
       ;;
@@ -122,16 +126,18 @@ one() {
   log "$tool $set $sp $tag: $(grep -E 'Elapsed|Maximum resident' "$base.timev" | sed 's/^\s*//' | tr '\n' ' ')"
 }
 
-# RUNS: TOOL:SET:SPAN:TAG, one after the other (never at once), the pairs interleaved both ways
+# RUNS: TOOL:SET:SPAN:TAG, one after the other (never at once), the pairs interleaved both ways;
+# TOOL: aurora, vmalert (the anchors' command), vmalert15 (the same with -datasource.queryStep=15s)
 default_runs() {
   # warm-up pair (page cache, Prometheus' chunks), then one traced aurora-gate run (points read)
   local i runs="vmalert:n1000:1h:w aurora:n1000:1h:w aurora:n1000:1h:trace"
   for i in $(seq 1 "$REPS"); do
-    if [ $((i % 2)) = 1 ]; then runs="$runs vmalert:n1000:1h:r$i aurora:n1000:1h:r$i"
-    else runs="$runs aurora:n1000:1h:r$i vmalert:n1000:1h:r$i"; fi
+    if [ $((i % 2)) = 1 ]; then runs="$runs vmalert:n1000:1h:r$i aurora:n1000:1h:r$i vmalert15:n1000:1h:r$i"
+    else runs="$runs vmalert15:n1000:1h:r$i aurora:n1000:1h:r$i vmalert:n1000:1h:r$i"; fi
   done
   echo "$runs aurora:n100:1h:r1 vmalert:n100:1h:r1 aurora:n100:1h:r2 vmalert:n100:1h:r2" \
-    "aurora:n1000:5h30m:r1 vmalert:n1000:5h30m:r1 aurora:n1000:5h30m:r2 vmalert:n1000:5h30m:r2"
+    "aurora:n1000:5h30m:r1 vmalert:n1000:5h30m:r1 vmalert15:n1000:5h30m:r1 aurora:n1000:5h30m:r2" \
+    "vmalert:n1000:5h30m:r2"
 }
 RUNS=${RUNS:-$(default_runs)}
 
