@@ -1,11 +1,13 @@
 #include "gates/app/backtest_command.h"
 
+#include <algorithm>
 #include <cmath>
 #include <map>
 #include <memory>
 #include <set>
 #include <tuple>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -13,6 +15,7 @@
 #include "base/output_file.h"
 #include "base/strings.h"
 #include "base/trace.h"
+#include "base/utf8.h"
 #include "evaluator/alert_labels.h"
 #include "evaluator/alert_state.h"
 #include "gates/notifier/action_sender.h"
@@ -308,6 +311,16 @@ RunResult PageOf(const SpanRun& span_run, const BacktestOptions& options) {
 
 absl::StatusOr<std::vector<Deploy>> ParseDeploys(std::string_view text,
                                                  std::string_view path) {
+  const size_t invalid = FindInvalidUtf8(text);
+  const size_t nul = text.find('\0');
+  if (invalid != std::string_view::npos || nul != std::string_view::npos) {
+    const size_t at = std::min(invalid, nul);
+    return absl::InvalidArgumentError(absl::StrCat(
+        Sv(path), ":", 1 + std::count(text.begin(), text.begin() + at, '\n'),
+        ": not a text file (", at == nul ? "a NUL byte" : "invalid UTF-8", " at byte ",
+        at, "): expected one deploy time a line (RFC 3339, e.g. 2026-11-24T14:05:00Z, "
+        "or unix seconds) then an optional label"));
+  }
   std::vector<Deploy> out;
   int line_no = 0;
   for (absl::string_view line : absl::StrSplit(Sv(text), '\n')) {
@@ -321,7 +334,7 @@ absl::StatusOr<std::vector<Deploy>> ParseDeploys(std::string_view text,
       return absl::InvalidArgumentError(absl::StrCat(
           Sv(path), ":", line_no, ": expected a deploy time (RFC 3339, e.g. "
           "2026-11-24T14:05:00Z, or unix seconds) then an optional label, got \"",
-          time, "\""));
+          absl::CHexEscape(time.substr(0, 64)), time.size() > 64 ? "…" : "", "\""));
     }
     Deploy d;
     d.at = *at;
@@ -356,9 +369,8 @@ int RunBacktest(const BacktestOptions& options, const CommandEnv& env) {
   std::vector<Deploy> deploys;
   if (!options.deploys_file.empty()) {
     absl::StatusOr<std::string> text = env.files->ReadFile(options.deploys_file);
-    if (!text.ok()) {
-      *env.err << "aurora-gate backtest: " << options.deploys_file << ": "
-               << text.status().message() << "\n";
+    if (!text.ok()) {  // the message names the file
+      *env.err << "aurora-gate backtest: --deploys: " << text.status().message() << "\n";
       return kExitUsage;
     }
     absl::StatusOr<std::vector<Deploy>> parsed =

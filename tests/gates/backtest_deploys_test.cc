@@ -43,5 +43,28 @@ TEST(BacktestDeploysTest, AnEmptyFileIsAnError) {
   EXPECT_THAT(d.status().message(), HasSubstr("d.txt: no deploy in the file"));
 }
 
+// A binary file (a tarball given by mistake) is named as such, and no raw
+// byte of it reaches the terminal.
+TEST(BacktestDeploysTest, ABinaryFileIsSaidToBeOneWithoutEchoingIt) {
+  const std::string gz("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03\xed\xc1", 12);
+  absl::StatusOr<std::vector<Deploy>> d = ParseDeploys(gz, "deploys.tar.gz");
+  ASSERT_FALSE(d.ok());
+  EXPECT_THAT(d.status().message(),
+              HasSubstr("deploys.tar.gz:1: not a text file (invalid UTF-8 at byte 1)"));
+  d = ParseDeploys(std::string("2026-11-24T14:05:00Z\n\0\0\0", 24), "d.txt");
+  ASSERT_FALSE(d.ok());
+  EXPECT_THAT(d.status().message(), HasSubstr("d.txt:2: not a text file (a NUL byte at byte 21)"));
+  d = ParseDeploys(std::string("2026-11-24T14:05:00Z ok\n\xff\xfe\x01\n"), "d.txt");
+  ASSERT_FALSE(d.ok());
+  EXPECT_THAT(d.status().message(), HasSubstr("d.txt:2: not a text file (invalid UTF-8 at byte 24)"));
+  // Control characters in a bad line are escaped, and a long one is cut.
+  d = ParseDeploys("\x1b[31mred\x07 label\n", "d.txt");
+  ASSERT_FALSE(d.ok());
+  EXPECT_THAT(d.status().message(), HasSubstr("got \"\\x1b[31mred\\x07\""));
+  d = ParseDeploys(std::string(300, 'x'), "d.txt");
+  ASSERT_FALSE(d.ok());
+  EXPECT_THAT(d.status().message(), HasSubstr(std::string(64, 'x') + "…\""));
+}
+
 }  // namespace
 }  // namespace aurora
