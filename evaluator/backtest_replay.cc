@@ -257,6 +257,20 @@ BacktestResult ReplayGates(const BacktestSpan& span,
     gr.would_fire = ActionsOn(g, ActionTrigger::kStart, span.from);  // as the watch starts
   }
   Tripped tripped;
+  // A fail incident opening on gate `gi` at `t`: every error incident of
+  // the gate still open ends there (no `resolved`), the told-only ones
+  // (below) included.
+  auto escalate_errors = [&](size_t gi, absl::Time t) {
+    for (BacktestIncident& inc : result.incidents) {
+      if (inc.gate_file != gates[gi].file || inc.on != "error" || inc.escalated ||
+          inc.resolved_at != absl::InfiniteFuture()) {
+        continue;
+      }
+      inc.resolved_at = t;
+      inc.escalated = true;
+    }
+    if (open[gi].has_value() && result.incidents[*open[gi]].escalated) open[gi].reset();
+  };
   for (size_t i = 0; i < span.steps; ++i) {
     const absl::Time t = span.At(i);
     // The gates' verdicts: worst of the rules that decide.
@@ -303,13 +317,7 @@ BacktestResult ReplayGates(const BacktestSpan& span,
           gr.would_fire.push_back(std::move(a));
         }
       }
-      if (next.escalates && open[gi].has_value()) {
-        // The error incident ends where the fail one opens (no `resolved`).
-        BacktestIncident& inc = result.incidents[*open[gi]];
-        inc.resolved_at = t;
-        inc.escalated = true;
-        open[gi].reset();
-      }
+      if (next.fire == GateTransition::kFail) escalate_errors(gi, t);
       std::vector<WouldFire> actions = ActionsOn(g, TriggerOf(next.fire), t);
       if (OpensIncident(next.fire)) {
         BacktestIncident inc;
@@ -344,6 +352,7 @@ BacktestResult ReplayGates(const BacktestSpan& span,
       inc.on = tripped.trip == Trip::kFail ? "fail" : "error";
       inc.tripped_at = t;
       inc.why = tripped.why;
+      if (tripped.trip == Trip::kFail) escalate_errors(tripped.gate, t);
       inc.rules.push_back(IncidentRuleAt(g.rules[tripped.rule], i));
       if (!result.gates[tripped.gate].first_trip.has_value()) {
         result.gates[tripped.gate].first_trip = t;

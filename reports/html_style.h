@@ -103,6 +103,7 @@ table.incidents th.rule-name{width:20%}
 table.incidents td.tripped,table.incidents td.resolved{width:11em}
 tr.incident.open>th{border-left:6px solid var(--fail)}
 tr.incident.resolved>th{border-left:6px solid var(--pass)}
+tr.incident.escalated>th{border-left:6px solid var(--fail)}
 tr.incident.open{background:#fdf3ee}
 ul.incident-rules,ul.actions{list-style:none;margin:2px 0;padding:0}
 ul.actions li{margin-bottom:4px}

@@ -70,19 +70,6 @@ RuleTrack TrackFromHistory(const HistoryRead& read, PromResult result,
                        read.group_limit);
 }
 
-// Whether the rule's history is read as written, comparison included, as
-// Prometheus and vmalert evaluate an alerting rule: only the steps where the
-// condition holds come back, a fraction of the points. That is exact for an
-// alert rule with a top-level comparison and neither a no_data nor a nan
-// policy: a series the comparison drops (NaN included) is not firing, which
-// is what reading it unfiltered judges too. `all_values` (--all-values)
-// reads the expression without its comparison, so the charts show every
-// step's value.
-bool ReadsAsWritten(const Rule& rule, bool all_values) {
-  return !all_values && rule.kind == Rule::Kind::kAlert && rule.condition.has_value() &&
-         !rule.policies.no_data_set && !rule.policies.nan_set;
-}
-
 SpanRun RunSpan(const std::vector<GateFile>& gates, const BacktestSpan& span,
                 const LiveContext& live, const CommandEnv& env, bool all_values,
                 std::vector<std::string>* errors) {
@@ -308,6 +295,21 @@ RunResult PageOf(const SpanRun& span_run, const BacktestOptions& options) {
 }
 
 }  // namespace
+
+// Whether the rule's history is read as written, comparison included, as
+// Prometheus and vmalert evaluate an alerting rule: only the steps where the
+// condition holds come back, a fraction of the points. That is exact for an
+// alert rule with a top-level comparison and neither a no_data nor a nan
+// policy: a series the comparison drops (NaN included) is not firing, which
+// is what reading it unfiltered judges too. Not with `series: any`: the
+// passing series it would drop are what let such a rule pass. `all_values`
+// (--all-values)
+// reads the expression without its comparison, so the charts show every
+// step's value.
+bool ReadsAsWritten(const Rule& rule, bool all_values) {
+  return !all_values && rule.kind == Rule::Kind::kAlert && rule.condition.has_value() &&
+         !rule.policies.no_data_set && !rule.policies.nan_set && !rule.policies.series_any;
+}
 
 absl::StatusOr<std::vector<Deploy>> ParseDeploys(std::string_view text,
                                                  std::string_view path) {

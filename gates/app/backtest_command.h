@@ -45,6 +45,12 @@ struct BacktestOptions {
 
 int RunBacktest(const BacktestOptions& options, const CommandEnv& env);
 
+// Whether the rule's history is read as written, comparison included (only
+// the steps where the condition holds come back), rather than without its
+// comparison: for alert rules with a top-level comparison and no no_data,
+// nan or `series: any` policy, unless `all_values` (--all-values).
+bool ReadsAsWritten(const Rule& rule, bool all_values);
+
 // A --deploys file: one deploy a line, an RFC 3339 time (or unix seconds)
 // then an optional label; blank lines and lines starting with # are
 // skipped. Errors name the file and line.

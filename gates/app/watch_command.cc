@@ -546,6 +546,29 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
   // The gates' transitions of one cycle: fires their actions and opens or
   // closes their incidents (`newly_tripped`: the stop condition tripped in
   // this cycle; its incident says why).
+  // A fail incident opening on gate `g` at `at`: every error incident of
+  // the gate still open ends there (no `resolved`: the gate is not
+  // healthy), whether it fired the gate's error transition or was told for
+  // a rule whose gate fired nothing (FireTransitions' fallback).
+  auto escalate_errors = [&](const GateResult& g, absl::Time at) {
+    for (WatchIncident& inc : incidents) {
+      if (inc.gate_file != g.file || inc.on != "error" || inc.escalated ||
+          inc.resolved_at != absl::InfiniteFuture()) {
+        continue;
+      }
+      inc.resolved_at = at;
+      inc.escalated = true;
+      log.Log("warn", "error incident escalated to fail",
+              {{"gate", g.name},
+               {"tripped_at", ShownTimeUtc(inc.tripped_at)},
+               {"incident_key", inc.incident_key}});
+    }
+    if (auto open = open_incident.find(g.file);
+        open != open_incident.end() && incidents[open->second].escalated) {
+      open_incident.erase(open);
+    }
+  };
+
   auto FireTransitions = [&](const RunResult& run, bool newly_tripped) {
     bool trip_told = false;  // the trip has its incident (and log line)
     // Gate-level transitions fire actions (evaluator/incident_policy.h):
@@ -564,7 +587,40 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
         carried.erase(carry);
         carry = carried.end();
       }
-      const TransitionDecision next = Next(track.fired, g.verdict, tripped.trip);
+      TransitionDecision next = Next(track.fired, g.verdict, tripped.trip);
+      if (carry != carried.end() && carry->second.on == "fail" &&
+          next.fire == GateTransition::kError) {
+        // The earlier run's fail incident is still open (the gate has not
+        // been healthy since): errors now do not open another incident, and
+        // the incident continues (a later failure fires no second rollback;
+        // health resolves it). A fail outranks an error.
+        track.fired = GateTransition::kFail;
+        track.incident_start = carry->second.start;
+        track.incident_rules = carry->second.rules;
+        carried.erase(carry);
+        continue;
+      }
+      if (carry != carried.end() && carry->second.on == "error" &&
+          next.fire == GateTransition::kFail) {
+        // The earlier run's error incident escalates to this fail one.
+        WatchIncident inc;
+        inc.gate = g.name;
+        inc.gate_file = g.file;
+        inc.on = "error";
+        inc.tripped_at = carry->second.start;
+        inc.continued = true;
+        for (const std::string& name : carry->second.rules) {
+          IncidentRule ir;
+          ir.name = name;
+          inc.rules.push_back(std::move(ir));
+        }
+        inc.incident_key = IdempotencyKey(MakeActionEvent(
+            ActionTrigger::kError, g, inc.tripped_at, inc.tripped_at, carry->second.rules));
+        inc.resolved_at = run.eval_time;
+        inc.escalated = true;
+        incidents.push_back(std::move(inc));
+        incident_action_ids.emplace_back();
+      }
       if (next.fire == GateTransition::kNone) continue;
       const ActionTrigger trigger = TriggerOf(next.fire);
       const std::string on(TransitionName(next.fire));
@@ -605,20 +661,7 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
         fire(gates[i], ActionTrigger::kResolved, g, run, track.incident_start,
              track.incident_rules, prev, closing);
       }
-      if (next.escalates) {
-        // The error incident ends where the fail one opens (no `resolved`:
-        // the gate is not healthy); the fail's actions fire as for any trip.
-        if (auto open = open_incident.find(g.file); open != open_incident.end()) {
-          WatchIncident& inc = incidents[open->second];
-          inc.resolved_at = run.eval_time;
-          inc.escalated = true;
-          log.Log("warn", "error incident escalated to fail",
-                  {{"gate", g.name},
-                   {"tripped_at", ShownTimeUtc(inc.tripped_at)},
-                   {"incident_key", inc.incident_key}});
-          open_incident.erase(open);
-        }
-      }
+      if (next.fire == GateTransition::kFail) escalate_errors(g, run.eval_time);
       std::vector<std::string> rules;
       std::optional<size_t> opening;  // the incident a fail or error opens
       if (next.fire != GateTransition::kPass) {
@@ -689,6 +732,7 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
         inc.gate = g.name;
         inc.gate_file = g.file;
         inc.rules = IncidentRules(g, {tripped.rule});
+        if (tripped.trip == Trip::kFail) escalate_errors(g, run.eval_time);
       }
       log.Log("error", "stop condition tripped",
               {{"verdict", inc.on},

@@ -111,6 +111,18 @@ TEST(BacktestReplayTest, Table) {
   }
 }
 
+// A rule trips on errors while its gate's verdict is fail (another rule
+// fails below its failure_limit): that error incident is told without a
+// gate transition, and is escalated too when the failing rule trips.
+TEST(BacktestReplayTest, AToldErrorIncidentEscalatesWhenItsGateTripsOnFail) {
+  const std::vector<Outcome> errors = {E, E, E, E, E, E, E, E, E, E, E, E};
+  const std::vector<Outcome> fails = {F, F, F, F, F, F, F, F, F, F, F, P};
+  BacktestResult r = ReplayGates(
+      SpanOf(errors.size()),
+      {Gate({Track("source-down", errors), Track("error-rate", fails, {10, -1, 4})})});
+  EXPECT_EQ(Incidents(r), "error@4..escalated@10,fail@10");
+}
+
 // The exit code, as the watch's: a fail incident is 1 (a failure outranks
 // what could not be decided, as in check), an error incident or a history
 // not read is 3, nothing is 0 — over the span and every deploy window.

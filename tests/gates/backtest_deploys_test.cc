@@ -66,5 +66,30 @@ TEST(BacktestDeploysTest, ABinaryFileIsSaidToBeOneWithoutEchoingIt) {
   EXPECT_THAT(d.status().message(), HasSubstr(std::string(64, 'x') + "…\""));
 }
 
+// Which rules backtest reads as written (comparison included): only those
+// whose verdict the dropped steps cannot change.
+TEST(BacktestReadsAsWrittenTest, OnlyAlertRulesWhoseDroppedSeriesAreInactive) {
+  Rule alert;
+  alert.kind = Rule::Kind::kAlert;
+  alert.condition = ParsedExpr::Comparison{CompareOp::kGt, 0.05, 10};
+  EXPECT_TRUE(ReadsAsWritten(alert, false));
+  EXPECT_FALSE(ReadsAsWritten(alert, /*all_values=*/true));
+  Rule no_condition = alert;  // `expr: up == 0 and ...`: nothing split off
+  no_condition.condition.reset();
+  EXPECT_FALSE(ReadsAsWritten(no_condition, false));
+  Rule any = alert;  // the passing series it would drop let it pass
+  any.policies.series_any = true;
+  EXPECT_FALSE(ReadsAsWritten(any, false));
+  Rule no_data = alert;  // no series is not inactive for it
+  no_data.policies.no_data_set = true;
+  EXPECT_FALSE(ReadsAsWritten(no_data, false));
+  Rule nan = alert;  // a NaN the comparison drops would be its nan policy
+  nan.policies.nan_set = true;
+  EXPECT_FALSE(ReadsAsWritten(nan, false));
+  Rule gate = alert;  // gate rules judge every value (warn, no data)
+  gate.kind = Rule::Kind::kGate;
+  EXPECT_FALSE(ReadsAsWritten(gate, false));
+}
+
 }  // namespace
 }  // namespace aurora

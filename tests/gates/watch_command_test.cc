@@ -4,6 +4,7 @@
 #include "gates/app/watch_command.h"
 
 #include <atomic>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -524,6 +525,72 @@ TEST(WatchActionsTest, AnErrorTripEscalatesToFailAndRollsBack) {
   EXPECT_THAT(f.out.str(), HasSubstr("escalated to fail, after 15s"));
   EXPECT_THAT(f.out.str(), HasSubstr("Verdict: FAIL"));
   std::filesystem::remove_all(dir);
+}
+
+// A watcher restarted on an open fail incident, tripped by errors first
+// (Prometheus down) and then by the failure again, continues that incident:
+// no rollback under another key. Restarted on an open error incident, a
+// failure escalates it, and the report says so.
+TEST(WatchActionsTest, ARestartedWatcherNeverRollsBackTwiceForOneIncident) {
+  const std::string spool =
+      ::testing::TempDir() + "/watch-restart-escalate-" + std::to_string(::getpid());
+  const std::string gate = absl::StrCat(
+      "sources:\n  prom: { type: prometheus, url: \"", kUrl, "\" }\n"
+      "groups:\n  - name: live\n    rules:\n", kStop,
+      "actions:\n"
+      "  - { on: fail, webhook: { url: \"http://hooks.test/rollback\" } }\n"
+      "  - { on: error, webhook: { url: \"http://hooks.test/error\" } }\n");
+  // One watcher run: its queries answer `answers[k]` in turn (the last one
+  // after that; NaN: refused with 422); the keys sent, by URL, and stdout.
+  auto run = [&](std::vector<double> answers, int start_offset_s, int duration_s) {
+    Fixture f;
+    f.clock.Advance(absl::Seconds(start_offset_s));
+    f.files.Add("watch.yaml", gate);
+    auto query = std::make_shared<size_t>(0);
+    f.prom->script = [answers, query](int, const HttpRequest& r) {
+      if (r.url.find("hooks.test") != std::string::npos) return MakeHttpResponse(200, "ok");
+      if (!absl::EndsWith(r.url, "/api/v1/query")) return MakeHttpResponse(404, "not found");
+      const double v = answers[std::min(*query, answers.size() - 1)];
+      ++*query;
+      if (std::isnan(v)) {
+        return MakeHttpResponse(
+            422, R"({"status":"error","errorType":"execution","error":"query timed out"})");
+      }
+      return MakeHttpResponse(200, Vector(v));
+    };
+    WatchOptions o = Every(15, duration_s);
+    o.keep_running = true;
+    o.spool_dir = spool;
+    const int code = f.Run(o);
+    std::map<std::string, std::vector<std::string>> keys;
+    for (const auto& r : f.prom->requests) {
+      for (const auto& h : r.headers) {
+        if (h.name == "Idempotency-Key") keys[r.url].push_back(h.value);
+      }
+    }
+    return std::make_tuple(code, keys, f.err.str(), f.out.str());
+  };
+  const double down = std::nan("");
+  auto [code1, first, log1, out1] = run({0.07}, 0, 30);
+  EXPECT_EQ(code1, 1) << log1;
+  ASSERT_EQ(first["http://hooks.test/rollback"].size(), 1u) << log1;
+  const std::string key = first["http://hooks.test/rollback"][0];
+  // Restarted: 5 refused queries trip on errors, then the failure again.
+  auto [code2, second, log2, out2] = run({down, down, down, down, down, 0.07}, 120, 120);
+  EXPECT_EQ(code2, 1) << log2;
+  for (const std::string& k : second["http://hooks.test/rollback"]) EXPECT_EQ(k, key) << log2;
+  EXPECT_TRUE(second["http://hooks.test/error"].empty()) << log2;
+  testing::RemoveDir(spool);
+
+  // Restarted on an open error incident: the failure escalates it.
+  auto [code3, third, log3, out3] = run({down}, 0, 90);
+  EXPECT_EQ(code3, 3) << log3;
+  EXPECT_EQ(third["http://hooks.test/error"].size(), 1u) << log3;
+  auto [code4, fourth, log4, out4] = run({0.07}, 120, 30);
+  EXPECT_EQ(code4, 1) << log4;
+  EXPECT_EQ(fourth["http://hooks.test/rollback"].size(), 1u) << log4;
+  EXPECT_THAT(out4, HasSubstr("escalated to fail")) << out4;
+  testing::RemoveDir(spool);
 }
 
 TEST(WatchActionsTest, ARestartedWatcherContinuesTheOpenIncidentWithTheSameKey) {
