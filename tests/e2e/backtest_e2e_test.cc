@@ -28,6 +28,7 @@
 #include "gtest/gtest.h"
 #include "rapidjson/document.h"
 #include "tests/testing/background_process.h"
+#include "tests/testing/gauge_exporter.h"
 #include "tests/testing/http_test_server.h"
 #include "tests/testing/prometheus_harness.h"
 #include "tests/testing/subprocess.h"
@@ -342,12 +343,7 @@ TEST(BacktestE2ETest, AlertExpressionsReadAsWrittenDecideAsReadUnfiltered) {
 
 TEST(BacktestE2ETest, AgreesWithAWatchOverTheSameSpan) {
   std::atomic<int> value{0};
-  auto exporter = testing::HttpTestServer::Start([&value](const testing::TestHttpRequest&) {
-    testing::TestHttpResponse r;
-    r.headers.push_back({"Content-Type", "text/plain; version=0.0.4"});
-    r.body = absl::StrCat("# TYPE test_errors gauge\ntest_errors ", value.load(), "\n");
-    return r;
-  });
+  auto exporter = testing::StartGaugeExporter(&value);
   ASSERT_TRUE(exporter.ok());
   auto prom = testing::PrometheusServer::Start(
       {}, absl::StrCat("scrape_configs:\n"

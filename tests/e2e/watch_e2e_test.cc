@@ -28,6 +28,7 @@
 #include "gtest/gtest.h"
 #include "tests/testing/background_process.h"
 #include "tests/testing/chromium.h"
+#include "tests/testing/gauge_exporter.h"
 #include "tests/testing/http_test_server.h"
 #include "tests/testing/prometheus_harness.h"
 #include "tests/testing/subprocess.h"
@@ -41,12 +42,7 @@ using ::testing::HasSubstr;
 
 TEST(WatchE2ETest, RuleMovesThroughPendingFiringResolvedInRealTime) {
   std::atomic<int> value{0};
-  auto exporter = testing::HttpTestServer::Start([&value](const testing::TestHttpRequest&) {
-    testing::TestHttpResponse r;
-    r.headers.push_back({"Content-Type", "text/plain; version=0.0.4"});
-    r.body = absl::StrCat("# TYPE test_errors gauge\ntest_errors ", value.load(), "\n");
-    return r;
-  });
+  auto exporter = testing::StartGaugeExporter(&value);
   ASSERT_TRUE(exporter.ok());
   const int watcher_port = testing::FreeLoopbackPort();
   std::string config = absl::StrCat(
@@ -397,12 +393,7 @@ TEST(WatchE2ETest, EndOfWatchReportsTellTheIncidentAfterATripAndRecovery) {
   ASSERT_FALSE(testing::ChromiumPath().empty())
       << "headless Chromium is required: scripts/install-deps.sh --test";
   std::atomic<int> value{0};
-  auto exporter = testing::HttpTestServer::Start([&value](const testing::TestHttpRequest&) {
-    testing::TestHttpResponse r;
-    r.headers.push_back({"Content-Type", "text/plain; version=0.0.4"});
-    r.body = absl::StrCat("# TYPE test_errors gauge\ntest_errors ", value.load(), "\n");
-    return r;
-  });
+  auto exporter = testing::StartGaugeExporter(&value);
   ASSERT_TRUE(exporter.ok());
   std::mutex mu;
   std::map<std::string, std::string> key_by_path;  // the webhook receiver
