@@ -6,6 +6,7 @@
 
 #include <cmath>
 #include <string>
+#include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -19,14 +20,17 @@ using ::testing::Not;
 
 const absl::Time kT0 = absl::FromUnixSeconds(1'795'939'200);  // 2026-11-29T08:00:00Z
 
-BacktestResult OneIncident() {
+// One rule, live/error-rate of gate stop-conditions (a rollback webhook on
+// fail), replayed from kT0 every 15 s over its outcomes.
+BacktestResult ReplayOneRule(std::vector<Outcome> outcomes, std::vector<double> values,
+                             std::vector<std::string> reasons) {
   RuleTrack t;
   t.group = "live";
   t.name = "error-rate";
-  t.outcomes = {Outcome::kPass, Outcome::kFail, Outcome::kFail, Outcome::kPass};
-  t.values = {0.01, 0.07, 0.08, 0.01};
-  t.reasons = {"", "0.07 > 0.05", "0.08 > 0.05", ""};
-  t.labels.resize(4);
+  t.outcomes = std::move(outcomes);
+  t.values = std::move(values);
+  for (std::string& r : reasons) t.reasons.push_back(std::move(r));
+  t.labels.resize(t.outcomes.size());
   GateTrack g;
   g.name = "stop-conditions";
   g.file = "stop-conditions.yaml";
@@ -35,8 +39,13 @@ BacktestResult OneIncident() {
   BacktestSpan span;
   span.from = kT0;
   span.step = absl::Seconds(15);
-  span.steps = 4;
+  span.steps = t.outcomes.size();
   return ReplayGates(span, {g});
+}
+
+BacktestResult OneIncident() {
+  return ReplayOneRule({Outcome::kPass, Outcome::kFail, Outcome::kFail, Outcome::kPass},
+                       {0.01, 0.07, 0.08, 0.01}, {"", "0.07 > 0.05", "0.08 > 0.05", ""});
 }
 
 BacktestRun RunWithIncidentAndDeploys() {
@@ -199,26 +208,13 @@ TEST(BacktestReportTest, BannerAndHeadlineTellTheBacktestsExitCode) {
 // An error incident that escalated to fail (--keep-running semantics) is
 // said to have escalated, never to have resolved.
 TEST(BacktestReportTest, AnEscalatedErrorIncidentIsNotCalledResolved) {
-  RuleTrack t;
-  t.group = "live";
-  t.name = "error-rate";
-  t.outcomes = {Outcome::kError, Outcome::kError, Outcome::kError, Outcome::kError,
-                Outcome::kError, Outcome::kFail, Outcome::kPass};
+  const Outcome E = Outcome::kError;
   const double none = std::nan("");  // an error step has no value
-  t.values = {none, none, none, none, none, 0.07, 0.01};
-  t.reasons = {"timeout", "timeout", "timeout", "timeout", "timeout", "0.07 > 0.05", ""};
-  t.labels.resize(7);
-  GateTrack g;
-  g.name = "stop-conditions";
-  g.file = "stop-conditions.yaml";
-  g.rules = {t};
-  g.actions = {{"rollback-webhook", ActionTrigger::kFail}};
-  BacktestSpan span;
-  span.from = kT0;
-  span.step = absl::Seconds(15);
-  span.steps = 7;
   BacktestRun run;
-  run.span = ReplayGates(span, {g});
+  run.span = ReplayOneRule({E, E, E, E, E, Outcome::kFail, Outcome::kPass},
+                           {none, none, none, none, none, 0.07, 0.01},
+                           {"timeout", "timeout", "timeout", "timeout", "timeout",
+                            "0.07 > 0.05", ""});
   run.exit_code = BacktestExitCode(run);
   EXPECT_EQ(run.exit_code, 1);
   const std::string json = RenderBacktestJson(run);
