@@ -262,8 +262,8 @@ BacktestResult ReplayGates(const BacktestSpan& span,
   // (below) included.
   auto escalate_errors = [&](size_t gi, absl::Time t) {
     for (BacktestIncident& inc : result.incidents) {
-      if (inc.gate_file != gates[gi].file || inc.on != "error" || inc.escalated ||
-          inc.resolved_at != absl::InfiniteFuture()) {
+      if (inc.gate_file != gates[gi].file || inc.on != "error" ||
+          inc.resolved_at != absl::InfiniteFuture()) {  // resolved or escalated
         continue;
       }
       inc.resolved_at = t;

@@ -19,8 +19,6 @@ std::string ShownDuration(absl::Duration d) {
   return FormatPromDuration(absl::Trunc(d, absl::Seconds(1)));
 }
 
-bool Resolved(const WatchIncident& incident) { return IncidentResolved(incident); }
-
 }  // namespace
 
 bool IncidentResolved(const WatchIncident& incident) {
@@ -51,7 +49,7 @@ std::string WatchVerdictText(const RunResult& run) {
     if (i.on != "error") error_only = false;
     if (i.escalated) {
       ++escalated;
-    } else if (!Resolved(i)) {
+    } else if (!IncidentResolved(i)) {
       ++open;
     }
   }
@@ -107,7 +105,7 @@ std::string IncidentResolvedText(const WatchIncident& incident) {
                         ShownDuration(incident.resolved_at - incident.tripped_at),
                         " (the fail incident carries it on)");
   }
-  if (!Resolved(incident)) return "not resolved when the watch ended";
+  if (!IncidentResolved(incident)) return "not resolved when the watch ended";
   return absl::StrCat("resolved at ", ShownTimeUtc(incident.resolved_at),
                       ", after ",
                       ShownDuration(incident.resolved_at - incident.tripped_at));
@@ -155,7 +153,7 @@ std::vector<std::string> IncidentTimeline(const WatchIncident& incident) {
                                " escalated to fail, after ",
                                ShownDuration(incident.resolved_at - incident.tripped_at),
                                " (the fail incident carries it on)"));
-  } else if (Resolved(incident)) {
+  } else if (IncidentResolved(incident)) {
     out.push_back(absl::StrCat(ShownTimeUtc(incident.resolved_at), " resolved, after ",
                                ShownDuration(incident.resolved_at - incident.tripped_at)));
   } else {

@@ -136,6 +136,27 @@ std::vector<IncidentRule> IncidentRules(const GateResult& g,
   return out;
 }
 
+// An incident an earlier run of the watch opened on `g` (read back from the
+// spool): its rules by name only, no values; its key as that run made it.
+WatchIncident ContinuedIncident(const GateResult& g, GateTransition on,
+                                absl::Time start,
+                                const std::vector<std::string>& rule_names) {
+  WatchIncident inc;
+  inc.gate = g.name;
+  inc.gate_file = g.file;
+  inc.on = std::string(TransitionName(on));
+  inc.tripped_at = start;
+  inc.continued = true;
+  for (const std::string& name : rule_names) {
+    IncidentRule ir;
+    ir.name = name;
+    inc.rules.push_back(std::move(ir));
+  }
+  inc.incident_key =
+      IdempotencyKey(MakeActionEvent(TriggerOf(on), g, start, start, rule_names));
+  return inc;
+}
+
 std::string RuleNames(const std::vector<IncidentRule>& rules) {
   std::vector<std::string> names;
   for (const IncidentRule& r : rules) {
@@ -543,17 +564,14 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
   bool interrupted = false;
   int cycles = 0;
 
-  // The gates' transitions of one cycle: fires their actions and opens or
-  // closes their incidents (`newly_tripped`: the stop condition tripped in
-  // this cycle; its incident says why).
   // A fail incident opening on gate `g` at `at`: every error incident of
   // the gate still open ends there (no `resolved`: the gate is not
   // healthy), whether it fired the gate's error transition or was told for
   // a rule whose gate fired nothing (FireTransitions' fallback).
   auto escalate_errors = [&](const GateResult& g, absl::Time at) {
     for (WatchIncident& inc : incidents) {
-      if (inc.gate_file != g.file || inc.on != "error" || inc.escalated ||
-          inc.resolved_at != absl::InfiniteFuture()) {
+      if (inc.gate_file != g.file || inc.on != "error" ||
+          inc.resolved_at != absl::InfiniteFuture()) {  // resolved or escalated
         continue;
       }
       inc.resolved_at = at;
@@ -569,6 +587,9 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
     }
   };
 
+  // The gates' transitions of one cycle: fires their actions and opens or
+  // closes their incidents (`newly_tripped`: the stop condition tripped in
+  // this cycle; its incident says why).
   auto FireTransitions = [&](const RunResult& run, bool newly_tripped) {
     bool trip_told = false;  // the trip has its incident (and log line)
     // Gate-level transitions fire actions (evaluator/incident_policy.h):
@@ -587,7 +608,7 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
         carried.erase(carry);
         carry = carried.end();
       }
-      TransitionDecision next = Next(track.fired, g.verdict, tripped.trip);
+      const TransitionDecision next = Next(track.fired, g.verdict, tripped.trip);
       if (carry != carried.end() && carry->second.on == "fail" &&
           next.fire == GateTransition::kError) {
         // The earlier run's fail incident is still open (the gate has not
@@ -603,19 +624,8 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
       if (carry != carried.end() && carry->second.on == "error" &&
           next.fire == GateTransition::kFail) {
         // The earlier run's error incident escalates to this fail one.
-        WatchIncident inc;
-        inc.gate = g.name;
-        inc.gate_file = g.file;
-        inc.on = "error";
-        inc.tripped_at = carry->second.start;
-        inc.continued = true;
-        for (const std::string& name : carry->second.rules) {
-          IncidentRule ir;
-          ir.name = name;
-          inc.rules.push_back(std::move(ir));
-        }
-        inc.incident_key = IdempotencyKey(MakeActionEvent(
-            ActionTrigger::kError, g, inc.tripped_at, inc.tripped_at, carry->second.rules));
+        WatchIncident inc = ContinuedIncident(g, GateTransition::kError,
+                                              carry->second.start, carry->second.rules);
         inc.resolved_at = run.eval_time;
         inc.escalated = true;
         incidents.push_back(std::move(inc));
@@ -630,21 +640,8 @@ int RunWatch(const WatchOptions& options, const CommandEnv& env,
         auto open = open_incident.find(g.file);
         if (open == open_incident.end()) {
           // An incident an earlier run opened, resolved by this one.
-          WatchIncident inc;
-          inc.gate = g.name;
-          inc.gate_file = g.file;
-          inc.on = prev;
-          inc.tripped_at = track.incident_start;
-          inc.continued = true;
-          for (const std::string& name : track.incident_rules) {
-            IncidentRule ir;
-            ir.name = name;
-            inc.rules.push_back(std::move(ir));
-          }
-          inc.incident_key = IdempotencyKey(
-              MakeActionEvent(TriggerOf(track.fired), g, inc.tripped_at,
-                              inc.tripped_at, track.incident_rules));
-          incidents.push_back(std::move(inc));
+          incidents.push_back(ContinuedIncident(g, track.fired, track.incident_start,
+                                                track.incident_rules));
           incident_action_ids.emplace_back();
           open = open_incident.emplace(g.file, incidents.size() - 1).first;
         }
