@@ -277,8 +277,12 @@ RunResult PageOf(const SpanRun& span_run, const BacktestOptions& options) {
         if (!std::isnan(t.values[i])) s.points.push_back({span.At(i), t.values[i]});
       }
       if (span_run.as_written.count({gi, ri}) > 0) {
-        absl::StrAppend(&r.reason, s.points.empty() ? "; the condition never held"
-                                                    : "; charted where the condition held",
+        // An empty read cannot tell a condition that never held from no
+        // data at all: say both (--all-values tells them apart).
+        absl::StrAppend(&r.reason,
+                        s.points.empty() ? "; no series at any step: the condition never "
+                                           "held, or there was no data"
+                                         : "; charted where the condition held",
                         " (the expression is read as written; --all-values charts "
                         "every step's value)");
       }
